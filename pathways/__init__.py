@@ -1,0 +1,1 @@
+"""Autonomy goals and workshop recommendation (rules + model). Filled by the pathways issue."""

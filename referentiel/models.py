@@ -1,0 +1,187 @@
+"""The referential as typed data.
+
+The YAML file under ``data/`` is the single source of truth; these models only give it a shape
+and refuse malformed files early. Cross-references (an item naming a competence that does not
+exist...) are checked by :mod:`referentiel.check`, which reports every problem at once instead
+of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Code(_Frozen):
+    """A code with its French label, as published by the framework that owns it."""
+
+    code: str
+    label: str
+
+
+class SourcedCompetence(Code):
+    """A competence of an external framework (CRCN/Pix or DigComp), inside one of its domains."""
+
+    domain: str
+
+
+class ExternalFrameworks(_Frozen):
+    """Sourced facts, kept apart from our proposals: we map to them, we never edit them."""
+
+    crcn_domains: tuple[Code, ...]
+    crcn_competences: tuple[SourcedCompetence, ...]
+    digcomp_areas: tuple[Code, ...]
+    digcomp_competences: tuple[SourcedCompetence, ...]
+    clea_domains: tuple[Code, ...]
+    coop_thematiques: tuple[Code, ...]
+
+
+class ScaleValue(_Frozen):
+    value: int = Field(ge=0, le=4)
+    label: str
+    short: str
+
+
+class Scale(_Frozen):
+    """The answer scale shared by every item: 0..4 plus « ? », which is never scored."""
+
+    values: tuple[ScaleValue, ...]
+    unknown_label: str
+    unknown_short: str
+
+
+class Domain(_Frozen):
+    code: str
+    label: str
+    plain_label: str
+
+
+class Mappings(_Frozen):
+    crcn: tuple[str, ...]
+    digcomp: tuple[str, ...]
+    clea: tuple[str, ...]
+    coop: tuple[str, ...]
+
+
+class Competence(_Frozen):
+    code: str
+    domain: str
+    label: str
+    plain_label: str
+    mappings: Mappings
+
+
+class Item(_Frozen):
+    id: str
+    competence: str
+    difficulty: int = Field(ge=1, le=3)
+    text: str
+    falc: str
+    pictogram: str
+
+
+class AdaptiveForm(_Frozen):
+    """Pix-style tube form: start in the middle of each tube, then go up or down."""
+
+    kind: Literal["adaptive"]
+    label: str
+    max_per_competence: int = Field(ge=1)
+    start_difficulty: int = Field(ge=1, le=3)
+
+
+class FixedForm(_Frozen):
+    kind: Literal["fixed"]
+    label: str
+    items: tuple[str, ...] | None = None
+    context: tuple[str, ...] = ()
+
+
+class Forms(_Frozen):
+    rapide: AdaptiveForm
+    complet: FixedForm
+    papier: FixedForm
+
+
+class AutonomyLevel(_Frozen):
+    code: Literal["A0", "A1", "A2", "A3", "A4"]
+    label: str
+    means: str
+
+
+class Need(_Frozen):
+    """Something a person wants to do, and what it takes: competence code -> minimum level."""
+
+    code: str
+    label: str
+    falc: str
+    pictogram: str
+    requires: dict[str, int]
+    coop: tuple[str, ...] = ()
+
+
+class Option(_Frozen):
+    code: str
+    label: str
+
+
+class ContextQuestion(_Frozen):
+    id: str
+    label: str
+    falc: str
+    kind: Literal["single", "multiple", "commune", "yes_no"]
+    options: tuple[Option, ...] = ()
+
+
+class Profile(_Frozen):
+    code: Literal["eloigne", "debutant", "autonome", "avance"]
+    label: str
+    plain_label: str
+
+
+class Referential(_Frozen):
+    version: str
+    title: str
+    frameworks: ExternalFrameworks
+    scale: Scale
+    domains: tuple[Domain, ...]
+    competences: tuple[Competence, ...]
+    prerequisite_order: tuple[str, ...]
+    core_competences: tuple[str, ...]
+    items: tuple[Item, ...]
+    forms: Forms
+    autonomy_levels: tuple[AutonomyLevel, ...]
+    needs: tuple[Need, ...]
+    context_questions: tuple[ContextQuestion, ...]
+    profiles: tuple[Profile, ...]
+
+    def item(self, item_id: str) -> Item:
+        return self._items_by_id()[item_id]
+
+    def competence(self, code: str) -> Competence:
+        return next(c for c in self.competences if c.code == code)
+
+    def domain(self, code: str) -> Domain:
+        return next(d for d in self.domains if d.code == code)
+
+    def tube(self, competence: str) -> tuple[Item, ...]:
+        """Items of one competence, easiest first (stable inside a difficulty)."""
+        return tuple(
+            sorted(
+                (i for i in self.items if i.competence == competence),
+                key=lambda i: i.difficulty,
+            )
+        )
+
+    def form_items(self, form: Literal["complet", "papier"]) -> tuple[Item, ...]:
+        chosen = getattr(self.forms, form).items
+        if chosen is None:
+            return self.items
+        return tuple(self.item(i) for i in chosen)
+
+    def _items_by_id(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
