@@ -112,3 +112,12 @@ def score_command(source: Any, explain: bool) -> None:
     if explain:
         output["explanations"] = explain_result(submission.ref, result).model_dump(mode="json")
     click.echo(json.dumps(output, ensure_ascii=False, indent=2))
+
+
+from app.commands.accounts import tokens, users  # noqa: E402
+from app.commands.service import db, serve  # noqa: E402
+
+main.add_command(serve)
+main.add_command(db)
+main.add_command(users)
+main.add_command(tokens)

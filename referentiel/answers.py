@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -11,6 +12,7 @@ from referentiel.models import Referential
 
 UNKNOWN: Literal["?"] = "?"
 Answer = int | Literal["?"]
+_INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 
 
 class Evidence(BaseModel):
@@ -42,6 +44,35 @@ def answer_problems(ref: Referential, answers: Any) -> list[str]:
             problems.append(
                 f"answers.{item_id} : réponse {value!r} hors de l'échelle (0, 1, 2, 3, 4 ou « ? »)"
             )
+    return problems
+
+
+def context_problems(ref: Referential, context: Any) -> list[str]:
+    """One line per context answer that does not fit its question (see ``context_questions``)."""
+    if not isinstance(context, Mapping):
+        return ["context : un objet est attendu"]
+    questions = {q.id: q for q in ref.context_questions}
+    problems = []
+    for key, value in context.items():
+        question = questions.get(key)
+        if question is None:
+            problems.append(f"context.{key} : question inconnue")
+            continue
+        codes = {o.code for o in question.options}
+        if question.kind == "yes_no":
+            ok = isinstance(value, bool)
+            expected = "true ou false"
+        elif question.kind == "single":
+            ok = value in codes
+            expected = "une de ces valeurs : " + ", ".join(sorted(codes))
+        elif question.kind == "multiple":
+            ok = isinstance(value, list) and all(v in codes for v in value)
+            expected = "une liste parmi : " + ", ".join(sorted(codes))
+        else:
+            ok = isinstance(value, str) and _INSEE.fullmatch(value) is not None
+            expected = "un code commune INSEE à 5 caractères"
+        if value is not None and not ok:
+            problems.append(f"context.{key} : {expected}")
     return problems
 
 

@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from referentiel.answers import Answer, Evidence, answer_problems, evidence_problems
+from referentiel.answers import (
+    Answer,
+    Evidence,
+    answer_problems,
+    context_problems,
+    evidence_problems,
+)
 from referentiel.load import UnknownVersionError, load_referential, load_version
 from referentiel.models import Referential
 from referentiel.scoring import DiagnosticResult, score
@@ -56,13 +62,8 @@ def read_submission(raw: Any) -> Submission:
     evidence, evidence_errors = evidence_problems(ref, raw.get("evidence", []))
     problems.extend(evidence_errors)
     context = raw.get("context", {})
-    knows_help = None
-    if not isinstance(context, Mapping):
-        problems.append("context : un objet est attendu")
-    else:
-        knows_help = context.get("knows_help")
-        if knows_help is not None and not isinstance(knows_help, bool):
-            problems.append("context.knows_help : true ou false attendu")
+    problems.extend(context_problems(ref, context))
     if problems or not isinstance(answers, Mapping) or not isinstance(context, Mapping):
         raise SubmissionError(problems)
+    knows_help = context.get("knows_help")
     return Submission(ref, dict(answers), tuple(evidence), knows_help, dict(context))

@@ -1,0 +1,108 @@
+"""The composition root: `create_app()` wires settings, database, sessions, CSRF, templates,
+errors and the features' controllers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, Request, get
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from app.config import Settings, get_settings
+from app.db.engine import make_alchemy_config, make_engine
+from app.db.models import StoreEntry
+from app.errors import handle_error
+from app.features.accounts.middleware import AuthMiddleware
+from app.features.accounts.pages import AccountPages
+from app.features.diagnostics.api import DiagnosticApi
+from app.features.diagnostics.pages import ResidentPages
+from app.features.people.api import PeopleApi
+from app.features.people.pages import MediatorPages
+from app.web import LARGE_TEXT_COOKIE, YEAR
+
+HERE = Path(__file__).parent
+
+
+@get("/preferences/texte", include_in_schema=False)
+async def toggle_large_text(request: Request[Any, Any, Any], retour: str = "/") -> Redirect:
+    """A link, not a script: switching text size works without JavaScript."""
+    target = retour if retour.startswith("/") and not retour.startswith("//") else "/"
+    response = Redirect(path=target, status_code=303)
+    large = request.cookies.get(LARGE_TEXT_COOKIE) == "grand"
+    response.set_cookie(
+        LARGE_TEXT_COOKIE,
+        "normal" if large else "grand",
+        max_age=YEAR,
+        samesite="lax",
+        httponly=True,
+    )
+    return response
+
+
+@get("/sante", include_in_schema=False)
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _templates() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+    alchemy = make_alchemy_config(settings, engine)
+    sessions = ServerSideSessionConfig(
+        max_age=settings.session_days * 24 * 3600,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        httponly=True,
+        key="session",
+    )
+    return Litestar(
+        route_handlers=[
+            ResidentPages,
+            AccountPages,
+            MediatorPages,
+            DiagnosticApi,
+            PeopleApi,
+            toggle_large_text,
+            health,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        stores={"sessions": SQLAlchemyStore(alchemy, model=StoreEntry, namespace="sessions")},
+        middleware=[sessions.middleware, AuthMiddleware(alchemy.get_session)],  # type: ignore[list-item]
+        csrf_config=CSRFConfig(
+            secret=settings.secret(),
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["/api/"],
+        ),
+        template_config=_templates(),
+        openapi_config=OpenAPIConfig(
+            title="parcours-numérique",
+            version="1.0.0",
+            description="Diagnostics de compétences numériques, personnes suivies, référentiel.",
+            path="/schema",
+        ),
+        exception_handlers={Exception: handle_error},
+        request_max_body_size=settings.max_body_bytes,
+        debug=settings.debug,
+    )

@@ -1,0 +1,1 @@
+"""Subcommands of `parcours`, one module per area."""

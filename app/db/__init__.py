@@ -1,0 +1,1 @@
+"""Database: models (one module per aggregate), engine settings and migrations."""

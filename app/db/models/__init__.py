@@ -1,0 +1,19 @@
+"""Every table, imported here so that Alembic and the app see the whole metadata."""
+
+from app.db.models.account import ApiToken, Role, Structure, User
+from app.db.models.diagnostic import Channel, Diagnostic, DiagnosticStatus
+from app.db.models.person import Consent, Person
+from app.db.models.store import StoreEntry
+
+__all__ = [
+    "ApiToken",
+    "Channel",
+    "Consent",
+    "Diagnostic",
+    "DiagnosticStatus",
+    "Person",
+    "Role",
+    "StoreEntry",
+    "Structure",
+    "User",
+]

@@ -1,0 +1,10 @@
+"""Column types shared by the models."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON
+from sqlalchemy.dialects.postgresql import JSONB
+
+# advanced-alchemy's JsonB breaks under SQLAlchemy 2.1 (it calls a removed helper), so the
+# variant is spelled out: JSONB on PostgreSQL, JSON text elsewhere.
+Json = JSON().with_variant(JSONB(), "postgresql")

@@ -1,0 +1,93 @@
+"""Demo data for `make run`: a structure, a mediator, a trainer and a few people, loaded once.
+
+The generated passwords are kept in var/demo-credentials.txt (readable by the owner only) so
+that every `make run` can print them again.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from app.config import VAR_DIR, Settings
+from app.db.engine import make_engine
+from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
+from app.features.accounts.security import generate_password
+from app.features.accounts.service import AccountService
+from app.features.diagnostics.service import DiagnosticService
+from app.features.people.service import CONSENT_VERSION
+from referentiel import load_referential
+from referentiel.submission import read_submission
+
+STRUCTURE = "EPN de démonstration (Moulins)"
+ACCOUNTS = (
+    ("mediatrice@demo.parcours-numerique.fr", Role.MEDIATOR),
+    ("formateur@demo.parcours-numerique.fr", Role.TRAINER),
+)
+PEOPLE = (
+    ("Mme R.", "soixante_dix_plus", 1),
+    ("M. K.", "vingt_cinq_trente_neuf", 2),
+    ("Léa", "dix_huit_vingt_quatre", 3),
+)
+CREDENTIALS = VAR_DIR / "demo-credentials.txt"
+
+
+async def load_demo(settings: Settings) -> list[str]:
+    engine = make_engine(settings)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+            if await db.scalar(select(Structure).where(Structure.name == STRUCTURE)) is None:
+                await _create(db)
+    finally:
+        await engine.dispose()
+    return ["Comptes de démonstration :", *CREDENTIALS.read_text("utf-8").splitlines()]
+
+
+async def _create(db) -> None:  # type: ignore[no-untyped-def]
+    lines = []
+    accounts = AccountService(db)
+    for email, role in ACCOUNTS:
+        password = generate_password()
+        await accounts.create_user(email, password, role, STRUCTURE)
+        lines.append(f"  {role.value:<9} {email}  mot de passe : {password}")
+    structure = await accounts.structure(STRUCTURE)
+    structure.commune_insee = "03190"
+    ref = load_referential()
+    rng = random.Random(2026)
+    bands = {o.code for q in ref.context_questions if q.id == "age_band" for o in q.options}
+    service = DiagnosticService(db)
+    for alias, band, visits in PEOPLE:
+        person = Person(
+            structure_id=structure.id,
+            alias=alias,
+            commune_insee="03190",
+            birth_year_band=band if band in bands else None,
+        )
+        person.consents.append(Consent(text_version=CONSENT_VERSION, given_at=datetime.now(UTC)))
+        db.add(person)
+        await db.flush()
+        for visit in range(visits):
+            level = min(4, visit + rng.randint(0, 2))
+            answers = {
+                i.id: max(0, min(4, level + rng.randint(-1, 1))) for i in ref.form_items("papier")
+            }
+            diagnostic, _, _ = await service.record(
+                read_submission({"answers": answers, "context": {"knows_help": True}}),
+                Channel.PAPER,
+                person_id=person.id,
+                structure_id=structure.id,
+            )
+            diagnostic.created_at = datetime.now(UTC) - timedelta(days=60 * (visits - visit))
+        await db.commit()
+    for _ in range(3):
+        answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}
+        await service.record(read_submission({"answers": answers}), Channel.ONLINE)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    CREDENTIALS.chmod(0o600)
+
+
+__all__ = ["Diagnostic", "load_demo"]

@@ -1,0 +1,89 @@
+"""Errors: RFC 9457 problem+json under /api, a plain French page everywhere else."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import ProblemDetailsException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.i18n import gettext_for, request_language
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+
+TITLES = {
+    400: "La demande contient une erreur",
+    401: "Il faut vous connecter",
+    403: "Vous n'avez pas accès à cette page",
+    404: "Page introuvable",
+    405: "Action non prévue ici",
+    409: "Conflit avec une autre modification",
+    413: "Le fichier ou le contenu envoyé est trop gros",
+    415: "Format de contenu non pris en charge",
+    422: "Certaines valeurs ne conviennent pas",
+    429: "Trop de demandes : réessayez dans un moment",
+    500: "Une erreur est survenue de notre côté",
+}
+
+
+class Problem(ProblemDetailsException):
+    """An error a person can act on: a title, a detail, and the list of problems if several."""
+
+    def __init__(
+        self, status_code: int, detail: str, problems: list[str] | None = None, **extra: Any
+    ) -> None:
+        payload = {"problems": problems} if problems else {}
+        payload.update(extra)
+        super().__init__(
+            status_code=status_code,
+            title=TITLES.get(status_code, TITLES[400]),
+            detail=detail,
+            type_=f"https://parcours-numerique.fr/problemes/{status_code}",
+            extra=payload or None,
+        )
+
+
+def _status_and_detail(exc: Exception) -> tuple[int, str, list[str] | None]:
+    if isinstance(exc, Problem):
+        problems = exc.extra.get("problems") if isinstance(exc.extra, dict) else None
+        return exc.status_code, exc.detail, problems
+    if isinstance(exc, ValidationException):
+        problems = [
+            f"{e.get('key') or e.get('source') or 'contenu'} : {e.get('message')}"
+            for e in (exc.extra if isinstance(exc.extra, list) else [])
+        ]
+        return 400, "Le contenu envoyé n'a pas la forme attendue.", problems or None
+    if isinstance(exc, HTTPException):
+        return exc.status_code, TITLES.get(exc.status_code, exc.detail), None
+    log.exception("unexpected error", exc_info=exc)
+    return HTTP_500_INTERNAL_SERVER_ERROR, "Réessayez dans un moment.", None
+
+
+def handle_error(request: Request, exc: Exception) -> Response[Any]:  # type: ignore[type-arg]
+    status, detail, problems = _status_and_detail(exc)
+    headers = getattr(exc, "headers", None) or {}
+    if request.url.path.startswith(API_PREFIX):
+        problem = exc if isinstance(exc, Problem) else Problem(status, detail, problems)
+        response = problem.to_response(request)
+        response.headers.update(headers)
+        return response
+    _ = gettext_for(request_language(request))
+    return Template(
+        template_name="error.html",
+        context={
+            "status": status,
+            "title": _(TITLES.get(status, TITLES[400])),
+            "detail": _(detail),
+            "problems": problems or [],
+            "_": _,
+            "lang": request_language(request),
+        },
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers=headers,
+    )

@@ -1,0 +1,1 @@
+"""One folder per feature: its controllers (pages and API), service, schemas and guards."""

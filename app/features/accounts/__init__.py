@@ -1,0 +1,1 @@
+"""Professional accounts: structures, users, passwords, sessions, API tokens, role guards."""

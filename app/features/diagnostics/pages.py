@@ -1,0 +1,337 @@
+"""The resident's diagnostic: one question per screen, saved at every step, no JavaScript needed.
+
+Every form posts and is answered by a redirect (POST-redirect-GET), so a refresh never sends an
+answer twice, and every step is read back from the database, so a lost connection loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Diagnostic, DiagnosticStatus
+from app.errors import Problem
+from app.features.accounts.guards import current_user
+from app.features.diagnostics.service import (
+    AUTONOMY_GOALS,
+    DiagnosticError,
+    DiagnosticService,
+    format_resume_code,
+    referential_of,
+    result_of,
+)
+from app.features.people.access import person_for
+from app.i18n import request_language
+from app.territories import find_communes
+from app.web import page, see_other
+from referentiel.adaptive import progress
+from referentiel.explain import explain
+from referentiel.i18n import localized
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+MultiForm = Annotated[dict[str, Any], FORM]
+CURRENT = "diagnostic_id"
+
+
+def _values(data: dict[str, Any], key: str) -> list[str]:
+    """A form field that may be sent several times (checkboxes)."""
+    value = data.get(key)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+class ResidentPages(Controller):
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, request: Request[Any, Any, Any]) -> Template:
+        return page(request, "diagnostic/home.html", current=request.session.get(CURRENT))
+
+    @post("/diagnostic")
+    async def start(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Redirect:
+        diagnostic = await DiagnosticService(db_session).start()
+        request.set_session({**request.session, CURRENT: str(diagnostic.id)})
+        return see_other(f"/diagnostic/{diagnostic.id}/question")
+
+    @get("/reprendre")
+    async def resume_form(self, request: Request[Any, Any, Any]) -> Template:
+        return page(request, "diagnostic/resume.html", error=None, code="")
+
+    @post("/reprendre")
+    async def resume(
+        self,
+        request: Request[Any, Any, Any],
+        data: MultiForm,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        code = str(data.get("code", ""))
+        diagnostic = await DiagnosticService(db_session).by_resume_code(code)
+        if diagnostic is None or diagnostic.person_id is not None:
+            return page(
+                request,
+                "diagnostic/resume.html",
+                status=404,
+                code=code,
+                error="Ce code ne correspond à aucun diagnostic. Vérifiez les 8 caractères.",
+            )
+        request.set_session({**request.session, CURRENT: str(diagnostic.id)})
+        return see_other(_next_step(diagnostic))
+
+    @get("/diagnostic/{diagnostic_id:uuid}/question")
+    async def question(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        if diagnostic.status == DiagnosticStatus.COMPLETED:
+            return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+        service = DiagnosticService(db_session)
+        item = service.next_question(diagnostic)
+        if item is None:
+            return see_other(f"/diagnostic/{diagnostic.id}/contexte")
+        ref = localized(referential_of(diagnostic), request_language(request))
+        done, total = progress(ref, diagnostic.answers)
+        return page(
+            request,
+            "diagnostic/question.html",
+            diagnostic=diagnostic,
+            item=ref.item(item.id),
+            number=len(diagnostic.asked) + 1,
+            done=done,
+            total=total,
+            resume_code=format_resume_code(diagnostic.resume_code or ""),
+        )
+
+    @post("/diagnostic/{diagnostic_id:uuid}/question")
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        data: MultiForm,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        raw = str(data.get("value", ""))
+        value: int | str = int(raw) if raw.isdigit() else raw
+        try:
+            await DiagnosticService(db_session).answer(diagnostic, str(data.get("item", "")), value)
+        except DiagnosticError as error:
+            raise Problem(400, "Réponse non enregistrée.", error.problems) from None
+        return see_other(f"/diagnostic/{diagnostic.id}/question")
+
+    @post("/diagnostic/{diagnostic_id:uuid}/retour")
+    async def back(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        await DiagnosticService(db_session).back(diagnostic)
+        return see_other(f"/diagnostic/{diagnostic.id}/question")
+
+    @get("/diagnostic/{diagnostic_id:uuid}/contexte")
+    async def context_form(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        return page(
+            request,
+            "diagnostic/context.html",
+            diagnostic=diagnostic,
+            values=diagnostic.context,
+            commune_query="",
+            communes=[],
+            errors={},
+        )
+
+    @post("/diagnostic/{diagnostic_id:uuid}/contexte")
+    async def save_context(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        data: MultiForm,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        ref = referential_of(diagnostic)
+        context: dict[str, Any] = {}
+        for question in ref.context_questions:
+            if question.kind == "single" and data.get(question.id):
+                context[question.id] = str(data[question.id])
+            elif question.kind == "multiple" and question.id != "needs":
+                context[question.id] = _values(data, question.id)
+            elif question.kind == "yes_no" and data.get(question.id) in ("oui", "non"):
+                context[question.id] = data[question.id] == "oui"
+        errors: dict[str, str] = {}
+        query = str(data.get("commune_query", "")).strip()
+        chosen = str(data.get("commune", ""))
+        matches = find_communes(query) if query else []
+        if chosen and chosen in {c.insee for c in find_communes(chosen)}:
+            context["commune"] = chosen
+        elif len(matches) == 1:
+            context["commune"] = matches[0].insee
+        elif query and not matches:
+            errors["commune"] = "Nous ne trouvons pas cette commune. Essayez le code postal."
+        if errors or (len(matches) > 1 and "commune" not in context):
+            return page(
+                request,
+                "diagnostic/context.html",
+                status=400 if errors else 200,
+                diagnostic=diagnostic,
+                values=context,
+                commune_query=query,
+                communes=matches[:30],
+                errors=errors,
+            )
+        await DiagnosticService(db_session).save_context(diagnostic, context)
+        return see_other(f"/diagnostic/{diagnostic.id}/besoins")
+
+    @get("/diagnostic/{diagnostic_id:uuid}/besoins")
+    async def needs_form(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        return page(
+            request,
+            "diagnostic/needs.html",
+            diagnostic=diagnostic,
+            chosen=diagnostic.context.get("needs", []),
+        )
+
+    @post("/diagnostic/{diagnostic_id:uuid}/besoins")
+    async def save_needs(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        data: MultiForm,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        known = {n.code for n in referential_of(diagnostic).needs}
+        needs = [n for n in _values(data, "needs") if n in known]
+        await DiagnosticService(db_session).save_context(diagnostic, {"needs": needs})
+        target = "objectifs" if needs else "terminer"
+        return see_other(f"/diagnostic/{diagnostic.id}/{target}")
+
+    @get("/diagnostic/{diagnostic_id:uuid}/objectifs")
+    async def goals_form(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        result = await DiagnosticService(db_session).preview(diagnostic)
+        return page(
+            request,
+            "diagnostic/goals.html",
+            diagnostic=diagnostic,
+            needs=diagnostic.context.get("needs", []),
+            goals=diagnostic.goals,
+            current={a.need: a.level for a in result.autonomy},
+            levels=AUTONOMY_GOALS,
+        )
+
+    @post("/diagnostic/{diagnostic_id:uuid}/objectifs")
+    async def save_goals(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        data: MultiForm,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        goals = {
+            need: str(data[f"goal_{need}"])
+            for need in diagnostic.context.get("needs", [])
+            if data.get(f"goal_{need}") in AUTONOMY_GOALS
+        }
+        service = DiagnosticService(db_session)
+        await service.save_goals(diagnostic, goals)
+        await service.finish(diagnostic)
+        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+
+    @get("/diagnostic/{diagnostic_id:uuid}/terminer")
+    async def finish_without_goals(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        return page(request, "diagnostic/finish.html", diagnostic=diagnostic)
+
+    @post("/diagnostic/{diagnostic_id:uuid}/terminer")
+    async def finish(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        await DiagnosticService(db_session).finish(diagnostic)
+        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+
+    @get("/diagnostic/{diagnostic_id:uuid}/resultat")
+    async def result(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+        impression: bool = False,
+    ) -> Template | Redirect:
+        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
+        if diagnostic.status != DiagnosticStatus.COMPLETED:
+            return see_other(_next_step(diagnostic))
+        lang = request_language(request)
+        source = referential_of(diagnostic)
+        result = result_of(diagnostic)
+        return page(
+            request,
+            "diagnostic/result.html",
+            diagnostic=diagnostic,
+            result=result,
+            ref=localized(source, lang),
+            explanation=explain(source, result),
+            printing=impression,
+            resume_code=format_resume_code(diagnostic.resume_code or ""),
+        )
+
+
+def _next_step(diagnostic: Diagnostic) -> str:
+    if diagnostic.status == DiagnosticStatus.COMPLETED:
+        return f"/diagnostic/{diagnostic.id}/resultat"
+    return f"/diagnostic/{diagnostic.id}/question"
+
+
+async def _diagnostic(
+    request: Request[Any, Any, Any], db: AsyncSession, diagnostic_id: UUID
+) -> Diagnostic:
+    """The diagnostic behind an unguessable id; a person's diagnostic only for their structure."""
+    diagnostic = await DiagnosticService(db).get(diagnostic_id)
+    if diagnostic is None:
+        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
+    if diagnostic.person_id is not None and (
+        await person_for(db, current_user(request), diagnostic.person_id) is None
+    ):
+        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
+    return diagnostic

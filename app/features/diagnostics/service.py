@@ -1,0 +1,221 @@
+"""Use cases of a diagnostic; the pages and the API call these and nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Channel, Diagnostic, DiagnosticStatus
+from referentiel import Referential, load_referential, load_version
+from referentiel.adaptive import next_item
+from referentiel.answers import is_answer
+from referentiel.models import Item
+from referentiel.scoring import RESULT_ADAPTER, DiagnosticResult, score
+from referentiel.submission import Submission
+
+# No 0/O, 1/I/L: a code read aloud or copied from paper must not be misread.
+RESUME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+RESUME_LENGTH = 8
+AUTONOMY_GOALS = ("A0", "A1", "A2", "A3", "A4")
+
+
+class DiagnosticError(ValueError):
+    """A change the diagnostic cannot take, with the problems in plain French."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class IdempotencyConflictError(ValueError):
+    """The Idempotency-Key was already used for a different request."""
+
+
+def new_resume_code() -> str:
+    return "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_LENGTH))
+
+
+def format_resume_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_resume_code(typed: str) -> str:
+    return "".join(c for c in typed.upper() if c.isalnum()).replace("O", "0").replace("I", "1")
+
+
+def request_fingerprint(payload: Mapping[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def referential_of(diagnostic: Diagnostic) -> Referential:
+    return load_version(diagnostic.referential_version)
+
+
+def result_of(diagnostic: Diagnostic) -> DiagnosticResult:
+    """The scored result, re-read with the referential version it was taken with."""
+    return RESULT_ADAPTER.validate_python(
+        {**(diagnostic.result or {}), "answers": diagnostic.answers}
+    )
+
+
+@dataclass
+class DiagnosticService:
+    db: AsyncSession
+
+    async def start(
+        self,
+        channel: Channel = Channel.ONLINE,
+        person_id: UUID | None = None,
+        structure_id: UUID | None = None,
+    ) -> Diagnostic:
+        for _ in range(5):
+            diagnostic = Diagnostic(
+                channel=channel,
+                status=DiagnosticStatus.IN_PROGRESS,
+                referential_version=load_referential().version,
+                answers={},
+                asked=[],
+                context={},
+                goals={},
+                resume_code=new_resume_code(),
+                person_id=person_id,
+                structure_id=structure_id,
+            )
+            self.db.add(diagnostic)
+            try:
+                await self.db.commit()
+            except IntegrityError:  # the rare resume-code collision: draw again
+                await self.db.rollback()
+                continue
+            return diagnostic
+        raise RuntimeError("could not draw a free resume code")
+
+    async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
+        return await self.db.get(Diagnostic, diagnostic_id)
+
+    async def by_resume_code(self, typed: str) -> Diagnostic | None:
+        code = normalise_resume_code(typed)
+        if len(code) != RESUME_LENGTH:
+            return None
+        return await self.db.scalar(select(Diagnostic).where(Diagnostic.resume_code == code))
+
+    def next_question(self, diagnostic: Diagnostic) -> Item | None:
+        return next_item(referential_of(diagnostic), diagnostic.answers)
+
+    async def answer(self, diagnostic: Diagnostic, item_id: str, value: Any) -> None:
+        ref = referential_of(diagnostic)
+        problems = []
+        if item_id not in {i.id for i in ref.items}:
+            problems.append(f"question inconnue : {item_id}")
+        if not is_answer(value):
+            problems.append("réponse hors de l'échelle (0, 1, 2, 3, 4 ou « ? »)")
+        if diagnostic.status != DiagnosticStatus.IN_PROGRESS:
+            problems.append("ce diagnostic est déjà terminé")
+        if problems:
+            raise DiagnosticError(problems)
+        diagnostic.answers = {**diagnostic.answers, item_id: value}
+        diagnostic.asked = [*(i for i in diagnostic.asked if i != item_id), item_id]
+        await self.db.commit()
+
+    async def back(self, diagnostic: Diagnostic) -> str | None:
+        """Forget the last answer; returns its item id, to ask it again."""
+        if not diagnostic.asked or diagnostic.status != DiagnosticStatus.IN_PROGRESS:
+            return None
+        *kept, last = diagnostic.asked
+        diagnostic.asked = kept
+        diagnostic.answers = {k: v for k, v in diagnostic.answers.items() if k != last}
+        await self.db.commit()
+        return last
+
+    async def save_context(self, diagnostic: Diagnostic, context: Mapping[str, Any]) -> None:
+        diagnostic.context = {**diagnostic.context, **context}
+        await self.db.commit()
+
+    async def save_goals(self, diagnostic: Diagnostic, goals: Mapping[str, str]) -> None:
+        diagnostic.goals = dict(goals)
+        await self.db.commit()
+
+    async def preview(self, diagnostic: Diagnostic) -> DiagnosticResult:
+        """The result so far, to propose goals before the diagnostic is closed."""
+        return score(
+            referential_of(diagnostic),
+            diagnostic.answers,
+            knows_help=diagnostic.context.get("knows_help"),
+        )
+
+    async def finish(self, diagnostic: Diagnostic) -> DiagnosticResult:
+        result = await self.preview(diagnostic)
+        if diagnostic.status != DiagnosticStatus.COMPLETED:
+            diagnostic.result = _stored(result)
+            diagnostic.status = DiagnosticStatus.COMPLETED
+            diagnostic.completed_at = datetime.now(UTC)
+            await self.db.commit()
+        return result
+
+    async def record(
+        self,
+        submission: Submission,
+        channel: Channel,
+        *,
+        person_id: UUID | None = None,
+        structure_id: UUID | None = None,
+        idempotency_key: str | None = None,
+        fingerprint: str | None = None,
+        goals: Mapping[str, str] | None = None,
+        sheet_serial: str | None = None,
+    ) -> tuple[Diagnostic, DiagnosticResult, bool]:
+        """Store a complete diagnostic; (diagnostic, result, created).
+
+        With an idempotency key already used for the same request, the first diagnostic is
+        returned and nothing is created; with a different request, IdempotencyConflictError.
+        """
+        result = submission.score()
+        diagnostic = Diagnostic(
+            channel=channel,
+            status=DiagnosticStatus.COMPLETED,
+            referential_version=submission.ref.version,
+            answers=dict(submission.answers),
+            asked=list(submission.answers),
+            context=dict(submission.context),
+            goals=dict(goals or {}),
+            result=_stored(result),
+            person_id=person_id,
+            structure_id=structure_id,
+            idempotency_key=idempotency_key,
+            request_hash=fingerprint,
+            sheet_serial=sheet_serial,
+            completed_at=datetime.now(UTC),
+        )
+        self.db.add(diagnostic)
+        try:
+            await self.db.commit()
+        except IntegrityError:
+            await self.db.rollback()
+            if idempotency_key is None:
+                raise
+            existing = await self.db.scalar(
+                select(Diagnostic).where(Diagnostic.idempotency_key == idempotency_key)
+            )
+            if existing is None:
+                raise
+            if existing.request_hash != fingerprint:
+                raise IdempotencyConflictError(idempotency_key) from None
+            return existing, result_of(existing), False
+        return diagnostic, result, True
+
+
+def _stored(result: DiagnosticResult) -> dict[str, Any]:
+    """The result as JSON, without the answers (they have their own column)."""
+    data: dict[str, Any] = RESULT_ADAPTER.dump_python(result, mode="json", exclude={"answers"})
+    return data

@@ -1,0 +1,1 @@
+"""People followed by a structure: records with consent, their diagnostics, export, erasure."""

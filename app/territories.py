@@ -1,0 +1,62 @@
+"""Communes: a resident knows a postal code or a name, the statistics need the INSEE code."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    insee: str
+    name: str
+    departement: str
+    postal_codes: tuple[str, ...]
+
+    @property
+    def display(self) -> str:
+        postal = self.postal_codes[0] if self.postal_codes else self.departement
+        return f"{self.name} ({postal})"
+
+
+def _fold(text: str) -> str:
+    """Case, accents, hyphens and apostrophes do not matter when someone types a name."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    for sign in "-'’":
+        plain = plain.replace(sign, " ")
+    return " ".join(plain.replace("saint ", "st ").split())
+
+
+@cache
+def communes() -> dict[str, Commune]:
+    text = resources.files("app").joinpath("data", "communes.csv").read_text("utf-8")
+    return {
+        row["code_insee"]: Commune(
+            row["code_insee"],
+            row["nom"],
+            row["code_departement"],
+            tuple(filter(None, row["codes_postaux"].split("|"))),
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+@cache
+def _by_key() -> dict[str, list[Commune]]:
+    index: dict[str, list[Commune]] = {}
+    for commune in communes().values():
+        for key in (_fold(commune.name), *commune.postal_codes):
+            index.setdefault(key, []).append(commune)
+    return index
+
+
+def find_communes(query: str) -> list[Commune]:
+    """Communes matching a postal code, a name (ignoring accents) or an INSEE code."""
+    matches = list(_by_key().get(_fold(query), [])) if query.strip() else []
+    by_code = communes().get(query.strip().upper())
+    if by_code is not None and by_code not in matches:
+        matches.append(by_code)
+    return sorted(matches, key=lambda c: (c.name, c.insee))

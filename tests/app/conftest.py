@@ -1,0 +1,108 @@
+"""The app under test, on SQLite and on PostgreSQL, started as a user would (migrations run).
+
+PostgreSQL tests need PARCOURS_TEST_POSTGRES_URL (`.ci/run` starts a throwaway cluster and
+sets it); without it they skip and say why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+from app.asgi import create_app
+from app.config import Settings
+from app.db.migrate import upgrade
+from app.db.models import Role
+from app.features.accounts.service import AccountService
+
+POSTGRES_URL = os.environ.get("PARCOURS_TEST_POSTGRES_URL")
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Backend:
+    name: str
+    settings: Settings
+
+    def run(self, coroutine_factory):  # type: ignore[no-untyped-def]
+        """Run async setup code (accounts, fixtures) against this backend's database."""
+
+        async def go():  # type: ignore[no-untyped-def]
+            engine = create_async_engine(self.settings.database_url)
+            try:
+                async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+                    return await coroutine_factory(db)
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(go())
+
+    def user(self, role: Role = Role.MEDIATOR, structure: str | None = None) -> tuple[str, str]:
+        """A new account (e-mail, structure name) in its own structure unless one is named."""
+        email = f"{role.value}-{uuid.uuid4().hex[:8]}@example.org"
+        structure = structure or f"Structure {uuid.uuid4().hex[:8]}"
+        self.run(lambda db: AccountService(db).create_user(email, PASSWORD, role, structure))
+        return email, structure
+
+    def token(self, email: str) -> str:
+        return self.run(lambda db: AccountService(db).create_token(email))
+
+
+def _postgres_database(base_url: str) -> str:
+    """A fresh database on the test cluster, dropped by nobody: the cluster is throwaway."""
+    name = f"parcours_test_{uuid.uuid4().hex[:10]}"
+
+    async def create() -> None:
+        engine = create_async_engine(base_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        await engine.dispose()
+
+    asyncio.run(create())
+    return re.sub(r"/[^/]*$", f"/{name}", base_url)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    if request.param == "sqlite":
+        path = Path(tmp_path_factory.mktemp("db")) / "test.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("PostgreSQL absent: set PARCOURS_TEST_POSTGRES_URL (bash .ci/run does)")
+        url = _postgres_database(POSTGRES_URL)
+    settings = Settings(database_url=url, secret_key="test-secret-key-not-for-production")
+    upgrade(settings)
+    return Backend(request.param, settings)
+
+
+@pytest.fixture
+def client(backend: Backend) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    with TestClient(app=create_app(backend.settings)) as test_client:
+        yield test_client
+
+
+def csrf(client: TestClient, path: str = "/pro/connexion") -> str:  # type: ignore[type-arg]
+    """The CSRF token a browser would hold after showing a page with a form."""
+    client.get(path)
+    return client.cookies.get("csrftoken") or ""
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> None:  # type: ignore[type-arg]
+    token = csrf(client)
+    response = client.post(
+        "/pro/connexion",
+        data={"email": email, "password": password, "_csrf_token": token, "next": "/pro"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
