@@ -11,9 +11,10 @@ from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, get
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
+from litestar.params import FromQuery
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -34,7 +35,9 @@ HERE = Path(__file__).parent
 
 
 @get("/preferences/texte", include_in_schema=False)
-async def toggle_large_text(request: Request[Any, Any, Any], retour: str = "/") -> Redirect:
+async def toggle_large_text(
+    request: Request[Any, Any, Any], retour: FromQuery[str] = "/"
+) -> Redirect:
     """A link, not a script: switching text size works without JavaScript."""
     target = retour if retour.startswith("/") and not retour.startswith("//") else "/"
     response = Redirect(path=target, status_code=303)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.app.conftest import csrf
@@ -98,8 +99,8 @@ def test_the_resume_code_continues_on_another_device(client, backend):  # type: 
     from app.asgi import create_app
 
     diagnostic = start(client)
-    html = client.get(f"/diagnostic/{diagnostic}/question").text
-    code = re.search(r'class="code">([A-Z0-9-]+)<', html)
+    question = client.get(f"/diagnostic/{diagnostic}/question").text
+    code = re.search(r'class="code">([A-Z0-9-]+)<', question)
     assert code
     with TestClient(app=create_app(backend.settings)) as other:
         csrf(other, "/reprendre")
@@ -108,7 +109,7 @@ def test_the_resume_code_continues_on_another_device(client, backend):  # type: 
         assert f"/diagnostic/{diagnostic}/question" in str(page.url)
         wrong = other.post("/reprendre", data={"_csrf_token": _token(other), "code": "AAAA-AAAA"})
         assert wrong.status_code == 404
-        assert "ne correspond à aucun diagnostic" in wrong.text
+        assert "ne correspond à aucun diagnostic" in html.unescape(wrong.text)
 
 
 def test_a_form_post_without_csrf_token_is_refused(client):
@@ -120,4 +121,4 @@ def test_unknown_pages_get_a_french_error_page(client):
     response = client.get("/diagnostic/00000000-0000-4000-8000-000000000000/question")
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
-    assert "Revenir à l'accueil" in response.text
+    assert "Revenir à l'accueil" in html.unescape(response.text)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +27,9 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/connexion")
-    async def login_form(self, request: Request[Any, Any, Any], suite: str = "/pro") -> Template:
+    async def login_form(
+        self, request: Request[Any, Any, Any], suite: FromQuery[str] = "/pro"
+    ) -> Template:
         return page(request, "accounts/login.html", next=_safe_next(suite), error=None, email="")
 
     @post("/connexion")

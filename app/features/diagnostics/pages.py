@@ -12,7 +12,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -297,7 +297,7 @@ class ResidentPages(Controller):
         request: Request[Any, Any, Any],
         diagnostic_id: FromPath[UUID],
         db_session: NamedDependency[AsyncSession],
-        impression: bool = False,
+        impression: FromQuery[bool] = False,
     ) -> Template | Redirect:
         diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         if diagnostic.status != DiagnosticStatus.COMPLETED:
