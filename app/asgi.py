@@ -11,10 +11,10 @@ from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, get
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.params import FromQuery
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         stores={"sessions": SQLAlchemyStore(alchemy, model=StoreEntry, namespace="sessions")},
-        middleware=[sessions.middleware, AuthMiddleware(alchemy.get_session)],  # type: ignore[list-item]
+        middleware=[sessions.middleware, AuthMiddleware(alchemy.get_session)],
         csrf_config=CSRFConfig(
             secret=settings.secret(),
             cookie_secure=settings.secure_cookies,

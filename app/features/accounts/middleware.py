@@ -6,6 +6,7 @@ Anonymous requests cost nothing: the database is only asked when a credential is
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -22,7 +23,9 @@ SESSION_USER = "user_id"
 
 
 class AuthMiddleware(ASGIMiddleware):
-    def __init__(self, session_maker: Callable[[], AsyncSession]) -> None:
+    def __init__(
+        self, session_maker: Callable[[], AbstractAsyncContextManager[AsyncSession]]
+    ) -> None:
         self.session_maker = session_maker
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
@@ -31,7 +34,7 @@ class AuthMiddleware(ASGIMiddleware):
 
     async def _user(self, scope: Scope) -> User | None:
         token = _bearer(scope)
-        session: dict[str, Any] = scope.get("session") or {}
+        session: Any = scope.get("session") or {}
         if token is None and SESSION_USER not in session:
             return None
         async with self.session_maker() as db:

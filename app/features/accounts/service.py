@@ -48,9 +48,10 @@ class AccountService:
         return user
 
     async def by_email(self, email: str) -> User | None:
-        return await self.db.scalar(
+        user: User | None = await self.db.scalar(
             select(User).where(func.lower(User.email) == email.strip().lower())
         )
+        return user
 
     async def authenticate(self, email: str, password: str) -> User | None:
         user = await self.by_email(email)

@@ -108,7 +108,10 @@ class DiagnosticService:
         code = normalise_resume_code(typed)
         if len(code) != RESUME_LENGTH:
             return None
-        return await self.db.scalar(select(Diagnostic).where(Diagnostic.resume_code == code))
+        found: Diagnostic | None = await self.db.scalar(
+            select(Diagnostic).where(Diagnostic.resume_code == code)
+        )
+        return found
 
     def next_question(self, diagnostic: Diagnostic) -> Item | None:
         return next_item(referential_of(diagnostic), diagnostic.answers)
