@@ -46,12 +46,13 @@ clean:
 # (tests/app/test_translations.py fails until it is translated); a text gone from the code
 # becomes an obsolete `#~` entry; --no-fuzzy-matching: a changed text starts untranslated
 # instead of inheriting a guess marked fuzzy.
-# babel.cfg says what is read: `_("...")` in app/**.py, referentiel/explain.py and the
-# templates, and the texts of Problem(...) and flash(...). French texts kept in
-# constants and translated later (TITLES, MSG_..., error="...") cannot be extracted: they are
-# written by hand in messages.po, each marked `#. keep: <why>`. KEEP_HAND_ENTRIES copies those
-# into the template before the update, so they stay live entries (a plain `pybabel update`
-# would turn them into obsolete `#~` entries, which are not loaded at run time).
+# pybabel walks the repository root and babel.cfg picks what it reads: `_("...")` in app/**.py,
+# referentiel/explain.py and app/templates/**.html, and the texts of Problem(...) and flash(...).
+# French texts kept in constants and translated later (TITLES, MSG_..., error="...") cannot be
+# extracted: they are written by hand in messages.po, each marked `#. keep: <why>`.
+# KEEP_HAND_ENTRIES copies those into the template before the update, so they stay live
+# entries (a plain `pybabel update` would turn them into obsolete `#~` entries, which are not
+# loaded at run time).
 MESSAGES_POT := app/locale/messages.pot
 MESSAGES_PO := app/locale/en/LC_MESSAGES/messages.po
 

@@ -1,0 +1,230 @@
+"""JSON API for the people a structure follows (mediators, with a bearer token).
+
+Every route that names a person goes through :func:`person_for`: a person of another
+structure answers 404, exactly like a person that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Person, User
+from app.errors import Problem
+from app.features.accounts.guards import current_user, mediator_only
+from app.features.people.access import person_for
+from app.features.people.service import (
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    LIST_LIMIT_MAX,
+    PeopleError,
+    PeopleService,
+    birth_year_bands,
+    commune_name,
+)
+
+NOT_FOUND = "Personne introuvable dans votre structure."
+
+
+class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new record. ``consent`` must be true: the person agreed to the text of
+    ``GET /api/v1/people/consent`` after it was read to them."""
+
+    alias: str
+    birth_year_band: str | None = None
+    commune_insee: str | None = None
+    consent: bool = False
+
+
+class PersonPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields to change; ``null`` clears an optional one, an absent field is left as it is."""
+
+    alias: str | msgspec.UnsetType = msgspec.UNSET
+    birth_year_band: str | msgspec.UnsetType | None = msgspec.UNSET
+    commune_insee: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class ConsentOut(msgspec.Struct):
+    text_version: str
+    given_at: datetime
+
+
+class PersonOut(msgspec.Struct):
+    id: UUID
+    alias: str
+    birth_year_band: str | None
+    commune_insee: str | None
+    commune: str | None
+    created_at: datetime
+    updated_at: datetime
+    last_diagnostic_at: datetime | None
+    consents: list[ConsentOut]
+
+
+class PersonListOut(msgspec.Struct):
+    items: list[PersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ConsentTextOut(msgspec.Struct):
+    version: str
+    text: str
+    birth_year_bands: dict[str, str]
+
+
+def person_out(person: Person, last_diagnostic_at: datetime | None) -> PersonOut:
+    return PersonOut(
+        id=person.id,
+        alias=person.alias,
+        birth_year_band=person.birth_year_band,
+        commune_insee=person.commune_insee,
+        commune=commune_name(person.commune_insee),
+        created_at=person.created_at,
+        updated_at=person.updated_at,
+        last_diagnostic_at=last_diagnostic_at,
+        consents=[
+            ConsentOut(c.text_version, c.given_at)
+            for c in sorted(person.consents, key=lambda c: c.given_at)
+        ],
+    )
+
+
+def _user(request: Request[Any, Any, Any]) -> User:
+    user = current_user(request)
+    if user is None:  # the guard already refused; this keeps the type checker honest
+        raise Problem(401, "Un jeton d'accès est nécessaire.")
+    return user
+
+
+async def _person(request: Request[Any, Any, Any], db: AsyncSession, person_id: UUID) -> Person:
+    person = await person_for(db, _user(request), person_id)
+    if person is None:
+        raise Problem(404, NOT_FOUND)
+    return person
+
+
+def _invalid(error: PeopleError) -> Problem:
+    return Problem(422, "La fiche contient des valeurs à corriger.", error.lines())
+
+
+class PeopleApi(Controller):
+    path = "/api/v1/people"
+    tags = ["people"]
+    guards = [mediator_only]
+    cache_control = CacheControlHeader(no_store=True)  # personal data: never kept by a cache
+
+    @get("/", summary="Les personnes suivies par ma structure (les plus récentes d'abord)")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        q: FromQuery[str] = "",
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> PersonListOut:
+        if not 1 <= limit <= LIST_LIMIT_MAX:
+            raise Problem(400, f"limit doit être entre 1 et {LIST_LIMIT_MAX}.")
+        if offset < 0:
+            raise Problem(400, "offset ne peut pas être négatif.")
+        found = await PeopleService(db_session).listing(
+            _user(request).structure_id, q, limit, offset
+        )
+        return PersonListOut(
+            items=[person_out(r.person, r.last_diagnostic_at) for r in found.rows],
+            total=found.total,
+            limit=found.limit,
+            offset=found.offset,
+        )
+
+    @get("/consent", summary="Le texte de consentement à lire à la personne")
+    async def consent_text(self) -> ConsentTextOut:
+        return ConsentTextOut(CONSENT_VERSION, CONSENT_TEXT, dict(birth_year_bands()))
+
+    @post("/", summary="Créer la fiche d'une personne, avec son consentement")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[PersonIn],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[PersonOut]:
+        try:
+            person = await PeopleService(db_session).create(
+                _user(request),
+                data.alias,
+                data.birth_year_band,
+                data.commune_insee,
+                consent=data.consent,
+            )
+        except PeopleError as error:
+            raise _invalid(error) from None
+        return Response(
+            person_out(person, None),
+            status_code=201,
+            headers={"Location": f"{self.path}/{person.id}"},
+        )
+
+    @get("/{person_id:uuid}", summary="Lire la fiche d'une personne")
+    async def read(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> PersonOut:
+        person = await _person(request, db_session, person_id)
+        last = await PeopleService(db_session).last_diagnostic_at(person)
+        return person_out(person, last)
+
+    @patch("/{person_id:uuid}", summary="Corriger la fiche d'une personne")
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        data: JSONBody[PersonPatch],
+        db_session: NamedDependency[AsyncSession],
+    ) -> PersonOut:
+        person = await _person(request, db_session, person_id)
+        changes = {
+            name: value
+            for name in data.__struct_fields__
+            if (value := getattr(data, name)) is not msgspec.UNSET
+        }
+        service = PeopleService(db_session)
+        try:
+            await service.update(person, changes)
+        except PeopleError as error:
+            raise _invalid(error) from None
+        return person_out(person, await service.last_diagnostic_at(person))
+
+    @delete(
+        "/{person_id:uuid}",
+        summary="Effacer une personne : sa fiche, ses consentements et ses diagnostics",
+        status_code=204,
+    )
+    async def erase(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> None:
+        person = await _person(request, db_session, person_id)
+        await PeopleService(db_session).erase(person)
+
+    @get("/{person_id:uuid}/export", summary="Toutes les données d'une personne (JSON)")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> dict[str, Any]:
+        person = await _person(request, db_session, person_id)
+        return await PeopleService(db_session).export(person)

@@ -1,0 +1,575 @@
+"""The mediator's workspace under /pro: people of the structure, their record and timeline,
+the paper Numérimètre typed in row by row, export and erasure.
+
+Every page needs a logged-in mediator (or admin); someone not logged in is sent to the login
+page and comes back here afterwards. Every page that names a person goes through
+:func:`person_for`: another structure's person is « not found », as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Channel, Person, User
+from app.errors import Problem
+from app.features.accounts.guards import current_user, mediator_only
+from app.features.diagnostics.service import (
+    DiagnosticService,
+    IdempotencyConflictError,
+    request_fingerprint,
+)
+from app.features.people.access import person_for
+from app.features.people.paper import (
+    FORM_KEY_FIELD,
+    GOAL_FIELD,
+    ITEM_FIELD,
+    Msg,
+    PaperEntry,
+    check_paper,
+    row_anchor,
+)
+from app.features.people.service import (
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    MSG_COMMUNE_UNKNOWN,
+    PeopleError,
+    PeopleService,
+    birth_year_bands,
+    commune_name,
+    new_person_problems,
+    resolve_commune,
+)
+from app.i18n import gettext_for, request_language
+from app.web import page, see_other
+from referentiel import Referential, load_referential
+from referentiel.i18n import localized
+
+PAGE_SIZE = 50
+FLASH = "flash"
+PAPER_COUNT = "paper_count"
+PARIS = ZoneInfo("Europe/Paris")
+NOT_FOUND = "Personne introuvable dans votre structure."
+MSG_COMMUNE_AMBIGUOUS = "Plusieurs communes correspondent : tapez le code INSEE ({candidates})."
+MSG_ALREADY_SAVED = (
+    "Ce formulaire a déjà été enregistré avec d'autres réponses. Pour saisir une autre "
+    "feuille, ouvrez un formulaire vide."
+)
+
+Form = URLEncodedBody[dict[str, str | list[str]]]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _to_login(request: Request[Any, Any, Any], _: NotAuthorizedException) -> Redirect:
+    """Not logged in: to the login page, then back to the page asked for (GET only)."""
+    target = request.url.path
+    if request.method == "GET" and request.url.query:
+        target += "?" + request.url.query
+    if request.method != "GET":
+        target = "/pro"
+    return Redirect(path="/pro/connexion?" + urlencode({"suite": target}), status_code=303)
+
+
+def _user(request: Request[Any, Any, Any]) -> User:
+    user = current_user(request)
+    if user is None:
+        raise NotAuthorizedException()
+    return user
+
+
+async def _person(request: Request[Any, Any, Any], db: AsyncSession, person_id: UUID) -> Person:
+    person = await person_for(db, _user(request), person_id)
+    if person is None:
+        raise Problem(404, NOT_FOUND)
+    return person
+
+
+def _one(data: dict[str, str | list[str]], key: str) -> str:
+    value = data.get(key, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip()
+
+
+def flash(request: Request[Any, Any, Any], text: str, **params: Any) -> None:
+    """A message for the next page shown (after a redirect), kept in the session."""
+    request.set_session({**request.session, FLASH: {"text": text, "params": params}})
+
+
+def _take_flash(request: Request[Any, Any, Any]) -> Msg | None:
+    session = request.session
+    if FLASH not in session:
+        return None
+    kept = dict(session)
+    stored = kept.pop(FLASH)
+    request.set_session(kept)
+    if not isinstance(stored, dict) or not isinstance(stored.get("text"), str):
+        return None
+    return Msg(stored["text"], stored.get("params") or {})
+
+
+def local_date(moment: datetime | None, with_time: bool = False) -> str:
+    """A date as people read it in France (Paris time): 22/11/2026, or 22/11/2026 14:05."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(PARIS)
+    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40] or "personne"
+
+
+def _bands(ref: Referential) -> dict[str, str]:
+    """Birth-year band code -> label in the page's language (the age bands of the referential)."""
+    codes = dict(birth_year_bands())
+    return {
+        option.code: option.label
+        for question in ref.context_questions
+        if question.id == "age_band"
+        for option in question.options
+        if option.code in codes
+    }
+
+
+def _view(
+    request: Request[Any, Any, Any], template: str, status: int = 200, **ctx: Any
+) -> Template:
+    return page(
+        request,
+        template,
+        status=status,
+        notice=_take_flash(request),
+        local_date=local_date,
+        bands=_bands(_localized_ref(request)),
+        commune_name=commune_name,
+        **ctx,
+    )
+
+
+def _commune_problem(typed: str) -> tuple[str | None, Msg | None]:
+    """A typed commune (INSEE code, postal code or name) -> its INSEE code, or the problem."""
+    if not typed:
+        return None, None
+    choice = resolve_commune(typed)
+    if choice.insee is not None:
+        return choice.insee, None
+    if choice.ambiguous:
+        return None, Msg(MSG_COMMUNE_AMBIGUOUS, {"candidates": ", ".join(choice.candidates)})
+    return None, Msg(MSG_COMMUNE_UNKNOWN)
+
+
+def _summary(
+    request: Request[Any, Any, Any], errors: dict[str, Msg], labels: dict[str, tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """(anchor, label, message) per error, for the error summary at the top of a form."""
+    _ = gettext_for(request_language(request))
+    return [(*labels.get(key, ("", "")), msg.render(_)) for key, msg in errors.items()]
+
+
+# --- the person form (new, edit) -----------------------------------------------------------
+
+PERSON_FIELDS = {
+    "alias": ("alias", "Prénom ou surnom"),
+    "birth_year_band": ("birth_year_band", "Tranche d'âge"),
+    "commune_insee": ("commune", "Commune"),
+    "consent": ("consent-case", "Accord de la personne"),
+}
+
+
+def _person_labels(request: Request[Any, Any, Any]) -> dict[str, tuple[str, str]]:
+    _ = gettext_for(request_language(request))
+    return {key: (anchor, _(label)) for key, (anchor, label) in PERSON_FIELDS.items()}
+
+
+def _person_values(data: dict[str, str | list[str]]) -> dict[str, str]:
+    return {
+        "alias": _one(data, "alias")[:200],
+        "birth_year_band": _one(data, "birth_year_band"),
+        "commune": _one(data, "commune")[:100],
+        "consent": _one(data, "consent"),
+    }
+
+
+def _values_of(person: Person) -> dict[str, str]:
+    return {
+        "alias": person.alias,
+        "birth_year_band": person.birth_year_band or "",
+        "commune": person.commune_insee or "",
+        "consent": "",
+    }
+
+
+# --- the paper form --------------------------------------------------------------------------
+
+
+def _paper_labels(request: Request[Any, Any, Any]) -> dict[str, tuple[str, str]]:
+    _ = gettext_for(request_language(request))
+    ref = _localized_ref(request)
+    labels: dict[str, tuple[str, str]] = {"": ("reponses", _("Formulaire"))}
+    for number, item in enumerate(ref.form_items("papier"), start=1):
+        labels[item.id] = (
+            row_anchor(item.id),
+            _("Ligne {number} ({item})").format(number=number, item=item.id),
+        )
+    for question in ref.context_questions:
+        labels[question.id] = ("ctx-" + question.id, question.falc)
+    for need in ref.needs:
+        labels[GOAL_FIELD + need.code] = (GOAL_FIELD + need.code, need.falc)
+    return labels
+
+
+def _localized_ref(request: Request[Any, Any, Any]) -> Referential:
+    return localized(load_referential(), request_language(request))
+
+
+def _paper_page(
+    request: Request[Any, Any, Any],
+    entry: PaperEntry,
+    person: Person | None,
+    errors: dict[str, Msg] | None = None,
+    status: int = 200,
+) -> Template:
+    errors = errors or {}
+    labels = _paper_labels(request)
+    return _view(
+        request,
+        "people/paper.html",
+        status=status,
+        entry=entry,
+        person=person,
+        errors=errors,
+        summary=_summary(request, errors, labels),
+        action=f"/pro/personnes/{person.id}/papier" if person else "/pro/papier",
+        row_anchor=row_anchor,
+        item_field=ITEM_FIELD,
+        goal_field=GOAL_FIELD,
+        form_key_field=FORM_KEY_FIELD,
+        context_order=load_referential().forms.papier.context,
+    )
+
+
+class MediatorPages(Controller):
+    path = "/pro"
+    include_in_schema = False
+    guards = [mediator_only]
+    exception_handlers = {NotAuthorizedException: _to_login}
+    # Personal data: never kept by the browser's cache (a shared library PC, the back button).
+    cache_control = CacheControlHeader(no_store=True)
+
+    @get("/")
+    async def dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        q: FromQuery[str] = "",
+        page_number: Annotated[int, QueryParameter(name="page")] = 1,
+    ) -> Template:
+        page_number = max(1, page_number)
+        user = _user(request)
+        found = await PeopleService(db_session).listing(
+            user.structure_id, q[:80], PAGE_SIZE, (page_number - 1) * PAGE_SIZE
+        )
+        pages = max(1, -(-found.total // PAGE_SIZE))
+        return _view(
+            request,
+            "people/dashboard.html",
+            found=found,
+            q=q[:80],
+            page_number=page_number,
+            pages=pages,
+            structure=user.structure.name,
+        )
+
+    # --- a new record ---
+
+    @get("/personnes/nouvelle")
+    async def new_person(self, request: Request[Any, Any, Any]) -> Template:
+        return _view(
+            request,
+            "people/person_form.html",
+            values={"alias": "", "birth_year_band": "", "commune": "", "consent": ""},
+            errors={},
+            summary=[],
+            person=None,
+            consent_text=CONSENT_TEXT,
+            consent_version=CONSENT_VERSION,
+        )
+
+    @post("/personnes/nouvelle")
+    async def create_person(
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        values = _person_values(data)
+        insee, commune_error = _commune_problem(values["commune"])
+        band = values["birth_year_band"] or None
+        consent = values["consent"] == "oui"
+        errors = {
+            key: Msg(message)
+            for key, message in new_person_problems(
+                values["alias"], band, insee, consent=consent
+            ).items()
+        }
+        if commune_error is not None:
+            errors["commune_insee"] = commune_error
+        if errors:
+            errors = {k: errors[k] for k in PERSON_FIELDS if k in errors}
+            return _view(
+                request,
+                "people/person_form.html",
+                status=422,
+                values=values,
+                errors=errors,
+                summary=_summary(request, errors, _person_labels(request)),
+                person=None,
+                consent_text=CONSENT_TEXT,
+                consent_version=CONSENT_VERSION,
+            )
+        person = await PeopleService(db_session).create(
+            _user(request), values["alias"], band, insee, consent=consent
+        )
+        flash(request, "Fiche de {alias} créée.", alias=person.alias)
+        return see_other(f"/pro/personnes/{person.id}")
+
+    # --- one person ---
+
+    @get("/personnes/{person_id:uuid}")
+    async def person_page(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        person = await _person(request, db_session, person_id)
+        service = PeopleService(db_session)
+        timeline = await service.timeline(person)
+        ref = _localized_ref(request)
+        known = {d.code: d for d in ref.domains}
+        codes = next(
+            (tuple(s.code for s in e.domains) for e in reversed(timeline) if e.domains),
+            tuple(known),
+        )
+        return _view(
+            request,
+            "people/person.html",
+            person=person,
+            timeline=timeline,
+            domain_codes=codes,
+            domain_labels={c: known[c].label if c in known else c for c in codes},
+            profiles={p.code: p.label for p in ref.profiles},
+            consent_version=CONSENT_VERSION,
+        )
+
+    @get("/personnes/{person_id:uuid}/modifier")
+    async def edit_person(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        person = await _person(request, db_session, person_id)
+        return _view(
+            request,
+            "people/person_form.html",
+            values=_values_of(person),
+            errors={},
+            summary=[],
+            person=person,
+        )
+
+    @post("/personnes/{person_id:uuid}/modifier")
+    async def update_person(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        data: Form,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        person = await _person(request, db_session, person_id)
+        values = _person_values(data)
+        insee, commune_error = _commune_problem(values["commune"])
+        errors: dict[str, Msg] = {}
+        if commune_error is not None:
+            errors["commune_insee"] = commune_error
+        else:
+            try:
+                await PeopleService(db_session).update(
+                    person,
+                    {
+                        "alias": values["alias"],
+                        "birth_year_band": values["birth_year_band"] or None,
+                        "commune_insee": insee,
+                    },
+                )
+            except PeopleError as error:
+                errors = {key: Msg(message) for key, message in error.problems.items()}
+        if errors:  # the service checks everything before changing anything
+            errors = {k: errors[k] for k in PERSON_FIELDS if k in errors}
+            return _view(
+                request,
+                "people/person_form.html",
+                status=422,
+                values=values,
+                errors=errors,
+                summary=_summary(request, errors, _person_labels(request)),
+                person=person,
+            )
+        flash(request, "Fiche de {alias} mise à jour.", alias=person.alias)
+        return see_other(f"/pro/personnes/{person.id}")
+
+    @post("/personnes/{person_id:uuid}/diagnostic")
+    async def start_online(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        person = await _person(request, db_session, person_id)
+        diagnostic = await DiagnosticService(db_session).start(
+            Channel.ONLINE, person_id=person.id, structure_id=person.structure_id
+        )
+        return see_other(f"/diagnostic/{diagnostic.id}/question")
+
+    @get("/personnes/{person_id:uuid}/export.json")
+    async def export_person(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[bytes]:
+        person = await _person(request, db_session, person_id)
+        data = await PeopleService(db_session).export(person)
+        name = f"donnees-{_slug(person.alias)}-{datetime.now(PARIS):%Y-%m-%d}.json"
+        return Response(
+            json.dumps(data, ensure_ascii=False, indent=2).encode(),
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"; '
+                f"filename*=UTF-8''{quote(name)}"
+            },
+        )
+
+    @get("/personnes/{person_id:uuid}/effacer")
+    async def erase_confirm(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        person = await _person(request, db_session, person_id)
+        diagnostics = await PeopleService(db_session).diagnostics(person)
+        return _view(request, "people/erase.html", person=person, diagnostics=len(diagnostics))
+
+    @post("/personnes/{person_id:uuid}/effacer")
+    async def erase_person(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        person = await _person(request, db_session, person_id)
+        erased = await PeopleService(db_session).erase(person)
+        flash(
+            request,
+            "La fiche, ses consentements et ses {count} diagnostic(s) ont été effacés "
+            "définitivement.",
+            count=erased.diagnostics,
+        )
+        return see_other("/pro")
+
+    # --- paper forms ---
+
+    @get("/personnes/{person_id:uuid}/papier")
+    async def person_paper_form(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        person = await _person(request, db_session, person_id)
+        entry = PaperEntry.blank(load_referential(), person.birth_year_band, person.commune_insee)
+        return _paper_page(request, entry, person)
+
+    @post("/personnes/{person_id:uuid}/papier")
+    async def person_paper_save(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: FromPath[UUID],
+        data: Form,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        person = await _person(request, db_session, person_id)
+        return await self._save_paper(request, db_session, data, person)
+
+    @get("/papier")
+    async def paper_form(self, request: Request[Any, Any, Any]) -> Template:
+        return _paper_page(request, PaperEntry.blank(load_referential()), None)
+
+    @post("/papier")
+    async def paper_save(
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        return await self._save_paper(request, db_session, data, None)
+
+    @staticmethod
+    async def _save_paper(
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        data: dict[str, str | list[str]],
+        person: Person | None,
+    ) -> Template | Redirect:
+        ref = load_referential()
+        entry = PaperEntry.from_form(ref, data)
+        checked = check_paper(ref, entry)
+        if checked.submission is None:
+            return _paper_page(request, entry, person, checked.errors, status=422)
+        user = _user(request)
+        # The form's own key makes a double click or a re-sent POST save one diagnostic only.
+        try:
+            _diagnostic, _result, created = await DiagnosticService(db).record(
+                checked.submission,
+                Channel.PAPER,
+                person_id=person.id if person else None,
+                structure_id=person.structure_id if person else user.structure_id,
+                idempotency_key=f"papier:{entry.form_key}",
+                fingerprint=request_fingerprint(
+                    {"person": str(person.id) if person else None, **entry.fingerprint_payload()}
+                ),
+                goals=checked.goals,
+            )
+        except IdempotencyConflictError:
+            errors = {"": Msg(MSG_ALREADY_SAVED)}
+            return _paper_page(request, entry, person, errors, status=409)
+        if person is not None:
+            flash(request, "Formulaire papier enregistré pour {alias}.", alias=person.alias)
+            return see_other(f"/pro/personnes/{person.id}")
+        count = request.session.get(PAPER_COUNT, 0)
+        count = count + 1 if created and isinstance(count, int) else count
+        request.set_session({**request.session, PAPER_COUNT: count})
+        flash(request, "Formulaire n° {number} enregistré.", number=count)
+        return see_other("/pro/papier")

@@ -1,0 +1,419 @@
+"""Use cases of a person's record: create with consent, list, read, update, export, erase,
+and the timeline of their diagnostics.
+
+Access is decided before these are called (:func:`app.features.people.access.person_for`):
+the service trusts the person it is given and scopes lists by structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Consent, Diagnostic, DiagnosticStatus, Person, Structure, User
+from app.territories import communes, find_communes
+from referentiel import load_referential
+
+# The consent shown to the person and stored with their record. A new wording gets a new
+# version (keep the old ones: a stored consent must stay readable with the text that was shown).
+CONSENT_VERSION = "2026-01"
+CONSENT_TEXTS: Mapping[str, str] = {
+    "2026-01": (
+        "J'accepte que la structure qui m'accompagne garde une fiche à mon sujet. "
+        "Sur cette fiche, il y a seulement : un prénom ou un surnom, ma tranche d'âge, ma commune "
+        "et les résultats de mes diagnostics numériques. "
+        "Cette fiche sert à suivre mes progrès et à me proposer des ateliers qui me conviennent. "
+        "Seule cette structure peut voir ma fiche. Elle ne la donne et ne la vend à personne. "
+        "Les statistiques sont faites sans mon nom. "
+        "À tout moment, je peux demander à voir mes données, en avoir une copie, "
+        "les faire corriger ou tout effacer : il suffit de le demander à la personne qui "
+        "m'accompagne. Effacer veut dire supprimer pour de bon."
+    ),
+}
+CONSENT_TEXT = CONSENT_TEXTS[CONSENT_VERSION]
+
+ALIAS_MAX = 80  # Person.alias is String(80)
+EXPORT_FORMAT = "parcours-numerique/export-personne"
+EXPORT_FORMAT_VERSION = 1
+LIST_LIMIT_MAX = 200
+
+# Plain French messages, one per field; pages show them next to the field, the API lists them.
+MSG_ALIAS_REQUIRED = "Indiquez un prénom ou un surnom."
+MSG_ALIAS_TOO_LONG = "Le prénom ou surnom doit faire 80 caractères au plus."
+MSG_BAND_UNKNOWN = "Choisissez une tranche d'âge dans la liste."
+MSG_COMMUNE_UNKNOWN = "Code commune INSEE inconnu : 5 caractères, par exemple 75056 pour Paris."
+MSG_CONSENT_REQUIRED = (
+    "Sans l'accord de la personne, rien n'est enregistré : cochez la case après lui avoir lu "
+    "le texte."
+)
+
+
+def birth_year_bands() -> tuple[tuple[str, str], ...]:
+    """(code, French label) of the bands a record may hold: the referential's age bands, which
+    are the Coop de la médiation numérique's brackets, so statistics stay comparable."""
+    question = next(q for q in load_referential().context_questions if q.id == "age_band")
+    return tuple((o.code, o.label) for o in question.options)
+
+
+class PeopleError(ValueError):
+    """Values a record cannot take: field name -> plain French message."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{k} : {v}" for k, v in problems.items()))
+        self.problems = dict(problems)
+
+    def lines(self) -> list[str]:
+        return [f"{key} : {message}" for key, message in self.problems.items()]
+
+
+@dataclass(frozen=True)
+class CommuneChoice:
+    """What a typed commune gave: one INSEE code, or why not (with the candidates)."""
+
+    insee: str | None
+    candidates: tuple[str, ...] = ()  # "Name (postal code) : INSEE" when several match
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+def resolve_commune(typed: str) -> CommuneChoice:
+    """An INSEE code, a postal code or a name -> the INSEE code when exactly one commune fits."""
+    typed = typed.strip()
+    if not typed:
+        return CommuneChoice(None)
+    matches = find_communes(typed)
+    if len(matches) == 1:
+        return CommuneChoice(matches[0].insee)
+    return CommuneChoice(None, tuple(f"{c.display} : {c.insee}" for c in matches[:12]))
+
+
+def commune_name(insee: str | None) -> str | None:
+    if insee is None:
+        return None
+    found = communes().get(insee)
+    return found.display if found else None
+
+
+def _check(
+    alias: Any = None, birth_year_band: Any = None, commune_insee: Any = None, *, fields: set[str]
+) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if "alias" in fields:
+        if not isinstance(alias, str) or not alias.strip():
+            problems["alias"] = MSG_ALIAS_REQUIRED
+        elif len(alias.strip()) > ALIAS_MAX:
+            problems["alias"] = MSG_ALIAS_TOO_LONG
+    bands = dict(birth_year_bands())
+    if (
+        "birth_year_band" in fields
+        and birth_year_band is not None
+        and (not isinstance(birth_year_band, str) or birth_year_band not in bands)
+    ):
+        problems["birth_year_band"] = MSG_BAND_UNKNOWN
+    if (
+        "commune_insee" in fields
+        and commune_insee is not None
+        and (not isinstance(commune_insee, str) or commune_insee.strip().upper() not in communes())
+    ):
+        problems["commune_insee"] = MSG_COMMUNE_UNKNOWN
+    return problems
+
+
+def new_person_problems(
+    alias: Any, birth_year_band: Any = None, commune_insee: Any = None, *, consent: Any
+) -> dict[str, str]:
+    """Field -> message for a new record; empty when it can be created."""
+    problems = _check(
+        alias, birth_year_band, commune_insee, fields={"alias", "birth_year_band", "commune_insee"}
+    )
+    if consent is not True:
+        problems["consent"] = MSG_CONSENT_REQUIRED
+    return problems
+
+
+def _clean_alias(alias: str) -> str:
+    return " ".join(alias.split())
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: Person
+    last_diagnostic_at: datetime | None
+    diagnostics: int
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    rows: list[PersonRow]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class DomainStep:
+    """A domain's level in one diagnostic, and its change since the previous completed one."""
+
+    code: str
+    level: int | None
+    change: int | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    diagnostic: Diagnostic
+    domains: tuple[DomainStep, ...]
+    profile: str | None
+    compared_with: UUID | None  # the previous completed diagnostic, when there is one
+
+    @property
+    def completed(self) -> bool:
+        return self.diagnostic.status == DiagnosticStatus.COMPLETED
+
+    def step(self, code: str) -> DomainStep | None:
+        return next((s for s in self.domains if s.code == code), None)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    diagnostics: int
+    consents: int
+
+
+@dataclass
+class PeopleService:
+    db: AsyncSession
+
+    # --- create, read, update -------------------------------------------------------------
+
+    async def create(
+        self,
+        user: User,
+        alias: Any,
+        birth_year_band: Any = None,
+        commune_insee: Any = None,
+        *,
+        consent: bool,
+    ) -> Person:
+        """A record in the user's structure, with the consent as given, or PeopleError."""
+        problems = new_person_problems(alias, birth_year_band, commune_insee, consent=consent)
+        if problems:
+            raise PeopleError(problems)
+        person = Person(
+            structure_id=user.structure_id,
+            alias=_clean_alias(alias),
+            birth_year_band=birth_year_band,
+            commune_insee=commune_insee.strip().upper() if commune_insee else None,
+            consents=[
+                Consent(
+                    text_version=CONSENT_VERSION, given_at=datetime.now(UTC), recorded_by=user.id
+                )
+            ],
+        )
+        self.db.add(person)
+        await self.db.commit()
+        return person
+
+    async def update(self, person: Person, changes: Mapping[str, Any]) -> Person:
+        """Change some of alias, birth_year_band, commune_insee (None clears the optional ones)."""
+        unknown = set(changes) - {"alias", "birth_year_band", "commune_insee"}
+        if unknown:
+            raise PeopleError(dict.fromkeys(sorted(unknown), "champ inconnu"))
+        problems = _check(**changes, fields=set(changes))
+        if problems:
+            raise PeopleError(problems)
+        if "alias" in changes:
+            person.alias = _clean_alias(changes["alias"])
+        if "birth_year_band" in changes:
+            person.birth_year_band = changes["birth_year_band"]
+        if "commune_insee" in changes:
+            value = changes["commune_insee"]
+            person.commune_insee = value.strip().upper() if value else None
+        await self.db.commit()
+        return person
+
+    async def structure_name(self, person: Person) -> str:
+        return (
+            await self.db.scalar(select(Structure.name).where(Structure.id == person.structure_id))
+            or ""
+        )
+
+    # --- lists ------------------------------------------------------------------------------
+
+    async def listing(
+        self, structure_id: UUID, query: str = "", limit: int = 50, offset: int = 0
+    ) -> PersonPage:
+        """People of a structure, newest record first, with their last diagnostic's date."""
+        limit = max(1, min(limit, LIST_LIMIT_MAX))
+        offset = max(0, offset)
+        stats = (
+            select(
+                Diagnostic.person_id.label("person_id"),
+                func.max(Diagnostic.created_at).label("last_at"),
+                func.count(Diagnostic.id).label("count"),
+            )
+            .where(Diagnostic.structure_id == structure_id, Diagnostic.person_id.is_not(None))
+            .group_by(Diagnostic.person_id)
+            .subquery()
+        )
+        where: Select[Any] = select(Person.id).where(Person.structure_id == structure_id)
+        query = " ".join(query.split())
+        if query:
+            where = where.where(func.lower(Person.alias).contains(query.lower(), autoescape=True))
+        total = await self.db.scalar(select(func.count()).select_from(where.subquery())) or 0
+        rows = await self.db.execute(
+            select(Person, stats.c.last_at, stats.c.count)
+            .outerjoin(stats, stats.c.person_id == Person.id)
+            .where(Person.id.in_(where))
+            .order_by(Person.created_at.desc(), Person.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return PersonPage(
+            [PersonRow(p, last, count or 0) for p, last, count in rows.all()],
+            total,
+            limit,
+            offset,
+        )
+
+    async def diagnostics(self, person: Person) -> Sequence[Diagnostic]:
+        """Every diagnostic of the person, oldest first."""
+        found = await self.db.scalars(
+            select(Diagnostic)
+            .where(Diagnostic.person_id == person.id)
+            .order_by(Diagnostic.created_at, Diagnostic.id)
+        )
+        return found.all()
+
+    async def last_diagnostic_at(self, person: Person) -> datetime | None:
+        last: datetime | None = await self.db.scalar(
+            select(func.max(Diagnostic.created_at)).where(Diagnostic.person_id == person.id)
+        )
+        return last
+
+    async def timeline(self, person: Person) -> list[TimelineEntry]:
+        """Diagnostics oldest first; each completed one with its level per domain and the
+        change since the previous completed one (None when either level is unknown)."""
+        entries = []
+        previous: tuple[UUID, dict[str, int | None]] | None = None
+        codes = domain_codes()
+        for diagnostic in await self.diagnostics(person):
+            if diagnostic.status != DiagnosticStatus.COMPLETED:
+                entries.append(TimelineEntry(diagnostic, (), None, None))
+                continue
+            levels = domain_levels(diagnostic)
+            for code in levels:
+                if code not in codes:
+                    codes.append(code)
+            steps = tuple(
+                DomainStep(
+                    code,
+                    levels.get(code),
+                    _change(previous[1].get(code) if previous else None, levels.get(code)),
+                )
+                for code in codes
+            )
+            profile = (diagnostic.result or {}).get("profile")
+            entries.append(
+                TimelineEntry(diagnostic, steps, profile, previous[0] if previous else None)
+            )
+            previous = (diagnostic.id, levels)
+        return entries
+
+    # --- privacy ----------------------------------------------------------------------------
+
+    async def export(self, person: Person) -> dict[str, Any]:
+        """Everything stored about the person, as JSON-ready data (the right of access)."""
+        diagnostics = await self.diagnostics(person)
+        return {
+            "format": EXPORT_FORMAT,
+            "format_version": EXPORT_FORMAT_VERSION,
+            "exported_at": _iso(datetime.now(UTC)),
+            "person": {
+                "id": str(person.id),
+                "alias": person.alias,
+                "birth_year_band": person.birth_year_band,
+                "commune_insee": person.commune_insee,
+                "commune": commune_name(person.commune_insee),
+                "structure": await self.structure_name(person),
+                "created_at": _iso(person.created_at),
+                "updated_at": _iso(person.updated_at),
+            },
+            "consents": [
+                {
+                    "text_version": c.text_version,
+                    "text": CONSENT_TEXTS.get(c.text_version),
+                    "given_at": _iso(c.given_at),
+                    "recorded_by": None if c.recorded_by is None else str(c.recorded_by),
+                }
+                for c in sorted(person.consents, key=lambda c: c.given_at)
+            ],
+            "diagnostics": [
+                {
+                    "id": str(d.id),
+                    "channel": d.channel.value,
+                    "status": d.status.value,
+                    "referential_version": d.referential_version,
+                    "created_at": _iso(d.created_at),
+                    "completed_at": _iso(d.completed_at),
+                    "answers": d.answers,
+                    "context": d.context,
+                    "goals": d.goals,
+                    "result": d.result,
+                }
+                for d in diagnostics
+            ],
+        }
+
+    async def erase(self, person: Person) -> Erasure:
+        """Delete the person, their consents and their diagnostics: rows gone, not flagged.
+
+        Done with explicit statements in one transaction rather than trusting ON DELETE
+        CASCADE, so that erasure does not depend on SQLite's foreign-key pragma.
+        """
+        person_id = person.id
+        diagnostics = await self.db.execute(
+            delete(Diagnostic).where(Diagnostic.person_id == person_id)
+        )
+        consents = await self.db.execute(delete(Consent).where(Consent.person_id == person_id))
+        await self.db.execute(delete(Person).where(Person.id == person_id))
+        await self.db.commit()
+        self.db.expunge_all()
+        return Erasure(
+            diagnostics=getattr(diagnostics, "rowcount", 0) or 0,
+            consents=getattr(consents, "rowcount", 0) or 0,
+        )
+
+
+def domain_codes() -> list[str]:
+    return [d.code for d in load_referential().domains]
+
+
+def domain_levels(diagnostic: Diagnostic) -> dict[str, int | None]:
+    """Level per domain code, read from the stored result (as scored with its own version)."""
+    domains = (diagnostic.result or {}).get("domains") or []
+    return {
+        d["code"]: d.get("level")
+        for d in domains
+        if isinstance(d, Mapping) and isinstance(d.get("code"), str)
+    }
+
+
+def _change(before: int | None, after: int | None) -> int | None:
+    return None if before is None or after is None else after - before
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite gives naive datetimes back in some paths: they are UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()

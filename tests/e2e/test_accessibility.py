@@ -1,0 +1,164 @@
+"""axe-core (WCAG 2.0 and 2.1, levels A and AA) on every page a resident can see, at 320 px.
+
+Each page is reached the way a resident reaches it (forms posted from the page before); the
+JSON API is only used to answer the questions quickly when the state after them is what is
+tested. Every page is also checked for reflow: no sideways scrolling at 320 px (WCAG 1.4.10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.browsing import (
+    MOBILE,
+    adaptive_diagnostic,
+    axe_violations,
+    describe_violations,
+    no_horizontal_scroll,
+)
+
+Setup = Callable[[Any, dict[str, str]], None]
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Any, server: Any) -> Iterator[Any]:
+    """One page for every check here: a new page per check would cost more than the check."""
+    context = browser.new_context(base_url=server.url, viewport=MOBILE, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def states(shared_page: Any) -> dict[str, str]:
+    """Diagnostics at each step, made once: answered, with needs chosen, completed."""
+    page = shared_page
+    answered = adaptive_diagnostic(page.request)
+    with_needs = adaptive_diagnostic(page.request, answer=3)
+    page.goto(f"/diagnostic/{with_needs}/besoins")
+    page.locator("input[name=needs][value=impots]").check()
+    page.locator("input[name=needs][value=arnaques]").check()
+    with page.expect_navigation():
+        page.locator("form[action$='/besoins'] button[type=submit]").click()
+    assert page.url.endswith("/objectifs"), page.url
+    completed = adaptive_diagnostic(page.request, answer=1)
+    response = page.request.post(
+        f"/api/v1/sessions/{completed}/finish",
+        data={
+            "context": {"needs": ["impots", "arnaques"], "commune": "93066"},
+            "goals": {"impots": "A3"},
+        },
+    )
+    assert response.ok, response.text()
+    return {"answered": answered, "with_needs": with_needs, "completed": completed}
+
+
+def _goto(path: str) -> Setup:
+    def setup(page: Any, states: dict[str, str]) -> None:
+        page.goto(path.format(**states))
+
+    return setup
+
+
+def _start(page: Any, _states: dict[str, str]) -> None:
+    page.goto("/")
+    with page.expect_navigation():
+        page.locator("form[action='/diagnostic'] button[type=submit]").click()
+    assert page.url.endswith("/question"), page.url
+
+
+def _large_text(setup: Setup) -> Setup:
+    """The page, then the « larger text » link of its header followed (it comes back here)."""
+
+    def large(page: Any, states: dict[str, str]) -> None:
+        setup(page, states)
+        with page.expect_navigation():
+            page.locator("a[href^='/preferences/texte']").click()
+        assert "large-text" in (page.locator("body").get_attribute("class") or "")
+
+    return large
+
+
+def _english(setup: Setup) -> Setup:
+    """The page, then the same address with ?lang=en (as the header's « English » link does)."""
+
+    def english(page: Any, states: dict[str, str]) -> None:
+        setup(page, states)
+        page.goto(page.url.split("?")[0] + "?lang=en")
+        assert page.locator("html").get_attribute("lang") == "en"
+
+    return english
+
+
+def _commune(typed: str) -> Setup:
+    def setup(page: Any, states: dict[str, str]) -> None:
+        page.goto(f"/diagnostic/{states['answered']}/contexte")
+        page.locator("#commune_query").fill(typed)
+        with page.expect_navigation():
+            page.locator("form[action$='/contexte'] button[type=submit]").click()
+
+    return setup
+
+
+def _resume_error(page: Any, _states: dict[str, str]) -> None:
+    page.goto("/reprendre")
+    page.locator("#code").fill("ZZZZ-ZZZZ")
+    with page.expect_navigation():
+        page.locator("form[action='/reprendre'] button[type=submit]").click()
+    assert page.locator("[role=alert]").count() == 1
+
+
+RESULT = "/diagnostic/{completed}/resultat"
+PAGES: dict[str, Setup] = {
+    "home": _goto("/"),
+    "home-en": _english(_goto("/")),
+    "home-large-text": _large_text(_goto("/")),
+    "resume": _goto("/reprendre"),
+    "resume-wrong-code": _resume_error,
+    "question": _start,
+    "question-en": _english(_start),
+    "question-large-text": _large_text(_start),
+    "context": _goto("/diagnostic/{answered}/contexte"),
+    "context-en": _english(_goto("/diagnostic/{answered}/contexte")),
+    "context-ambiguous-commune": _commune("Saint-Denis"),
+    "context-unknown-commune": _commune("Zzyzx-sur-Mer"),
+    "needs": _goto("/diagnostic/{answered}/besoins"),
+    "needs-en": _english(_goto("/diagnostic/{answered}/besoins")),
+    "goals": _goto("/diagnostic/{with_needs}/objectifs"),
+    "goals-en": _english(_goto("/diagnostic/{with_needs}/objectifs")),
+    "finish-without-needs": _goto("/diagnostic/{answered}/terminer"),
+    "result": _goto(RESULT),
+    "result-en": _english(_goto(RESULT)),
+    "result-large-text": _large_text(_goto(RESULT)),
+    "result-printable": _goto(RESULT + "?impression=1"),
+    "not-found": _goto("/cette-page-n-existe-pas"),
+    "not-found-en": _english(_goto("/cette-page-n-existe-pas")),
+    "unknown-diagnostic": _goto("/diagnostic/00000000-0000-4000-8000-000000000000/question"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_resident_page_is_accessible(name: str, shared_page: Any, states: dict[str, str]) -> None:
+    page = shared_page
+    page.context.clear_cookies()  # no language or text size left over from the page before
+    PAGES[name](page, states)
+    page.wait_for_load_state("load")
+    problems = []
+    violations = axe_violations(page)
+    if violations:
+        problems.append(describe_violations(f"{name} ({page.url})", violations))
+    try:
+        no_horizontal_scroll(page)
+    except AssertionError as error:
+        problems.append(f"{name}: {error}")
+    assert not problems, "\n\n".join(problems)
+
+
+def test_error_pages_say_what_happened(page: Any) -> None:
+    response = page.goto("/cette-page-n-existe-pas")
+    assert response is not None and response.status == 404
+    assert page.locator("h1").inner_text() == "Page introuvable"
+    assert page.locator("a.button[href='/']").count() == 1
