@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from advanced_alchemy.base import orm_registry
+from advanced_alchemy.types import GUID
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -16,12 +17,23 @@ config = context.config
 target_metadata = orm_registry.metadata
 
 
+def _compare_type(
+    _context: object,
+    _inspected_column: object,
+    _metadata_column: object,
+    _inspected_type: object,
+    metadata_type: object,
+) -> bool | None:
+    """SQLite reflects advanced-alchemy's GUID as NUMERIC: not a real difference."""
+    return False if isinstance(metadata_type, GUID) else None
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        compare_type=_compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

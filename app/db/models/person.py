@@ -16,7 +16,7 @@ class Person(UUIDAuditBase):
         ForeignKey("structure.id", ondelete="RESTRICT"), index=True
     )
     alias: Mapped[str] = mapped_column(String(80))
-    birth_year_band: Mapped[str | None] = mapped_column(String(20), default=None)
+    birth_year_band: Mapped[str | None] = mapped_column(String(40), default=None)
     commune_insee: Mapped[str | None] = mapped_column(String(5), default=None)
     consents: Mapped[list[Consent]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"

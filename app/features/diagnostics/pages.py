@@ -28,7 +28,7 @@ from app.features.diagnostics.service import (
     result_of,
 )
 from app.features.people.access import person_for
-from app.i18n import request_language
+from app.i18n import gettext_for, request_language
 from app.territories import find_communes
 from app.web import page, see_other
 from referentiel.adaptive import progress
@@ -311,7 +311,7 @@ class ResidentPages(Controller):
             diagnostic=diagnostic,
             result=result,
             ref=localized(source, lang),
-            explanation=explain(source, result),
+            explanation=explain(source, result, gettext_for(lang)),
             printing=impression,
             resume_code=format_resume_code(diagnostic.resume_code or ""),
         )

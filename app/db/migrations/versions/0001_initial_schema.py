@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('id', advanced_alchemy.types.guid.GUID(length=16), nullable=False),
     sa.Column('structure_id', advanced_alchemy.types.guid.GUID(length=16), nullable=False),
     sa.Column('alias', sa.String(length=80), nullable=False),
-    sa.Column('birth_year_band', sa.String(length=20), nullable=True),
+    sa.Column('birth_year_band', sa.String(length=40), nullable=True),
     sa.Column('commune_insee', sa.String(length=5), nullable=True),
     sa.Column('sa_orm_sentinel', sa.Integer(), nullable=True),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
