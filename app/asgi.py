@@ -11,7 +11,6 @@ from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, get
 from litestar.config.csrf import CSRFConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.params import FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -29,6 +28,7 @@ from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import ResidentPages
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
+from app.sessions import QuietSessionConfig, expired_session_sweeper
 from app.web import LARGE_TEXT_COOKIE, YEAR
 
 HERE = Path(__file__).parent
@@ -71,12 +71,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     engine = make_engine(settings)
     alchemy = make_alchemy_config(settings, engine)
-    sessions = ServerSideSessionConfig(
+    # Sessions are written while a request may still hold its own connection: on SQLite,
+    # whose pool is a single connection, they need a pool of their own.
+    session_store = make_alchemy_config(settings, make_engine(settings))
+    sessions = QuietSessionConfig(
         max_age=settings.session_days * 24 * 3600,
         secure=settings.secure_cookies,
         samesite="lax",
         httponly=True,
         key="session",
+        exclude=["/api/", "/static/", "/sante"],  # the API authenticates with bearer tokens
     )
     return Litestar(
         route_handlers=[
@@ -90,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
-        stores={"sessions": SQLAlchemyStore(alchemy, model=StoreEntry, namespace="sessions")},
+        stores={"sessions": SQLAlchemyStore(session_store, model=StoreEntry, namespace="sessions")},
         middleware=[sessions.middleware, AuthMiddleware(alchemy.get_session)],
         csrf_config=CSRFConfig(
             secret=settings.secret(),
@@ -106,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
         ),
         exception_handlers={Exception: handle_error},
+        lifespan=[expired_session_sweeper(session_store)],
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )

@@ -11,9 +11,11 @@ PostgreSQL: a fresh database on PARCOURS_TEST_POSTGRES_URL when it is set; other
 throwaway cluster (Debian's PostgreSQL binaries, loopback only, default durability settings:
 fsync stays on) in a temporary directory, stopped and deleted at the end.
 
-Prints requests/s, p50/p99 latency, errors (non-2xx responses and socket errors) and the
-ratio diagnostics/s ÷ baseline requests/s per database. Goals (issue 3): >= 1,000
-diagnostics/s on each database, p99 <= 50 ms, 0 errors, ratio >= 0.1. Nothing is asserted.
+Prints requests/s, p50/p99 latency, errors (non-2xx responses and socket errors), the server's
+CPU time per request (read from /proc: it moves much less than requests/s when other processes
+share the machine), and the ratio diagnostics/s ÷ baseline requests/s per database.
+Goals (issue 3): >= 1,000 diagnostics/s on each database, p99 <= 50 ms, 0 errors, ratio >= 0.1.
+Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -59,14 +61,23 @@ class Figures:
     p90_ms: float
     p99_ms: float
     max_ms: float
-    socket_errors: int
+    socket_errors: int  # connect, read, write errors and timeouts (no answer within 5 s)
+    timeouts: int
     non2xx: int
     server_cpu: float | None = None  # share of one core used by the server process
+    load: float | None = None  # 1-minute load average when the run started (other processes)
     samples: list[str] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """Server CPU time per request: unlike requests/s, hardly moved by other processes."""
+        if self.server_cpu is None or not self.requests:
+            return None
+        return self.server_cpu * self.seconds / self.requests * 1000
 
     @property
     def errors(self) -> int:
@@ -297,6 +308,7 @@ def wrk(url: str, args: argparse.Namespace, seconds: float, script_args: list[st
         p99_ms=data["p99_us"] / 1000,
         max_ms=data["max_us"] / 1000,
         socket_errors=sum(data[k] for k in ("connect", "read", "write", "timeout")),
+        timeouts=data["timeout"],
         non2xx=data["non2xx"],
         samples=re.findall(r"^SAMPLE (.*)$", done.stdout, re.MULTILINE),
     )
@@ -305,23 +317,29 @@ def wrk(url: str, args: argparse.Namespace, seconds: float, script_args: list[st
 def measure(name: str, served: Served, args: argparse.Namespace, script: list[str]) -> Figures:
     if args.warmup > 0:
         wrk(served.url, args, args.warmup, [script[0], f"{name}-warmup", *script[2:]])
+    load = os.getloadavg()[0]
     before = cpu_seconds(served.process.pid)
     figures = wrk(served.url, args, args.duration, script)
     figures.server_cpu = (cpu_seconds(served.process.pid) - before) / figures.seconds
     figures.name = name
+    figures.load = load
     report(figures)
     return figures
 
 
 def report(f: Figures) -> None:
-    cpu = "" if f.server_cpu is None else f", server process CPU {f.server_cpu:.0%} of one core"
+    cpu = ""
+    if f.server_cpu is not None and f.cpu_ms is not None:
+        cpu = f", server CPU {f.server_cpu:.0%} of one core = {f.cpu_ms:.2f} ms per request"
+    if f.load is not None:
+        cpu += f", load average {f.load:.1f} at start"
     print(
         f"   {f.rps:9,.0f} requests/s   p50 {f.p50_ms:6.1f} ms   p90 {f.p90_ms:6.1f} ms   "
         f"p99 {f.p99_ms:6.1f} ms   max {f.max_ms:7.1f} ms"
     )
     print(
         f"   {f.requests:,} requests in {f.seconds:.1f} s; errors {f.errors} "
-        f"(non-2xx {f.non2xx}, socket {f.socket_errors}){cpu}",
+        f"(non-2xx {f.non2xx}, socket {f.socket_errors} of which {f.timeouts} timeouts > 5 s){cpu}",
         flush=True,
     )
     for sample in f.samples:
@@ -342,7 +360,19 @@ def run_service(
     print(f"== {name}: parcours serve, POST /api/v1/diagnostics, {len(items)} items ({shown})")
     with serve(parcours_command(database_url), "/sante", workdir) as served:
         check_one(served.url, items)
-        return measure(name, served, args, ["diagnostics", name, *items])
+        figures = measure(name, served, args, ["diagnostics", name, *items])
+        if figures.non2xx:
+            print("   last errors logged by the server:")
+            for line in server_errors(served.log):
+                print(f"     {line}")
+        return figures
+
+
+def server_errors(log: Path, count: int = 5) -> list[str]:
+    """The last distinct exception lines of a server log."""
+    lines = tail(log, 200_000).splitlines()
+    found = [ln.strip() for ln in lines if re.match(r"^\w+(\.\w+)*(Error|Exception)\b", ln.strip())]
+    return list(dict.fromkeys(reversed(found)))[:count]
 
 
 def summary(baseline: Figures | None, runs: list[Figures]) -> None:
@@ -350,11 +380,14 @@ def summary(baseline: Figures | None, runs: list[Figures]) -> None:
         return "ok " if ok else "MISS"
 
     print()
-    print(f"{'':12} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'ratio':>6}   goals")
+    print(
+        f"{'':12} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'cpu ms':>6} "
+        f"{'ratio':>6}   goals"
+    )
     if baseline is not None:
         print(
             f"{'baseline':12} {baseline.rps:8,.0f} {baseline.p50_ms:7.1f} {baseline.p99_ms:7.1f} "
-            f"{baseline.errors:6d} {'':>6}"
+            f"{baseline.errors:6d} {baseline.cpu_ms or 0:6.2f}"
         )
     for f in runs:
         ratio = f.rps / baseline.rps if baseline and baseline.rps else None
@@ -367,7 +400,7 @@ def summary(baseline: Figures | None, runs: list[Figures]) -> None:
         )
         print(
             f"{f.name:12} {f.rps:8,.0f} {f.p50_ms:7.1f} {f.p99_ms:7.1f} {f.errors:6d} "
-            f"{shown_ratio}   {goals}"
+            f"{f.cpu_ms or 0:6.2f} {shown_ratio}   {goals}"
         )
 
 

@@ -60,7 +60,7 @@ MISSING = _missing()
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
             if MISSING:
                 item.add_marker(pytest.mark.skip(reason=MISSING))
