@@ -133,6 +133,18 @@ def test_other_roles_are_refused_with_a_french_page(backend, client):
     assert "Vous n'avez pas accès à cette page" in text_of(response.text)
 
 
+def test_the_workspace_speaks_english_too(backend, client):
+    mediator(backend, client)
+    assert "People supported" in client.get("/pro", params={"lang": "en"}).text
+    data = paper_form(client, "/pro/papier", {PAPER_ITEMS[0]: ""})
+    page = html.unescape(client.post("/pro/papier", data=data).text)
+    assert '<html lang="en">' in page
+    assert "Empty box: type 0 to 4, or ? if the person did not answer." in page
+    assert "Case vide" not in page
+    # the referential's own texts follow the language too
+    assert load_referential().form_items("papier")[0].falc not in page
+
+
 def test_pages_with_personal_data_are_not_cached(backend, client):
     mediator(backend, client)
     person_id = create_person(client)
@@ -159,6 +171,21 @@ def test_the_dashboard_lists_people_searches_and_offers_the_two_entries(backend,
     found = text_of(client.get("/pro", params={"q": "ANA"}).text)
     assert "Ana" in found and "Anaïs" in found and "Bernard" not in found
     assert "Personne ne correspond" in client.get("/pro", params={"q": "Zorro"}).text
+
+
+def test_the_dashboard_is_paged(backend, client):
+    email, _ = backend.user(Role.MEDIATOR)
+    headers = {"Authorization": f"Bearer {backend.token(email)}"}
+    for number in range(51):
+        body = {"alias": f"Personne {number:02d}", "consent": True}
+        assert client.post("/api/v1/people", json=body, headers=headers).status_code == 201
+    login(client, email)
+    first = text_of(client.get("/pro").text)
+    assert "Personne 50" in first and "Personne 01" in first and "Personne 00" not in first
+    assert "Page 1 sur 2" in first
+    second = client.get("/pro", params={"page": 2}).text
+    assert "Personne 00" in text_of(second) and "Personne 01" not in text_of(second)
+    assert 'rel="prev"' in second and 'rel="next"' not in second
 
 
 def test_a_new_person_needs_consent_and_nothing_is_saved_without_it(backend, client):
@@ -414,6 +441,48 @@ def test_a_form_sent_twice_is_saved_once(backend, client):
     assert len(diagnostics(backend, structure_id=_structure_id(backend, structure))) == 1
 
 
+def test_the_last_form_saved_can_be_cancelled_after_a_typing_mistake(backend, client):
+    structure = mediator(backend, client)
+    mine = _structure_id(backend, structure)
+    for _ in range(2):
+        saved = client.post(
+            "/pro/papier", data=paper_form(client, "/pro/papier"), follow_redirects=False
+        )
+        assert saved.status_code == 303
+    first, second = diagnostics(backend, structure_id=mine)
+    page = client.get("/pro/papier").text  # the notice of the last save, with its undo button
+    assert 'action="/pro/papier/annuler"' in page
+
+    response = client.post(
+        "/pro/papier/annuler", data={"_csrf_token": token(client)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/pro/papier"
+    assert [d.id for d in diagnostics(backend, structure_id=mine)] == [first.id]
+    assert "Formulaire annulé" in html.unescape(client.get("/pro/papier").text)
+
+    again = client.post("/pro/papier/annuler", data={"_csrf_token": token(client)})
+    assert "Rien à annuler" in html.unescape(again.text)  # only the last one, only once
+    assert [d.id for d in diagnostics(backend, structure_id=mine)] == [first.id]
+
+    client.post("/pro/papier", data=paper_form(client, "/pro/papier"), follow_redirects=False)
+    assert "Formulaire n° 2 enregistré." in html.unescape(client.get("/pro/papier").text)
+    assert second.id not in {d.id for d in diagnostics(backend, structure_id=mine)}
+
+
+def test_a_persons_paper_form_can_be_cancelled_and_typed_again(backend, client):
+    mediator(backend, client)
+    person_id = create_person(client)
+    path = f"/pro/personnes/{person_id}/papier"
+    client.post(path, data=paper_form(client, path), follow_redirects=False)
+    assert 'action="/pro/papier/annuler"' in client.get(f"/pro/personnes/{person_id}").text
+    response = client.post(
+        "/pro/papier/annuler", data={"_csrf_token": token(client)}, follow_redirects=False
+    )
+    assert response.headers["location"] == path
+    assert diagnostics(backend, person_id=UUID(person_id)) == []
+
+
 def test_a_csrf_token_is_required_on_every_form(backend, client):
     mediator(backend, client)
     person_id = create_person(client)
@@ -425,6 +494,7 @@ def test_a_csrf_token_is_required_on_every_form(backend, client):
         f"/pro/personnes/{person_id}/modifier": {"alias": "Changé"},
         f"/pro/personnes/{person_id}/diagnostic": {},
         f"/pro/personnes/{person_id}/effacer": {},
+        "/pro/papier/annuler": {},
     }
     for path, body in posts.items():
         for bad in ({}, {"_csrf_token": "forged"}):

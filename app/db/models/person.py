@@ -7,11 +7,14 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 
 class Person(UUIDAuditBase):
+    # The dashboard lists a structure's people, newest first.
+    __table_args__ = (Index("ix_person_structure_created", "structure_id", "created_at"),)
+
     structure_id: Mapped[UUID] = mapped_column(
         ForeignKey("structure.id", ondelete="RESTRICT"), index=True
     )

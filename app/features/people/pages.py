@@ -13,7 +13,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -25,9 +25,9 @@ from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Channel, Person, User
+from app.db.models import Channel, Person
 from app.errors import Problem
-from app.features.accounts.guards import current_user, mediator_only
+from app.features.accounts.guards import logged_in_user, mediator_only, redirect_to_login
 from app.features.diagnostics.service import (
     DiagnosticService,
     IdempotencyConflictError,
@@ -41,18 +41,17 @@ from app.features.people.paper import (
     Msg,
     PaperEntry,
     check_paper,
+    read_commune,
     row_anchor,
 )
 from app.features.people.service import (
     CONSENT_TEXT,
     CONSENT_VERSION,
-    MSG_COMMUNE_UNKNOWN,
     PeopleError,
     PeopleService,
     birth_year_bands,
     commune_name,
     new_person_problems,
-    resolve_commune,
 )
 from app.i18n import gettext_for, request_language
 from app.web import page, see_other
@@ -62,9 +61,9 @@ from referentiel.i18n import localized
 PAGE_SIZE = 50
 FLASH = "flash"
 PAPER_COUNT = "paper_count"
+PAPER_LAST = "paper_last"  # the last paper form saved in this session, which may be cancelled
 PARIS = ZoneInfo("Europe/Paris")
 NOT_FOUND = "Personne introuvable dans votre structure."
-MSG_COMMUNE_AMBIGUOUS = "Plusieurs communes correspondent : tapez le code INSEE ({candidates})."
 MSG_ALREADY_SAVED = (
     "Ce formulaire a déjà été enregistré avec d'autres réponses. Pour saisir une autre "
     "feuille, ouvrez un formulaire vide."
@@ -76,25 +75,8 @@ Form = URLEncodedBody[dict[str, str | list[str]]]
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _to_login(request: Request[Any, Any, Any], _: NotAuthorizedException) -> Redirect:
-    """Not logged in: to the login page, then back to the page asked for (GET only)."""
-    target = request.url.path
-    if request.method == "GET" and request.url.query:
-        target += "?" + request.url.query
-    if request.method != "GET":
-        target = "/pro"
-    return Redirect(path="/pro/connexion?" + urlencode({"suite": target}), status_code=303)
-
-
-def _user(request: Request[Any, Any, Any]) -> User:
-    user = current_user(request)
-    if user is None:
-        raise NotAuthorizedException()
-    return user
-
-
 async def _person(request: Request[Any, Any, Any], db: AsyncSession, person_id: UUID) -> Person:
-    person = await person_for(db, _user(request), person_id)
+    person = await person_for(db, logged_in_user(request), person_id)
     if person is None:
         raise Problem(404, NOT_FOUND)
     return person
@@ -107,9 +89,10 @@ def _one(data: dict[str, str | list[str]], key: str) -> str:
     return value.strip()
 
 
-def flash(request: Request[Any, Any, Any], text: str, **params: Any) -> None:
+def flash(request: Request[Any, Any, Any], text: str, *, undo: bool = False, **params: Any) -> None:
     """A message for the next page shown (after a redirect), kept in the session."""
-    request.set_session({**request.session, FLASH: {"text": text, "params": params}})
+    message = {"text": text, "params": params, "undo": undo}
+    request.set_session({**request.session, FLASH: message})
 
 
 def _take_flash(request: Request[Any, Any, Any]) -> Msg | None:
@@ -121,7 +104,14 @@ def _take_flash(request: Request[Any, Any, Any]) -> Msg | None:
     request.set_session(kept)
     if not isinstance(stored, dict) or not isinstance(stored.get("text"), str):
         return None
-    return Msg(stored["text"], stored.get("params") or {})
+    return Msg(stored["text"], stored.get("params") or {}, undo=stored.get("undo") is True)
+
+
+def _uuid(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
 
 
 def local_date(moment: datetime | None, with_time: bool = False) -> str:
@@ -164,18 +154,6 @@ def _view(
         commune_name=commune_name,
         **ctx,
     )
-
-
-def _commune_problem(typed: str) -> tuple[str | None, Msg | None]:
-    """A typed commune (INSEE code, postal code or name) -> its INSEE code, or the problem."""
-    if not typed:
-        return None, None
-    choice = resolve_commune(typed)
-    if choice.insee is not None:
-        return choice.insee, None
-    if choice.ambiguous:
-        return None, Msg(MSG_COMMUNE_AMBIGUOUS, {"candidates": ", ".join(choice.candidates)})
-    return None, Msg(MSG_COMMUNE_UNKNOWN)
 
 
 def _summary(
@@ -272,7 +250,7 @@ class MediatorPages(Controller):
     path = "/pro"
     include_in_schema = False
     guards = [mediator_only]
-    exception_handlers = {NotAuthorizedException: _to_login}
+    exception_handlers = {NotAuthorizedException: redirect_to_login}
     # Personal data: never kept by the browser's cache (a shared library PC, the back button).
     cache_control = CacheControlHeader(no_store=True)
 
@@ -285,7 +263,7 @@ class MediatorPages(Controller):
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> Template:
         page_number = max(1, page_number)
-        user = _user(request)
+        user = logged_in_user(request)
         found = await PeopleService(db_session).listing(
             user.structure_id, q[:80], PAGE_SIZE, (page_number - 1) * PAGE_SIZE
         )
@@ -323,7 +301,7 @@ class MediatorPages(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
         values = _person_values(data)
-        insee, commune_error = _commune_problem(values["commune"])
+        insee, commune_error = read_commune(values["commune"])
         band = values["birth_year_band"] or None
         consent = values["consent"] == "oui"
         errors = {
@@ -348,7 +326,7 @@ class MediatorPages(Controller):
                 consent_version=CONSENT_VERSION,
             )
         person = await PeopleService(db_session).create(
-            _user(request), values["alias"], band, insee, consent=consent
+            logged_in_user(request), values["alias"], band, insee, consent=consent
         )
         flash(request, "Fiche de {alias} créée.", alias=person.alias)
         return see_other(f"/pro/personnes/{person.id}")
@@ -409,7 +387,7 @@ class MediatorPages(Controller):
     ) -> Template | Redirect:
         person = await _person(request, db_session, person_id)
         values = _person_values(data)
-        insee, commune_error = _commune_problem(values["commune"])
+        insee, commune_error = read_commune(values["commune"])
         errors: dict[str, Msg] = {}
         if commune_error is not None:
             errors["commune_insee"] = commune_error
@@ -548,10 +526,10 @@ class MediatorPages(Controller):
         checked = check_paper(ref, entry)
         if checked.submission is None:
             return _paper_page(request, entry, person, checked.errors, status=422)
-        user = _user(request)
+        user = logged_in_user(request)
         # The form's own key makes a double click or a re-sent POST save one diagnostic only.
         try:
-            _diagnostic, _result, created = await DiagnosticService(db).record(
+            diagnostic, _result, created = await DiagnosticService(db).record(
                 checked.submission,
                 Channel.PAPER,
                 person_id=person.id if person else None,
@@ -565,11 +543,55 @@ class MediatorPages(Controller):
         except IdempotencyConflictError:
             errors = {"": Msg(MSG_ALREADY_SAVED)}
             return _paper_page(request, entry, person, errors, status=409)
+        session = dict(request.session)
+        if created:
+            session[PAPER_LAST] = str(diagnostic.id)
+        if person is None:
+            count = session.get(PAPER_COUNT, 0)
+            count = count if isinstance(count, int) else 0
+            session[PAPER_COUNT] = count = count + 1 if created else count
+        request.set_session(session)
         if person is not None:
-            flash(request, "Formulaire papier enregistré pour {alias}.", alias=person.alias)
+            flash(
+                request, "Formulaire papier enregistré pour {alias}.", undo=True, alias=person.alias
+            )
             return see_other(f"/pro/personnes/{person.id}")
-        count = request.session.get(PAPER_COUNT, 0)
-        count = count + 1 if created and isinstance(count, int) else count
-        request.set_session({**request.session, PAPER_COUNT: count})
-        flash(request, "Formulaire n° {number} enregistré.", number=count)
+        flash(request, "Formulaire n° {number} enregistré.", undo=True, number=count)
         return see_other("/pro/papier")
+
+    @post("/papier/annuler")
+    async def paper_cancel(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Redirect:
+        """Cancel the last paper form saved in this session (a typing mistake seen too late)."""
+        user = logged_in_user(request)
+        session = dict(request.session)
+        last = session.pop(PAPER_LAST, None)
+        last_id = _uuid(last)
+        diagnostic = None if last_id is None else await DiagnosticService(db_session).get(last_id)
+        person = None
+        if diagnostic is not None and diagnostic.person_id is not None:
+            person = await person_for(db_session, user, diagnostic.person_id)
+        allowed = (
+            diagnostic is not None
+            and diagnostic.channel == Channel.PAPER
+            and (
+                person is not None
+                if diagnostic.person_id is not None
+                else diagnostic.structure_id == user.structure_id
+            )
+        )
+        if diagnostic is None or not allowed:
+            request.set_session(session)
+            flash(request, "Rien à annuler : ce formulaire a déjà été annulé ou effacé.")
+            return see_other("/pro/papier")
+        await PeopleService(db_session).delete_diagnostic(diagnostic)
+        if person is None:
+            count = session.get(PAPER_COUNT, 0)
+            session[PAPER_COUNT] = max(0, count - 1) if isinstance(count, int) else 0
+        request.set_session(session)
+        flash(
+            request,
+            "Formulaire annulé : rien n'en est gardé. Vous pouvez saisir la feuille à nouveau.",
+        )
+        return see_other(f"/pro/personnes/{person.id}/papier" if person else "/pro/papier")

@@ -47,6 +47,7 @@ class Msg:
 
     text: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    undo: bool = False  # a notice after saving a paper form offers to cancel it
 
     def render(self, gettext: Any) -> str:
         return str(gettext(self.text)).format(**self.params)
@@ -60,6 +61,18 @@ def read_cell(typed: str) -> Answer | None:
     if len(value) == 1 and value in "01234":
         return int(value)
     return None
+
+
+def read_commune(typed: str) -> tuple[str | None, Msg | None]:
+    """A typed commune (INSEE code, postal code or name) -> its INSEE code, or the problem."""
+    if not typed.strip():
+        return None, None
+    choice = resolve_commune(typed)
+    if choice.insee is not None:
+        return choice.insee, None
+    if choice.ambiguous:
+        return None, Msg(MSG_COMMUNE_AMBIGUOUS, {"candidates": ", ".join(choice.candidates)})
+    return None, Msg(MSG_COMMUNE_UNKNOWN)
 
 
 def new_form_key() -> str:
@@ -184,17 +197,11 @@ def check_paper(ref: Referential, entry: PaperEntry) -> PaperCheck:
         context["equipment"] = entry.equipment
     if entry.frequency:
         context["frequency"] = entry.frequency
-    commune_insee = None
-    if entry.commune:
-        choice = resolve_commune(entry.commune)
-        if choice.insee is not None:
-            commune_insee = context["commune"] = choice.insee
-        elif choice.ambiguous:
-            errors["commune"] = Msg(
-                MSG_COMMUNE_AMBIGUOUS, {"candidates": ", ".join(choice.candidates)}
-            )
-        else:
-            errors["commune"] = Msg(MSG_COMMUNE_UNKNOWN)
+    commune_insee, commune_error = read_commune(entry.commune)
+    if commune_insee is not None:
+        context["commune"] = commune_insee
+    if commune_error is not None:
+        errors["commune"] = commune_error
     if entry.knows_help in (YES, NO):
         context["knows_help"] = entry.knows_help == YES
     elif entry.knows_help:

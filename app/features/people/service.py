@@ -265,7 +265,7 @@ class PeopleService:
             .subquery()
         )
         where: Select[Any] = select(Person.id).where(Person.structure_id == structure_id)
-        query = " ".join(query.split())
+        query = " ".join(query.split())[:ALIAS_MAX]
         if query:
             where = where.where(func.lower(Person.alias).contains(query.lower(), autoescape=True))
         total = await self.db.scalar(select(func.count()).select_from(where.subquery())) or 0
@@ -391,6 +391,11 @@ class PeopleService:
             diagnostics=getattr(diagnostics, "rowcount", 0) or 0,
             consents=getattr(consents, "rowcount", 0) or 0,
         )
+
+    async def delete_diagnostic(self, diagnostic: Diagnostic) -> None:
+        """Delete one diagnostic (a paper form typed by mistake): the row is gone."""
+        await self.db.execute(delete(Diagnostic).where(Diagnostic.id == diagnostic.id))
+        await self.db.commit()
 
 
 def domain_codes() -> list[str]:
