@@ -11,6 +11,7 @@ from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, get
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
 from litestar.params import FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -28,6 +29,9 @@ from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import ResidentPages
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
+from app.features.scans.api import ScanApi
+from app.features.scans.pages import ScanPages
+from app.features.scans.worker import scan_worker_lifespan
 from app.sessions import QuietSessionConfig, expired_session_sweeper
 from app.web import LARGE_TEXT_COOKIE, YEAR
 
@@ -74,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Sessions are written while a request may still hold its own connection: on SQLite,
     # whose pool is a single connection, they need a pool of their own.
     session_store = make_alchemy_config(settings, make_engine(settings))
+    scan_worker, scan_lifespan = scan_worker_lifespan(alchemy)
     sessions = QuietSessionConfig(
         max_age=settings.session_days * 24 * 3600,
         secure=settings.secure_cookies,
@@ -89,6 +94,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MediatorPages,
             DiagnosticApi,
             PeopleApi,
+            ScanPages,
+            ScanApi,
             toggle_large_text,
             health,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
@@ -110,7 +117,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
         ),
         exception_handlers={Exception: handle_error},
-        lifespan=[expired_session_sweeper(session_store)],
+        lifespan=[expired_session_sweeper(session_store), scan_lifespan],
+        state=State({"scan_worker": scan_worker}),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )

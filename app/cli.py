@@ -121,3 +121,9 @@ main.add_command(serve)
 main.add_command(db)
 main.add_command(users)
 main.add_command(tokens)
+
+from app.commands.printing import print_group  # noqa: E402
+from app.commands.scanning import scan_group  # noqa: E402
+
+main.add_command(print_group, "print")
+main.add_command(scan_group, "scan")

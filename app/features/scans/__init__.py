@@ -1,0 +1,1 @@
+"""Scanned and photographed paper forms: upload, background reading, review, import."""

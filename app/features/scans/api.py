@@ -1,0 +1,82 @@
+"""Scans API: upload a photo or a PDF, then follow its pages (JSON, bearer token)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Problem
+from app.features.accounts.guards import logged_in_user, mediator_only
+from app.features.scans.pages import uploaded_files, wake_worker
+from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
+
+
+class ScanApi(Controller):
+    path = "/api/v1/scans"
+    tags = ("scans",)
+    guards = [mediator_only]
+
+    @post("/", request_max_body_size=MAX_UPLOAD_BYTES + 1_000_000, summary="Déposer un scan")
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[dict[str, Any]]:
+        """Multipart field `files` (one or several): each file becomes a batch read in the
+        background; 202 with their ids."""
+        files = uploaded_files(data)
+        if not files:
+            raise Problem(400, "Envoyez au moins un fichier dans le champ « files ».")
+        service = ScanService(db_session)
+        try:
+            batches = [
+                await service.upload(logged_in_user(request), f.filename, await f.read())
+                for f in files
+            ]
+        except ScanError as error:
+            raise Problem(413, str(error)) from None
+        wake_worker(request)
+        return Response(
+            {
+                "batches": [
+                    {"id": str(b.id), "filename": b.filename, "status": b.status.value}
+                    for b in batches
+                ]
+            },
+            status_code=202,
+        )
+
+    @get("/{batch_id:uuid}", summary="Où en est un lot")
+    async def read(
+        self,
+        request: Request[Any, Any, Any],
+        batch_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> dict[str, Any]:
+        service = ScanService(db_session)
+        batch = await service.batch(logged_in_user(request), batch_id)
+        if batch is None:
+            raise Problem(404, "Lot introuvable dans votre structure.")
+        return {
+            "id": str(batch.id),
+            "filename": batch.filename,
+            "status": batch.status.value,
+            "pages_done": batch.pages_done,
+            "pages_total": batch.pages_total,
+            "pages": [
+                {
+                    **p.reading,
+                    "outcome": p.outcome.value,
+                    "message": p.message,
+                    "diagnostic_id": str(p.diagnostic_id) if p.diagnostic_id else None,
+                }
+                for p in await service.pages(batch.id)
+            ],
+        }

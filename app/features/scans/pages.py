@@ -1,0 +1,155 @@
+"""Scans in the mediator's workspace: upload, progress, one-click review of doubtful rows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader, UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import Body, FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import BatchStatus, PageOutcome
+from app.errors import Problem
+from app.features.accounts.guards import logged_in_user, mediator_only, redirect_to_login
+from app.features.scans.importing import doubtful_keys
+from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
+from app.web import page, see_other
+from referentiel import load_version
+
+NOT_FOUND = "Ce lot de formulaires n'existe pas dans votre structure."
+Files = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+def wake_worker(request: Request[Any, Any, Any]) -> None:
+    worker = getattr(request.app.state, "scan_worker", None)
+    if worker is not None:
+        worker.wakeup.set()
+
+
+def uploaded_files(data: dict[str, Any]) -> list[UploadFile]:
+    files = data.get("files")
+    items = files if isinstance(files, list) else [files]
+    return [f for f in items if isinstance(f, UploadFile)]
+
+
+class ScanPages(Controller):
+    path = "/pro/scans"
+    include_in_schema = False
+    guards = [mediator_only]
+    exception_handlers = {NotAuthorizedException: redirect_to_login}
+    cache_control = CacheControlHeader(no_store=True)
+
+    @get("/")
+    async def index(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        user = logged_in_user(request)
+        batches = await ScanService(db_session).batches(user.structure_id)
+        return page(request, "scans/index.html", batches=batches, error=None)
+
+    @post("/", request_max_body_size=MAX_UPLOAD_BYTES + 1_000_000)
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        data: Files,
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template | Redirect:
+        user = logged_in_user(request)
+        service = ScanService(db_session)
+        files = uploaded_files(data)
+        if not files:
+            return page(
+                request,
+                "scans/index.html",
+                status=400,
+                batches=await service.batches(user.structure_id),
+                error="Choisissez au moins un fichier (photo ou PDF).",
+            )
+        try:
+            created = [await service.upload(user, f.filename, await f.read()) for f in files]
+        except ScanError as error:
+            return page(
+                request,
+                "scans/index.html",
+                status=413,
+                batches=await service.batches(user.structure_id),
+                error=str(error),
+            )
+        wake_worker(request)
+        target = f"/pro/scans/{created[0].id}" if len(created) == 1 else "/pro/scans"
+        return see_other(target)
+
+    @get("/{batch_id:uuid}")
+    async def batch(
+        self,
+        request: Request[Any, Any, Any],
+        batch_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        service = ScanService(db_session)
+        batch = await service.batch(logged_in_user(request), batch_id)
+        if batch is None:
+            raise Problem(404, NOT_FOUND)
+        pages = await service.pages(batch.id)
+        return page(
+            request,
+            "scans/batch.html",
+            batch=batch,
+            pages=pages,
+            running=batch.status != BatchStatus.DONE,
+            outcomes=PageOutcome,
+        )
+
+    @get("/pages/{page_id:uuid}")
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        page_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        found = await ScanService(db_session).page(logged_in_user(request), page_id)
+        if found is None:
+            raise Problem(404, NOT_FOUND)
+        batch, scan_page = found
+        version = scan_page.reading.get("form_version")
+        questions = {}
+        if version:
+            questions = {q.id: q for q in load_version(str(version)).context_questions}
+        return page(
+            request,
+            "scans/review.html",
+            batch=batch,
+            scan_page=scan_page,
+            doubtful=doubtful_keys(scan_page),
+            questions=questions,
+        )
+
+    @post("/pages/{page_id:uuid}")
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        page_id: FromPath[UUID],
+        data: URLEncodedBody[dict[str, str]],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Redirect:
+        service = ScanService(db_session)
+        found = await service.page(logged_in_user(request), page_id)
+        if found is None:
+            raise Problem(404, NOT_FOUND)
+        batch, scan_page = found
+        try:
+            if data.get("action") == "ecarter":
+                await service.reject(scan_page)
+            else:
+                await service.correct(batch, scan_page, data.get("key", ""), data.get("value", ""))
+        except ScanError as error:
+            raise Problem(409, str(error)) from None
+        if scan_page.outcome == PageOutcome.TO_REVIEW and doubtful_keys(scan_page):
+            return see_other(f"/pro/scans/pages/{scan_page.id}")
+        return see_other(f"/pro/scans/{batch.id}")

@@ -1,0 +1,157 @@
+"""Scanned forms through the service: upload, background reading, review, import, duplicates.
+
+The sheets are real: the printed PDF rendered to an image, marks drawn on it as a pen would.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+import uuid
+
+import pytest
+
+from app.db.models import Role
+from printables.layout import build_layout
+from printables.pdf import render_forms
+from referentiel import load_referential
+from tests.app.conftest import csrf, login
+from tests.printables.corpus import Filling, draw, encode, render_blank
+
+REF = load_referential()
+LAYOUT = build_layout(REF, "fr")
+ITEMS = [f.key for f in LAYOUT.fields() if f.kind == "item"]
+DPI = 200
+
+
+def sheet(person: str | None, answers: dict[str, str], serial: str | None = None) -> bytes:
+    """A filled sheet as a 200 dpi PNG scan; ``answers`` maps item ids to box values."""
+    pdf = render_forms(REF, 1, person=person, serials=[serial or uuid.uuid4().hex[:12].upper()])
+    page = render_blank(pdf, DPI)
+    filling = Filling({key: [(value, "tick")] for key, value in answers.items()})
+    draw(page, DPI, LAYOUT, filling, random.Random(7))
+    return encode(page)
+
+
+def everything(value: str) -> dict[str, str]:
+    return dict.fromkeys(ITEMS, value)
+
+
+@pytest.fixture
+def mediator(backend, client):  # type: ignore[no-untyped-def]
+    email, _ = backend.user(Role.MEDIATOR)
+    login(client, email)
+    return {"Authorization": f"Bearer {backend.token(email)}"}
+
+
+def upload(client, files):  # type: ignore[no-untyped-def]
+    token = csrf(client, "/pro/scans/")
+    response = client.post(
+        "/pro/scans/",
+        data={"_csrf_token": token},
+        files=[("files", (name, content, "application/octet-stream")) for name, content in files],
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+def finished(client, headers, batch_id):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/v1/scans/{batch_id}", headers=headers).json()
+        if state["status"] == "done":
+            return state
+        time.sleep(0.3)
+    raise AssertionError(f"batch {batch_id} not read in time: {state}")
+
+
+def batch_ids(client) -> list[str]:  # type: ignore[no-untyped-def]
+    return re.findall(r'href="/pro/scans/([0-9a-f-]{36})"', client.get("/pro/scans/").text)
+
+
+def test_a_clear_sheet_printed_for_a_person_comes_back_as_their_diagnostic(client, mediator):
+    person = client.post(
+        "/api/v1/people", json={"alias": "Odette", "consent": True}, headers=mediator
+    ).json()
+    upload(client, [("odette.png", sheet(person["id"], everything("3")))])
+    state = finished(client, mediator, batch_ids(client)[0])
+    [page] = state["pages"]
+    assert page["status"] == "ok", page
+    assert page["outcome"] == "imported"
+    diagnostic = client.get(f"/api/v1/diagnostics/{page['diagnostic_id']}", headers=mediator)
+    body = diagnostic.json()
+    assert body["channel"] == "scan"
+    assert body["person_id"] == person["id"]
+    assert body["answers"] == dict.fromkeys(ITEMS, 3)
+
+
+def test_the_same_sheet_imported_twice_is_detected(client, mediator):
+    scan = sheet(None, everything("2"), serial="DOUBLE" + uuid.uuid4().hex[:8].upper())
+    upload(client, [("a.png", scan)])
+    first = finished(client, mediator, batch_ids(client)[0])
+    upload(client, [("again.png", scan)])
+    second = finished(client, mediator, batch_ids(client)[0])
+    assert first["pages"][0]["outcome"] == "imported"
+    assert second["pages"][0]["outcome"] == "duplicate"
+    assert "déjà été importée" in second["pages"][0]["message"]
+
+
+def test_a_doubtful_row_is_shown_and_fixed_in_one_click(client, mediator):
+    answers = everything("2")
+    scan_pdf = render_forms(REF, 1)
+    page_image = render_blank(scan_pdf, DPI)
+    filling = Filling({key: [(value, "tick")] for key, value in answers.items()})
+    filling.marks[ITEMS[0]] = [("1", "tick"), ("3", "tick")]  # two answers on one row
+    draw(page_image, DPI, LAYOUT, filling, random.Random(3))
+    upload(client, [("doubt.png", encode(page_image))])
+    state = finished(client, mediator, batch_ids(client)[0])
+    [page] = state["pages"]
+    assert page["status"] == "review"
+    assert page["outcome"] == "to_review"
+    assert page["answers"][ITEMS[0]]["state"] == "ambiguous"
+    batch = client.get(f"/pro/scans/{state['id']}").text
+    review_path = re.search(r'href="(/pro/scans/pages/[0-9a-f-]{36})"', batch)
+    assert review_path
+    review = client.get(review_path.group(1))
+    assert "data:image/png;base64," in review.text
+    fixed = client.post(
+        review_path.group(1),
+        data={"_csrf_token": client.cookies.get("csrftoken"), "key": ITEMS[0], "value": "3"},
+    )
+    assert fixed.status_code == 200
+    state = client.get(f"/api/v1/scans/{state['id']}", headers=mediator).json()
+    assert state["pages"][0]["outcome"] == "imported"
+    diagnostic = client.get(
+        f"/api/v1/diagnostics/{state['pages'][0]['diagnostic_id']}", headers=mediator
+    ).json()
+    assert diagnostic["answers"][ITEMS[0]] == 3
+
+
+def test_a_bad_file_fails_alone_and_the_rest_of_the_batch_imports(client, mediator):
+    upload(
+        client,
+        [("notes.jpg", b"this is not a picture"), ("good.png", sheet(None, everything("1")))],
+    )
+    states = [finished(client, mediator, batch) for batch in batch_ids(client)[:2]]
+    by_name = {s["filename"]: s for s in states}
+    [bad] = by_name["notes.jpg"]["pages"]
+    assert bad["status"] == "error"
+    assert bad["outcome"] == "unreadable"
+    assert bad["error"]
+    assert by_name["good.png"]["pages"][0]["outcome"] == "imported"
+
+
+def test_another_structure_cannot_see_a_batch(backend, client, mediator):
+    upload(client, [("mine.png", sheet(None, everything("2")))])
+    batch = batch_ids(client)[0]
+    other_email, _ = backend.user(Role.MEDIATOR)
+    other = {"Authorization": f"Bearer {backend.token(other_email)}"}
+    assert client.get(f"/api/v1/scans/{batch}", headers=other).status_code == 404
+
+
+def test_an_upload_without_a_file_is_a_clear_error(client, mediator):
+    token = csrf(client, "/pro/scans/")
+    response = client.post("/pro/scans/", data={"_csrf_token": token}, files=[])
+    assert response.status_code == 400
+    assert "Choisissez au moins un fichier" in response.text

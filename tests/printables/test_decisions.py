@@ -1,0 +1,100 @@
+"""The decision rules on box measurements, without images."""
+
+from __future__ import annotations
+
+import pytest
+
+from printables.decisions import BoxMark, box_state, decide
+from printables.layout import Box, Field, Rect
+
+RECT = Rect(x=0, y=0, w=5, h=5)
+
+
+def _field(count: int, kind: str = "item") -> Field:
+    boxes = tuple(Box(value=str(i), rect=RECT) for i in range(count))
+    return Field(key="E1.1", kind=kind, boxes=boxes, area=RECT)  # type: ignore[arg-type]
+
+
+def _marks(field: Field, *measures: tuple[float, float, int]) -> tuple[BoxMark, ...]:
+    out = []
+    for box, (ink, light, ring) in zip(field.boxes, measures, strict=True):
+        state, faint = box_state(ink, light)
+        out.append(BoxMark(box, ink, light, ring, 4, state, faint))
+    return tuple(out)
+
+
+EMPTY = (0.0, 0.0, 0)
+
+
+@pytest.mark.parametrize(
+    ("ink", "light", "state"),
+    [
+        (0.0, 0.0, "empty"),
+        (0.3, 0.35, "ticked"),
+        (0.6, 0.65, "ticked"),  # a thick felt-pen cross
+        (0.0, 0.2, "ticked"),  # light pencil
+        (0.04, 0.06, "ambiguous"),  # a stray trace
+    ],
+)
+def test_box_states(ink: float, light: float, state: str) -> None:
+    assert box_state(ink, light)[0] == state
+
+
+@pytest.mark.parametrize(
+    ("ink", "solid", "state"),
+    [
+        (0.8, 0.1, "ticked"),  # a thick cross: white between its arms
+        (0.8, 0.6, "ambiguous"),
+        (0.8, 0.8, "cancelled"),  # a box scribbled out
+        (0.97, 0.2, "cancelled"),
+    ],
+)
+def test_dark_boxes_are_told_apart_by_their_shape(ink: float, solid: float, state: str) -> None:
+    assert box_state(ink, ink, solid)[0] == state
+
+
+def test_one_tick_is_the_answer() -> None:
+    field = _field(3)
+    read = decide(field, _marks(field, EMPTY, (0.3, 0.35, 0), EMPTY))
+    assert (read.state, read.chosen) == ("ticked", ("1",))
+    assert read.confidence > 0.9
+
+
+def test_two_ticks_make_the_row_ambiguous() -> None:
+    field = _field(3)
+    read = decide(field, _marks(field, (0.3, 0.3, 0), (0.35, 0.4, 0), EMPTY))
+    assert (read.state, read.chosen) == ("ambiguous", ())
+
+
+def test_a_cancelled_box_gives_way_to_the_new_tick() -> None:
+    field = _field(3)
+    read = decide(field, _marks(field, (1.0, 1.0, 0), EMPTY, (0.3, 0.35, 0)))
+    assert (read.state, read.chosen) == ("ticked", ("2",))
+
+
+def test_a_cancelled_box_alone_is_no_answer() -> None:
+    field = _field(3)
+    read = decide(field, _marks(field, (1.0, 1.0, 0), EMPTY, EMPTY))
+    assert (read.state, read.chosen) == ("cancelled", ())
+
+
+def test_a_faint_trace_alone_is_doubtful_but_does_not_spoil_a_clear_tick() -> None:
+    field = _field(3)
+    assert decide(field, _marks(field, (0.05, 0.06, 0), EMPTY, EMPTY)).state == "ambiguous"
+    read = decide(field, _marks(field, (0.05, 0.06, 0), EMPTY, (0.4, 0.45, 0)))
+    assert (read.state, read.chosen) == ("ticked", ("2",))
+    assert read.confidence < 1
+
+
+def test_a_circled_box_is_chosen_when_nothing_else_is_marked() -> None:
+    field = _field(3)
+    assert decide(field, _marks(field, EMPTY, (0.0, 0.0, 4), EMPTY)).chosen == ("1",)
+    assert decide(field, _marks(field, (0.3, 0.3, 0), (0.0, 0.0, 4), EMPTY)).state == "ambiguous"
+
+
+def test_multiple_choice_keeps_every_tick_and_doubts_a_trace() -> None:
+    field = _field(4, "multiple")
+    read = decide(field, _marks(field, (0.3, 0.3, 0), EMPTY, (0.0, 0.2, 0), (1.0, 1.0, 0)))
+    assert (read.state, read.chosen) == ("ticked", ("0", "2"))
+    doubtful = decide(field, _marks(field, (0.3, 0.3, 0), (0.05, 0.05, 0), EMPTY, EMPTY))
+    assert doubtful.state == "ambiguous"

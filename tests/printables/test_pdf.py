@@ -1,0 +1,92 @@
+"""The PDFs: forms drawn exactly from the layout, unique serials, English, attestations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from printables.codes import aruco_dictionary
+from printables.layout import Layout
+from printables.pdf import render_attestation, render_forms
+from printables.reader import read_image
+from referentiel.models import Referential
+from referentiel.scoring import score
+from tests.printables.conftest import SERIAL
+from tests.printables.corpus import render_blank
+
+
+def _text(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def test_markers_are_printed_where_the_layout_says(layout: Layout, blank_300: np.ndarray) -> None:
+    detector = cv2.aruco.ArucoDetector(aruco_dictionary(), cv2.aruco.DetectorParameters())
+    corners, ids, _ = detector.detectMarkers(blank_300)
+    found = {int(i): c.reshape(4, 2) for i, c in zip(ids.ravel(), corners, strict=True)}
+    px_per_mm = 300 / 25.4
+    for marker in layout.markers:
+        expected = np.array([marker.rect.x, marker.rect.y]) * px_per_mm
+        assert np.abs(found[marker.id][0] - expected).max() < 0.25 * px_per_mm
+
+
+def test_each_form_has_its_own_serial_in_its_qr_code(ref: Referential) -> None:
+    pdf = render_forms(ref, 3, person="P-9")
+    document = pdfium.PdfDocument(pdf)
+    assert len(document) == 3
+    document.close()
+    readings = [read_image(render_blank(pdf, 150, page)) for page in range(3)]
+    serials = {r.sheet_id for r in readings}
+    assert len(serials) == 3 and None not in serials
+    assert all(r.sheet is not None and r.sheet.person == "P-9" for r in readings)
+    assert all(f"N° {s[:4]}-" in _text(pdf) for s in serials if s)
+
+
+def test_the_english_form_is_read_with_its_own_layout(ref: Referential) -> None:
+    pdf = render_forms(ref, 1, lang="en", serials=[SERIAL])
+    assert "Tick one box on each line." in _text(pdf)
+    reading = read_image(render_blank(pdf, 200))
+    assert (reading.status, reading.sheet and reading.sheet.lang) == ("ok", "en")
+
+
+def test_progress_is_reported_and_serials_are_checked(ref: Referential) -> None:
+    done: list[int] = []
+    render_forms(ref, 2, serials=["AAAA0001", "AAAA0002"], progress=done.append)
+    assert done == [2]
+    with pytest.raises(ValueError, match="même numéro"):
+        render_forms(ref, 2, serials=["AAAA0001", "AAAA0001"])
+    with pytest.raises(ValueError, match="numéros de feuille"):
+        render_forms(ref, 3, serials=["AAAA0001"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_attestation_says_levels_and_autonomy_in_plain_words(
+    ref: Referential, lang: str
+) -> None:
+    result = score(ref, {"E1.1": 3, "E1.3": 2, "C1.1": 1, "P2.1": 0}, knows_help=True)
+    pdf = render_attestation(
+        ref,
+        result,
+        "Mme L.",
+        dt.date(2026, 11, 22),
+        lang=lang,
+        needs=["caf", "proches"],  # type: ignore[arg-type]
+    )
+    document = pdfium.PdfDocument(pdf)
+    assert len(document) == 1
+    document.close()
+    text = " ".join(_text(pdf).split())
+    assert "Mme L." in text
+    if lang == "fr":
+        assert "22 novembre 2026" in text and "Mes démarches CAF" in text
+        assert "Mes impôts" not in text  # only the needs the person named
+        assert ref.domains[0].plain_label in text and "Je sais où trouver de l" in text
+    else:
+        assert "November 22, 2026" in text and "My CAF paperwork" in text
