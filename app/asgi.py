@@ -26,7 +26,7 @@ from app.errors import handle_error
 from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
 from app.features.diagnostics.api import DiagnosticApi
-from app.features.diagnostics.pages import ResidentPages
+from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
 from app.features.scans.api import ScanApi
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             ResidentPages,
+            DiagnosticSteps,
             AccountPages,
             MediatorPages,
             DiagnosticApi,

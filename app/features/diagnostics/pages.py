@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -87,14 +87,43 @@ class ResidentPages(Controller):
         request.set_session({**request.session, CURRENT: str(diagnostic.id)})
         return see_other(_next_step(diagnostic))
 
-    @get("/diagnostic/{diagnostic_id:uuid}/question")
+
+def _next_step(diagnostic: Diagnostic) -> str:
+    if diagnostic.status == DiagnosticStatus.COMPLETED:
+        return f"/diagnostic/{diagnostic.id}/resultat"
+    return f"/diagnostic/{diagnostic.id}/question"
+
+
+async def provide_diagnostic(
+    request: Request[Any, Any, Any],
+    diagnostic_id: FromPath[UUID],
+    db_session: NamedDependency[AsyncSession],
+) -> Diagnostic:
+    """The diagnostic behind an unguessable id; a person's diagnostic only for their structure."""
+    diagnostic = await DiagnosticService(db_session).get(diagnostic_id)
+    if diagnostic is None:
+        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
+    if diagnostic.person_id is not None and (
+        await person_for(db_session, current_user(request), diagnostic.person_id) is None
+    ):
+        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
+    return diagnostic
+
+
+class DiagnosticSteps(Controller):
+    """Every step of one diagnostic; the diagnostic comes from its unguessable id."""
+
+    path = "/diagnostic/{diagnostic_id:uuid}"
+    include_in_schema = False
+    dependencies = {"diagnostic": Provide(provide_diagnostic)}
+
+    @get("/question")
     async def question(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             return see_other(f"/diagnostic/{diagnostic.id}/resultat")
         service = DiagnosticService(db_session)
@@ -114,15 +143,14 @@ class ResidentPages(Controller):
             resume_code=format_resume_code(diagnostic.resume_code or ""),
         )
 
-    @post("/diagnostic/{diagnostic_id:uuid}/question")
+    @post("/question")
     async def answer(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         raw = str(data.get("value", ""))
         value: int | str = int(raw) if raw.isdigit() else raw
         try:
@@ -131,25 +159,22 @@ class ResidentPages(Controller):
             raise Problem(400, "Réponse non enregistrée.", error.problems) from None
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
-    @post("/diagnostic/{diagnostic_id:uuid}/retour")
+    @post("/retour")
     async def back(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         await DiagnosticService(db_session).back(diagnostic)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
-    @get("/diagnostic/{diagnostic_id:uuid}/contexte")
+    @get("/contexte")
     async def context_form(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        diagnostic: NamedDependency[Diagnostic],
     ) -> Template:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         return page(
             request,
             "diagnostic/context.html",
@@ -160,15 +185,14 @@ class ResidentPages(Controller):
             errors={},
         )
 
-    @post("/diagnostic/{diagnostic_id:uuid}/contexte")
+    @post("/contexte")
     async def save_context(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         ref = referential_of(diagnostic)
         context: dict[str, Any] = {}
         for question in ref.context_questions:
@@ -202,14 +226,12 @@ class ResidentPages(Controller):
         await DiagnosticService(db_session).save_context(diagnostic, context)
         return see_other(f"/diagnostic/{diagnostic.id}/besoins")
 
-    @get("/diagnostic/{diagnostic_id:uuid}/besoins")
+    @get("/besoins")
     async def needs_form(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        diagnostic: NamedDependency[Diagnostic],
     ) -> Template:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         return page(
             request,
             "diagnostic/needs.html",
@@ -217,29 +239,27 @@ class ResidentPages(Controller):
             chosen=diagnostic.context.get("needs", []),
         )
 
-    @post("/diagnostic/{diagnostic_id:uuid}/besoins")
+    @post("/besoins")
     async def save_needs(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         known = {n.code for n in referential_of(diagnostic).needs}
         needs = [n for n in _values(data, "needs") if n in known]
         await DiagnosticService(db_session).save_context(diagnostic, {"needs": needs})
         target = "objectifs" if needs else "terminer"
         return see_other(f"/diagnostic/{diagnostic.id}/{target}")
 
-    @get("/diagnostic/{diagnostic_id:uuid}/objectifs")
+    @get("/objectifs")
     async def goals_form(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         result = await DiagnosticService(db_session).preview(diagnostic)
         return page(
             request,
@@ -251,15 +271,14 @@ class ResidentPages(Controller):
             levels=AUTONOMY_GOALS,
         )
 
-    @post("/diagnostic/{diagnostic_id:uuid}/objectifs")
+    @post("/objectifs")
     async def save_goals(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         goals = {
             need: str(data[f"goal_{need}"])
             for need in diagnostic.context.get("needs", [])
@@ -270,36 +289,31 @@ class ResidentPages(Controller):
         await service.finish(diagnostic)
         return see_other(f"/diagnostic/{diagnostic.id}/resultat")
 
-    @get("/diagnostic/{diagnostic_id:uuid}/terminer")
+    @get("/terminer")
     async def finish_without_goals(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        diagnostic: NamedDependency[Diagnostic],
     ) -> Template:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         return page(request, "diagnostic/finish.html", diagnostic=diagnostic)
 
-    @post("/diagnostic/{diagnostic_id:uuid}/terminer")
+    @post("/terminer")
     async def finish(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         await DiagnosticService(db_session).finish(diagnostic)
         return see_other(f"/diagnostic/{diagnostic.id}/resultat")
 
-    @get("/diagnostic/{diagnostic_id:uuid}/resultat")
+    @get("/resultat")
     async def result(
         self,
         request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        diagnostic: NamedDependency[Diagnostic],
         impression: FromQuery[bool] = False,
     ) -> Template | Redirect:
-        diagnostic = await _diagnostic(request, db_session, diagnostic_id)
         if diagnostic.status != DiagnosticStatus.COMPLETED:
             return see_other(_next_step(diagnostic))
         lang = request_language(request)
@@ -315,23 +329,3 @@ class ResidentPages(Controller):
             printing=impression,
             resume_code=format_resume_code(diagnostic.resume_code or ""),
         )
-
-
-def _next_step(diagnostic: Diagnostic) -> str:
-    if diagnostic.status == DiagnosticStatus.COMPLETED:
-        return f"/diagnostic/{diagnostic.id}/resultat"
-    return f"/diagnostic/{diagnostic.id}/question"
-
-
-async def _diagnostic(
-    request: Request[Any, Any, Any], db: AsyncSession, diagnostic_id: UUID
-) -> Diagnostic:
-    """The diagnostic behind an unguessable id; a person's diagnostic only for their structure."""
-    diagnostic = await DiagnosticService(db).get(diagnostic_id)
-    if diagnostic is None:
-        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
-    if diagnostic.person_id is not None and (
-        await person_for(db, current_user(request), diagnostic.person_id) is None
-    ):
-        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
-    return diagnostic
