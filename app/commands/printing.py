@@ -12,7 +12,6 @@ import click
 from rich.progress import Progress
 
 from printables.layout import LayoutError, build_layout
-from printables.pdf import render_attestation, render_forms
 from printables.sheet import PayloadError
 from printables.texts import LANGUAGES, Language
 from referentiel import load_referential
@@ -52,6 +51,8 @@ def print_group() -> None:
 )
 def print_numerimetre(count: int, lang: Language, person: str | None, output: Path) -> None:
     """Imprime COUNT Numérimètres vierges dans un seul PDF."""
+    from printables.pdf import render_forms  # WeasyPrint needs Pango: only when printing
+
     ref = load_referential()
     try:
         if count >= PROGRESS_FROM and sys.stderr.isatty():
@@ -121,6 +122,8 @@ def print_attestation(
     source: Any, alias: str, issued: dt.datetime | None, lang: Language, output: Path
 ) -> None:
     """Attestation d'une page pour le diagnostic lu dans SOURCE (même format que `score`)."""
+    from printables.pdf import render_attestation  # WeasyPrint needs Pango: only when printing
+
     try:
         raw = json.load(source)
     except json.JSONDecodeError as error:
