@@ -17,7 +17,7 @@ from printables.layout import build_layout
 from printables.pdf import render_forms
 from referentiel import load_referential
 from tests.app.conftest import csrf, login
-from tests.printables.corpus import Filling, draw, encode, render_blank
+from tests.printables.corpus import Filling, PhotoSettings, draw, encode, photo, render_blank
 
 REF = load_referential()
 LAYOUT = build_layout(REF, "fr")
@@ -155,3 +155,40 @@ def test_an_upload_without_a_file_is_a_clear_error(client, mediator):
     response = client.post("/pro/scans/", data={"_csrf_token": token}, files=[])
     assert response.status_code == 400
     assert "Choisissez au moins un fichier" in response.text
+
+
+def test_a_phone_photo_upside_down_in_poor_light_comes_back_with_at_most_one_click(
+    client, mediator
+):
+    person = client.post(
+        "/api/v1/people", json={"alias": "Marcel", "consent": True}, headers=mediator
+    ).json()
+    pdf = render_forms(REF, 1, person=person["id"])
+    page_image = render_blank(pdf, 300)
+    answers = {key: random.Random(key).choice("01234") for key in ITEMS}
+    filling = Filling({key: [(value, "tick")] for key, value in answers.items()})
+    draw(page_image, 300, LAYOUT, filling, random.Random(11))
+    settings = PhotoSettings(turn=2, tilt=7.0, perspective=0.06, light=0.55, crumple=0.4)
+    upload(client, [("photo.jpg", photo(page_image, 300, settings, random.Random(5)))])
+    state = finished(client, mediator, batch_ids(client)[0])
+    [page] = state["pages"]
+    if page["outcome"] == "to_review":  # at most one click
+        doubtful = [k for k, a in page["answers"].items() if a["state"] == "ambiguous"]
+        assert len(doubtful) <= 1, page
+        review = re.search(
+            r'href="(/pro/scans/pages/[0-9a-f-]{36})"', client.get(f"/pro/scans/{state['id']}").text
+        )
+        assert review
+        client.post(
+            review.group(1),
+            data={
+                "_csrf_token": client.cookies.get("csrftoken"),
+                "key": doubtful[0],
+                "value": answers[doubtful[0]],
+            },
+        )
+        page = client.get(f"/api/v1/scans/{state['id']}", headers=mediator).json()["pages"][0]
+    assert page["outcome"] == "imported", page
+    diagnostic = client.get(f"/api/v1/diagnostics/{page['diagnostic_id']}", headers=mediator).json()
+    assert diagnostic["person_id"] == person["id"]
+    assert diagnostic["answers"] == {key: int(value) for key, value in answers.items()}
