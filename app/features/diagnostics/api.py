@@ -19,6 +19,7 @@ from app.features.diagnostics.service import (
     DiagnosticError,
     DiagnosticService,
     IdempotencyConflictError,
+    NotVisibleError,
     format_resume_code,
     referential_of,
     request_fingerprint,
@@ -238,17 +239,14 @@ class DiagnosticApi(Controller):
     async def _visible(
         request: Request[Any, Any, Any], db: AsyncSession, diagnostic_id: UUID
     ) -> Diagnostic:
-        """Anonymous diagnostics are reached by their unguessable id; a person's needs access."""
-        diagnostic = await DiagnosticService(db).get(diagnostic_id)
-        if diagnostic is None:
-            raise Problem(404, "Diagnostic introuvable.")
-        if diagnostic.person_id is not None:
-            user = current_user(request)
-            if user is None:
-                raise Problem(401, "Ce diagnostic est lié à une personne : connectez-vous.")
-            if await person_for(db, user, diagnostic.person_id) is None:
-                raise Problem(404, "Diagnostic introuvable.")
-        return diagnostic
+        try:
+            return await DiagnosticService(db).visible(diagnostic_id, current_user(request))
+        except NotVisibleError as error:
+            if error.needs_login:
+                raise Problem(
+                    401, "Ce diagnostic est lié à une personne : connectez-vous."
+                ) from None
+            raise Problem(404, "Diagnostic introuvable.") from None
 
 
 __all__ = ["DiagnosticApi", "DiagnosticStatus"]

@@ -23,11 +23,11 @@ from app.features.diagnostics.service import (
     AUTONOMY_GOALS,
     DiagnosticError,
     DiagnosticService,
+    NotVisibleError,
     format_resume_code,
     referential_of,
     result_of,
 )
-from app.features.people.access import person_for
 from app.i18n import gettext_for, request_language
 from app.territories import find_communes
 from app.web import page, see_other
@@ -100,14 +100,10 @@ async def provide_diagnostic(
     db_session: NamedDependency[AsyncSession],
 ) -> Diagnostic:
     """The diagnostic behind an unguessable id; a person's diagnostic only for their structure."""
-    diagnostic = await DiagnosticService(db_session).get(diagnostic_id)
-    if diagnostic is None:
-        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
-    if diagnostic.person_id is not None and (
-        await person_for(db_session, current_user(request), diagnostic.person_id) is None
-    ):
-        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.")
-    return diagnostic
+    try:
+        return await DiagnosticService(db_session).visible(diagnostic_id, current_user(request))
+    except NotVisibleError:
+        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.") from None
 
 
 class DiagnosticSteps(Controller):

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.group_commit import group_commit
-from app.db.models import Channel, Diagnostic, DiagnosticStatus
+from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
+from app.features.people.access import person_for
 from referentiel import Referential, load_referential, load_version
 from referentiel.adaptive import next_item
 from referentiel.answers import is_answer
@@ -36,6 +37,17 @@ class DiagnosticError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class NotVisibleError(LookupError):
+    """The diagnostic does not exist, or belongs to a person this caller may not see.
+
+    ``needs_login`` tells the API to answer 401 (nobody is logged in) rather than 404.
+    """
+
+    def __init__(self, needs_login: bool = False) -> None:
+        super().__init__("diagnostic not visible")
+        self.needs_login = needs_login
 
 
 class IdempotencyConflictError(ValueError):
@@ -109,6 +121,19 @@ class DiagnosticService:
 
     async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
         return await self.db.get(Diagnostic, diagnostic_id)
+
+    async def visible(self, diagnostic_id: UUID, user: User | None) -> Diagnostic:
+        """The one access rule: an anonymous diagnostic is reached by its unguessable id; a
+        person's diagnostic only by their structure."""
+        diagnostic = await self.get(diagnostic_id)
+        if diagnostic is None:
+            raise NotVisibleError()
+        if diagnostic.person_id is not None:
+            if user is None:
+                raise NotVisibleError(needs_login=True)
+            if await person_for(self.db, user, diagnostic.person_id) is None:
+                raise NotVisibleError()
+        return diagnostic
 
     async def by_resume_code(self, typed: str) -> Diagnostic | None:
         code = normalise_resume_code(typed)
