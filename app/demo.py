@@ -74,13 +74,13 @@ async def _create(db) -> None:  # type: ignore[no-untyped-def]
             answers = {
                 i.id: max(0, min(4, level + rng.randint(-1, 1))) for i in ref.form_items("papier")
             }
-            diagnostic, _, _ = await service.record(
+            await service.record(
                 read_submission({"answers": answers, "context": {"knows_help": True}}),
                 Channel.PAPER,
                 person_id=person.id,
                 structure_id=structure.id,
+                taken_at=datetime.now(UTC) - timedelta(days=60 * (visits - visit)),
             )
-            diagnostic.created_at = datetime.now(UTC) - timedelta(days=60 * (visits - visit))
         await db.commit()
     for _ in range(3):
         answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}

@@ -113,11 +113,23 @@ def tail(log: Path, size: int = 3000) -> str:
     return log.read_text(encoding="utf-8", errors="replace")[-size:] if log.exists() else ""
 
 
+def _stat(pid: int | str) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+    """User + system CPU time so far of a process and its children (the workers; Linux /proc)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat(entry.name)
+        except OSError:  # gone meanwhile
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -155,7 +167,7 @@ def serve(command: list[str], health: str, workdir: Path) -> Iterator[Served]:
             process.wait(timeout=10)
 
 
-def parcours_command(database_url: str) -> list[str]:
+def parcours_command(database_url: str, workers: int) -> list[str]:
     parcours = Path(sys.executable).parent / "parcours"
     return [
         str(parcours),
@@ -166,6 +178,8 @@ def parcours_command(database_url: str) -> list[str]:
         "{port}",
         "--database-url",
         database_url,
+        "--workers",
+        str(workers),
     ]
 
 
@@ -357,8 +371,11 @@ def run_service(
     name: str, database_url: str, args: argparse.Namespace, workdir: Path, items: list[str]
 ) -> Figures:
     shown = database_url.rsplit("@", maxsplit=1)[-1]
-    print(f"== {name}: parcours serve, POST /api/v1/diagnostics, {len(items)} items ({shown})")
-    with serve(parcours_command(database_url), "/sante", workdir) as served:
+    print(
+        f"== {name}: parcours serve --workers {args.workers}, POST /api/v1/diagnostics, "
+        f"{len(items)} items ({shown})"
+    )
+    with serve(parcours_command(database_url, args.workers), "/sante", workdir) as served:
         check_one(served.url, items)
         figures = measure(name, served, args, ["diagnostics", name, *items])
         if figures.non2xx:
@@ -429,6 +446,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
         "--threads", type=int, default=1, help="wrk threads (1: the server gets the other core)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes of the service (1, as `make run` starts it; CPU counted for all)",
     )
     parser.add_argument(
         "--only",

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+from typing import TYPE_CHECKING
 
 import click
 import uvicorn
 
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 
 def _settings(database_url: str | None) -> Settings:
@@ -19,12 +24,37 @@ def _settings(database_url: str | None) -> Settings:
     return get_settings()
 
 
+def serving_app() -> Litestar:
+    """The app as `parcours serve` runs it, built in each worker process.
+
+    What startup builds (the app, the referential and its scorer, the mappers) then stays out
+    of garbage collection for the life of the process: under load, each full collection
+    walked all of it and held every request in flight for tens of milliseconds.
+    """
+    from app.asgi import create_app  # not at import: the other commands start faster
+    from referentiel import load_referential
+    from referentiel.scoring import score
+
+    app = create_app()
+    score(load_referential(), {})
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--database-url", default=None, help="Par défaut SQLite dans ./var/.")
 @click.option("--demo/--no-demo", default=False, help="Données de démonstration (une fois).")
-def serve(host: str, port: int, database_url: str | None, demo: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processus serveurs (en production : un par cœur).",
+)
+def serve(host: str, port: int, database_url: str | None, demo: bool, workers: int) -> None:
     """Met la base à jour puis sert le site et l'API."""
     settings = _settings(database_url)
     upgrade(settings)
@@ -35,8 +65,9 @@ def serve(host: str, port: int, database_url: str | None, demo: bool) -> None:
             click.echo(line)
     click.echo(f"Service sur http://{host}:{port}  (base : {settings.database_url.split('@')[-1]})")
     uvicorn.run(
-        "app.asgi:create_app",
+        f"{__name__}:serving_app",
         factory=True,
+        workers=workers,
         host=host,
         port=port,
         log_level="warning",

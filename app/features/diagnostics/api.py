@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
@@ -21,6 +21,7 @@ from app.features.diagnostics.service import (
     IdempotencyConflictError,
     NotVisibleError,
     format_resume_code,
+    record_diagnostic,
     referential_of,
     request_fingerprint,
 )
@@ -29,7 +30,7 @@ from referentiel import load_referential
 from referentiel.adaptive import progress
 from referentiel.answers import context_problems
 from referentiel.i18n import LANGUAGES, localized
-from referentiel.submission import SubmissionError, read_submission
+from referentiel.submission import Submission, SubmissionError, read_submission
 
 MAX_IDEMPOTENCY_KEY = 200
 INVALID = "Le diagnostic contient des valeurs à corriger."
@@ -66,6 +67,33 @@ def goal_problems(goals: dict[str, str], need_codes: set[str]) -> list[str]:
     ]
 
 
+def _submission(data: DiagnosticIn) -> Submission:
+    raw = {"answers": data.answers, "context": data.context, "evidence": data.evidence}
+    if data.version is not None:
+        raw["version"] = data.version
+    try:
+        submission = read_submission(raw)
+    except SubmissionError as error:
+        raise Problem(422, INVALID, error.problems) from None
+    problems = goal_problems(data.goals, {n.code for n in submission.ref.needs})
+    if problems:
+        raise Problem(422, INVALID, problems)
+    return submission
+
+
+async def _structure_of_person(
+    request: Request[Any, Any, Any], engine: AsyncEngine, person_id: UUID
+) -> UUID:
+    user = current_user(request)
+    if user is None:
+        raise Problem(401, "Un jeton d'accès est nécessaire pour lier une personne.")
+    async with AsyncSession(engine) as db:
+        person = await person_for(db, user, person_id)
+    if person is None:
+        raise Problem(404, "Personne introuvable dans votre structure.")
+    return person.structure_id
+
+
 def _state(diagnostic: Diagnostic, service: DiagnosticService) -> dict[str, Any]:
     ref = referential_of(diagnostic)
     upcoming = service.next_question(diagnostic)
@@ -96,33 +124,20 @@ class DiagnosticApi(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[DiagnosticIn],
-        db_session: NamedDependency[AsyncSession],
+        db_engine: NamedDependency[AsyncEngine],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[dict[str, Any]]:
+        # The busiest route: it takes the engine, not a session, and opens one only to check
+        # a linked person (a session costs more than the insert itself).
         if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
             raise Problem(400, "L'en-tête Idempotency-Key doit faire de 1 à 200 caractères.")
-        raw = {"answers": data.answers, "context": data.context, "evidence": data.evidence}
-        if data.version is not None:
-            raw["version"] = data.version
-        try:
-            submission = read_submission(raw)
-        except SubmissionError as error:
-            raise Problem(422, INVALID, error.problems) from None
-        problems = goal_problems(data.goals, {n.code for n in submission.ref.needs})
-        if problems:
-            raise Problem(422, INVALID, problems)
+        submission = _submission(data)
         structure_id = None
         if data.person_id is not None:
-            user = current_user(request)
-            if user is None:
-                raise Problem(401, "Un jeton d'accès est nécessaire pour lier une personne.")
-            person = await person_for(db_session, user, data.person_id)
-            if person is None:
-                raise Problem(404, "Personne introuvable dans votre structure.")
-            structure_id = person.structure_id
-        service = DiagnosticService(db_session)
+            structure_id = await _structure_of_person(request, db_engine, data.person_id)
         try:
-            diagnostic, _, created = await service.record(
+            recorded = await record_diagnostic(
+                db_engine,
                 submission,
                 Channel(data.channel),
                 person_id=data.person_id,
@@ -135,11 +150,11 @@ class DiagnosticApi(Controller):
             raise Problem(
                 422, "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic."
             ) from None
+        location = {"Location": f"/api/v1/diagnostics/{recorded.id}"}
         return Response(
-            {"id": str(diagnostic.id), "result": diagnostic.result},
-            status_code=201 if created else 200,
-            headers={"Location": f"/api/v1/diagnostics/{diagnostic.id}"}
-            | ({} if created else {"Idempotent-Replayed": "true"}),
+            {"id": str(recorded.id), "result": recorded.result},
+            status_code=201 if recorded.created else 200,
+            headers=location if recorded.created else location | {"Idempotent-Replayed": "true"},
         )
 
     @get("/diagnostics/{diagnostic_id:uuid}", summary="Lire un diagnostic")

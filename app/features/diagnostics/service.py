@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import insert, select
+import msgspec
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -54,6 +54,15 @@ class IdempotencyConflictError(ValueError):
     """The Idempotency-Key was already used for a different request."""
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A stored complete diagnostic; ``created`` is False when a retried request found it."""
+
+    id: UUID
+    result: dict[str, Any]
+    created: bool
+
+
 def new_resume_code() -> str:
     return "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_LENGTH))
 
@@ -67,8 +76,8 @@ def normalise_resume_code(typed: str) -> str:
 
 
 def request_fingerprint(payload: Mapping[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The same request gives the same hash whatever its key order or spacing."""
+    return hashlib.sha256(msgspec.json.encode(payload, order="sorted")).hexdigest()
 
 
 def referential_of(diagnostic: Diagnostic) -> Referential:
@@ -197,71 +206,76 @@ class DiagnosticService:
             await self.db.commit()
         return result
 
-    async def record(
-        self,
-        submission: Submission,
-        channel: Channel,
-        *,
-        person_id: UUID | None = None,
-        structure_id: UUID | None = None,
-        idempotency_key: str | None = None,
-        fingerprint: str | None = None,
-        goals: Mapping[str, str] | None = None,
-        sheet_serial: str | None = None,
-        taken_at: datetime | None = None,
-    ) -> tuple[Diagnostic, DiagnosticResult, bool]:
-        """Store a complete diagnostic; (diagnostic, result, created).
-
-        With an idempotency key already used for the same request, the first diagnostic is
-        returned and nothing is created; with a different request, IdempotencyConflictError.
-        This is the API's hot path: a Core INSERT (an ORM flush costs ten times more) written
-        with other requests' rows in one transaction (`app.db.group_commit`); the returned
-        object is not attached to the session.
-        """
-        result = submission.score()
-        now = datetime.now(UTC)
-        values: dict[str, Any] = {
-            "id": uuid4(),
-            "channel": channel,
-            "status": DiagnosticStatus.COMPLETED,
-            "referential_version": submission.ref.version,
-            "answers": dict(submission.answers),
-            "asked": list(submission.answers),
-            "context": dict(submission.context),
-            "goals": dict(goals or {}),
-            "result": _stored(result),
-            "person_id": person_id,
-            "structure_id": structure_id,
-            "idempotency_key": idempotency_key,
-            "request_hash": fingerprint,
-            "sheet_serial": sheet_serial,
-            "completed_at": taken_at or now,
-            "created_at": taken_at or now,
-            "updated_at": now,
-        }
-        # The writer needs a connection of its own: hand back the one this request holds (on
-        # SQLite the pool has just one).
+    async def record(self, submission: Submission, channel: Channel, **given: Any) -> Recorded:
+        """`record_diagnostic` for callers that hold a session: its connection is handed back
+        first, since the writer needs one of its own (on SQLite the pool has just one)."""
         await self.db.commit()
-        try:
-            await group_commit(self._engine(), _INSERT).insert(values)
-        except IntegrityError:
-            if idempotency_key is None:
-                raise
-            existing = await self.db.scalar(
-                select(Diagnostic).where(Diagnostic.idempotency_key == idempotency_key)
-            )
-            if existing is None:  # the conflict was on another unique column (a sheet serial)
-                raise
-        else:
-            return Diagnostic(**values), result, True
-        if existing.request_hash != fingerprint:
-            raise IdempotencyConflictError(idempotency_key)
-        return existing, result_of(existing), False
+        return await record_diagnostic(self._engine(), submission, channel, **given)
+
+
+async def record_diagnostic(
+    engine: AsyncEngine,
+    submission: Submission,
+    channel: Channel,
+    *,
+    person_id: UUID | None = None,
+    structure_id: UUID | None = None,
+    idempotency_key: str | None = None,
+    fingerprint: str | None = None,
+    goals: Mapping[str, str] | None = None,
+    sheet_serial: str | None = None,
+    taken_at: datetime | None = None,
+) -> Recorded:
+    """Store a complete diagnostic.
+
+    With an idempotency key already used for the same request, the first diagnostic is
+    returned and nothing is created; with a different request, IdempotencyConflictError.
+    This is the API's hot path, so it needs no ORM session: a Core INSERT (an ORM flush costs
+    ten times more) written with other requests' rows in one transaction
+    (`app.db.group_commit`).
+    """
+    now = datetime.now(UTC)
+    result = _stored(submission.score())
+    values: dict[str, Any] = {
+        "id": uuid4(),
+        "channel": channel,
+        "status": DiagnosticStatus.COMPLETED,
+        "referential_version": submission.ref.version,
+        "answers": dict(submission.answers),
+        "asked": list(submission.answers),
+        "context": dict(submission.context),
+        "goals": dict(goals or {}),
+        "result": result,
+        "person_id": person_id,
+        "structure_id": structure_id,
+        "idempotency_key": idempotency_key,
+        "request_hash": fingerprint,
+        "sheet_serial": sheet_serial,
+        "completed_at": taken_at or now,
+        "created_at": taken_at or now,
+        "updated_at": now,
+    }
+    try:
+        await group_commit(engine, _INSERT).insert(values)
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        async with engine.connect() as connection:
+            first = (await connection.execute(_BY_KEY, {"key": idempotency_key})).first()
+        if first is None:  # the conflict was on another unique column (a sheet serial)
+            raise
+        if first.request_hash != fingerprint:
+            raise IdempotencyConflictError(idempotency_key) from None
+        return Recorded(first.id, first.result or {}, created=False)
+    return Recorded(values["id"], result, created=True)
 
 
 # A plain INSERT, compiled once and cached by SQLAlchemy (the dialects' ON CONFLICT variants
 # are not cacheable, and recompiling costs more than the insert itself).
 _INSERT = insert(Diagnostic)
+_BY_KEY = select(Diagnostic.id, Diagnostic.result, Diagnostic.request_hash).where(
+    Diagnostic.idempotency_key == bindparam("key")
+)
 
 
 def _stored(result: DiagnosticResult) -> dict[str, Any]:

@@ -529,7 +529,7 @@ class MediatorPages(Controller):
         user = logged_in_user(request)
         # The form's own key makes a double click or a re-sent POST save one diagnostic only.
         try:
-            diagnostic, _result, created = await DiagnosticService(db).record(
+            recorded = await DiagnosticService(db).record(
                 checked.submission,
                 Channel.PAPER,
                 person_id=person.id if person else None,
@@ -544,12 +544,12 @@ class MediatorPages(Controller):
             errors = {"": Msg(MSG_ALREADY_SAVED)}
             return _paper_page(request, entry, person, errors, status=409)
         session = dict(request.session)
-        if created:
-            session[PAPER_LAST] = str(diagnostic.id)
+        if recorded.created:
+            session[PAPER_LAST] = str(recorded.id)
         if person is None:
             count = session.get(PAPER_COUNT, 0)
             count = count if isinstance(count, int) else 0
-            session[PAPER_COUNT] = count = count + 1 if created else count
+            session[PAPER_COUNT] = count = count + 1 if recorded.created else count
         request.set_session(session)
         if person is not None:
             flash(

@@ -116,7 +116,7 @@ class Importer:
             await self.db.commit()
             return
         try:
-            diagnostic, _, _ = await DiagnosticService(self.db).record(
+            recorded = await DiagnosticService(self.db).record(
                 submission,
                 Channel.SCAN,
                 person_id=await self._person(page.person_ref),
@@ -129,7 +129,7 @@ class Importer:
             page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
         else:
             page.outcome = PageOutcome.IMPORTED
-            page.diagnostic_id = diagnostic.id
+            page.diagnostic_id = recorded.id
             page.message = None
         await self.db.commit()
 
