@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,11 @@ class Commune:
     def display(self) -> str:
         postal = self.postal_codes[0] if self.postal_codes else self.departement
         return f"{self.name} ({postal})"
+
+    @property
+    def typed(self) -> str:
+        """What to type to get this commune and no other: its INSEE code, then its name."""
+        return f"{self.insee} {self.name}"
 
 
 def _fold(text: str) -> str:
@@ -53,10 +59,22 @@ def _by_key() -> dict[str, list[Commune]]:
     return index
 
 
+_CODE_AND_NAME = re.compile(r"(\d[\dAB]\d{3})\s+(\S.*)", re.IGNORECASE)
+
+
 def find_communes(query: str) -> list[Commune]:
-    """Communes matching a postal code, a name (ignoring accents) or an INSEE code."""
-    matches = list(_by_key().get(_fold(query), [])) if query.strip() else []
-    by_code = communes().get(query.strip().upper())
+    """Communes matching a postal code, a name (ignoring accents), an INSEE code, or a code
+    followed by a name (« 03190 Moulins »: 03190 is also the postal code of other communes)."""
+    code_and_name = _CODE_AND_NAME.fullmatch(query.strip())
+    if code_and_name is not None:
+        code, name = code_and_name.groups()
+        return [c for c in _by_code(code) if _fold(c.name) == _fold(name)]
+    return _by_code(query.strip())
+
+
+def _by_code(query: str) -> list[Commune]:
+    matches = list(_by_key().get(_fold(query), [])) if query else []
+    by_code = communes().get(query.upper())
     if by_code is not None and by_code not in matches:
         matches.append(by_code)
     return sorted(matches, key=lambda c: (c.name, c.insee))

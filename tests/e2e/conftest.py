@@ -78,6 +78,7 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+    database: Path
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
@@ -130,7 +131,7 @@ def server() -> Iterator[Server]:
                 stdout=sink,
                 stderr=subprocess.STDOUT,
             )
-        running = Server(f"http://127.0.0.1:{port}", process, log)
+        running = Server(f"http://127.0.0.1:{port}", process, log, database)
         try:
             _wait_until_up(running)
             yield running
@@ -141,6 +142,31 @@ def server() -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def mediator(server: Server) -> tuple[str, str]:
+    """A mediator account (e-mail, password), made with `parcours users create`."""
+    email, password = "mediatrice@e2e.example.org", "correct horse battery e2e"
+    env = {**os.environ, "PARCOURS_DATABASE_URL": f"sqlite+aiosqlite:///{server.database}"}
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "parcours"),
+            "users",
+            "create",
+            email,
+            "--role",
+            "mediator",
+            "--structure",
+            "EPN des tests",
+        ],
+        input=password.encode(),
+        env=env,
+        cwd=server.database.parent,
+        check=True,
+        capture_output=True,
+    )
+    return email, password
 
 
 @pytest.fixture(scope="session")

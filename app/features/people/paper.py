@@ -37,7 +37,9 @@ MSG_CELL_EMPTY = "Case vide : tapez 0 à 4, ou ? si la personne n'a pas répondu
 MSG_CELL_BAD = "« {typed} » ne convient pas : tapez 0, 1, 2, 3, 4 ou ?."
 MSG_CHOICE_UNKNOWN = "Ce choix n'existe pas : choisissez dans la liste."
 MSG_COMMUNE_UNKNOWN = "Commune introuvable : tapez le code postal, le nom ou le code INSEE."
-MSG_COMMUNE_AMBIGUOUS = "Plusieurs communes correspondent : tapez le code INSEE ({candidates})."
+MSG_COMMUNE_AMBIGUOUS = (
+    "Plusieurs communes correspondent. Tapez l'une de ces réponses : {candidates}."
+)
 MSG_GOAL_UNKNOWN = "Objectif inconnu : choisissez de A0 à A4."
 
 

@@ -77,7 +77,7 @@ class CommuneChoice:
     """What a typed commune gave: one INSEE code, or why not (with the candidates)."""
 
     insee: str | None
-    candidates: tuple[str, ...] = ()  # "Name (postal code) : INSEE" when several match
+    candidates: tuple[str, ...] = ()  # what to type for each, when several match
 
     @property
     def ambiguous(self) -> bool:
@@ -92,7 +92,7 @@ def resolve_commune(typed: str) -> CommuneChoice:
     matches = find_communes(typed)
     if len(matches) == 1:
         return CommuneChoice(matches[0].insee)
-    return CommuneChoice(None, tuple(f"{c.display} : {c.insee}" for c in matches[:12]))
+    return CommuneChoice(None, tuple(f"« {c.typed} »" for c in matches[:12]))
 
 
 def commune_name(insee: str | None) -> str | None:
