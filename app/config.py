@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cache
 from pathlib import Path
@@ -38,8 +39,17 @@ class Settings(BaseSettings):
         path = VAR_DIR / "secret_key"
         if not path.exists():
             VAR_DIR.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-            path.chmod(0o600)
+            # Written aside then renamed: a process starting meanwhile never reads half a key,
+            # and if two race, both read the key that won.
+            draft = path.with_name(f".secret_key.{os.getpid()}")
+            draft.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+            draft.chmod(0o600)
+            try:
+                os.link(draft, path)  # fails if another process made the key first
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
         return path.read_text(encoding="utf-8").strip()
 
 

@@ -17,7 +17,7 @@ from app.db.engine import make_engine
 from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
-from app.features.diagnostics.service import DiagnosticService
+from app.features.diagnostics.service import record_diagnostic
 from app.features.people.service import CONSENT_VERSION
 from referentiel import load_referential
 from referentiel.submission import read_submission
@@ -58,7 +58,6 @@ async def _create(db) -> None:  # type: ignore[no-untyped-def]
     ref = load_referential()
     rng = random.Random(2026)
     bands = {o.code for q in ref.context_questions if q.id == "age_band" for o in q.options}
-    service = DiagnosticService(db)
     for alias, band, visits in PEOPLE:
         person = Person(
             structure_id=structure.id,
@@ -74,7 +73,8 @@ async def _create(db) -> None:  # type: ignore[no-untyped-def]
             answers = {
                 i.id: max(0, min(4, level + rng.randint(-1, 1))) for i in ref.form_items("papier")
             }
-            await service.record(
+            await record_diagnostic(
+                db,
                 read_submission({"answers": answers, "context": {"knows_help": True}}),
                 Channel.PAPER,
                 person_id=person.id,
@@ -84,7 +84,7 @@ async def _create(db) -> None:  # type: ignore[no-untyped-def]
         await db.commit()
     for _ in range(3):
         answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}
-        await service.record(read_submission({"answers": answers}), Channel.ONLINE)
+        await record_diagnostic(db, read_submission({"answers": answers}), Channel.ONLINE)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     CREDENTIALS.chmod(0o600)

@@ -22,11 +22,6 @@ class Commune:
         postal = self.postal_codes[0] if self.postal_codes else self.departement
         return f"{self.name} ({postal})"
 
-    @property
-    def typed(self) -> str:
-        """What to type to get this commune and no other: its INSEE code, then its name."""
-        return f"{self.insee} {self.name}"
-
 
 def _fold(text: str) -> str:
     """Case, accents, hyphens and apostrophes do not matter when someone types a name."""
@@ -78,3 +73,12 @@ def _by_code(query: str) -> list[Commune]:
     if by_code is not None and by_code not in matches:
         matches.append(by_code)
     return sorted(matches, key=lambda c: (c.name, c.insee))
+
+
+def how_to_type(commune: Commune) -> str:
+    """What to type to get this commune and no other: its postal code and name, which people
+    know, or else its INSEE code and name (« 03190 Moulins » is always unique)."""
+    for postal in commune.postal_codes:
+        if find_communes(f"{postal} {commune.name}") == [commune]:
+            return f"{postal} {commune.name}"
+    return f"{commune.insee} {commune.name}"

@@ -57,6 +57,7 @@ def serving_app() -> Litestar:
 def serve(host: str, port: int, database_url: str | None, demo: bool, workers: int) -> None:
     """Met la base à jour puis sert le site et l'API."""
     settings = _settings(database_url)
+    settings.secret()  # made now, not by each worker at once
     upgrade(settings)
     if demo:
         from app.demo import load_demo

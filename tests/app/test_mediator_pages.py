@@ -225,7 +225,7 @@ def test_field_errors_are_shown_next_to_the_fields_in_french(backend, client):
     assert "Il y a 3 problèmes à corriger" in page
     assert "Indiquez un prénom ou un surnom." in page
     assert "Choisissez une tranche d'âge dans la liste." in page
-    assert "Plusieurs communes correspondent" in page and "01001" in page
+    assert "Plusieurs communes correspondent" in page and "« 01400 Romans »" in page
     assert 'aria-invalid="true"' in page
     assert 'aria-describedby="alias-aide alias-erreur"' in page
 

@@ -72,9 +72,9 @@ def test_forms_are_typed_one_key_per_answer_and_saved_with_enter(
             # 03190, copied from the sheet: the INSEE code of Moulins, but also the postal code
             # of other communes. The page says what to type; the answers are still there.
             main = page.inner_text("main")
-            assert "Tapez l'une de ces réponses" in main and "« 03190 Moulins »" in main
+            assert "Tapez l'une de ces réponses" in main and "« 03000 Moulins »" in main
             assert page.input_value(f"#{_row(ITEMS[-1])}") == str(EXPECTED[ITEMS[-1]])
-            type_into(page, "#ctx-commune", "03190 Moulins")
+            type_into(page, "#ctx-commune", "03000 Moulins")
             with page.expect_navigation():
                 page.keyboard.press("Enter")
         main = page.inner_text("main")

@@ -123,11 +123,6 @@ class DiagnosticService:
             return diagnostic
         raise RuntimeError("could not draw a free resume code")
 
-    def _engine(self) -> AsyncEngine:
-        bind = self.db.bind
-        assert isinstance(bind, AsyncEngine), "the session is bound to the app's engine"
-        return bind
-
     async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
         return await self.db.get(Diagnostic, diagnostic_id)
 
@@ -206,15 +201,20 @@ class DiagnosticService:
             await self.db.commit()
         return result
 
-    async def record(self, submission: Submission, channel: Channel, **given: Any) -> Recorded:
-        """`record_diagnostic` for callers that hold a session: its connection is handed back
-        first, since the writer needs one of its own (on SQLite the pool has just one)."""
-        await self.db.commit()
-        return await record_diagnostic(self._engine(), submission, channel, **given)
+
+async def _writer_engine(db: AsyncEngine | AsyncSession) -> AsyncEngine:
+    """The engine, once a session has handed its connection back: the writer needs one of its
+    own, and on SQLite the pool has just one."""
+    if isinstance(db, AsyncEngine):
+        return db
+    await db.commit()
+    bind = db.bind
+    assert isinstance(bind, AsyncEngine), "the session is bound to the app's engine"
+    return bind
 
 
 async def record_diagnostic(
-    engine: AsyncEngine,
+    db: AsyncEngine | AsyncSession,
     submission: Submission,
     channel: Channel,
     *,
@@ -232,8 +232,9 @@ async def record_diagnostic(
     returned and nothing is created; with a different request, IdempotencyConflictError.
     This is the API's hot path, so it needs no ORM session: a Core INSERT (an ORM flush costs
     ten times more) written with other requests' rows in one transaction
-    (`app.db.group_commit`).
+    (`app.db.group_commit`). Given a session, it commits it first.
     """
+    engine = await _writer_engine(db)
     now = datetime.now(UTC)
     result = _stored(submission.score())
     values: dict[str, Any] = {

@@ -31,6 +31,7 @@ from app.features.accounts.guards import logged_in_user, mediator_only, redirect
 from app.features.diagnostics.service import (
     DiagnosticService,
     IdempotencyConflictError,
+    record_diagnostic,
     request_fingerprint,
 )
 from app.features.people.access import person_for
@@ -529,7 +530,8 @@ class MediatorPages(Controller):
         user = logged_in_user(request)
         # The form's own key makes a double click or a re-sent POST save one diagnostic only.
         try:
-            recorded = await DiagnosticService(db).record(
+            recorded = await record_diagnostic(
+                db,
                 checked.submission,
                 Channel.PAPER,
                 person_id=person.id if person else None,

@@ -17,7 +17,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Consent, Diagnostic, DiagnosticStatus, Person, Structure, User
-from app.territories import communes, find_communes
+from app.territories import communes, find_communes, how_to_type
 from referentiel import load_referential
 
 # The consent shown to the person and stored with their record. A new wording gets a new
@@ -92,7 +92,7 @@ def resolve_commune(typed: str) -> CommuneChoice:
     matches = find_communes(typed)
     if len(matches) == 1:
         return CommuneChoice(matches[0].insee)
-    return CommuneChoice(None, tuple(f"« {c.typed} »" for c in matches[:12]))
+    return CommuneChoice(None, tuple(f"« {how_to_type(c)} »" for c in matches[:12]))
 
 
 def commune_name(insee: str | None) -> str | None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Channel, Diagnostic, PageOutcome, Person, ScanPage
-from app.features.diagnostics.service import AUTONOMY_GOALS, DiagnosticService
+from app.features.diagnostics.service import AUTONOMY_GOALS, record_diagnostic
 from printables.layout import WISHED_AUTONOMY
 from referentiel import UnknownVersionError, load_version
 from referentiel.submission import SubmissionError, read_submission
@@ -116,7 +116,8 @@ class Importer:
             await self.db.commit()
             return
         try:
-            recorded = await DiagnosticService(self.db).record(
+            recorded = await record_diagnostic(
+                self.db,
                 submission,
                 Channel.SCAN,
                 person_id=await self._person(page.person_ref),
