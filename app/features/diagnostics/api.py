@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -109,9 +109,24 @@ def _state(diagnostic: Diagnostic, service: DiagnosticService) -> dict[str, Any]
     }
 
 
+async def provide_visible_diagnostic(
+    request: Request[Any, Any, Any],
+    diagnostic_id: FromPath[UUID],
+    db_session: NamedDependency[AsyncSession],
+) -> Diagnostic:
+    """The diagnostic of the path, if the caller may see it (401 or 404 otherwise)."""
+    try:
+        return await DiagnosticService(db_session).visible(diagnostic_id, current_user(request))
+    except NotVisibleError as error:
+        if error.needs_login:
+            raise Problem(401, "Ce diagnostic est lié à une personne : connectez-vous.") from None
+        raise Problem(404, "Diagnostic introuvable.") from None
+
+
 class DiagnosticApi(Controller):
     path = "/api/v1"
     tags = ("diagnostics",)
+    dependencies = {"diagnostic": Provide(provide_visible_diagnostic)}
 
     @get("/referentiel", summary="Le référentiel en vigueur (lang=fr|en)")
     async def referentiel(self, lang: FromQuery[str] = "fr") -> dict[str, Any]:
@@ -160,11 +175,8 @@ class DiagnosticApi(Controller):
     @get("/diagnostics/{diagnostic_id:uuid}", summary="Lire un diagnostic")
     async def read(
         self,
-        request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        diagnostic: NamedDependency[Diagnostic],
     ) -> dict[str, Any]:
-        diagnostic = await self._visible(request, db_session, diagnostic_id)
         return {
             "id": str(diagnostic.id),
             "status": diagnostic.status.value,
@@ -190,23 +202,19 @@ class DiagnosticApi(Controller):
     @get("/sessions/{diagnostic_id:uuid}", summary="Où en est un diagnostic adaptatif")
     async def state(
         self,
-        request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> dict[str, Any]:
-        diagnostic = await self._visible(request, db_session, diagnostic_id)
         return _state(diagnostic, DiagnosticService(db_session))
 
     @put("/sessions/{diagnostic_id:uuid}/answers/{item_id:str}", summary="Répondre à une question")
     async def answer(
         self,
-        request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         item_id: FromPath[str],
         data: JSONBody[AnswerIn],
         db_session: NamedDependency[AsyncSession],
     ) -> dict[str, Any]:
-        diagnostic = await self._visible(request, db_session, diagnostic_id)
         service = DiagnosticService(db_session)
         try:
             await service.answer(diagnostic, item_id, data.value)
@@ -221,11 +229,9 @@ class DiagnosticApi(Controller):
     )
     async def back(
         self,
-        request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> dict[str, Any]:
-        diagnostic = await self._visible(request, db_session, diagnostic_id)
         service = DiagnosticService(db_session)
         await service.back(diagnostic)
         return _state(diagnostic, service)
@@ -233,12 +239,10 @@ class DiagnosticApi(Controller):
     @post("/sessions/{diagnostic_id:uuid}/finish", summary="Terminer et obtenir le résultat")
     async def finish(
         self,
-        request: Request[Any, Any, Any],
-        diagnostic_id: FromPath[UUID],
+        diagnostic: NamedDependency[Diagnostic],
         data: JSONBody[FinishIn],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[dict[str, Any]]:
-        diagnostic = await self._visible(request, db_session, diagnostic_id)
         ref = referential_of(diagnostic)
         problems = goal_problems(data.goals, {n.code for n in ref.needs})
         problems.extend(context_problems(ref, data.context))
@@ -249,19 +253,6 @@ class DiagnosticApi(Controller):
         await service.save_goals(diagnostic, data.goals)
         await service.finish(diagnostic)
         return Response({"id": str(diagnostic.id), "result": diagnostic.result}, status_code=200)
-
-    @staticmethod
-    async def _visible(
-        request: Request[Any, Any, Any], db: AsyncSession, diagnostic_id: UUID
-    ) -> Diagnostic:
-        try:
-            return await DiagnosticService(db).visible(diagnostic_id, current_user(request))
-        except NotVisibleError as error:
-            if error.needs_login:
-                raise Problem(
-                    401, "Ce diagnostic est lié à une personne : connectez-vous."
-                ) from None
-            raise Problem(404, "Diagnostic introuvable.") from None
 
 
 __all__ = ["DiagnosticApi", "DiagnosticStatus"]
