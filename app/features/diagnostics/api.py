@@ -7,19 +7,19 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
 from app.features.accounts.guards import current_user
+from app.features.diagnostics.dependencies import visible_diagnostic
 from app.features.diagnostics.service import (
     AUTONOMY_GOALS,
     DiagnosticError,
     DiagnosticService,
     IdempotencyConflictError,
-    NotVisibleError,
     format_resume_code,
     record_diagnostic,
     referential_of,
@@ -109,24 +109,14 @@ def _state(diagnostic: Diagnostic, service: DiagnosticService) -> dict[str, Any]
     }
 
 
-async def provide_visible_diagnostic(
-    request: Request[Any, Any, Any],
-    diagnostic_id: FromPath[UUID],
-    db_session: NamedDependency[AsyncSession],
-) -> Diagnostic:
-    """The diagnostic of the path, if the caller may see it (401 or 404 otherwise)."""
-    try:
-        return await DiagnosticService(db_session).visible(diagnostic_id, current_user(request))
-    except NotVisibleError as error:
-        if error.needs_login:
-            raise Problem(401, "Ce diagnostic est lié à une personne : connectez-vous.") from None
-        raise Problem(404, "Diagnostic introuvable.") from None
-
-
 class DiagnosticApi(Controller):
     path = "/api/v1"
     tags = ("diagnostics",)
-    dependencies = {"diagnostic": Provide(provide_visible_diagnostic)}
+    dependencies = {
+        "diagnostic": visible_diagnostic(
+            "Diagnostic introuvable.", "Ce diagnostic est lié à une personne : connectez-vous."
+        )
+    }
 
     @get("/referentiel", summary="Le référentiel en vigueur (lang=fr|en)")
     async def referentiel(self, lang: FromQuery[str] = "fr") -> dict[str, Any]:

@@ -7,23 +7,21 @@ answer twice, and every step is read back from the database, so a lost connectio
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Diagnostic, DiagnosticStatus
 from app.errors import Problem
-from app.features.accounts.guards import current_user
+from app.features.diagnostics.dependencies import visible_diagnostic
 from app.features.diagnostics.service import (
     AUTONOMY_GOALS,
     DiagnosticError,
     DiagnosticService,
-    NotVisibleError,
     format_resume_code,
     referential_of,
     result_of,
@@ -94,24 +92,12 @@ def _next_step(diagnostic: Diagnostic) -> str:
     return f"/diagnostic/{diagnostic.id}/question"
 
 
-async def provide_diagnostic(
-    request: Request[Any, Any, Any],
-    diagnostic_id: FromPath[UUID],
-    db_session: NamedDependency[AsyncSession],
-) -> Diagnostic:
-    """The diagnostic behind an unguessable id; a person's diagnostic only for their structure."""
-    try:
-        return await DiagnosticService(db_session).visible(diagnostic_id, current_user(request))
-    except NotVisibleError:
-        raise Problem(404, "Ce diagnostic n'existe pas ou a été effacé.") from None
-
-
 class DiagnosticSteps(Controller):
     """Every step of one diagnostic; the diagnostic comes from its unguessable id."""
 
     path = "/diagnostic/{diagnostic_id:uuid}"
     include_in_schema = False
-    dependencies = {"diagnostic": Provide(provide_diagnostic)}
+    dependencies = {"diagnostic": visible_diagnostic("Ce diagnostic n'existe pas ou a été effacé.")}
 
     @get("/question")
     async def question(
