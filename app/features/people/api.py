@@ -14,13 +14,13 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Person, User
 from app.errors import Problem
 from app.features.accounts.guards import current_user, mediator_only
-from app.features.people.access import person_for
+from app.features.people.dependencies import PERSON
 from app.features.people.service import (
     CONSENT_TEXT,
     CONSENT_VERSION,
@@ -30,8 +30,6 @@ from app.features.people.service import (
     birth_year_bands,
     commune_name,
 )
-
-NOT_FOUND = "Personne introuvable dans votre structure."
 
 
 class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -106,13 +104,6 @@ def _user(request: Request[Any, Any, Any]) -> User:
     return user
 
 
-async def _person(request: Request[Any, Any, Any], db: AsyncSession, person_id: UUID) -> Person:
-    person = await person_for(db, _user(request), person_id)
-    if person is None:
-        raise Problem(404, NOT_FOUND)
-    return person
-
-
 def _invalid(error: PeopleError) -> Problem:
     return Problem(422, "La fiche contient des valeurs à corriger.", error.lines())
 
@@ -122,6 +113,7 @@ class PeopleApi(Controller):
     tags = ["people"]
     guards = [mediator_only]
     cache_control = CacheControlHeader(no_store=True)  # personal data: never kept by a cache
+    dependencies = PERSON
 
     @get("/", summary="Les personnes suivies par ma structure (les plus récentes d'abord)")
     async def index(
@@ -176,23 +168,19 @@ class PeopleApi(Controller):
     @get("/{person_id:uuid}", summary="Lire la fiche d'une personne")
     async def read(
         self,
-        request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> PersonOut:
-        person = await _person(request, db_session, person_id)
         last = await PeopleService(db_session).last_diagnostic_at(person)
         return person_out(person, last)
 
     @patch("/{person_id:uuid}", summary="Corriger la fiche d'une personne")
     async def update(
         self,
-        request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         data: JSONBody[PersonPatch],
         db_session: NamedDependency[AsyncSession],
     ) -> PersonOut:
-        person = await _person(request, db_session, person_id)
         changes = {
             name: value
             for name in data.__struct_fields__
@@ -212,19 +200,15 @@ class PeopleApi(Controller):
     )
     async def erase(
         self,
-        request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> None:
-        person = await _person(request, db_session, person_id)
         await PeopleService(db_session).erase(person)
 
     @get("/{person_id:uuid}/export", summary="Toutes les données d'une personne (JSON)")
     async def export(
         self,
-        request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> dict[str, Any]:
-        person = await _person(request, db_session, person_id)
         return await PeopleService(db_session).export(person)

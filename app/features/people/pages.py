@@ -21,12 +21,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
+from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Channel, Person
-from app.errors import Problem
 from app.features.accounts.guards import logged_in_user, mediator_only, redirect_to_login
 from app.features.diagnostics.service import (
     DiagnosticService,
@@ -35,6 +34,7 @@ from app.features.diagnostics.service import (
     request_fingerprint,
 )
 from app.features.people.access import person_for
+from app.features.people.dependencies import PERSON
 from app.features.people.paper import (
     FORM_KEY_FIELD,
     GOAL_FIELD,
@@ -64,7 +64,6 @@ FLASH = "flash"
 PAPER_COUNT = "paper_count"
 PAPER_LAST = "paper_last"  # the last paper form saved in this session, which may be cancelled
 PARIS = ZoneInfo("Europe/Paris")
-NOT_FOUND = "Personne introuvable dans votre structure."
 MSG_ALREADY_SAVED = (
     "Ce formulaire a déjà été enregistré avec d'autres réponses. Pour saisir une autre "
     "feuille, ouvrez un formulaire vide."
@@ -74,13 +73,6 @@ Form = URLEncodedBody[dict[str, str | list[str]]]
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-async def _person(request: Request[Any, Any, Any], db: AsyncSession, person_id: UUID) -> Person:
-    person = await person_for(db, logged_in_user(request), person_id)
-    if person is None:
-        raise Problem(404, NOT_FOUND)
-    return person
 
 
 def _one(data: dict[str, str | list[str]], key: str) -> str:
@@ -254,6 +246,7 @@ class MediatorPages(Controller):
     exception_handlers = {NotAuthorizedException: redirect_to_login}
     # Personal data: never kept by the browser's cache (a shared library PC, the back button).
     cache_control = CacheControlHeader(no_store=True)
+    dependencies = PERSON
 
     @get("/")
     async def dashboard(
@@ -338,10 +331,9 @@ class MediatorPages(Controller):
     async def person_page(
         self,
         request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        person = await _person(request, db_session, person_id)
         service = PeopleService(db_session)
         timeline = await service.timeline(person)
         ref = _localized_ref(request)
@@ -365,10 +357,8 @@ class MediatorPages(Controller):
     async def edit_person(
         self,
         request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        person: NamedDependency[Person],
     ) -> Template:
-        person = await _person(request, db_session, person_id)
         return _view(
             request,
             "people/person_form.html",
@@ -382,11 +372,10 @@ class MediatorPages(Controller):
     async def update_person(
         self,
         request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         data: Form,
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
-        person = await _person(request, db_session, person_id)
         values = _person_values(data)
         insee, commune_error = read_commune(values["commune"])
         errors: dict[str, Msg] = {}
@@ -421,11 +410,9 @@ class MediatorPages(Controller):
     @post("/personnes/{person_id:uuid}/diagnostic")
     async def start_online(
         self,
-        request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        person = await _person(request, db_session, person_id)
         diagnostic = await DiagnosticService(db_session).start(
             Channel.ONLINE, person_id=person.id, structure_id=person.structure_id
         )
@@ -434,11 +421,9 @@ class MediatorPages(Controller):
     @get("/personnes/{person_id:uuid}/export.json")
     async def export_person(
         self,
-        request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[bytes]:
-        person = await _person(request, db_session, person_id)
         data = await PeopleService(db_session).export(person)
         name = f"donnees-{_slug(person.alias)}-{datetime.now(PARIS):%Y-%m-%d}.json"
         return Response(
@@ -454,10 +439,9 @@ class MediatorPages(Controller):
     async def erase_confirm(
         self,
         request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        person = await _person(request, db_session, person_id)
         diagnostics = await PeopleService(db_session).diagnostics(person)
         return _view(request, "people/erase.html", person=person, diagnostics=len(diagnostics))
 
@@ -465,10 +449,9 @@ class MediatorPages(Controller):
     async def erase_person(
         self,
         request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        person = await _person(request, db_session, person_id)
         erased = await PeopleService(db_session).erase(person)
         flash(
             request,
@@ -484,10 +467,8 @@ class MediatorPages(Controller):
     async def person_paper_form(
         self,
         request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        person: NamedDependency[Person],
     ) -> Template:
-        person = await _person(request, db_session, person_id)
         entry = PaperEntry.blank(load_referential(), person.birth_year_band, person.commune_insee)
         return _paper_page(request, entry, person)
 
@@ -495,11 +476,10 @@ class MediatorPages(Controller):
     async def person_paper_save(
         self,
         request: Request[Any, Any, Any],
-        person_id: FromPath[UUID],
+        person: NamedDependency[Person],
         data: Form,
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
-        person = await _person(request, db_session, person_id)
         return await self._save_paper(request, db_session, data, person)
 
     @get("/papier")
