@@ -128,7 +128,6 @@ class DiagnosticSteps(Controller):
     @post("/question")
     async def answer(
         self,
-        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
@@ -144,7 +143,6 @@ class DiagnosticSteps(Controller):
     @post("/retour")
     async def back(
         self,
-        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
@@ -224,7 +222,6 @@ class DiagnosticSteps(Controller):
     @post("/besoins")
     async def save_needs(
         self,
-        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
@@ -256,7 +253,6 @@ class DiagnosticSteps(Controller):
     @post("/objectifs")
     async def save_goals(
         self,
-        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
@@ -282,7 +278,6 @@ class DiagnosticSteps(Controller):
     @post("/terminer")
     async def finish(
         self,
-        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:

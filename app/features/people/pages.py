@@ -159,6 +159,29 @@ def _summary(
 
 # --- the person form (new, edit) -----------------------------------------------------------
 
+
+def _person_form(
+    request: Request[Any, Any, Any],
+    values: dict[str, str],
+    person: Person | None,
+    errors: dict[str, Msg] | None = None,
+) -> Template:
+    """The form of a new person (with the consent to ask) or of ``person``; 422 with errors,
+    listed in the order of the fields."""
+    errors = {k: errors[k] for k in PERSON_FIELDS if k in errors} if errors else {}
+    consent = {"consent_text": CONSENT_TEXT, "consent_version": CONSENT_VERSION}
+    return _view(
+        request,
+        "people/person_form.html",
+        status=422 if errors else 200,
+        values=values,
+        errors=errors,
+        summary=_summary(request, errors, _person_labels(request)),
+        person=person,
+        **(consent if person is None else {}),
+    )
+
+
 PERSON_FIELDS = {
     "alias": ("alias", "Prénom ou surnom"),
     "birth_year_band": ("birth_year_band", "Tranche d'âge"),
@@ -276,16 +299,8 @@ class MediatorPages(Controller):
 
     @get("/personnes/nouvelle")
     async def new_person(self, request: Request[Any, Any, Any]) -> Template:
-        return _view(
-            request,
-            "people/person_form.html",
-            values={"alias": "", "birth_year_band": "", "commune": "", "consent": ""},
-            errors={},
-            summary=[],
-            person=None,
-            consent_text=CONSENT_TEXT,
-            consent_version=CONSENT_VERSION,
-        )
+        blank = {"alias": "", "birth_year_band": "", "commune": "", "consent": ""}
+        return _person_form(request, blank, None)
 
     @post("/personnes/nouvelle")
     async def create_person(
@@ -307,18 +322,7 @@ class MediatorPages(Controller):
         if commune_error is not None:
             errors["commune_insee"] = commune_error
         if errors:
-            errors = {k: errors[k] for k in PERSON_FIELDS if k in errors}
-            return _view(
-                request,
-                "people/person_form.html",
-                status=422,
-                values=values,
-                errors=errors,
-                summary=_summary(request, errors, _person_labels(request)),
-                person=None,
-                consent_text=CONSENT_TEXT,
-                consent_version=CONSENT_VERSION,
-            )
+            return _person_form(request, values, None, errors)
         person = await PeopleService(db_session).create(
             logged_in_user(request), values["alias"], band, insee, consent=consent
         )
@@ -359,14 +363,7 @@ class MediatorPages(Controller):
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
     ) -> Template:
-        return _view(
-            request,
-            "people/person_form.html",
-            values=_values_of(person),
-            errors={},
-            summary=[],
-            person=person,
-        )
+        return _person_form(request, _values_of(person), person)
 
     @post("/personnes/{person_id:uuid}/modifier")
     async def update_person(
@@ -394,16 +391,7 @@ class MediatorPages(Controller):
             except PeopleError as error:
                 errors = {key: Msg(message) for key, message in error.problems.items()}
         if errors:  # the service checks everything before changing anything
-            errors = {k: errors[k] for k in PERSON_FIELDS if k in errors}
-            return _view(
-                request,
-                "people/person_form.html",
-                status=422,
-                values=values,
-                errors=errors,
-                summary=_summary(request, errors, _person_labels(request)),
-                person=person,
-            )
+            return _person_form(request, values, person, errors)
         flash(request, "Fiche de {alias} mise à jour.", alias=person.alias)
         return see_other(f"/pro/personnes/{person.id}")
 
