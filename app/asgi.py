@@ -3,15 +3,17 @@ errors and the features' controllers."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.params import FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -19,6 +21,8 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from app.access import Permission, needs, permission_guard
+from app.audit import audit_keys, provide_auditor
 from app.config import Settings, get_settings
 from app.db.engine import make_alchemy_config, make_engine
 from app.db.models import StoreEntry
@@ -32,13 +36,15 @@ from app.features.people.pages import MediatorPages
 from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
-from app.sessions import QuietSessionConfig, expired_session_sweeper
+from app.housekeeping import housekeeping
+from app.sessions import RotatingSessionConfig
+from app.throttle import Throttles
 from app.web import LARGE_TEXT_COOKIE, YEAR
 
 HERE = Path(__file__).parent
 
 
-@get("/preferences/texte", include_in_schema=False)
+@get("/preferences/texte", include_in_schema=False, opt=needs(Permission.PUBLIC))
 async def toggle_large_text(
     request: Request[Any, Any, Any], retour: FromQuery[str] = "/"
 ) -> Redirect:
@@ -56,7 +62,7 @@ async def toggle_large_text(
     return response
 
 
-@get("/sante", include_in_schema=False)
+@get("/sante", include_in_schema=False, opt=needs(Permission.PUBLIC))
 async def health() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -79,12 +85,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # whose pool is a single connection, they need a pool of their own.
     session_store = make_alchemy_config(settings, make_engine(settings))
     scan_worker, scan_lifespan = scan_worker_lifespan(alchemy)
-    sessions = QuietSessionConfig(
-        max_age=settings.session_days * 24 * 3600,
+    keys = audit_keys(settings.secrets())
+    sessions = RotatingSessionConfig(
+        idle_seconds=settings.idle_minutes * 60,
         secure=settings.secure_cookies,
         samesite="lax",
         httponly=True,
-        key="session",
+        key=settings.cookie_name("session"),
         exclude=["/api/", "/static/", "/sante"],  # the API authenticates with bearer tokens
     )
     return Litestar(
@@ -99,13 +106,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ScanApi,
             toggle_large_text,
             health,
-            create_static_files_router(path="/static", directories=[HERE / "static"]),
+            create_static_files_router(
+                path="/static", directories=[HERE / "static"], opt=needs(Permission.PUBLIC)
+            ),
         ],
+        guards=[permission_guard],
+        dependencies={"auditor": Provide(provide_auditor, sync_to_thread=False)},
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         stores={"sessions": SQLAlchemyStore(session_store, model=StoreEntry, namespace="sessions")},
-        middleware=[sessions.middleware, AuthMiddleware(alchemy.get_session)],
+        middleware=[
+            sessions.middleware,
+            AuthMiddleware(alchemy.get_session, timedelta(hours=settings.absolute_hours), keys),
+        ],
         csrf_config=CSRFConfig(
             secret=settings.secret(),
+            cookie_name=settings.cookie_name("csrftoken"),
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",
             exclude=["/api/"],
@@ -116,10 +131,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1.0.0",
             description="Diagnostics de compétences numériques, personnes suivies, référentiel.",
             path="/schema",
+            openapi_router=Router("/schema", route_handlers=[], opt=needs(Permission.PUBLIC)),
         ),
         exception_handlers={Exception: handle_error},
-        lifespan=[expired_session_sweeper(session_store), scan_lifespan],
-        state=State({"scan_worker": scan_worker}),
+        lifespan=[housekeeping(engine, settings), scan_lifespan],
+        state=State(
+            {
+                "scan_worker": scan_worker,
+                "engine": engine,
+                "settings": settings,
+                "throttles": Throttles(settings.secret()),
+                "audit_keys": keys,
+            }
+        ),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )

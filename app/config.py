@@ -17,20 +17,49 @@ def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{VAR_DIR / 'parcours.sqlite3'}"
 
 
+def private_var_dir() -> Path:
+    """var/, readable by the service's own user only: it holds the key, the database and the
+    uploaded scans."""
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    VAR_DIR.chmod(0o700)
+    return VAR_DIR
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PARCOURS_", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
+    # Where people reach the service. An https address makes every cookie Secure and
+    # __Host- prefixed (docker-compose sets one).
+    public_url: str = "http://127.0.0.1:8000"
     secret_key: str = ""
+    # Earlier keys, comma-separated, still accepted for reading after a rotation (README).
+    previous_secret_keys: str = ""
     debug: bool = False
-    secure_cookies: bool = False
     db_pool_size: int = 10
     max_body_bytes: int = 1_000_000
-    session_days: int = 7
+    # Sessions: a browser-session cookie; the server forgets a session idle this long, and a
+    # professional's login lasts at most absolute_hours.
+    idle_minutes: int = 30
+    absolute_hours: int = 12
+    # A resume code opens an unfinished diagnostic for this long after its last answer, and a
+    # finished one's result for this long after it was finished; then the code is cleared.
+    resume_in_progress_days: int = 30
+    resume_result_days: int = 183
+    token_days: int = 90
+    audit_retention_days: int = 365
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.lower().startswith("https://")
+
+    def cookie_name(self, name: str) -> str:
+        """`__Host-` binds a cookie to this exact origin over HTTPS; browsers refuse it on http."""
+        return f"__Host-{name}" if self.secure_cookies else name
 
     def secret(self) -> str:
         """The configured secret, or one kept in var/ so that sessions survive a restart."""
@@ -38,12 +67,13 @@ class Settings(BaseSettings):
             return self.secret_key
         path = VAR_DIR / "secret_key"
         if not path.exists():
-            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            private_var_dir()
             # Written aside then renamed: a process starting meanwhile never reads half a key,
             # and if two race, both read the key that won.
             draft = path.with_name(f".secret_key.{os.getpid()}")
-            draft.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-            draft.chmod(0o600)
+            descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(secrets.token_urlsafe(32))
             try:
                 os.link(draft, path)  # fails if another process made the key first
             except FileExistsError:
@@ -51,6 +81,11 @@ class Settings(BaseSettings):
             finally:
                 draft.unlink()
         return path.read_text(encoding="utf-8").strip()
+
+    def secrets(self) -> list[str]:
+        """The current secret first, then the previous ones (to read what they protected)."""
+        previous = [k.strip() for k in self.previous_secret_keys.split(",") if k.strip()]
+        return [self.secret(), *previous]
 
 
 @cache

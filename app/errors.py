@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -32,19 +33,33 @@ TITLES = {
 
 
 class Problem(ProblemDetailsException):
-    """An error a person can act on: a title, a detail, and the list of problems if several."""
+    """An error a person can act on: a title, a detail, and the list of problems if several.
+
+    ``detail`` may hold ``{placeholders}`` filled from ``params``: pages translate the text
+    first, then fill it in.
+    """
 
     def __init__(
-        self, status_code: int, detail: str, problems: list[str] | None = None, **extra: Any
+        self,
+        status_code: int,
+        detail: str,
+        problems: list[str] | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
     ) -> None:
         payload = {"problems": problems} if problems else {}
         payload.update(extra)
+        self.template = detail
+        self.params = dict(params or {})
         super().__init__(
             status_code=status_code,
             title=TITLES.get(status_code, TITLES[400]),
-            detail=detail,
+            detail=detail.format(**self.params) if self.params else detail,
             type_=f"https://parcours-numerique.fr/problemes/{status_code}",
             extra=payload or None,
+            headers=headers,
         )
 
 
@@ -60,25 +75,32 @@ def _status_and_detail(exc: Exception) -> tuple[int, str, list[str] | None]:
         return 400, "Le contenu envoyé n'a pas la forme attendue.", problems or None
     if isinstance(exc, HTTPException):
         return exc.status_code, TITLES.get(exc.status_code, exc.detail), None
+    if isinstance(exc, RecursionError):  # the JSON decoder's own depth limit
+        return 400, "Le contenu JSON est imbriqué trop profondément.", None
     log.exception("unexpected error", exc_info=exc)
     return HTTP_500_INTERNAL_SERVER_ERROR, "Réessayez dans un moment.", None
 
 
 def handle_error(request: Request, exc: Exception) -> Response[Any]:  # type: ignore[type-arg]
     status, detail, problems = _status_and_detail(exc)
-    headers = getattr(exc, "headers", None) or {}
+    headers = dict(getattr(exc, "headers", None) or {})
     if request.url.path.startswith(API_PREFIX):
+        if status == 401:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="parcours-numerique"')
         problem = exc if isinstance(exc, Problem) else Problem(status, detail, problems)
         response = problem.to_response(request)
         response.headers.update(headers)
         return response
     _ = gettext_for(request_language(request))
+    shown = _(detail)
+    if isinstance(exc, Problem) and exc.params:
+        shown = _(exc.template).format(**exc.params)
     return Template(
         template_name="error.html",
         context={
             "status": status,
             "title": _(TITLES.get(status, TITLES[400])),
-            "detail": _(detail),
+            "detail": shown,
             "problems": problems or [],
             "_": _,
             "lang": request_language(request),

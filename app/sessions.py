@@ -1,80 +1,101 @@
-"""Server-side sessions that cost nothing for visitors who have none.
+"""Server-side sessions: a browser-session cookie, an idle expiry kept by the server, a new id
+at every change of privilege, and no database write for visitors who have no session.
 
-Litestar's backend stores a row for every request without a session cookie, even when the
-session is empty: every anonymous page view and API call would write to the database and the
-table would grow without end. Here an empty session is only ever deleted, and expired rows are
-swept regularly.
+- Litestar's backend stores a row for every request without a session cookie, even when the
+  session is empty: every anonymous page view would write to the database. Here an empty
+  session is only ever deleted.
+- Litestar reuses whatever id the cookie names, so a cookie planted before a login (the
+  previous resident of a shared PC) would become the professional's session: session
+  fixation. Here only an id this server issued and still holds is reused, and
+  :func:`rotate_session` gives a new one (at login, at logout, at any change of privilege).
+- The cookie has no expiry date: it ends with the browser. The server forgets a session left
+  idle for ``idle_minutes``; a professional's login also ends ``absolute_hours`` after it
+  began (`app.features.accounts.middleware`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-from litestar import Litestar
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
+from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
-from sqlalchemy import delete
 
-from app.db.models import StoreEntry
-
-log = logging.getLogger(__name__)
-SWEEP_SECONDS = 3600
+_KNOWN = "parcours.session_known"
+_ROTATE = "parcours.session_rotate"
+_NEW_ID = "parcours.session_new_id"
 
 
-class QuietSessionBackend(ServerSideSessionBackend):
+def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Give this browser a new session id with the response; the old one is deleted."""
+    connection.scope[_ROTATE] = True  # type: ignore[literal-required]
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    config: RotatingSessionConfig
+
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        connection.scope[_KNOWN] = bool(data)  # type: ignore[literal-required]
+        return data
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        scope: Any = connection.scope
+        cookie = connection.cookies.get(self.config.key)
+        if cookie and scope.get(_KNOWN) and not scope.get(_ROTATE):
+            return cookie
+        if _NEW_ID not in scope:
+            scope[_NEW_ID] = self.generate_session_id()
+        return str(scope[_NEW_ID])
+
+    async def set(self, session_id: str, data: bytes, store: Store) -> None:
+        await store.set(session_id, data, expires_in=self.config.idle_seconds)
+
     async def store_in_message(
         self,
         scope_session: ScopeSession,
         message: Message,
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
-        had_cookie = bool(connection.cookies.get(self.config.key))
-        if not scope_session and not had_cookie:
+        cookie = connection.cookies.get(self.config.key)
+        if not scope_session and not cookie:
             return
-        await super().store_in_message(scope_session or Empty, message, connection)
+        scope: Any = connection.scope
+        store = self.config.get_store_from_app(scope["app"])
+        headers = MutableScopeHeaders.from_message(message)
+        if cookie and (scope.get(_ROTATE) or not scope_session):
+            # The old id dies now, whatever the browser does with the new cookie.
+            await self.delete(cookie, store)
+        if not scope_session or scope_session is Empty:
+            headers.add("Set-Cookie", self._cookie("", expires=0))
+            return
+        session_id = self.get_session_id(connection)
+        await self.set(session_id, self.serialize_data(scope_session, scope), store)
+        headers.add("Set-Cookie", self._cookie(session_id))
+
+    def _cookie(self, value: str, expires: int | None = None) -> str:
+        """No Max-Age and no Expires: the browser forgets the cookie when it closes."""
+        config = self.config
+        return Cookie(
+            key=config.key,
+            value=value,
+            expires=expires,
+            path=config.path,
+            secure=config.secure,
+            httponly=config.httponly,
+            samesite=config.samesite,
+        ).to_header(header="")
 
 
 @dataclass
-class QuietSessionConfig(ServerSideSessionConfig):
-    _backend_class = QuietSessionBackend
-
-
-def expired_session_sweeper(
-    config: SQLAlchemyAsyncConfig,
-) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
-    """A lifespan task deleting expired sessions every hour while the app runs."""
-
-    async def sweep() -> None:
-        while True:
-            await asyncio.sleep(SWEEP_SECONDS)
-            try:
-                async with config.get_session() as db:
-                    await db.execute(
-                        delete(StoreEntry).where(StoreEntry.expires_at < datetime.now(UTC))
-                    )
-                    await db.commit()
-            except Exception:  # a failed sweep must not stop the service
-                log.exception("could not delete expired sessions")
-
-    @contextlib.asynccontextmanager
-    async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        task = asyncio.create_task(sweep())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    return lifespan
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
+    idle_seconds: int = field(default=1800)

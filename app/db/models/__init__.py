@@ -4,10 +4,12 @@ from app.db.models.account import ApiToken, Role, Structure, User
 from app.db.models.diagnostic import Channel, Diagnostic, DiagnosticStatus
 from app.db.models.person import Consent, Person
 from app.db.models.scan import BatchStatus, PageOutcome, ScanBatch, ScanPage
+from app.db.models.security import AuditEvent, Throttle
 from app.db.models.store import StoreEntry
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "BatchStatus",
     "Channel",
     "Consent",
@@ -20,5 +22,6 @@ __all__ = [
     "ScanPage",
     "StoreEntry",
     "Structure",
+    "Throttle",
     "User",
 ]

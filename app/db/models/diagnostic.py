@@ -56,7 +56,13 @@ class Diagnostic(UUIDAuditBase):
     goals: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)
     resume_code: Mapped[str | None] = mapped_column(String(12), unique=True, default=None)
+    # SHA-256 of the caller and the Idempotency-Key they sent: a key only replays for its caller.
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
     request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     sheet_serial: Mapped[str | None] = mapped_column(String(40), unique=True, default=None)
     completed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # A completed diagnostic never changes: a mediator's correction is a new diagnostic that
+    # names the one it corrects.
+    supersedes_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("diagnostic.id", ondelete="SET NULL"), default=None, index=True
+    )

@@ -1,41 +1,26 @@
-"""Role guards: who may use a route. Anonymous callers get 401, wrong roles 403."""
+"""The logged-in professional of a request, and the way pages answer « log in first ».
+
+Who may use which route is decided once, by `app.access` (the role × permission matrix)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
+from litestar.exceptions import NotAuthorizedException
 from litestar.response import Redirect
+from litestar.types import ExceptionHandlersMap
 
-from app.db.models import Role, User
-
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+from app.access import AccountSetupRequired
+from app.db.models import User
+from app.features.accounts.middleware import SESSION_EXPIRED
 
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     user = connection.scope.get("user")
     return user if isinstance(user, User) else None
-
-
-def requires(*roles: Role) -> Guard:
-    """A guard letting in the given roles (and admins, who may do everything)."""
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        user = current_user(connection)
-        if user is None:
-            raise NotAuthorizedException()
-        if user.role not in roles and user.role != Role.ADMIN:
-            raise PermissionDeniedException()
-
-    return guard
-
-
-mediator_only = requires(Role.MEDIATOR)
 
 
 def redirect_to_login(request: Request[Any, Any, Any], _: NotAuthorizedException) -> Redirect:
@@ -45,7 +30,21 @@ def redirect_to_login(request: Request[Any, Any, Any], _: NotAuthorizedException
         target += "?" + request.url.query
     if request.method != "GET":
         target = "/pro"
-    return Redirect(path="/pro/connexion?" + urlencode({"suite": target}), status_code=303)
+    query = {"suite": target}
+    if request.scope.get(SESSION_EXPIRED):
+        query["expiree"] = "1"
+    return Redirect(path="/pro/connexion?" + urlencode(query), status_code=303)
+
+
+def redirect_to_setup(request: Request[Any, Any, Any], exc: AccountSetupRequired) -> Redirect:
+    """Pages only: an account that must first change its password or add a second factor."""
+    return Redirect(path=exc.path, status_code=303)
+
+
+PAGE_ERRORS: ExceptionHandlersMap = {
+    NotAuthorizedException: redirect_to_login,
+    AccountSetupRequired: redirect_to_setup,
+}
 
 
 def logged_in_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -11,8 +12,10 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.features.accounts.middleware import SESSION_USER
+from app.access import Permission, needs
+from app.features.accounts.middleware import SESSION_AUTH_AT, SESSION_USER
 from app.features.accounts.service import AccountService
+from app.sessions import rotate_session
 from app.web import page, see_other
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -25,6 +28,7 @@ def _safe_next(target: str | None) -> str:
 class AccountPages(Controller):
     path = "/pro"
     include_in_schema = False
+    opt = needs(Permission.PUBLIC)
 
     @get("/connexion")
     async def login_form(
@@ -51,11 +55,12 @@ class AccountPages(Controller):
                 email=email,
                 error="Adresse e-mail ou mot de passe incorrect.",
             )
-        request.clear_session()
-        request.set_session({SESSION_USER: str(user.id)})
+        rotate_session(request)
+        request.set_session({SESSION_USER: str(user.id), SESSION_AUTH_AT: time.time()})
         return see_other(target)
 
     @post("/deconnexion")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        rotate_session(request)
         request.clear_session()
         return see_other("/")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ApiToken, Role, Structure, User
 from app.features.accounts.security import hash_password, new_token, token_hash, verify_password
+
+TOKEN_DAYS = 90
 
 
 class AccountError(ValueError):
@@ -58,11 +61,18 @@ class AccountService:
         ok = verify_password(user.password_hash if user else None, password)
         return user if ok and user is not None and user.is_active else None
 
-    async def create_token(self, email: str, label: str = "") -> str:
+    async def create_token(self, email: str, label: str = "", days: int = TOKEN_DAYS) -> str:
         user = await self.by_email(email)
         if user is None:
             raise AccountError(f"aucun compte pour {email}")
         token = new_token()
-        self.db.add(ApiToken(user_id=user.id, token_hash=token_hash(token), label=label))
+        self.db.add(
+            ApiToken(
+                user_id=user.id,
+                token_hash=token_hash(token),
+                label=label,
+                expires_at=datetime.now(UTC) + timedelta(days=days),
+            )
+        )
         await self.db.commit()
         return token

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.access import Permission, needs
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
 from app.features.accounts.guards import current_user
@@ -112,6 +113,7 @@ def _state(diagnostic: Diagnostic, service: DiagnosticService) -> dict[str, Any]
 class DiagnosticApi(Controller):
     path = "/api/v1"
     tags = ("diagnostics",)
+    opt = needs(Permission.PUBLIC)
     dependencies = {
         "diagnostic": visible_diagnostic(
             "Diagnostic introuvable.", "Ce diagnostic est lié à une personne : connectez-vous."

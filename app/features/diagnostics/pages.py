@@ -15,6 +15,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import Permission, needs
 from app.db.models import Diagnostic, DiagnosticStatus
 from app.errors import Problem
 from app.features.diagnostics.dependencies import visible_diagnostic
@@ -48,6 +49,7 @@ def _values(data: dict[str, Any], key: str) -> list[str]:
 
 class ResidentPages(Controller):
     include_in_schema = False
+    opt = needs(Permission.PUBLIC)
 
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
@@ -97,6 +99,7 @@ class DiagnosticSteps(Controller):
 
     path = "/diagnostic/{diagnostic_id:uuid}"
     include_in_schema = False
+    opt = needs(Permission.PUBLIC)
     dependencies = {"diagnostic": visible_diagnostic("Ce diagnostic n'existe pas ou a été effacé.")}
 
     @get("/question")

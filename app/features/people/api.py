@@ -17,9 +17,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import Permission, needs
 from app.db.models import Person, User
 from app.errors import Problem
-from app.features.accounts.guards import current_user, mediator_only
+from app.features.accounts.guards import current_user
 from app.features.people.dependencies import PERSON
 from app.features.people.service import (
     CONSENT_TEXT,
@@ -111,7 +112,7 @@ def _invalid(error: PeopleError) -> Problem:
 class PeopleApi(Controller):
     path = "/api/v1/people"
     tags = ["people"]
-    guards = [mediator_only]
+    opt = needs(Permission.PEOPLE)
     cache_control = CacheControlHeader(no_store=True)  # personal data: never kept by a cache
     dependencies = PERSON
 

@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import Permission, needs
 from app.db.models import Channel, Person
-from app.features.accounts.guards import logged_in_user, mediator_only, redirect_to_login
+from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
 from app.features.diagnostics.service import (
     DiagnosticService,
     IdempotencyConflictError,
@@ -265,8 +265,8 @@ def _paper_page(
 class MediatorPages(Controller):
     path = "/pro"
     include_in_schema = False
-    guards = [mediator_only]
-    exception_handlers = {NotAuthorizedException: redirect_to_login}
+    opt = needs(Permission.PEOPLE)
+    exception_handlers = PAGE_ERRORS
     # Personal data: never kept by the browser's cache (a shared library PC, the back button).
     cache_control = CacheControlHeader(no_store=True)
     dependencies = PERSON

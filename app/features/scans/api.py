@@ -11,8 +11,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import Permission, needs
 from app.errors import Problem
-from app.features.accounts.guards import logged_in_user, mediator_only
+from app.features.accounts.guards import logged_in_user
 from app.features.scans.pages import uploaded_files, wake_worker
 from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
 
@@ -20,7 +21,7 @@ from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
 class ScanApi(Controller):
     path = "/api/v1/scans"
     tags = ("scans",)
-    guards = [mediator_only]
+    opt = needs(Permission.SCANS)
 
     @post("/", request_max_body_size=MAX_UPLOAD_BYTES + 1_000_000, summary="Déposer un scan")
     async def upload(

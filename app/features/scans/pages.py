@@ -9,14 +9,14 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import CacheControlHeader, UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import Permission, needs
 from app.db.models import BatchStatus, PageOutcome
 from app.errors import Problem
-from app.features.accounts.guards import logged_in_user, mediator_only, redirect_to_login
+from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
 from app.features.scans.importing import doubtful_keys
 from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
 from app.web import page, see_other
@@ -41,8 +41,8 @@ def uploaded_files(data: dict[str, Any]) -> list[UploadFile]:
 class ScanPages(Controller):
     path = "/pro/scans"
     include_in_schema = False
-    guards = [mediator_only]
-    exception_handlers = {NotAuthorizedException: redirect_to_login}
+    opt = needs(Permission.SCANS)
+    exception_handlers = PAGE_ERRORS
     cache_control = CacheControlHeader(no_store=True)
 
     @get("/")

@@ -1,0 +1,123 @@
+"""Who may use which route: the role × permission matrix, written once and read by one guard.
+
+Every route handler names its permission in ``opt={"permission": ...}`` (usually on its
+controller). The app-wide guard below reads the matrix; a route without a permission is
+refused to everyone, so a forgotten declaration fails closed. The README shows this table
+(tests/app/test_access_matrix.py keeps them equal and walks every route with every role).
+
+Data rules come on top of the matrix: a professional only ever sees the people of their own
+structure (`app.features.people.access.person_for`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from app.db.models import Role, User
+
+
+class Permission(enum.StrEnum):
+    PUBLIC = "public"
+    ACCOUNT = "account"
+    PEOPLE = "people"
+    SCANS = "scans"
+    ACCOUNTS_ADMIN = "accounts_admin"
+    AUDIT = "audit"
+
+
+# What each permission covers, for the README and the pages that explain a refusal.
+DESCRIPTIONS: Mapping[Permission, str] = {
+    Permission.PUBLIC: "residents' pages, the adaptive diagnostic, the referential, the API "
+    "documentation (person-linked diagnostics answer 404 unless the people permission applies)",
+    Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
+    Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
+    "corrections, paper forms, export, erasure",
+    Permission.SCANS: "scanned paper forms of one's structure",
+    Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
+    Permission.AUDIT: "the audit trail",
+}
+
+ANONYMOUS = None
+ALL_ROLES = frozenset(Role)
+MATRIX: Mapping[Permission, frozenset[Role | None]] = {
+    Permission.PUBLIC: frozenset({ANONYMOUS, *ALL_ROLES}),
+    Permission.ACCOUNT: ALL_ROLES,
+    Permission.PEOPLE: frozenset({Role.MEDIATOR, Role.ADMIN}),
+    Permission.SCANS: frozenset({Role.MEDIATOR, Role.ADMIN}),
+    Permission.ACCOUNTS_ADMIN: frozenset({Role.ADMIN}),
+    Permission.AUDIT: frozenset({Role.ADMIN}),
+}
+
+PERMISSION = "permission"
+
+
+def allowed(user: User | None, permission: Permission) -> bool:
+    return (None if user is None else user.role) in MATRIX[permission]
+
+
+def permission_of(handler: BaseRouteHandler) -> Permission | None:
+    value = handler.opt.get(PERMISSION)
+    return value if isinstance(value, Permission) else None
+
+
+class AccountSetupRequired(PermissionDeniedException):
+    """Logged in, but the account must first get a new password or a second factor."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(detail=detail)
+        self.path = path
+
+
+PASSWORD_PAGE = "/pro/compte/mot-de-passe"
+TOTP_PAGE = "/pro/compte/double-authentification"
+
+
+def setup_required(user: User) -> AccountSetupRequired | None:
+    """What this account must do before anything else: a new password after a reset, and a
+    second factor for administrators."""
+    if user.must_change_password:
+        return AccountSetupRequired(
+            PASSWORD_PAGE, "Choisissez un nouveau mot de passe avant de continuer."
+        )
+    if user.role == Role.ADMIN and not user.has_totp:
+        return AccountSetupRequired(
+            TOTP_PAGE, "Un compte administrateur doit activer la double authentification."
+        )
+    return None
+
+
+def permission_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The app-wide guard: 401 for nobody where a login would help, 403 otherwise."""
+    permission = permission_of(handler)
+    user = connection.scope.get("user")
+    user = user if isinstance(user, User) else None
+    if permission is None:
+        if is_automatic_options(handler):
+            return
+        raise PermissionDeniedException()
+    if not allowed(user, permission):
+        if user is None:
+            raise NotAuthorizedException()
+        raise PermissionDeniedException()
+    if user is not None and permission not in (Permission.PUBLIC, Permission.ACCOUNT):
+        pending = setup_required(user)
+        if pending is not None:
+            raise pending
+
+
+def is_automatic_options(handler: BaseRouteHandler) -> bool:
+    """The OPTIONS answer Litestar adds to every path: it only lists the allowed methods."""
+    return getattr(handler, "http_methods", None) == {"OPTIONS"}
+
+
+def needs(permission: Permission) -> dict[str, Any]:
+    """The `opt` of a controller or handler under this permission."""
+    return {PERMISSION: permission}

@@ -1,0 +1,99 @@
+"""Deleting what the service must not keep, every hour while it runs: expired sessions, old
+attempt counters, audit events past their retention, resume codes past their time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from litestar import Litestar
+from sqlalchemy import delete, or_, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.config import Settings
+from app.db.models import AuditEvent, Diagnostic, DiagnosticStatus, StoreEntry, Throttle
+
+log = logging.getLogger(__name__)
+EVERY = 3600.0
+THROTTLE_KEPT = timedelta(days=1)  # longer than any window
+
+Chore = Callable[[AsyncSession, Settings, datetime], Awaitable[None]]
+
+
+async def expired_sessions(db: AsyncSession, _: Settings, now: datetime) -> None:
+    await db.execute(delete(StoreEntry).where(StoreEntry.expires_at < now))
+
+
+async def old_throttles(db: AsyncSession, _: Settings, now: datetime) -> None:
+    await db.execute(delete(Throttle).where(Throttle.last_at < now - THROTTLE_KEPT))
+
+
+async def old_audit_events(db: AsyncSession, settings: Settings, now: datetime) -> None:
+    cutoff = now - timedelta(days=settings.audit_retention_days)
+    await db.execute(delete(AuditEvent).where(AuditEvent.at < cutoff))
+
+
+async def expired_resume_codes(db: AsyncSession, settings: Settings, now: datetime) -> None:
+    """A code stops opening its diagnostic after its time (README): it is cleared."""
+    unfinished = now - timedelta(days=settings.resume_in_progress_days)
+    finished = now - timedelta(days=settings.resume_result_days)
+    await db.execute(
+        update(Diagnostic)
+        .where(
+            Diagnostic.resume_code.is_not(None),
+            or_(
+                (Diagnostic.status == DiagnosticStatus.IN_PROGRESS)
+                & (Diagnostic.updated_at < unfinished),
+                (Diagnostic.status == DiagnosticStatus.COMPLETED)
+                & (Diagnostic.completed_at < finished),
+            ),
+        )
+        .values(resume_code=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+CHORES: tuple[Chore, ...] = (
+    expired_sessions,
+    old_throttles,
+    old_audit_events,
+    expired_resume_codes,
+)
+
+
+async def run_chores(engine: AsyncEngine, settings: Settings, now: datetime | None = None) -> None:
+    """Each chore in its own transaction: one that fails does not stop the others."""
+    now = now or datetime.now(UTC)
+    for chore in CHORES:
+        try:
+            async with AsyncSession(engine) as db:
+                await chore(db, settings, now)
+                await db.commit()
+        except Exception:  # a failed chore must not stop the service
+            log.exception("housekeeping: %s failed", chore.__name__)
+
+
+def housekeeping(
+    engine: AsyncEngine, settings: Settings
+) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
+    """A lifespan task running the chores at start and then every hour."""
+
+    async def loop() -> None:
+        while True:
+            await run_chores(engine, settings)
+            await asyncio.sleep(EVERY)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        task = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
