@@ -43,6 +43,14 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.AUDIT: "the audit trail",
 }
 
+# French names of the roles, as pages show them (translated by the catalog).
+ROLE_LABELS: Mapping[str, str] = {
+    Role.MEDIATOR: "Médiateur ou médiatrice",
+    Role.TRAINER: "Formateur ou formatrice",
+    Role.COORDINATOR: "Coordinateur ou coordinatrice",
+    Role.ADMIN: "Administrateur ou administratrice",
+}
+
 ANONYMOUS = None
 ALL_ROLES = frozenset(Role)
 MATRIX: Mapping[Permission, frozenset[Role | None]] = {
@@ -76,19 +84,17 @@ class AccountSetupRequired(PermissionDeniedException):
 
 PASSWORD_PAGE = "/pro/compte/mot-de-passe"
 TOTP_PAGE = "/pro/compte/double-authentification"
+MSG_NEW_PASSWORD = "Choisissez un nouveau mot de passe avant de continuer."
+MSG_ADMIN_TOTP = "Un compte administrateur doit activer la double authentification."
 
 
 def setup_required(user: User) -> AccountSetupRequired | None:
     """What this account must do before anything else: a new password after a reset, and a
     second factor for administrators."""
     if user.must_change_password:
-        return AccountSetupRequired(
-            PASSWORD_PAGE, "Choisissez un nouveau mot de passe avant de continuer."
-        )
+        return AccountSetupRequired(PASSWORD_PAGE, MSG_NEW_PASSWORD)
     if user.role == Role.ADMIN and not user.has_totp:
-        return AccountSetupRequired(
-            TOTP_PAGE, "Un compte administrateur doit activer la double authentification."
-        )
+        return AccountSetupRequired(TOTP_PAGE, MSG_ADMIN_TOTP)
     return None
 
 
@@ -111,6 +117,11 @@ def permission_guard(
         pending = setup_required(user)
         if pending is not None:
             raise pending
+
+
+def home_of(user: User) -> str:
+    """The first page of the professional space this account may open."""
+    return "/pro" if allowed(user, Permission.PEOPLE) else "/pro/compte"
 
 
 def is_automatic_options(handler: BaseRouteHandler) -> bool:

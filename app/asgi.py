@@ -3,6 +3,7 @@ errors and the features' controllers."""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,17 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from app.access import Permission, needs, permission_guard
+from app.access import ROLE_LABELS, Permission, needs, permission_guard
 from app.audit import audit_keys, provide_auditor
 from app.config import Settings, get_settings
 from app.db.engine import make_alchemy_config, make_engine
 from app.db.models import StoreEntry
 from app.errors import handle_error
+from app.features.accounts.account_pages import MyAccountPages
 from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
+from app.features.accounts.totp import TotpBox
+from app.features.admin.pages import AdminPages
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.people.api import PeopleApi
@@ -39,7 +43,7 @@ from app.features.scans.worker import scan_worker_lifespan
 from app.housekeeping import housekeeping
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
-from app.web import LARGE_TEXT_COOKIE, YEAR
+from app.web import LARGE_TEXT_COOKIE, YEAR, local_date
 
 HERE = Path(__file__).parent
 
@@ -74,6 +78,8 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals.update(local_date=local_date, role_labels=ROLE_LABELS)
+    environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 
@@ -99,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ResidentPages,
             DiagnosticSteps,
             AccountPages,
+            MyAccountPages,
+            AdminPages,
             MediatorPages,
             DiagnosticApi,
             PeopleApi,
@@ -142,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "settings": settings,
                 "throttles": Throttles(settings.secret()),
                 "audit_keys": keys,
+                "totp_box": TotpBox(settings.secrets()),
             }
         ),
         request_max_body_size=settings.max_body_bytes,

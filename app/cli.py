@@ -114,13 +114,14 @@ def score_command(source: Any, explain: bool) -> None:
     click.echo(json.dumps(output, ensure_ascii=False, indent=2))
 
 
-from app.commands.accounts import tokens, users  # noqa: E402
+from app.commands.accounts import secret, tokens, users  # noqa: E402
 from app.commands.service import db, serve  # noqa: E402
 
 main.add_command(serve)
 main.add_command(db)
 main.add_command(users)
 main.add_command(tokens)
+main.add_command(secret)
 
 from app.commands.printing import print_group  # noqa: E402
 from app.commands.scanning import scan_group  # noqa: E402

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: a structure, a mediator, a trainer and a few people, loaded once.
+"""Demo data for `make run`: a structure, a mediator, a trainer, an administrator (with the
+second factor on) and a few people, loaded once.
 
 The generated passwords are kept in var/demo-credentials.txt (readable by the owner only) so
 that every `make run` can print them again.
@@ -17,8 +18,9 @@ from app.db.engine import make_engine
 from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
+from app.features.accounts.totp import TotpBox, new_secret, readable_secret
 from app.features.diagnostics.service import record_diagnostic
-from app.features.people.service import CONSENT_VERSION
+from app.features.people.consent import CONSENT_VERSION
 from referentiel import load_referential
 from referentiel.submission import read_submission
 
@@ -26,6 +28,7 @@ STRUCTURE = "EPN de démonstration (Moulins)"
 ACCOUNTS = (
     ("mediatrice@demo.parcours-numerique.fr", Role.MEDIATOR),
     ("formateur@demo.parcours-numerique.fr", Role.TRAINER),
+    ("admin@demo.parcours-numerique.fr", Role.ADMIN),
 )
 PEOPLE = (
     ("Mme R.", "soixante_dix_plus", 1),
@@ -40,19 +43,28 @@ async def load_demo(settings: Settings) -> list[str]:
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as db:
             if await db.scalar(select(Structure).where(Structure.name == STRUCTURE)) is None:
-                await _create(db)
+                await _create(db, TotpBox(settings.secrets()))
     finally:
         await engine.dispose()
     return ["Comptes de démonstration :", *CREDENTIALS.read_text("utf-8").splitlines()]
 
 
-async def _create(db) -> None:  # type: ignore[no-untyped-def]
+async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
     lines = []
     accounts = AccountService(db)
     for email, role in ACCOUNTS:
         password = generate_password()
-        await accounts.create_user(email, password, role, STRUCTURE)
-        lines.append(f"  {role.value:<9} {email}  mot de passe : {password}")
+        user = await accounts.create_user(email, password, role, STRUCTURE)
+        lines.append(f"  {role.value:<11} {email}  mot de passe : {password}")
+        if role == Role.ADMIN:  # administrators always log in with a second factor
+            secret = new_secret()
+            user.totp_secret = box.seal(secret)
+            await db.commit()
+            lines.append(
+                f"  {'':<11} clé de double authentification : {readable_secret(secret)}"
+                " (à ajouter dans une application comme FreeOTP ou Aegis,"
+                f" ou : oathtool --totp -b {secret})"
+            )
     structure = await accounts.structure(STRUCTURE)
     structure.commune_insee = "03190"
     ref = load_referential()

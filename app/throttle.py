@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.models import Throttle
+from app.db.types import as_utc
 from app.errors import Problem
 
 _TABLE = Throttle.__table__
@@ -100,7 +101,7 @@ class Throttles:
             .returning(_TABLE.c.count, _TABLE.c.window_start, _TABLE.c.last_at)
         )
         row = (await db.execute(statement)).one()
-        return Tally(int(row[0]), _aware(row[1]), _aware(row[2]))
+        return Tally(int(row[0]), as_utc(row[1]), as_utc(row[2]))
 
     async def tally(
         self, db: AsyncSession, limit: Limit, subject: str, now: datetime | None = None
@@ -114,16 +115,12 @@ class Throttles:
                 )
             )
         ).first()
-        if row is None or _aware(row.window_start) < now - limit.window:
+        if row is None or as_utc(row.window_start) < now - limit.window:
             return None
-        return Tally(int(row[0]), _aware(row[1]), _aware(row[2]))
+        return Tally(int(row[0]), as_utc(row[1]), as_utc(row[2]))
 
     async def forget(self, db: AsyncSession, limit: Limit, subject: str) -> None:
         await db.execute(delete(Throttle).where(Throttle.key == self.key(limit, subject)))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]

@@ -1,9 +1,14 @@
 """Rendering pages: every template gets the language, its gettext, the referential in that
-language, the display preferences and the logged-in professional, if any."""
+language, the display preferences, the logged-in professional, if any, and the message left
+for this page by the previous one (a « flash », kept in the session across the redirect)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.response import Redirect, Template
@@ -13,8 +18,50 @@ from app.i18n import LANG_COOKIE, LANGUAGES, gettext_for, request_language
 from referentiel import load_referential
 from referentiel.i18n import localized
 
+PARIS = ZoneInfo("Europe/Paris")
 LARGE_TEXT_COOKIE = "texte"
 YEAR = 365 * 24 * 3600
+FLASH = "flash"
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message in French (the gettext id) and its values, translated when shown."""
+
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    undo: bool = False  # a notice after saving a paper form offers to cancel it
+
+    def render(self, gettext: Any) -> str:
+        return str(gettext(self.text)).format(**self.params)
+
+
+def flash(request: Request, text: str, *, undo: bool = False, **params: Any) -> None:  # type: ignore[type-arg]
+    """A message for the next page shown (after a redirect), kept in the session."""
+    message = {"text": text, "params": params, "undo": undo}
+    request.set_session({**request.session, FLASH: message})
+
+
+def take_flash(request: Request) -> Msg | None:  # type: ignore[type-arg]
+    session: Any = request.scope.get("session") or {}
+    if FLASH not in session:
+        return None
+    kept = dict(session)
+    stored = kept.pop(FLASH)
+    request.set_session(kept)
+    if not isinstance(stored, dict) or not isinstance(stored.get("text"), str):
+        return None
+    return Msg(stored["text"], stored.get("params") or {}, undo=stored.get("undo") is True)
+
+
+def local_date(moment: datetime | None, with_time: bool = False) -> str:
+    """A date as people read it in France (Paris time): 22/11/2026, or 22/11/2026 14:05."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(PARIS)
+    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]
@@ -29,6 +76,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             "user": current_user(request),
             "ref": localized(load_referential(), lang),
             "path": request.url.path,
+            "notice": take_flash(request),
             **context,
         },
         status_code=status,

@@ -41,7 +41,7 @@ local function diagnostic()
   for i, item in ipairs(items) do
     answers[i] = string.format('"%s":%d', item, math.random(0, 4))
   end
-  return '{"answers":{' .. table.concat(answers, ",") .. '},"channel":"paper"}'
+  return '{"answers":{' .. table.concat(answers, ",") .. '},"channel":"online"}'
 end
 
 function request()

@@ -277,7 +277,7 @@ def paper_items() -> list[str]:
 
 def check_one(url: str, items: list[str]) -> None:
     """One diagnostic by hand first: a broken service must not be measured."""
-    body = json.dumps({"answers": dict.fromkeys(items, 2), "channel": "paper"}).encode()
+    body = json.dumps({"answers": dict.fromkeys(items, 2), "channel": "online"}).encode()
     request = urllib.request.Request(
         url + "/api/v1/diagnostics",
         data=body,

@@ -30,8 +30,13 @@ def test_referential_is_served_in_french_and_english(client):
     assert client.get("/api/v1/referentiel?lang=xx").status_code == 400
 
 
-def test_a_complete_diagnostic_is_scored_and_can_be_read_back(client):
-    created = post(client, {"answers": PAPER, "context": {"knows_help": True}, "channel": "paper"})
+def test_a_complete_diagnostic_is_scored_and_can_be_read_back(backend, client):
+    token = backend.token(backend.user()[0])
+    created = post(
+        client,
+        {"answers": PAPER, "context": {"knows_help": True}, "channel": "paper"},
+        token=token,
+    )
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["result"]["version"] == REF.version
@@ -124,8 +129,16 @@ def test_the_adaptive_steps_ask_go_back_and_finish(client):
     )
     assert done.status_code == 200, done.text
     assert done.json()["result"]["profile"] in {"autonome", "avance"}
+    # A completed diagnostic never changes: a late answer or a second finish is a conflict.
     late = client.put(f"/api/v1/sessions/{session}/answers/{first}", json={"value": 1})
-    assert late.status_code == 422
+    assert late.status_code == 409
+    again = client.post(
+        f"/api/v1/sessions/{session}/finish", json={"context": {"knows_help": True}}
+    )
+    assert again.status_code == 409
+    stored = client.get(f"/api/v1/diagnostics/{session}").json()
+    assert stored["context"]["knows_help"] is False
+    assert stored["result"] == done.json()["result"]
 
 
 def test_a_resume_code_is_given_at_start(client):

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, Person, Role
-from app.features.people.service import CONSENT_VERSION
+from app.features.people.consent import CONSENT_VERSION
 from referentiel import load_referential
 from tests.app.conftest import csrf, login
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from app.db.models import Role
-from app.features.people.service import CONSENT_TEXT, CONSENT_VERSION, birth_year_bands
+from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
+from app.features.people.service import birth_year_bands
 from referentiel import load_referential
 
 PROBLEM = "application/problem+json"

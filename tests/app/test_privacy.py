@@ -12,7 +12,8 @@ from sqlalchemy import bindparam, text
 
 from app.db.models import Person, Role
 from app.features.accounts.service import AccountService
-from app.features.people.service import CONSENT_TEXT, CONSENT_VERSION, EXPORT_FORMAT
+from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
+from app.features.people.service import EXPORT_FORMAT
 from referentiel import load_referential
 from tests.app.conftest import csrf, login
 
@@ -135,6 +136,7 @@ def test_the_export_holds_everything_stored_about_the_person_and_nothing_else(ba
         "referential_version",
         "created_at",
         "completed_at",
+        "supersedes_id",
         "answers",
         "context",
         "goals",

@@ -51,7 +51,7 @@ def _login(client: httpx.Client, email: str, password: str) -> None:
 def _post(url: str, key: str) -> httpx.Response:
     return httpx.post(
         url + "/api/v1/diagnostics",
-        json={"answers": dict.fromkeys(PAPER_ITEMS, 2), "channel": "paper"},
+        json={"answers": dict.fromkeys(PAPER_ITEMS, 2)},
         headers={"Idempotency-Key": key},
         timeout=30,
     )

@@ -33,7 +33,15 @@ KEEP = "keep:"
 HOW_TO_FIX = "run `make messages`, then write the English in app/locale/en/LC_MESSAGES/messages.po"
 # Page code that hands French texts to the pages as data. The API's files are left out: its
 # problem+json answers stay French.
-DATA_FILES = ("app/errors.py", "app/features/*/pages.py", "app/features/people/*.py")
+DATA_FILES = (
+    "app/errors.py",
+    "app/access.py",
+    "app/audit.py",
+    "app/features/*/pages.py",
+    "app/features/people/*.py",
+    "app/features/accounts/*.py",
+    "app/features/admin/*.py",
+)
 API_FILES = ("api.py",)
 # A constant's text meant for people starts like a sentence: « Page introuvable », « « {x} »…
 PEOPLE_TEXT = re.compile(r"^[«A-ZÀ-ÖØ-Þ]")

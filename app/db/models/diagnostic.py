@@ -64,5 +64,5 @@ class Diagnostic(UUIDAuditBase):
     # A completed diagnostic never changes: a mediator's correction is a new diagnostic that
     # names the one it corrects.
     supersedes_id: Mapped[UUID | None] = mapped_column(
-        ForeignKey("diagnostic.id", ondelete="SET NULL"), default=None, index=True
+        ForeignKey("diagnostic.id", ondelete="SET NULL"), default=None, unique=True
     )

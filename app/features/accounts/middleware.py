@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import AUTH_TOKEN_ID, Auditor
 from app.db.models import ApiToken, User
+from app.db.types import as_utc
 from app.features.accounts.security import token_hash
 
 SESSION_USER = "user_id"
@@ -69,7 +70,7 @@ class AuthMiddleware(ASGIMiddleware):
         if datetime.now(UTC) - began_at > self.absolute:
             return False
         changed = user.credentials_changed_at
-        return changed is None or _aware(changed) <= began_at
+        return changed is None or as_utc(changed) <= began_at
 
     async def _user_by_token(self, db: AsyncSession, scope: Scope, token: str) -> User | None:
         found = await db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
@@ -77,12 +78,12 @@ class AuthMiddleware(ASGIMiddleware):
         if (
             found is None
             or found.revoked_at is not None
-            or _aware(found.expires_at) <= now
+            or as_utc(found.expires_at) <= now
             or not found.user.is_active
         ):
             return None
         scope[AUTH_TOKEN_ID] = found.id  # type: ignore[literal-required]
-        last = None if found.last_used_at is None else _aware(found.last_used_at)
+        last = None if found.last_used_at is None else as_utc(found.last_used_at)
         if last is None or now - last >= TOKEN_TOUCH_EVERY:
             await db.execute(
                 update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now)
@@ -94,10 +95,6 @@ class AuthMiddleware(ASGIMiddleware):
                 ).record(db, "token.use", "token", found.id)
             await db.commit()
         return found.user
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -1,14 +1,23 @@
-"""Secrets: argon2 password hashes, and bearer tokens stored only as SHA-256."""
+"""Secrets: argon2 password hashes, and bearer tokens stored only as SHA-256.
+
+Hashing a password costs tens of milliseconds of CPU on purpose. It runs in a small thread
+pool, never on the event loop: a burst of wrong passwords then slows logins down, not every
+page of the service.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+# One hash at a time per process: on a small server the other core keeps serving pages.
+HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-hashing")
 TOKEN_PREFIX = "pn_"
 # A precomputed hash to verify against when the e-mail is unknown, so that the response time
 # does not tell whether an account exists.
@@ -24,6 +33,23 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker settings than today's."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
+async def hash_password_async(password: str) -> str:
+    return await asyncio.get_running_loop().run_in_executor(HASHING, hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(HASHING, verify_password, password_hash, password)
 
 
 def generate_password() -> str:

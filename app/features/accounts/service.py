@@ -1,26 +1,67 @@
-"""Creating structures, users and tokens (CLI, demo data, tests) and checking a login."""
+"""Use cases of professional accounts: create, change or reset a password, turn the second
+factor on or off, create, list and revoke API tokens. The pages and the CLI call these.
+
+Every change of credentials moves `User.credentials_changed_at`, which ends the account's
+other sessions, and is written to the audit trail in the same transaction.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import Auditor
 from app.db.models import ApiToken, Role, Structure, User
-from app.features.accounts.security import hash_password, new_token, token_hash, verify_password
+from app.db.types import as_utc
+from app.features.accounts.passwords import MSG_MISMATCH, password_problems
+from app.features.accounts.security import (
+    generate_password,
+    hash_password_async,
+    new_token,
+    token_hash,
+    verify_password_async,
+)
+from app.features.accounts.totp import TotpBox, accepted_step
 
 TOKEN_DAYS = 90
+TOKEN_DAYS_MAX = 366
+LABEL_MAX = 100
+
+MSG_WRONG_PASSWORD = "Le mot de passe actuel n'est pas le bon."
+MSG_WRONG_CODE = (
+    "Ce code ne convient pas. Tapez les 6 chiffres affichés en ce moment par l'application."
+)
+MSG_ADMIN_NEEDS_TOTP = "Un compte administrateur garde toujours sa double authentification."
 
 
 class AccountError(ValueError):
-    pass
+    """A change an account cannot take, with the reasons in plain French."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    token: ApiToken
+
+    @property
+    def active(self) -> bool:
+        return self.token.revoked_at is None and as_utc(self.token.expires_at) > datetime.now(UTC)
 
 
 @dataclass
 class AccountService:
     db: AsyncSession
+    auditor: Auditor = field(default_factory=lambda: Auditor(keys=(b"",), actor=None))
+
+    # --- accounts ---------------------------------------------------------------------------
 
     async def structure(self, name: str) -> Structure:
         """The structure of that name, created on first use."""
@@ -35,13 +76,14 @@ class AccountService:
         email = email.strip().lower()
         if "@" not in email:
             raise AccountError(f"adresse e-mail invalide : {email!r}")
-        if len(password) < 10:
-            raise AccountError("le mot de passe doit faire au moins 10 caractères")
+        problems = password_problems(password, email)
+        if problems:
+            raise AccountError(*problems)
         if await self.by_email(email) is not None:
             raise AccountError(f"un compte existe déjà pour {email}")
         user = User(
             email=email,
-            password_hash=hash_password(password),
+            password_hash=await hash_password_async(password),
             role=role,
             structure_id=(await self.structure(structure)).id,
         )
@@ -56,23 +98,135 @@ class AccountService:
         )
         return user
 
-    async def authenticate(self, email: str, password: str) -> User | None:
-        user = await self.by_email(email)
-        ok = verify_password(user.password_hash if user else None, password)
-        return user if ok and user is not None and user.is_active else None
+    async def users(self) -> Sequence[User]:
+        found = await self.db.scalars(select(User).order_by(User.email))
+        return found.all()
+
+    # --- passwords --------------------------------------------------------------------------
+
+    async def confirm_password(self, user: User, typed: str) -> None:
+        """A sensitive change asks for the password again: AccountError when it is wrong."""
+        if not await verify_password_async(user.password_hash, typed):
+            raise AccountError(MSG_WRONG_PASSWORD)
+
+    async def change_password(self, user: User, current: str, new: str, again: str) -> None:
+        """The user's own change: the current password, then the new one twice."""
+        user = await self._loaded(user)
+        await self.confirm_password(user, current)
+        problems = password_problems(new, user.email)
+        if new != again:
+            problems.append(MSG_MISMATCH)
+        if problems:
+            raise AccountError(*problems)
+        user.password_hash = await hash_password_async(new)
+        user.must_change_password = False
+        self._credentials_changed(user)
+        self.auditor.record(self.db, "password.change", "user", user.id, actor=user)
+        await self.db.commit()
+
+    async def reset_password(self, user: User) -> str:
+        """An administrator's reset: a temporary password, shown once, to change at the next
+        login; the account's sessions and tokens stop working."""
+        user = await self._loaded(user)
+        temporary = generate_password()
+        user.password_hash = await hash_password_async(temporary)
+        user.must_change_password = True
+        self._credentials_changed(user)
+        await self._revoke_all_tokens(user)
+        self.auditor.record(
+            self.db, "password.reset", "user", user.id, structure_id=user.structure_id
+        )
+        await self.db.commit()
+        return temporary
+
+    async def _loaded(self, user: User) -> User:
+        """The account as this session holds it (the request's user comes from another one)."""
+        found = await self.db.get(User, user.id)
+        if found is None:
+            raise AccountError("ce compte n'existe plus")
+        return found
+
+    def _credentials_changed(self, user: User) -> None:
+        # Sessions opened before this instant end; the caller renews its own session.
+        user.credentials_changed_at = datetime.now(UTC)
+
+    # --- second factor ----------------------------------------------------------------------
+
+    async def enable_totp(self, user: User, box: TotpBox, secret: str, typed: str) -> None:
+        """Turn the second factor on, once the app's first code proves the secret was saved."""
+        user = await self._loaded(user)
+        step = accepted_step(secret, typed, None)
+        if step is None:
+            raise AccountError(MSG_WRONG_CODE)
+        user.totp_secret = box.seal(secret)
+        user.totp_last_step = step
+        self._credentials_changed(user)
+        self.auditor.record(self.db, "totp.enable", "user", user.id, actor=user)
+        await self.db.commit()
+
+    async def disable_totp(self, user: User, *, by_admin: bool = False) -> None:
+        """Turn it off: the user for themselves (not an administrator), or an administrator
+        for someone who lost their phone."""
+        user = await self._loaded(user)
+        if user.role == Role.ADMIN and not by_admin:
+            raise AccountError(MSG_ADMIN_NEEDS_TOTP)
+        user.totp_secret = None
+        user.totp_last_step = None
+        self._credentials_changed(user)
+        self.auditor.record(
+            self.db, "totp.disable", "user", user.id, structure_id=user.structure_id
+        )
+        await self.db.commit()
+
+    # --- API tokens -------------------------------------------------------------------------
 
     async def create_token(self, email: str, label: str = "", days: int = TOKEN_DAYS) -> str:
+        """A new token for the account (shown once: only its hash is kept)."""
         user = await self.by_email(email)
         if user is None:
             raise AccountError(f"aucun compte pour {email}")
+        if not 1 <= days <= TOKEN_DAYS_MAX:
+            raise AccountError(f"durée de 1 à {TOKEN_DAYS_MAX} jours")
         token = new_token()
-        self.db.add(
-            ApiToken(
-                user_id=user.id,
-                token_hash=token_hash(token),
-                label=label,
-                expires_at=datetime.now(UTC) + timedelta(days=days),
-            )
+        row = ApiToken(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            label=" ".join(label.split())[:LABEL_MAX],
+            expires_at=datetime.now(UTC) + timedelta(days=days),
+        )
+        self.db.add(row)
+        await self.db.flush()
+        self.auditor.record(
+            self.db, "token.create", "token", row.id, structure_id=user.structure_id, days=days
         )
         await self.db.commit()
         return token
+
+    async def tokens(self, user: User | None = None) -> list[TokenRow]:
+        """The tokens of ``user``, or of everyone; newest first."""
+        query = select(ApiToken).order_by(ApiToken.created_at.desc())
+        if user is not None:
+            query = query.where(ApiToken.user_id == user.id)
+        return [TokenRow(t) for t in (await self.db.scalars(query)).all()]
+
+    async def token(self, token_id: UUID, owner: User | None = None) -> ApiToken | None:
+        """One token, if it exists and (when ``owner`` is given) belongs to them."""
+        found = await self.db.get(ApiToken, token_id)
+        if found is None or (owner is not None and found.user_id != owner.id):
+            return None
+        return found
+
+    async def revoke_token(self, token: ApiToken) -> None:
+        if token.revoked_at is None:
+            token.revoked_at = datetime.now(UTC)
+            self.auditor.record(
+                self.db, "token.revoke", "token", token.id, structure_id=token.user.structure_id
+            )
+            await self.db.commit()
+
+    async def _revoke_all_tokens(self, user: User) -> None:
+        await self.db.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+        )

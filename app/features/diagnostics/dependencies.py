@@ -1,5 +1,10 @@
 """The diagnostic named by the path, for the pages and the API: the one access rule of
-`DiagnosticService.visible`, answered as each side answers errors."""
+`DiagnosticService.visible`, answered as each side answers errors.
+
+On the pages an anonymous diagnostic is also bound to the browser session that started or
+resumed it: its address alone (in the history of a shared PC, say) does not reopen it; its
+resume code does.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,15 @@ from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.diagnostics.service import DiagnosticService, NotVisibleError
 
+CURRENT = "diagnostic_id"  # the session's anonymous diagnostic
 
-def visible_diagnostic(not_found: str, login_first: str | None = None) -> Provide:
-    """A provider of the path's diagnostic: 404 with ``not_found`` when it may not be seen, or
-    401 with ``login_first`` when nobody is logged in and a login could open it."""
+
+class NotOnThisDeviceError(Exception):
+    """An anonymous diagnostic opened from a browser that did not start or resume it."""
+
+
+def visible_diagnostic(not_found: str, *, bound_to_session: bool = False) -> Provide:
+    """A provider of the path's diagnostic: 404 with ``not_found`` when it may not be seen."""
 
     async def provide(
         request: Request[Any, Any, Any],
@@ -28,11 +38,18 @@ def visible_diagnostic(not_found: str, login_first: str | None = None) -> Provid
         db_session: NamedDependency[AsyncSession],
     ) -> Diagnostic:
         try:
-            return await DiagnosticService(db_session).visible(diagnostic_id, current_user(request))
-        except NotVisibleError as error:
-            if error.needs_login and login_first is not None:
-                raise Problem(401, login_first) from None
+            diagnostic = await DiagnosticService(db_session).visible(
+                diagnostic_id, current_user(request)
+            )
+        except NotVisibleError:
             raise Problem(404, not_found) from None
+        if (
+            bound_to_session
+            and diagnostic.person_id is None
+            and request.session.get(CURRENT) != str(diagnostic.id)
+        ):
+            raise NotOnThisDeviceError()
+        return diagnostic
 
     provider: Callable[..., Awaitable[Diagnostic]] = provide
     return Provide(provider)

@@ -6,6 +6,7 @@ answer twice, and every step is read back from the database, so a lost connectio
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -18,25 +19,39 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import Diagnostic, DiagnosticStatus
 from app.errors import Problem
-from app.features.diagnostics.dependencies import visible_diagnostic
+from app.features.diagnostics.dependencies import CURRENT, NotOnThisDeviceError, visible_diagnostic
 from app.features.diagnostics.service import (
     AUTONOMY_GOALS,
+    CompletedError,
     DiagnosticError,
     DiagnosticService,
     format_resume_code,
     referential_of,
     result_of,
 )
-from app.i18n import gettext_for, request_language
+from app.i18n import LANG_COOKIE, gettext_for, request_language
+from app.sessions import rotate_session
 from app.territories import find_communes
-from app.web import page, see_other
+from app.throttle import Limit, client_address, per_address
+from app.web import LARGE_TEXT_COOKIE, Msg, page, see_other
 from referentiel.adaptive import progress
 from referentiel.explain import explain
 from referentiel.i18n import localized
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 MultiForm = Annotated[dict[str, Any], FORM]
-CURRENT = "diagnostic_id"
+# Failed resume codes per address: a person mistyping a few times is fine, guessing is not.
+RESUME_TRIES = Limit("resume-code", attempts=10, window=timedelta(minutes=15))
+MSG_NOT_HERE = (
+    "Pour revoir ce diagnostic sur cet appareil, tapez son code : il est sur chaque question "
+    "et sur le résultat."
+)
+MSG_ERASED = (
+    "C'est fait : rien de votre diagnostic ne reste sur cet appareil. Votre code permet "
+    "toujours de le retrouver."
+)
+# What « Terminer et effacer de cet appareil » asks the browser to forget.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 
 def _values(data: dict[str, Any], key: str) -> list[str]:
@@ -52,8 +67,27 @@ class ResidentPages(Controller):
     opt = needs(Permission.PUBLIC)
 
     @get("/")
-    async def home(self, request: Request[Any, Any, Any]) -> Template:
-        return page(request, "diagnostic/home.html", current=request.session.get(CURRENT))
+    async def home(
+        self, request: Request[Any, Any, Any], efface: FromQuery[bool] = False
+    ) -> Template:
+        return page(
+            request,
+            "diagnostic/home.html",
+            current=request.session.get(CURRENT),
+            erased=Msg(MSG_ERASED) if efface else None,
+        )
+
+    @post("/appareil/effacer")
+    async def forget_this_device(self, request: Request[Any, Any, Any]) -> Redirect:
+        """The end of a visit on a shared PC: the session, its cookies, the preferences and
+        the browser's cache for the service are gone."""
+        rotate_session(request)
+        request.clear_session()
+        response = see_other("/?efface=1")
+        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+        for cookie in (LARGE_TEXT_COOKIE, LANG_COOKIE):
+            response.delete_cookie(cookie)
+        return response
 
     @post("/diagnostic")
     async def start(
@@ -64,27 +98,39 @@ class ResidentPages(Controller):
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
     @get("/reprendre")
-    async def resume_form(self, request: Request[Any, Any, Any]) -> Template:
-        return page(request, "diagnostic/resume.html", error=None, code="")
+    async def resume_form(
+        self, request: Request[Any, Any, Any], appareil: FromQuery[bool] = False
+    ) -> Template:
+        notice = Msg(MSG_NOT_HERE) if appareil else None
+        return page(request, "diagnostic/resume.html", error=None, code="", hint=notice)
 
-    @post("/reprendre")
+    @post("/reprendre", guards=[per_address(RESUME_TRIES, count=False)])
     async def resume(
         self,
         request: Request[Any, Any, Any],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
-        code = str(data.get("code", ""))
-        diagnostic = await DiagnosticService(db_session).by_resume_code(code)
-        if diagnostic is None or diagnostic.person_id is not None:
+        code = str(data.get("code", ""))[:40]
+        settings = request.app.state.settings
+        diagnostic = await DiagnosticService(db_session).by_resume_code(
+            code,
+            in_progress_for=timedelta(days=settings.resume_in_progress_days),
+            result_for=timedelta(days=settings.resume_result_days),
+        )
+        if diagnostic is None:
+            await request.app.state.throttles.hit(db_session, RESUME_TRIES, client_address(request))
+            await db_session.commit()
             return page(
                 request,
                 "diagnostic/resume.html",
                 status=404,
                 code=code,
                 error="Ce code ne correspond à aucun diagnostic. Vérifiez les 8 caractères.",
+                hint=None,
             )
-        request.set_session({**request.session, CURRENT: str(diagnostic.id)})
+        rotate_session(request)  # a new visitor of this browser: a new session
+        request.set_session({CURRENT: str(diagnostic.id)})
         return see_other(_next_step(diagnostic))
 
 
@@ -100,7 +146,17 @@ class DiagnosticSteps(Controller):
     path = "/diagnostic/{diagnostic_id:uuid}"
     include_in_schema = False
     opt = needs(Permission.PUBLIC)
-    dependencies = {"diagnostic": visible_diagnostic("Ce diagnostic n'existe pas ou a été effacé.")}
+    dependencies = {
+        "diagnostic": visible_diagnostic(
+            "Ce diagnostic n'existe pas ou a été effacé.", bound_to_session=True
+        )
+    }
+    exception_handlers = {
+        NotOnThisDeviceError: lambda _request, _exc: see_other("/reprendre?appareil=1"),
+        CompletedError: lambda request, _exc: see_other(
+            f"/diagnostic/{request.path_params['diagnostic_id']}/resultat"
+        ),
+    }
 
     @get("/question")
     async def question(
@@ -139,6 +195,8 @@ class DiagnosticSteps(Controller):
         value: int | str = int(raw) if raw.isdigit() else raw
         try:
             await DiagnosticService(db_session).answer(diagnostic, str(data.get("item", "")), value)
+        except CompletedError:
+            raise  # answered by the controller: back to the result
         except DiagnosticError as error:
             raise Problem(400, "Réponse non enregistrée.", error.problems) from None
         return see_other(f"/diagnostic/{diagnostic.id}/question")

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -15,12 +15,14 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.audit import Auditor
 from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
+from app.db.types import as_utc
 from app.features.people.access import person_for
 from referentiel import Referential, load_referential, load_version
 from referentiel.adaptive import next_item
-from referentiel.answers import is_answer
+from referentiel.answers import UNKNOWN, is_answer
 from referentiel.models import Item
 from referentiel.scoring import RESULT_ADAPTER, DiagnosticResult, score
 from referentiel.submission import Submission
@@ -29,6 +31,9 @@ from referentiel.submission import Submission
 RESUME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RESUME_LENGTH = 8
 AUTONOMY_GOALS = ("A0", "A1", "A2", "A3", "A4")
+MSG_COMPLETED = "ce diagnostic est terminé : il ne change plus (une correction en crée un nouveau)"
+MSG_NOTHING_SCORED = "answers : au moins une réponse de 0 à 4 est nécessaire"
+MSG_ALREADY_CORRECTED = "ce diagnostic a déjà été corrigé : corrigez sa dernière version"
 
 
 class DiagnosticError(ValueError):
@@ -40,14 +45,15 @@ class DiagnosticError(ValueError):
 
 
 class NotVisibleError(LookupError):
-    """The diagnostic does not exist, or belongs to a person this caller may not see.
+    """The diagnostic does not exist, or belongs to a person this caller may not see: both
+    answer the same, so that a person-linked diagnostic cannot even be detected."""
 
-    ``needs_login`` tells the API to answer 401 (nobody is logged in) rather than 404.
-    """
 
-    def __init__(self, needs_login: bool = False) -> None:
-        super().__init__("diagnostic not visible")
-        self.needs_login = needs_login
+class CompletedError(DiagnosticError):
+    """A completed diagnostic never changes; a mediator corrects it with a new version."""
+
+    def __init__(self) -> None:
+        super().__init__([MSG_COMPLETED])
 
 
 class IdempotencyConflictError(ValueError):
@@ -78,6 +84,17 @@ def normalise_resume_code(typed: str) -> str:
 def request_fingerprint(payload: Mapping[str, Any]) -> str:
     """The same request gives the same hash whatever its key order or spacing."""
     return hashlib.sha256(msgspec.json.encode(payload, order="sorted")).hexdigest()
+
+
+def scoped_key(caller: str, key: str) -> str:
+    """An Idempotency-Key as stored: bound to its caller (an account, or an address), so that
+    nobody else replaying the same key and body gets the caller's diagnostic."""
+    return hashlib.sha256(f"{caller}\n{key}".encode()).hexdigest()
+
+
+def nothing_scored(answers: Mapping[str, Any]) -> bool:
+    """True when no answer is on the scale (only « ? », or none): nothing to measure."""
+    return all(value == UNKNOWN for value in answers.values())
 
 
 def referential_of(diagnostic: Diagnostic) -> Referential:
@@ -128,25 +145,36 @@ class DiagnosticService:
 
     async def visible(self, diagnostic_id: UUID, user: User | None) -> Diagnostic:
         """The one access rule: an anonymous diagnostic is reached by its unguessable id; a
-        person's diagnostic only by their structure."""
+        person's diagnostic only by their structure (`person_for`)."""
         diagnostic = await self.get(diagnostic_id)
         if diagnostic is None:
             raise NotVisibleError()
-        if diagnostic.person_id is not None:
-            if user is None:
-                raise NotVisibleError(needs_login=True)
-            if await person_for(self.db, user, diagnostic.person_id) is None:
-                raise NotVisibleError()
+        if (
+            diagnostic.person_id is not None
+            and await person_for(self.db, user, diagnostic.person_id) is None
+        ):
+            raise NotVisibleError()
         return diagnostic
 
-    async def by_resume_code(self, typed: str) -> Diagnostic | None:
+    async def by_resume_code(
+        self, typed: str, in_progress_for: timedelta, result_for: timedelta
+    ) -> Diagnostic | None:
+        """The anonymous diagnostic a code opens: an unfinished one within ``in_progress_for``
+        of its last answer, a finished one within ``result_for`` of its end (README)."""
         code = normalise_resume_code(typed)
         if len(code) != RESUME_LENGTH:
             return None
-        found: Diagnostic | None = await self.db.scalar(
-            select(Diagnostic).where(Diagnostic.resume_code == code)
+        found = await self.db.scalar(
+            select(Diagnostic).where(Diagnostic.resume_code == code, Diagnostic.person_id.is_(None))
         )
-        return found
+        if found is None:
+            return None
+        now = datetime.now(UTC)
+        if found.status == DiagnosticStatus.COMPLETED:
+            fresh = as_utc(found.completed_at or found.updated_at) > now - result_for
+        else:
+            fresh = as_utc(found.updated_at) > now - in_progress_for
+        return found if fresh else None
 
     def next_question(self, diagnostic: Diagnostic) -> Item | None:
         return next_item(referential_of(diagnostic), diagnostic.answers)
@@ -159,7 +187,7 @@ class DiagnosticService:
         if not is_answer(value):
             problems.append("réponse hors de l'échelle (0, 1, 2, 3, 4 ou « ? »)")
         if diagnostic.status != DiagnosticStatus.IN_PROGRESS:
-            problems.append("ce diagnostic est déjà terminé")
+            raise CompletedError()
         if problems:
             raise DiagnosticError(problems)
         diagnostic.answers = {**diagnostic.answers, item_id: value}
@@ -177,10 +205,12 @@ class DiagnosticService:
         return last
 
     async def save_context(self, diagnostic: Diagnostic, context: Mapping[str, Any]) -> None:
+        _unfinished(diagnostic)
         diagnostic.context = {**diagnostic.context, **context}
         await self.db.commit()
 
     async def save_goals(self, diagnostic: Diagnostic, goals: Mapping[str, str]) -> None:
+        _unfinished(diagnostic)
         diagnostic.goals = dict(goals)
         await self.db.commit()
 
@@ -193,13 +223,26 @@ class DiagnosticService:
         )
 
     async def finish(self, diagnostic: Diagnostic) -> DiagnosticResult:
+        """Score and close the diagnostic; from then on it never changes (CompletedError)."""
+        _unfinished(diagnostic)
         result = await self.preview(diagnostic)
-        if diagnostic.status != DiagnosticStatus.COMPLETED:
-            diagnostic.result = _stored(result)
-            diagnostic.status = DiagnosticStatus.COMPLETED
-            diagnostic.completed_at = datetime.now(UTC)
-            await self.db.commit()
+        diagnostic.result = _stored(result)
+        diagnostic.status = DiagnosticStatus.COMPLETED
+        diagnostic.completed_at = datetime.now(UTC)
+        await self.db.commit()
         return result
+
+    async def successor(self, diagnostic: Diagnostic) -> UUID | None:
+        """The correction that replaced this diagnostic, if any."""
+        found: UUID | None = await self.db.scalar(
+            select(Diagnostic.id).where(Diagnostic.supersedes_id == diagnostic.id).limit(1)
+        )
+        return found
+
+
+def _unfinished(diagnostic: Diagnostic) -> None:
+    if diagnostic.status != DiagnosticStatus.IN_PROGRESS:
+        raise CompletedError()
 
 
 async def _writer_engine(db: AsyncEngine | AsyncSession) -> AsyncEngine:
@@ -225,6 +268,8 @@ async def record_diagnostic(
     goals: Mapping[str, str] | None = None,
     sheet_serial: str | None = None,
     taken_at: datetime | None = None,
+    supersedes: Diagnostic | None = None,
+    audit: AuditEntry | None = None,
 ) -> Recorded:
     """Store a complete diagnostic.
 
@@ -233,7 +278,13 @@ async def record_diagnostic(
     This is the API's hot path, so it needs no ORM session: a Core INSERT (an ORM flush costs
     ten times more) written with other requests' rows in one transaction
     (`app.db.group_commit`). Given a session, it commits it first.
+
+    A diagnostic that names a person, or corrects another, is written with its audit event
+    (``audit``) in a transaction of its own; a correction must be of the latest version
+    (DiagnosticError otherwise). A diagnostic with no answer on the scale is refused.
     """
+    if nothing_scored(submission.answers):
+        raise DiagnosticError([MSG_NOTHING_SCORED])
     engine = await _writer_engine(db)
     now = datetime.now(UTC)
     result = _stored(submission.score())
@@ -255,9 +306,13 @@ async def record_diagnostic(
         "completed_at": taken_at or now,
         "created_at": taken_at or now,
         "updated_at": now,
+        "supersedes_id": None if supersedes is None else supersedes.id,
     }
     try:
-        await group_commit(engine, _INSERT).insert(values)
+        if audit is None:
+            await group_commit(engine, _INSERT).insert(values)
+        else:
+            await _insert_audited(engine, values, audit, supersedes)
     except IntegrityError:
         if idempotency_key is None:
             raise
@@ -269,6 +324,39 @@ async def record_diagnostic(
             raise IdempotencyConflictError(idempotency_key) from None
         return Recorded(first.id, first.result or {}, created=False)
     return Recorded(values["id"], result, created=True)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who records a person's diagnostic (or a correction), for the audit trail."""
+
+    auditor: Auditor
+    action: str
+
+
+async def _insert_audited(
+    engine: AsyncEngine,
+    values: dict[str, Any],
+    audit: AuditEntry,
+    supersedes: Diagnostic | None,
+) -> None:
+    async with AsyncSession(engine) as db:
+        try:
+            await db.execute(_INSERT, values)
+        except IntegrityError:
+            # supersedes_id is unique: a version is corrected once, even by two at once.
+            if supersedes is None:
+                raise
+            raise DiagnosticError([MSG_ALREADY_CORRECTED]) from None
+        audit.auditor.record(
+            db,
+            audit.action,
+            "diagnostic",
+            values["id"],
+            structure_id=values["structure_id"],
+            channel=str(values["channel"]),
+        )
+        await db.commit()
 
 
 # A plain INSERT, compiled once and cached by SQLAlchemy (the dialects' ON CONFLICT variants

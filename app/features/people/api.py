@@ -15,16 +15,14 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.db.models import Person, User
 from app.errors import Problem
 from app.features.accounts.guards import current_user
+from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
 from app.features.people.service import (
-    CONSENT_TEXT,
-    CONSENT_VERSION,
     LIST_LIMIT_MAX,
     PeopleError,
     PeopleService,
@@ -120,7 +118,7 @@ class PeopleApi(Controller):
     async def index(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
         q: FromQuery[str] = "",
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
@@ -129,9 +127,7 @@ class PeopleApi(Controller):
             raise Problem(400, f"limit doit être entre 1 et {LIST_LIMIT_MAX}.")
         if offset < 0:
             raise Problem(400, "offset ne peut pas être négatif.")
-        found = await PeopleService(db_session).listing(
-            _user(request).structure_id, q, limit, offset
-        )
+        found = await people.listing(_user(request).structure_id, q, limit, offset)
         return PersonListOut(
             items=[person_out(r.person, r.last_diagnostic_at) for r in found.rows],
             total=found.total,
@@ -148,10 +144,10 @@ class PeopleApi(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[PersonIn],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> Response[PersonOut]:
         try:
-            person = await PeopleService(db_session).create(
+            person = await people.create(
                 _user(request),
                 data.alias,
                 data.birth_year_band,
@@ -170,9 +166,10 @@ class PeopleApi(Controller):
     async def read(
         self,
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> PersonOut:
-        last = await PeopleService(db_session).last_diagnostic_at(person)
+        await people.record_read(person)
+        last = await people.last_diagnostic_at(person)
         return person_out(person, last)
 
     @patch("/{person_id:uuid}", summary="Corriger la fiche d'une personne")
@@ -180,14 +177,14 @@ class PeopleApi(Controller):
         self,
         person: NamedDependency[Person],
         data: JSONBody[PersonPatch],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> PersonOut:
         changes = {
             name: value
             for name in data.__struct_fields__
             if (value := getattr(data, name)) is not msgspec.UNSET
         }
-        service = PeopleService(db_session)
+        service = people
         try:
             await service.update(person, changes)
         except PeopleError as error:
@@ -202,14 +199,14 @@ class PeopleApi(Controller):
     async def erase(
         self,
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> None:
-        await PeopleService(db_session).erase(person)
+        await people.erase(person)
 
     @get("/{person_id:uuid}/export", summary="Toutes les données d'une personne (JSON)")
     async def export(
         self,
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> dict[str, Any]:
-        return await PeopleService(db_session).export(person)
+        return await people.export(person)

@@ -1,4 +1,5 @@
-"""The person named by the path, for the pages and the API: `person_for`, or 404."""
+"""The person named by the path (`person_for`, or 404) and the people service, for the pages
+and the API."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import Auditor
 from app.db.models import Person
 from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.people.access import person_for
+from app.features.people.service import PeopleService
 
 NOT_FOUND = "Personne introuvable dans votre structure."
 
@@ -30,4 +33,13 @@ async def provide_person(
     return person
 
 
-PERSON = {"person": Provide(provide_person)}
+def provide_people(
+    db_session: NamedDependency[AsyncSession], auditor: NamedDependency[Auditor]
+) -> PeopleService:
+    return PeopleService(db_session, auditor)
+
+
+PERSON = {
+    "person": Provide(provide_person),
+    "people": Provide(provide_people, sync_to_thread=False),
+}

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
@@ -25,29 +24,31 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
+from app.audit import Auditor
 from app.db.models import Channel, Person
 from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
 from app.features.diagnostics.service import (
+    AuditEntry,
+    DiagnosticError,
     DiagnosticService,
     IdempotencyConflictError,
     record_diagnostic,
     request_fingerprint,
+    scoped_key,
 )
 from app.features.people.access import person_for
+from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
 from app.features.people.paper import (
     FORM_KEY_FIELD,
     GOAL_FIELD,
     ITEM_FIELD,
-    Msg,
     PaperEntry,
     check_paper,
     read_commune,
     row_anchor,
 )
 from app.features.people.service import (
-    CONSENT_TEXT,
-    CONSENT_VERSION,
     PeopleError,
     PeopleService,
     birth_year_bands,
@@ -55,15 +56,17 @@ from app.features.people.service import (
     new_person_problems,
 )
 from app.i18n import gettext_for, request_language
-from app.web import page, see_other
+from app.web import PARIS, Msg, flash, page, see_other
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
 
 PAGE_SIZE = 50
-FLASH = "flash"
 PAPER_COUNT = "paper_count"
 PAPER_LAST = "paper_last"  # the last paper form saved in this session, which may be cancelled
-PARIS = ZoneInfo("Europe/Paris")
+MSG_NO_ANSWER = (
+    "Aucune réponse de 0 à 4 sur cette feuille : il en faut au moins une pour enregistrer un "
+    "diagnostic."
+)
 MSG_ALREADY_SAVED = (
     "Ce formulaire a déjà été enregistré avec d'autres réponses. Pour saisir une autre "
     "feuille, ouvrez un formulaire vide."
@@ -82,39 +85,11 @@ def _one(data: dict[str, str | list[str]], key: str) -> str:
     return value.strip()
 
 
-def flash(request: Request[Any, Any, Any], text: str, *, undo: bool = False, **params: Any) -> None:
-    """A message for the next page shown (after a redirect), kept in the session."""
-    message = {"text": text, "params": params, "undo": undo}
-    request.set_session({**request.session, FLASH: message})
-
-
-def _take_flash(request: Request[Any, Any, Any]) -> Msg | None:
-    session = request.session
-    if FLASH not in session:
-        return None
-    kept = dict(session)
-    stored = kept.pop(FLASH)
-    request.set_session(kept)
-    if not isinstance(stored, dict) or not isinstance(stored.get("text"), str):
-        return None
-    return Msg(stored["text"], stored.get("params") or {}, undo=stored.get("undo") is True)
-
-
 def _uuid(value: Any) -> UUID | None:
     try:
         return UUID(str(value))
     except ValueError:
         return None
-
-
-def local_date(moment: datetime | None, with_time: bool = False) -> str:
-    """A date as people read it in France (Paris time): 22/11/2026, or 22/11/2026 14:05."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(PARIS)
-    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
 def _slug(text: str) -> str:
@@ -141,8 +116,6 @@ def _view(
         request,
         template,
         status=status,
-        notice=_take_flash(request),
-        local_date=local_date,
         bands=_bands(_localized_ref(request)),
         commune_name=commune_name,
         **ctx,
@@ -275,13 +248,13 @@ class MediatorPages(Controller):
     async def dashboard(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
         q: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> Template:
         page_number = max(1, page_number)
         user = logged_in_user(request)
-        found = await PeopleService(db_session).listing(
+        found = await people.listing(
             user.structure_id, q[:80], PAGE_SIZE, (page_number - 1) * PAGE_SIZE
         )
         pages = max(1, -(-found.total // PAGE_SIZE))
@@ -307,7 +280,7 @@ class MediatorPages(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Form,
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> Template | Redirect:
         values = _person_values(data)
         insee, commune_error = read_commune(values["commune"])
@@ -323,7 +296,7 @@ class MediatorPages(Controller):
             errors["commune_insee"] = commune_error
         if errors:
             return _person_form(request, values, None, errors)
-        person = await PeopleService(db_session).create(
+        person = await people.create(
             logged_in_user(request), values["alias"], band, insee, consent=consent
         )
         flash(request, "Fiche de {alias} créée.", alias=person.alias)
@@ -336,10 +309,10 @@ class MediatorPages(Controller):
         self,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> Template:
-        service = PeopleService(db_session)
-        timeline = await service.timeline(person)
+        await people.record_read(person)
+        timeline = await people.timeline(person)
         ref = _localized_ref(request)
         known = {d.code: d for d in ref.domains}
         codes = next(
@@ -371,7 +344,7 @@ class MediatorPages(Controller):
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         data: Form,
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> Template | Redirect:
         values = _person_values(data)
         insee, commune_error = read_commune(values["commune"])
@@ -380,7 +353,7 @@ class MediatorPages(Controller):
             errors["commune_insee"] = commune_error
         else:
             try:
-                await PeopleService(db_session).update(
+                await people.update(
                     person,
                     {
                         "alias": values["alias"],
@@ -410,9 +383,9 @@ class MediatorPages(Controller):
     async def export_person(
         self,
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> Response[bytes]:
-        data = await PeopleService(db_session).export(person)
+        data = await people.export(person)
         name = f"donnees-{_slug(person.alias)}-{datetime.now(PARIS):%Y-%m-%d}.json"
         return Response(
             json.dumps(data, ensure_ascii=False, indent=2).encode(),
@@ -428,9 +401,9 @@ class MediatorPages(Controller):
         self,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> Template:
-        diagnostics = await PeopleService(db_session).diagnostics(person)
+        diagnostics = await people.diagnostics(person)
         return _view(request, "people/erase.html", person=person, diagnostics=len(diagnostics))
 
     @post("/personnes/{person_id:uuid}/effacer")
@@ -438,14 +411,14 @@ class MediatorPages(Controller):
         self,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
+        people: NamedDependency[PeopleService],
     ) -> Redirect:
-        erased = await PeopleService(db_session).erase(person)
+        erased = await people.erase(person)
         flash(
             request,
             "La fiche, ses consentements et ses {count} diagnostic(s) ont été effacés "
             "définitivement.",
-            count=erased.diagnostics,
+            count=erased["diagnostics"],
         )
         return see_other("/pro")
 
@@ -467,8 +440,9 @@ class MediatorPages(Controller):
         person: NamedDependency[Person],
         data: Form,
         db_session: NamedDependency[AsyncSession],
+        auditor: NamedDependency[Auditor],
     ) -> Template | Redirect:
-        return await self._save_paper(request, db_session, data, person)
+        return await self._save_paper(request, db_session, data, person, auditor)
 
     @get("/papier")
     async def paper_form(self, request: Request[Any, Any, Any]) -> Template:
@@ -480,8 +454,9 @@ class MediatorPages(Controller):
         request: Request[Any, Any, Any],
         data: Form,
         db_session: NamedDependency[AsyncSession],
+        auditor: NamedDependency[Auditor],
     ) -> Template | Redirect:
-        return await self._save_paper(request, db_session, data, None)
+        return await self._save_paper(request, db_session, data, None, auditor)
 
     @staticmethod
     async def _save_paper(
@@ -489,6 +464,7 @@ class MediatorPages(Controller):
         db: AsyncSession,
         data: dict[str, str | list[str]],
         person: Person | None,
+        auditor: Auditor,
     ) -> Template | Redirect:
         ref = load_referential()
         entry = PaperEntry.from_form(ref, data)
@@ -504,15 +480,19 @@ class MediatorPages(Controller):
                 Channel.PAPER,
                 person_id=person.id if person else None,
                 structure_id=person.structure_id if person else user.structure_id,
-                idempotency_key=f"papier:{entry.form_key}",
+                idempotency_key=scoped_key(f"user:{user.id}", f"papier:{entry.form_key}"),
                 fingerprint=request_fingerprint(
                     {"person": str(person.id) if person else None, **entry.fingerprint_payload()}
                 ),
                 goals=checked.goals,
+                audit=None if person is None else AuditEntry(auditor, "diagnostic.create"),
             )
         except IdempotencyConflictError:
             errors = {"": Msg(MSG_ALREADY_SAVED)}
             return _paper_page(request, entry, person, errors, status=409)
+        except DiagnosticError:
+            errors = {"": Msg(MSG_NO_ANSWER)}
+            return _paper_page(request, entry, person, errors, status=422)
         session = dict(request.session)
         if recorded.created:
             session[PAPER_LAST] = str(recorded.id)
@@ -531,7 +511,10 @@ class MediatorPages(Controller):
 
     @post("/papier/annuler")
     async def paper_cancel(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+        self,
+        request: Request[Any, Any, Any],
+        people: NamedDependency[PeopleService],
+        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         """Cancel the last paper form saved in this session (a typing mistake seen too late)."""
         user = logged_in_user(request)
@@ -555,7 +538,7 @@ class MediatorPages(Controller):
             request.set_session(session)
             flash(request, "Rien à annuler : ce formulaire a déjà été annulé ou effacé.")
             return see_other("/pro/papier")
-        await PeopleService(db_session).delete_diagnostic(diagnostic)
+        await people.delete_diagnostic(diagnostic)
         if person is None:
             count = session.get(PAPER_COUNT, 0)
             session[PAPER_COUNT] = max(0, count - 1) if isinstance(count, int) else 0

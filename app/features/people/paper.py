@@ -19,6 +19,7 @@ from typing import Any
 
 from app.features.diagnostics.service import AUTONOMY_GOALS
 from app.features.people.service import resolve_commune
+from app.web import Msg
 from referentiel.answers import UNKNOWN, Answer
 from referentiel.models import Item, Referential
 from referentiel.submission import Submission, SubmissionError, read_submission
@@ -41,18 +42,6 @@ MSG_COMMUNE_AMBIGUOUS = (
     "Plusieurs communes correspondent. Tapez l'une de ces réponses : {candidates}."
 )
 MSG_GOAL_UNKNOWN = "Objectif inconnu : choisissez de A0 à A4."
-
-
-@dataclass(frozen=True)
-class Msg:
-    """A message in French (the gettext id) and its values, translated when shown."""
-
-    text: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    undo: bool = False  # a notice after saving a paper form offers to cancel it
-
-    def render(self, gettext: Any) -> str:
-        return str(gettext(self.text)).format(**self.params)
 
 
 def read_cell(typed: str) -> Answer | None:

@@ -16,27 +16,13 @@ from uuid import UUID
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import Auditor
 from app.db.models import Consent, Diagnostic, DiagnosticStatus, Person, Structure, User
+from app.features.people.consent import CONSENT_VERSION
+from app.features.people.personal import iso
+from app.privacy import erase_parts, export_parts
 from app.territories import communes, find_communes, how_to_type
 from referentiel import load_referential
-
-# The consent shown to the person and stored with their record. A new wording gets a new
-# version (keep the old ones: a stored consent must stay readable with the text that was shown).
-CONSENT_VERSION = "2026-01"
-CONSENT_TEXTS: Mapping[str, str] = {
-    "2026-01": (
-        "J'accepte que la structure qui m'accompagne garde une fiche à mon sujet. "
-        "Sur cette fiche, il y a seulement : un prénom ou un surnom, ma tranche d'âge, ma commune "
-        "et les résultats de mes diagnostics numériques. "
-        "Cette fiche sert à suivre mes progrès et à me proposer des ateliers qui me conviennent. "
-        "Seule cette structure peut voir ma fiche. Elle ne la donne et ne la vend à personne. "
-        "Les statistiques sont faites sans mon nom. "
-        "À tout moment, je peux demander à voir mes données, en avoir une copie, "
-        "les faire corriger ou tout effacer : il suffit de le demander à la personne qui "
-        "m'accompagne. Effacer veut dire supprimer pour de bon."
-    ),
-}
-CONSENT_TEXT = CONSENT_TEXTS[CONSENT_VERSION]
 
 ALIAS_MAX = 80  # Person.alias is String(80)
 EXPORT_FORMAT = "parcours-numerique/export-personne"
@@ -182,15 +168,13 @@ class TimelineEntry:
         return next((s for s in self.domains if s.code == code), None)
 
 
-@dataclass(frozen=True)
-class Erasure:
-    diagnostics: int
-    consents: int
-
-
 @dataclass
 class PeopleService:
+    """Every use case that reads or changes a record writes its audit event in the same
+    transaction (`app.audit`)."""
+
     db: AsyncSession
+    auditor: Auditor
 
     # --- create, read, update -------------------------------------------------------------
 
@@ -219,6 +203,8 @@ class PeopleService:
             ],
         )
         self.db.add(person)
+        await self.db.flush()
+        self.auditor.record(self.db, "person.create", "person", person.id)
         await self.db.commit()
         return person
 
@@ -237,8 +223,14 @@ class PeopleService:
         if "commune_insee" in changes:
             value = changes["commune_insee"]
             person.commune_insee = value.strip().upper() if value else None
+        self.auditor.record(self.db, "person.update", "person", person.id, fields=sorted(changes))
         await self.db.commit()
         return person
+
+    async def record_read(self, person: Person) -> None:
+        """A professional opened the record: the trail says who, and when."""
+        self.auditor.record(self.db, "person.read", "person", person.id)
+        await self.db.commit()
 
     async def structure_name(self, person: Person) -> str:
         return (
@@ -268,6 +260,8 @@ class PeopleService:
         query = " ".join(query.split())[:ALIAS_MAX]
         if query:
             where = where.where(func.lower(Person.alias).contains(query.lower(), autoescape=True))
+        # The search text may be a name: the trail keeps only that there was one.
+        self.auditor.record(self.db, "people.list", searched=bool(query), offset=offset)
         total = await self.db.scalar(select(func.count()).select_from(where.subquery())) or 0
         rows = await self.db.execute(
             select(Person, stats.c.last_at, stats.c.count)
@@ -277,12 +271,14 @@ class PeopleService:
             .limit(limit)
             .offset(offset)
         )
-        return PersonPage(
+        page = PersonPage(
             [PersonRow(p, last, count or 0) for p, last, count in rows.all()],
             total,
             limit,
             offset,
         )
+        await self.db.commit()
+        return page
 
     async def diagnostics(self, person: Person) -> Sequence[Diagnostic]:
         """Every diagnostic of the person, oldest first."""
@@ -332,11 +328,10 @@ class PeopleService:
 
     async def export(self, person: Person) -> dict[str, Any]:
         """Everything stored about the person, as JSON-ready data (the right of access)."""
-        diagnostics = await self.diagnostics(person)
-        return {
+        data = {
             "format": EXPORT_FORMAT,
             "format_version": EXPORT_FORMAT_VERSION,
-            "exported_at": _iso(datetime.now(UTC)),
+            "exported_at": iso(datetime.now(UTC)),
             "person": {
                 "id": str(person.id),
                 "alias": person.alias,
@@ -344,57 +339,33 @@ class PeopleService:
                 "commune_insee": person.commune_insee,
                 "commune": commune_name(person.commune_insee),
                 "structure": await self.structure_name(person),
-                "created_at": _iso(person.created_at),
-                "updated_at": _iso(person.updated_at),
+                "created_at": iso(person.created_at),
+                "updated_at": iso(person.updated_at),
             },
-            "consents": [
-                {
-                    "text_version": c.text_version,
-                    "text": CONSENT_TEXTS.get(c.text_version),
-                    "given_at": _iso(c.given_at),
-                    "recorded_by": None if c.recorded_by is None else str(c.recorded_by),
-                }
-                for c in sorted(person.consents, key=lambda c: c.given_at)
-            ],
-            "diagnostics": [
-                {
-                    "id": str(d.id),
-                    "channel": d.channel.value,
-                    "status": d.status.value,
-                    "referential_version": d.referential_version,
-                    "created_at": _iso(d.created_at),
-                    "completed_at": _iso(d.completed_at),
-                    "answers": d.answers,
-                    "context": d.context,
-                    "goals": d.goals,
-                    "result": d.result,
-                }
-                for d in diagnostics
-            ],
+            **await export_parts(self.db, person),
         }
+        self.auditor.record(self.db, "person.export", "person", person.id)
+        await self.db.commit()
+        return data
 
-    async def erase(self, person: Person) -> Erasure:
-        """Delete the person, their consents and their diagnostics: rows gone, not flagged.
+    async def erase(self, person: Person) -> dict[str, int]:
+        """Delete the person and everything derived from them (`app.privacy`): rows gone,
+        not flagged, in one transaction with the audit event.
 
-        Done with explicit statements in one transaction rather than trusting ON DELETE
-        CASCADE, so that erasure does not depend on SQLite's foreign-key pragma.
+        Done with explicit statements rather than trusting ON DELETE CASCADE, so that
+        erasure does not depend on SQLite's foreign-key pragma.
         """
         person_id = person.id
-        diagnostics = await self.db.execute(
-            delete(Diagnostic).where(Diagnostic.person_id == person_id)
-        )
-        consents = await self.db.execute(delete(Consent).where(Consent.person_id == person_id))
-        await self.db.execute(delete(Person).where(Person.id == person_id))
+        counts = await erase_parts(self.db, person)
+        self.auditor.record(self.db, "person.erase", "person", person_id, erased=counts)
         await self.db.commit()
         self.db.expunge_all()
-        return Erasure(
-            diagnostics=getattr(diagnostics, "rowcount", 0) or 0,
-            consents=getattr(consents, "rowcount", 0) or 0,
-        )
+        return counts
 
     async def delete_diagnostic(self, diagnostic: Diagnostic) -> None:
         """Delete one diagnostic (a paper form typed by mistake): the row is gone."""
         await self.db.execute(delete(Diagnostic).where(Diagnostic.id == diagnostic.id))
+        self.auditor.record(self.db, "diagnostic.delete", "diagnostic", diagnostic.id)
         await self.db.commit()
 
 
@@ -414,11 +385,3 @@ def domain_levels(diagnostic: Diagnostic) -> dict[str, int | None]:
 
 def _change(before: int | None, after: int | None) -> int | None:
     return None if before is None or after is None else after - before
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite gives naive datetimes back in some paths: they are UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()

@@ -65,7 +65,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('diagnostic', schema=None) as batch_op:
         batch_op.add_column(sa.Column('supersedes_id', advanced_alchemy.types.guid.GUID(length=16), nullable=True))
-        batch_op.create_index(batch_op.f('ix_diagnostic_supersedes_id'), ['supersedes_id'], unique=False)
+        batch_op.create_unique_constraint(batch_op.f('uq_diagnostic_supersedes_id'), ['supersedes_id'])
         batch_op.create_foreign_key(batch_op.f('fk_diagnostic_supersedes_id_diagnostic'), 'diagnostic', ['supersedes_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('user', schema=None) as batch_op:
@@ -85,7 +85,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('diagnostic', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_diagnostic_supersedes_id_diagnostic'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_diagnostic_supersedes_id'))
+        batch_op.drop_constraint(batch_op.f('uq_diagnostic_supersedes_id'), type_='unique')
         batch_op.drop_column('supersedes_id')
 
     with op.batch_alter_table('api_token', schema=None) as batch_op:

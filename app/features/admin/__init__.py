@@ -1,0 +1,1 @@
+"""Administration: every account (password resets, second factors, tokens) and the audit trail."""

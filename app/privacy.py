@@ -1,0 +1,68 @@
+"""Everything stored about a person, in one register: the export gathers every part, erasure
+removes every part, in one transaction.
+
+A feature that keeps anything derived from a person (a scanned sheet, a booking, a badge…)
+adds a part here. tests/app/test_erasure.py fails when a table refers to a person or to
+one of their diagnostics and no part claims it, and plants a person everywhere to check, with
+raw SQL and on disk, that nothing of them remains after erasure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Diagnostic, Person
+from app.features.people.personal import (
+    erase_consents,
+    erase_diagnostics,
+    export_consents,
+    export_diagnostics,
+)
+
+Exporter = Callable[[AsyncSession, Person, Sequence[UUID]], Awaitable[Any]]
+Eraser = Callable[[AsyncSession, Person, Sequence[UUID]], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class PersonalPart:
+    """One kind of data about a person: its key in the export and the tables it covers.
+
+    ``export`` and ``erase`` get the session, the person and the ids of their diagnostics
+    (read before anything is erased); ``erase`` returns how many rows it removed.
+    """
+
+    name: str
+    tables: tuple[str, ...]
+    export: Exporter
+    erase: Eraser
+
+
+# In erasure order: what points to a diagnostic goes before the diagnostics.
+PARTS: tuple[PersonalPart, ...] = (
+    PersonalPart("consents", ("consent",), export_consents, erase_consents),
+    PersonalPart("diagnostics", ("diagnostic",), export_diagnostics, erase_diagnostics),
+)
+
+
+async def _diagnostic_ids(db: AsyncSession, person: Person) -> list[UUID]:
+    found = await db.scalars(select(Diagnostic.id).where(Diagnostic.person_id == person.id))
+    return list(found.all())
+
+
+async def export_parts(db: AsyncSession, person: Person) -> dict[str, Any]:
+    diagnostics = await _diagnostic_ids(db, person)
+    return {part.name: await part.export(db, person, diagnostics) for part in PARTS}
+
+
+async def erase_parts(db: AsyncSession, person: Person) -> dict[str, int]:
+    """Every part, then the person's row; the caller commits (with its audit event)."""
+    diagnostics = await _diagnostic_ids(db, person)
+    counts = {part.name: await part.erase(db, person, diagnostics) for part in PARTS}
+    await db.execute(delete(Person).where(Person.id == person.id))
+    return counts
