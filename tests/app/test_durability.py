@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,11 +25,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.http_load import Served, fresh_database, serve, tail
+from bench.http_load import PARCOURS, Served, fresh_database, serve, tail
 from referentiel import load_referential
 from tests.app.conftest import postgres_server
 
-PARCOURS = Path(sys.executable).parent / "parcours"
 ITEMS = [item.id for item in load_referential().items]
 VALUES: list[int | str] = [0, 1, 2, 3, 4, "?"]
 ROUNDS = 3
