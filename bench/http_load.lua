@@ -2,6 +2,8 @@
 --
 --   wrk -s bench/http_load.lua URL -- diagnostics RUN_LABEL ITEM_ID...   complete diagnostics
 --   wrk -s bench/http_load.lua URL -- baseline                          GET / (bare route)
+--   wrk -s bench/http_load.lua URL -- page RUN_LABEL PATH COOKIE        GET one page, as the
+--                                                                       browser holding COOKIE
 --
 -- In "diagnostics" mode every request posts a complete paper form (each item 0 to 4 at
 -- random) to /api/v1/diagnostics with an Idempotency-Key of its own: run label, wrk thread,
@@ -21,7 +23,7 @@ end
 -- Globals, so that done() can read them from each thread with thread:get().
 non2xx = 0
 sample = nil
-local mode, items, key_prefix
+local mode, items, key_prefix, page
 local sent = 0
 local json_headers = {}
 
@@ -34,6 +36,9 @@ function init(args)
   math.randomseed(os.time() * 1000 + id)
   key_prefix = string.format("%s-%d-%08x", args[2] or "run", id, math.random(0, 0x7fffffff))
   json_headers["Content-Type"] = "application/json"
+  if mode == "page" then
+    page = wrk.format("GET", args[3], { Cookie = args[4] })
+  end
 end
 
 local function diagnostic()
@@ -45,6 +50,9 @@ local function diagnostic()
 end
 
 function request()
+  if mode == "page" then
+    return page
+  end
   if mode ~= "diagnostics" then
     return wrk.format("GET", "/")
   end

@@ -47,6 +47,7 @@ SECRET = "bench-secret-key-not-for-production"
 GOAL_RPS = 1_000
 GOAL_P99_MS = 50.0
 GOAL_RATIO = 0.1
+PARCOURS = Path(sys.executable).parent / "parcours"
 
 if str(ROOT) not in sys.path:  # `python bench/http_load.py` from anywhere
     sys.path.insert(0, str(ROOT))
@@ -168,9 +169,8 @@ def serve(command: list[str], health: str, workdir: Path) -> Iterator[Served]:
 
 
 def parcours_command(database_url: str, workers: int) -> list[str]:
-    parcours = Path(sys.executable).parent / "parcours"
     return [
-        str(parcours),
+        str(PARCOURS),
         "serve",
         "--host",
         "127.0.0.1",

@@ -58,6 +58,13 @@ class Backend:
         return self.run(lambda db: AccountService(db).create_token(email))
 
 
+def postgres_server() -> str:
+    """The test cluster's URL, or a visible skip when there is none."""
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL absent: set PARCOURS_TEST_POSTGRES_URL (bash .ci/run does)")
+    return POSTGRES_URL
+
+
 def _postgres_database(base_url: str) -> str:
     """A fresh database on the test cluster, dropped by nobody: the cluster is throwaway."""
     name = f"parcours_test_{uuid.uuid4().hex[:10]}"
@@ -78,9 +85,7 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         path = Path(tmp_path_factory.mktemp("db")) / "test.sqlite3"
         url = f"sqlite+aiosqlite:///{path}"
     else:
-        if not POSTGRES_URL:
-            pytest.skip("PostgreSQL absent: set PARCOURS_TEST_POSTGRES_URL (bash .ci/run does)")
-        url = _postgres_database(POSTGRES_URL)
+        url = _postgres_database(postgres_server())
     settings = Settings(database_url=url, secret_key="test-secret-key-not-for-production")
     upgrade(settings)
     return Backend(request.param, settings)

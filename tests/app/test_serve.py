@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import signal
 import sqlite3
-import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,10 +14,9 @@ from pathlib import Path
 
 import httpx
 
-from bench.http_load import serve
+from bench.http_load import PARCOURS, serve
 from referentiel import load_referential
 
-PARCOURS = Path(sys.executable).parent / "parcours"
 PAPER_ITEMS = [item.id for item in load_referential().form_items("papier")]
 
 
