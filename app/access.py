@@ -20,6 +20,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from app.db.models import Role, User
+from app.errors import Problem
 
 
 class Permission(enum.StrEnum):
@@ -74,11 +75,12 @@ def permission_of(handler: BaseRouteHandler) -> Permission | None:
     return value if isinstance(value, Permission) else None
 
 
-class AccountSetupRequired(PermissionDeniedException):
-    """Logged in, but the account must first get a new password or a second factor."""
+class AccountSetupRequired(Problem):
+    """Logged in, but the account must first get a new password or a second factor: pages
+    go there (``path``), the API answers 403 saying so."""
 
     def __init__(self, path: str, detail: str) -> None:
-        super().__init__(detail=detail)
+        super().__init__(403, detail)
         self.path = path
 
 

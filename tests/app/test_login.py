@@ -4,20 +4,22 @@ free; every attempt is in the audit trail."""
 
 from __future__ import annotations
 
-import asyncio
+import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
+from litestar.testing import TestClient
 from sqlalchemy import delete, func, select, update
 
+from app.asgi import create_app
 from app.db.models import AuditEvent, Role, Throttle, User
 from app.features.accounts.login import ACCOUNT, ADDRESS
+from app.features.accounts.security import HASHING
 from app.throttle import Throttles
-from bench.http_load import PARCOURS, serve
 from tests.app.conftest import PASSWORD, csrf
 
 WRONG = "not the password at all"
@@ -141,32 +143,29 @@ def test_an_unknown_e_mail_is_slowed_down_like_a_real_account(client):
     assert [a.status_code for a in answers] == [400, 400, 400, 429]
 
 
-def test_password_hashing_leaves_the_service_answering(tmp_path):
-    """Four logins are hashing at once in `parcours serve`; the health check answers before
-    any of them ends. With hashing on the event loop, nothing could answer meanwhile."""
-    command = [str(PARCOURS), "serve", "--port", "{port}"]
-    with serve(command, "/sante", tmp_path) as served:
-        finished = asyncio.run(_logins_and_health(served.url))
-    assert finished[0] == "health", finished
+def test_password_hashing_runs_off_the_event_loop(backend):
+    """The login handler runs on the event loop; the argon2 check must run on another thread,
+    or one wrong password would hold every other request for the length of a hash."""
+    email, _ = backend.user(Role.MEDIATOR)
+    threads: dict[str, set[int]] = {"handler": set(), "hash": set()}
 
+    def watch(frame: Any, event: str, _arg: Any) -> None:
+        if event != "call":
+            return
+        where = frame.f_code.co_filename
+        if frame.f_code.co_name == "verify" and "argon2" in where:
+            threads["hash"].add(threading.get_ident())
+        elif frame.f_code.co_name == "login" and where.endswith("accounts/pages.py"):
+            threads["handler"].add(threading.get_ident())
 
-async def _logins_and_health(url: str) -> list[str]:
-    finished: list[str] = []
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        await client.get("/pro/connexion")
-        token = client.cookies["csrftoken"]
-
-        async def login(n: int) -> None:
-            await client.post(
-                "/pro/connexion",
-                data={"email": f"x{n}@example.org", "password": WRONG, "_csrf_token": token},
-            )
-            finished.append("login")
-
-        async def health() -> None:
-            await asyncio.sleep(0.02)  # the first hash has started
-            assert (await client.get("/sante")).status_code == 200
-            finished.append("health")
-
-        await asyncio.gather(*(login(n) for n in range(4)), health())
-    return finished
+    threading.setprofile(watch)  # threads started from now on: the test client's event loop
+    HASHING.submit(sys.setprofile, watch).result()  # and the hashing thread, already running
+    try:
+        with TestClient(app=create_app(backend.settings)) as client:
+            assert attempt(client, email, WRONG).status_code == 400
+            assert attempt(client, email, PASSWORD).status_code == 303
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
+        HASHING.submit(sys.setprofile, None).result()
+    assert threads["handler"] and threads["hash"]
+    assert not threads["handler"] & threads["hash"], threads

@@ -79,10 +79,9 @@ class MyAccountPages(Controller):
         data: Form,
         accounts: NamedDependency[AccountService],
     ) -> Template | Redirect:
-        user = logged_in_user(request)
         try:
-            await accounts.change_password(
-                user,
+            user = await accounts.change_password(
+                logged_in_user(request),
                 data.get("current", "")[:300],
                 data.get("new", "")[:300],
                 data.get("again", "")[:300],

@@ -41,7 +41,16 @@ def password_problems(password: str, email: str = "") -> list[str]:
     name = email.split("@", 1)[0].lower()
     if len(name) >= 4 and name in lowered:
         return [MSG_SAME_AS_EMAIL]
-    core = lowered.strip(_AROUND)
-    if lowered in common_passwords() or core in common_passwords() or len(set(lowered)) <= 3:
+    if not lowered.strip(_AROUND) or len(set(lowered)) <= 3 or _cores(lowered) & common_passwords():
         return [MSG_COMMON]
     return []
+
+
+def _cores(text: str) -> set[str]:
+    """The password and what is left of it once digits and signs are taken off either end,
+    one at a time: « ab1234111111 » gives « ab1234 » among others, « Marseille2024! » gives
+    « marseille »."""
+    lead = len(text) - len(text.lstrip(_AROUND))
+    trail = len(text) - len(text.rstrip(_AROUND))
+    end = len(text)
+    return {text[i : end - j] for i in range(lead + 1) for j in range(trail + 1)}

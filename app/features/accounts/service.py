@@ -109,7 +109,7 @@ class AccountService:
         if not await verify_password_async(user.password_hash, typed):
             raise AccountError(MSG_WRONG_PASSWORD)
 
-    async def change_password(self, user: User, current: str, new: str, again: str) -> None:
+    async def change_password(self, user: User, current: str, new: str, again: str) -> User:
         """The user's own change: the current password, then the new one twice."""
         user = await self._loaded(user)
         await self.confirm_password(user, current)
@@ -123,6 +123,7 @@ class AccountService:
         self._credentials_changed(user)
         self.auditor.record(self.db, "password.change", "user", user.id, actor=user)
         await self.db.commit()
+        return user
 
     async def reset_password(self, user: User) -> str:
         """An administrator's reset: a temporary password, shown once, to change at the next
