@@ -611,3 +611,36 @@ def test_erasure_asks_for_confirmation_then_deletes(backend, client):
     assert person_row(backend, person_id) is None
     assert diagnostics(backend, person_id=UUID(person_id)) == []
     assert client.get(f"/pro/personnes/{person_id}").status_code == 404
+
+
+def test_a_mistyped_paper_form_is_corrected_as_a_new_version(backend, client):
+    mediator(backend, client)
+    person_id = create_person(client, "Marcelle", commune="29019")
+    path = f"/pro/personnes/{person_id}/papier"
+    typed = dict.fromkeys(PAPER_ITEMS, "1")
+    client.post(path, data=paper_form(client, path, typed, commune="29019", knows_help="oui"))
+    (first,) = diagnostics(backend, person_id=UUID(person_id))
+    page = client.get(f"/pro/personnes/{person_id}").text
+    correct = f"/pro/personnes/{person_id}/diagnostics/{first.id}/corriger"
+    assert f'href="{correct}"' in page
+    form = client.get(correct).text
+    assert "Corriger un formulaire enregistré" in form
+    assert f'name="item-{PAPER_ITEMS[0]}" value="1"' in form  # what was typed is shown again
+    fixed = {**typed, PAPER_ITEMS[0]: "4"}
+    response = client.post(
+        correct,
+        data=paper_form(client, correct, fixed, commune="29019", knows_help="oui"),
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    versions = diagnostics(backend, person_id=UUID(person_id))
+    assert len(versions) == 2
+    corrected = next(d for d in versions if d.id != first.id)
+    assert corrected.supersedes_id == first.id and corrected.answers[PAPER_ITEMS[0]] == 4
+    assert corrected.completed_at == first.completed_at  # the sheet's date, not the typing's
+    untouched = next(d for d in versions if d.id == first.id)
+    assert untouched.answers == first.answers and untouched.result == first.result
+    timeline = text_of(client.get(f"/pro/personnes/{person_id}").text)
+    assert "Correction enregistrée pour Marcelle" in timeline and "corrigé" in timeline
+    # the first version is no longer offered for correction
+    assert client.get(correct).status_code == 404

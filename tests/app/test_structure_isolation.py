@@ -39,6 +39,8 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/effacer", {}),
     ("GET", "/pro/personnes/{id}/papier", None),
     ("POST", "/pro/personnes/{id}/papier", PAPER_FORM),
+    ("GET", "/pro/personnes/{id}/diagnostics/{diagnostic}/corriger", None),
+    ("POST", "/pro/personnes/{id}/diagnostics/{diagnostic}/corriger", PAPER_FORM),
 ]
 
 
@@ -80,7 +82,11 @@ def other(backend: Any, client: Any) -> Other:
     person_id = UUID(created.json()["id"])
     posted = client.post(
         "/api/v1/diagnostics",
-        json={"answers": dict.fromkeys(PAPER_ITEMS, 2), "person_id": str(person_id)},
+        json={
+            "answers": dict.fromkeys(PAPER_ITEMS, 2),
+            "person_id": str(person_id),
+            "channel": "paper",
+        },
         headers=headers,
     )
     assert posted.status_code == 201, posted.text
@@ -105,7 +111,12 @@ def me(backend: Any, client: Any, other: Other) -> Me:
 def test_every_route_naming_a_person_is_checked_here(backend):
     app = create_app(backend.settings)
     routes = {
-        (method, route.path.replace("{person_id:uuid}", "{id}"))
+        (
+            method,
+            route.path.replace("{person_id:uuid}", "{id}").replace(
+                "{diagnostic_id:uuid}", "{diagnostic}"
+            ),
+        )
         for route in app.routes
         if isinstance(route, HTTPRoute) and "{person_id" in route.path
         for method in route.methods - {"OPTIONS", "HEAD"}
@@ -138,13 +149,19 @@ def test_the_pages_answer_404_for_another_structures_person(
     before = snapshot(backend, other.person_id)
     data = None if body is None else {**body, "_csrf_token": csrf(client, "/pro")}
     response = client.request(
-        method, path.format(id=other.person_id), data=data, follow_redirects=False
+        method,
+        path.format(id=other.person_id, diagnostic=other.completed),
+        data=data,
+        follow_redirects=False,
     )
     assert response.status_code == 404, response.text
     assert "Personne introuvable" in response.text
     assert other.alias not in response.text
     unknown = client.request(
-        method, path.format(id=uuid.uuid4()), data=data, follow_redirects=False
+        method,
+        path.format(id=uuid.uuid4(), diagnostic=uuid.uuid4()),
+        data=data,
+        follow_redirects=False,
     )
     assert unknown.status_code == 404
     assert snapshot(backend, other.person_id) == before
@@ -199,5 +216,5 @@ def test_the_owner_still_sees_everything(backend, client, other):
     login(client, backend.run(owner))
     for method, path, _ in PAGE_ROUTES:
         if method == "GET":
-            response = client.get(path.format(id=other.person_id))
+            response = client.get(path.format(id=other.person_id, diagnostic=other.completed))
             assert response.status_code == 200, path

@@ -18,16 +18,17 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.audit import Auditor
-from app.db.models import Channel, Person
+from app.db.models import Channel, Diagnostic, Person
 from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
 from app.features.diagnostics.service import (
+    MSG_ALREADY_CORRECTED,
     AuditEntry,
     DiagnosticError,
     DiagnosticService,
@@ -38,7 +39,7 @@ from app.features.diagnostics.service import (
 )
 from app.features.people.access import person_for
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
-from app.features.people.dependencies import PERSON
+from app.features.people.dependencies import PERSON, correctable_paper_diagnostic
 from app.features.people.paper import (
     FORM_KEY_FIELD,
     GOAL_FIELD,
@@ -63,6 +64,9 @@ from referentiel.i18n import localized
 PAGE_SIZE = 50
 PAPER_COUNT = "paper_count"
 PAPER_LAST = "paper_last"  # the last paper form saved in this session, which may be cancelled
+MSG_CORRECTED = (
+    "Ce diagnostic a déjà été corrigé : revenez à la fiche et corrigez sa dernière version."
+)
 MSG_NO_ANSWER = (
     "Aucune réponse de 0 à 4 sur cette feuille : il en faut au moins une pour enregistrer un "
     "diagnostic."
@@ -215,9 +219,15 @@ def _paper_page(
     person: Person | None,
     errors: dict[str, Msg] | None = None,
     status: int = 200,
+    *,
+    correcting: Diagnostic | None = None,
 ) -> Template:
     errors = errors or {}
     labels = _paper_labels(request)
+    if correcting is not None and person is not None:
+        action = f"/pro/personnes/{person.id}/diagnostics/{correcting.id}/corriger"
+    else:
+        action = f"/pro/personnes/{person.id}/papier" if person else "/pro/papier"
     return _view(
         request,
         "people/paper.html",
@@ -226,7 +236,8 @@ def _paper_page(
         person=person,
         errors=errors,
         summary=_summary(request, errors, labels),
-        action=f"/pro/personnes/{person.id}/papier" if person else "/pro/papier",
+        action=action,
+        correcting=correcting,
         row_anchor=row_anchor,
         item_field=ITEM_FIELD,
         goal_field=GOAL_FIELD,
@@ -242,7 +253,7 @@ class MediatorPages(Controller):
     exception_handlers = PAGE_ERRORS
     # Personal data: never kept by the browser's cache (a shared library PC, the back button).
     cache_control = CacheControlHeader(no_store=True)
-    dependencies = PERSON
+    dependencies = {**PERSON, "correcting": Provide(correctable_paper_diagnostic)}
 
     @get("/")
     async def dashboard(
@@ -328,6 +339,7 @@ class MediatorPages(Controller):
             domain_labels={c: known[c].label if c in known else c for c in codes},
             profiles={p.code: p.label for p in ref.profiles},
             consent_version=CONSENT_VERSION,
+            current_version=load_referential().version,
         )
 
     @get("/personnes/{person_id:uuid}/modifier")
@@ -444,6 +456,30 @@ class MediatorPages(Controller):
     ) -> Template | Redirect:
         return await self._save_paper(request, db_session, data, person, auditor)
 
+    @get("/personnes/{person_id:uuid}/diagnostics/{diagnostic_id:uuid}/corriger")
+    async def correction_form(
+        self,
+        request: Request[Any, Any, Any],
+        person: NamedDependency[Person],
+        correcting: NamedDependency[Diagnostic],
+    ) -> Template:
+        ref = load_referential()
+        entry = PaperEntry.of(ref, correcting.answers, correcting.context, correcting.goals)
+        return _paper_page(request, entry, person, correcting=correcting)
+
+    @post("/personnes/{person_id:uuid}/diagnostics/{diagnostic_id:uuid}/corriger")
+    async def correction_save(
+        self,
+        request: Request[Any, Any, Any],
+        person: NamedDependency[Person],
+        correcting: NamedDependency[Diagnostic],
+        data: Form,
+        people: NamedDependency[PeopleService],
+    ) -> Template | Redirect:
+        return await self._save_paper(
+            request, people.db, data, person, people.auditor, correcting=correcting
+        )
+
     @get("/papier")
     async def paper_form(self, request: Request[Any, Any, Any]) -> Template:
         return _paper_page(request, PaperEntry.blank(load_referential()), None)
@@ -465,19 +501,24 @@ class MediatorPages(Controller):
         data: dict[str, str | list[str]],
         person: Person | None,
         auditor: Auditor,
+        *,
+        correcting: Diagnostic | None = None,
     ) -> Template | Redirect:
         ref = load_referential()
         entry = PaperEntry.from_form(ref, data)
         checked = check_paper(ref, entry)
         if checked.submission is None:
-            return _paper_page(request, entry, person, checked.errors, status=422)
+            return _paper_page(
+                request, entry, person, checked.errors, status=422, correcting=correcting
+            )
         user = logged_in_user(request)
+        action = "diagnostic.create" if correcting is None else "diagnostic.correct"
         # The form's own key makes a double click or a re-sent POST save one diagnostic only.
         try:
             recorded = await record_diagnostic(
                 db,
                 checked.submission,
-                Channel.PAPER,
+                Channel.PAPER if correcting is None else correcting.channel,
                 person_id=person.id if person else None,
                 structure_id=person.structure_id if person else user.structure_id,
                 idempotency_key=scoped_key(f"user:{user.id}", f"papier:{entry.form_key}"),
@@ -485,14 +526,17 @@ class MediatorPages(Controller):
                     {"person": str(person.id) if person else None, **entry.fingerprint_payload()}
                 ),
                 goals=checked.goals,
-                audit=None if person is None else AuditEntry(auditor, "diagnostic.create"),
+                taken_at=None if correcting is None else correcting.completed_at,
+                supersedes=correcting,
+                audit=None if person is None else AuditEntry(auditor, action),
             )
         except IdempotencyConflictError:
             errors = {"": Msg(MSG_ALREADY_SAVED)}
-            return _paper_page(request, entry, person, errors, status=409)
-        except DiagnosticError:
-            errors = {"": Msg(MSG_NO_ANSWER)}
-            return _paper_page(request, entry, person, errors, status=422)
+            return _paper_page(request, entry, person, errors, 409, correcting=correcting)
+        except DiagnosticError as error:
+            message = MSG_CORRECTED if MSG_ALREADY_CORRECTED in error.problems else MSG_NO_ANSWER
+            errors = {"": Msg(message)}
+            return _paper_page(request, entry, person, errors, 422, correcting=correcting)
         session = dict(request.session)
         if recorded.created:
             session[PAPER_LAST] = str(recorded.id)
@@ -501,6 +545,14 @@ class MediatorPages(Controller):
             count = count if isinstance(count, int) else 0
             session[PAPER_COUNT] = count = count + 1 if recorded.created else count
         request.set_session(session)
+        if person is not None and correcting is not None:
+            flash(
+                request,
+                "Correction enregistrée pour {alias} : la version d'origine est gardée.",
+                undo=True,
+                alias=person.alias,
+            )
+            return see_other(f"/pro/personnes/{person.id}")
         if person is not None:
             flash(
                 request, "Formulaire papier enregistré pour {alias}.", undo=True, alias=person.alias

@@ -115,6 +115,27 @@ class PaperEntry:
         )
 
     @classmethod
+    def of(
+        cls,
+        ref: Referential,
+        answers: Mapping[str, Any],
+        context: Mapping[str, Any],
+        goals: Mapping[str, str],
+    ) -> PaperEntry:
+        """A recorded paper diagnostic as it was typed, to correct it."""
+        knows_help = context.get("knows_help")
+        return cls(
+            cells={item.id: str(answers.get(item.id, "")) for item in ref.form_items("papier")},
+            age_band=str(context.get("age_band", "")),
+            equipment=list(context.get("equipment", [])),
+            frequency=str(context.get("frequency", "")),
+            commune=str(context.get("commune", "")),
+            knows_help="" if knows_help is None else YES if knows_help else NO,
+            needs=list(context.get("needs", [])),
+            goals=dict(goals),
+        )
+
+    @classmethod
     def from_form(cls, ref: Referential, data: FormData) -> PaperEntry:
         key = _one(data, FORM_KEY_FIELD)
         return cls(

@@ -164,6 +164,11 @@ class TimelineEntry:
     def completed(self) -> bool:
         return self.diagnostic.status == DiagnosticStatus.COMPLETED
 
+    @property
+    def corrected(self) -> bool:
+        """This version replaces an earlier one a mediator corrected."""
+        return self.diagnostic.supersedes_id is not None
+
     def step(self, code: str) -> DomainStep | None:
         return next((s for s in self.domains if s.code == code), None)
 
@@ -297,11 +302,14 @@ class PeopleService:
 
     async def timeline(self, person: Person) -> list[TimelineEntry]:
         """Diagnostics oldest first; each completed one with its level per domain and the
-        change since the previous completed one (None when either level is unknown)."""
+        change since the previous completed one (None when either level is unknown). A
+        corrected diagnostic shows its latest version only."""
         entries = []
         previous: tuple[UUID, dict[str, int | None]] | None = None
         codes = domain_codes()
-        for diagnostic in await self.diagnostics(person):
+        found = await self.diagnostics(person)
+        replaced = {d.supersedes_id for d in found if d.supersedes_id is not None}
+        for diagnostic in (d for d in found if d.id not in replaced):
             if diagnostic.status != DiagnosticStatus.COMPLETED:
                 entries.append(TimelineEntry(diagnostic, (), None, None))
                 continue
