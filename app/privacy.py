@@ -24,6 +24,7 @@ from app.features.people.personal import (
     export_consents,
     export_diagnostics,
 )
+from app.sessions import forget_in_sessions
 
 Exporter = Callable[[AsyncSession, Person, Sequence[UUID]], Awaitable[Any]]
 Eraser = Callable[[AsyncSession, Person, Sequence[UUID]], Awaitable[int]]
@@ -39,12 +40,21 @@ class PersonalPart:
 
     name: str
     tables: tuple[str, ...]
-    export: Exporter
+    export: Exporter | None  # None: nothing in it is the person's to read (a pointer)
     erase: Eraser
+
+
+async def erase_session_pointers(
+    db: AsyncSession, person: Person, diagnostics: Sequence[UUID]
+) -> int:
+    """A browser session may still point to the person's diagnostics (the last paper form a
+    mediator saved, say): those pointers go too."""
+    return await forget_in_sessions(db, {str(person.id), *map(str, diagnostics)})
 
 
 # In erasure order: what points to a diagnostic goes before the diagnostics.
 PARTS: tuple[PersonalPart, ...] = (
+    PersonalPart("sessions", ("store_entry",), None, erase_session_pointers),
     PersonalPart("consents", ("consent",), export_consents, erase_consents),
     PersonalPart("diagnostics", ("diagnostic",), export_diagnostics, erase_diagnostics),
 )
@@ -57,7 +67,11 @@ async def _diagnostic_ids(db: AsyncSession, person: Person) -> list[UUID]:
 
 async def export_parts(db: AsyncSession, person: Person) -> dict[str, Any]:
     diagnostics = await _diagnostic_ids(db, person)
-    return {part.name: await part.export(db, person, diagnostics) for part in PARTS}
+    return {
+        part.name: await part.export(db, person, diagnostics)
+        for part in PARTS
+        if part.export is not None
+    }
 
 
 async def erase_parts(db: AsyncSession, person: Person) -> dict[str, int]:

@@ -15,9 +15,11 @@ at every change of privilege, and no database write for visitors who have no ses
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import (
@@ -26,6 +28,10 @@ from litestar.middleware.session.server_side import (
 )
 from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import StoreEntry
 
 _KNOWN = "parcours.session_known"
 _ROTATE = "parcours.session_rotate"
@@ -93,6 +99,30 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             httponly=config.httponly,
             samesite=config.samesite,
         ).to_header(header="")
+
+
+async def forget_in_sessions(db: AsyncSession, ids: Collection[str]) -> int:
+    """Remove from every stored session the values naming one of ``ids`` (an erased person's
+    diagnostics, say); returns how many sessions changed. Erasure is rare and sessions live
+    30 minutes: reading them all is cheap."""
+    changed = 0
+    rows = await db.execute(select(StoreEntry.key, StoreEntry.value))
+    for key, value in rows.all():
+        try:
+            data = msgspec.json.decode(value)
+        except msgspec.DecodeError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        kept = {k: v for k, v in data.items() if str(v) not in ids}
+        if kept != data:
+            changed += 1
+            await db.execute(
+                update(StoreEntry)
+                .where(StoreEntry.key == key)
+                .values(value=msgspec.json.encode(kept))
+            )
+    return changed
 
 
 @dataclass
