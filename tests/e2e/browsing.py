@@ -135,10 +135,19 @@ def describe_violations(where: str, violations: list[dict[str, Any]]) -> str:
 
 
 def adaptive_diagnostic(request: Any, answer: int | str = 2) -> str:
-    """A diagnostic whose questions are all answered (``answer`` each) but not finished."""
+    """A diagnostic whose questions are all answered (``answer`` each) but not finished, and
+    opened in this browser with its resume code (as its pages open only where it was started
+    or resumed)."""
     response = request.post("/api/v1/sessions")
     assert response.status == 201, response.text()
     state = response.json()
+    form = request.get("/reprendre").text()
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form)
+    assert token, form
+    resumed = request.post(
+        "/reprendre", form={"code": state["resume_code"], "_csrf_token": token.group(1)}
+    )
+    assert resumed.ok, resumed.text()
     while state["next_item"] is not None:
         item = state["next_item"]["id"]
         response = request.put(

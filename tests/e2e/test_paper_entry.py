@@ -41,7 +41,7 @@ def _log_in(page: Any, email: str, password: str) -> None:
 def _last_saved(server: Server) -> dict[str, Any]:
     with sqlite3.connect(server.database) as db:
         answers, context = db.execute(
-            "SELECT answers, context FROM diagnostic WHERE idempotency_key LIKE 'papier:%' "
+            "SELECT answers, context FROM diagnostic WHERE channel = 'PAPER' "
             "ORDER BY created_at DESC LIMIT 1"
         ).fetchone()
     return {"answers": json.loads(answers), "context": json.loads(context)}

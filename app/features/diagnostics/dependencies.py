@@ -22,7 +22,21 @@ from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.diagnostics.service import DiagnosticService, NotVisibleError
 
-CURRENT = "diagnostic_id"  # the session's anonymous diagnostic
+CURRENT = "diagnostic_id"  # the anonymous diagnostic this browser works on
+OPENED = "diagnostics"  # every anonymous diagnostic started or resumed in this browser
+OPENED_MAX = 10
+
+
+def open_here(request: Request[Any, Any, Any], diagnostic_id: UUID) -> None:
+    """This browser started or resumed the diagnostic: its pages open here from now on."""
+    opened = [i for i in request.session.get(OPENED, []) if i != str(diagnostic_id)]
+    request.set_session(
+        {
+            **request.session,
+            CURRENT: str(diagnostic_id),
+            OPENED: [*opened, str(diagnostic_id)][-OPENED_MAX:],
+        }
+    )
 
 
 class NotOnThisDeviceError(Exception):
@@ -46,7 +60,7 @@ def visible_diagnostic(not_found: str, *, bound_to_session: bool = False) -> Pro
         if (
             bound_to_session
             and diagnostic.person_id is None
-            and request.session.get(CURRENT) != str(diagnostic.id)
+            and str(diagnostic.id) not in request.session.get(OPENED, [])
         ):
             raise NotOnThisDeviceError()
         return diagnostic

@@ -19,7 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import Diagnostic, DiagnosticStatus
 from app.errors import Problem
-from app.features.diagnostics.dependencies import CURRENT, NotOnThisDeviceError, visible_diagnostic
+from app.features.diagnostics.dependencies import (
+    CURRENT,
+    NotOnThisDeviceError,
+    open_here,
+    visible_diagnostic,
+)
 from app.features.diagnostics.service import (
     AUTONOMY_GOALS,
     CompletedError,
@@ -94,7 +99,7 @@ class ResidentPages(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Redirect:
         diagnostic = await DiagnosticService(db_session).start()
-        request.set_session({**request.session, CURRENT: str(diagnostic.id)})
+        open_here(request, diagnostic.id)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
     @get("/reprendre")
@@ -129,8 +134,7 @@ class ResidentPages(Controller):
                 error="Ce code ne correspond à aucun diagnostic. Vérifiez les 8 caractères.",
                 hint=None,
             )
-        rotate_session(request)  # a new visitor of this browser: a new session
-        request.set_session({CURRENT: str(diagnostic.id)})
+        open_here(request, diagnostic.id)
         return see_other(_next_step(diagnostic))
 
 
