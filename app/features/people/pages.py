@@ -18,7 +18,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -267,8 +266,6 @@ class MediatorPages(Controller):
     include_in_schema = False
     opt = needs(Permission.PEOPLE)
     exception_handlers = PAGE_ERRORS
-    # Personal data: never kept by the browser's cache (a shared library PC, the back button).
-    cache_control = CacheControlHeader(no_store=True)
     dependencies = PERSON
 
     @get("/")
