@@ -8,11 +8,11 @@ instead of uvicorn's access log.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 from time import perf_counter
 
+import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -50,4 +50,4 @@ class AccessLog:
                 "status": status,
                 "ms": round((perf_counter() - start) * 1000, 2),
             }
-            log.info(json.dumps(line, ensure_ascii=False))
+            log.info(msgspec.json.encode(line).decode())  # a tenth of json.dumps' time

@@ -45,9 +45,14 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking",
     )
 )
-SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+# Files that are the same for everyone may be kept an hour; every other answer is
+# `no-store` (a shared library PC, the back button, a proxy must not keep a result or a
+# person's record).
+STATIC_CACHE = CacheControlHeader(max_age=3600)
+DEFAULT_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
     (name.encode(), value.encode())
     for name, value in (
+        ("cache-control", "no-store"),
         ("content-security-policy", CONTENT_SECURITY_POLICY),
         ("x-frame-options", "DENY"),  # frame-ancestors for browsers that predate it
         ("x-content-type-options", "nosniff"),
@@ -61,16 +66,12 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
         ("cross-origin-resource-policy", "same-origin"),
     )
 )
-CACHE_CONTROL = b"cache-control"
-NO_STORE = (CACHE_CONTROL, b"no-store")
-# Files that are the same for everyone; every other answer is `no-store` (a shared library PC,
-# the back button, a proxy must not keep a result or a person's record).
-STATIC_CACHE = CacheControlHeader(max_age=3600)
 
 
 class SecurityHeaders:
-    """Adds `SECURITY_HEADERS` to every HTTP answer, and `no-store` unless the route chose
-    its own Cache-Control (static files)."""
+    """Adds each of `DEFAULT_HEADERS` to every HTTP answer whose route did not set its own
+    (the static files set their Cache-Control): a route that needs another value says so
+    where it is written, and no answer carries a header twice."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -83,9 +84,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                if not any(name.lower() == CACHE_CONTROL for name, _ in headers):
-                    headers.append(NO_STORE)
-                headers.extend(SECURITY_HEADERS)
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in DEFAULT_HEADERS if h[0] not in present)
                 message["headers"] = headers
             await send(message)
 
