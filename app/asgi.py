@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         samesite="lax",
         httponly=True,
         key=settings.cookie_name("session"),
-        exclude=["/api/", "/static/", "/sante"],  # the API authenticates with bearer tokens
+        # The API authenticates with bearer tokens; files that caches may keep get no cookie.
+        exclude=["/api/", "/static/", "/sante", "/schema"],
     )
     app = Litestar(
         route_handlers=[
@@ -130,7 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_name=settings.cookie_name("csrftoken"),
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",
-            exclude=["/api/"],
+            exclude=["/api/", "/static/", "/schema"],
         ),
         template_config=_templates(),
         openapi_config=OpenAPIConfig(

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.app.conftest import csrf
+from app.db.models import Role
+from tests.app.conftest import csrf, login
 
 EXPECTED = {
     "x-frame-options": "DENY",
@@ -68,6 +69,21 @@ def test_only_static_files_may_be_cached(client, method, path, status):
     response = client.request(method, path, follow_redirects=False)
     static = path.startswith("/static/") and status == 200
     assert response.headers["cache-control"] == ("max-age=3600" if static else "no-store")
+
+
+def test_files_a_cache_may_keep_carry_no_cookie_even_for_a_logged_in_mediator(backend, client):
+    """A shared cache that kept a file with a Set-Cookie would hand that session (or CSRF
+    token) to the next person who asks for the file."""
+    files = ("/static/app.css", "/schema/swagger-ui/swagger-ui.css")
+    for path in files:  # a first visit: no cookie yet
+        assert "set-cookie" not in client.get(path).headers, path
+    email, _ = backend.user(Role.MEDIATOR)
+    login(client, email)
+    assert "set-cookie" in client.get("/pro").headers  # logged in: pages renew the session
+    for path in files:
+        response = client.get(path)
+        assert response.headers["cache-control"] == "max-age=3600"
+        assert "set-cookie" not in response.headers, path
 
 
 def test_a_form_post_and_its_redirect_are_not_stored(client):
