@@ -16,6 +16,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import YamlRenderPlugin
 from litestar.params import FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
@@ -23,6 +24,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from app.access import ROLE_LABELS, Permission, needs, permission_guard
+from app.access_log import AccessLog
+from app.api_docs import SwaggerUiPage
 from app.audit import audit_keys, provide_auditor
 from app.config import Settings, get_settings
 from app.db.engine import make_alchemy_config, make_engine
@@ -40,6 +43,7 @@ from app.features.people.pages import MediatorPages
 from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
+from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
@@ -98,9 +102,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         samesite="lax",
         httponly=True,
         key=settings.cookie_name("session"),
-        exclude=["/api/", "/static/", "/sante"],  # the API authenticates with bearer tokens
+        # The API authenticates with bearer tokens; files that caches may keep get no cookie.
+        exclude=["/api/", "/static/", "/sante", "/schema"],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             ResidentPages,
             DiagnosticSteps,
@@ -115,7 +120,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             toggle_large_text,
             health,
             create_static_files_router(
-                path="/static", directories=[HERE / "static"], opt=needs(Permission.PUBLIC)
+                path="/static",
+                directories=[HERE / "static"],
+                opt=needs(Permission.PUBLIC),
+                cache_control=STATIC_CACHE,
             ),
         ],
         guards=[permission_guard],
@@ -131,7 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_name=settings.cookie_name("csrftoken"),
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",
-            exclude=["/api/"],
+            exclude=["/api/", "/static/", "/schema"],
         ),
         template_config=_templates(),
         openapi_config=OpenAPIConfig(
@@ -139,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1.0.0",
             description="Diagnostics de compétences numériques, personnes suivies, référentiel.",
             path="/schema",
+            render_plugins=[SwaggerUiPage(), YamlRenderPlugin()],
             openapi_router=Router("/schema", route_handlers=[], opt=needs(Permission.PUBLIC)),
         ),
         exception_handlers={Exception: handle_error},
@@ -156,3 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )
+    # Around Litestar's router rather than inside it: answers given before a route is found
+    # (an unknown path, a wrong method) are logged and get the headers too.
+    app.asgi_handler = AccessLog(SecurityHeaders(app.asgi_handler))
+    return app

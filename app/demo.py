@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from app.config import VAR_DIR, Settings
+from app.config import VAR_DIR, Settings, private_var_dir
 from app.db.engine import make_engine
 from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
 from app.features.accounts.security import generate_password
@@ -97,7 +97,7 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}
         await record_diagnostic(db, read_submission({"answers": answers}), Channel.ONLINE)
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    private_var_dir()
     CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     CREDENTIALS.chmod(0o600)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import uvicorn
 
+from app.access_log import LOGGER
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 
@@ -42,6 +44,19 @@ def serving_app() -> Litestar:
     return app
 
 
+def logging_config() -> dict[str, Any]:
+    """uvicorn's own logging, plus the access log's JSON lines alone on standard output."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["json_line"] = {"format": "%(message)s"}
+    config["handlers"]["json_line"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "json_line",
+        "stream": "ext://sys.stdout",
+    }
+    config["loggers"][LOGGER] = {"handlers": ["json_line"], "level": "INFO", "propagate": False}
+    return config
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -72,6 +87,12 @@ def serve(host: str, port: int, database_url: str | None, demo: bool, workers: i
         host=host,
         port=port,
         log_level="warning",
+        log_config=logging_config(),
+        # uvicorn's access lines hold the real path and query (ids, searched names) and the
+        # client's address: app/access_log.py writes its own.
+        access_log=False,
+        # The client's address (login throttling) and scheme come from X-Forwarded-* only
+        # when the peer is one of FORWARDED_ALLOW_IPS (the proxy; loopback by default).
         proxy_headers=True,
     )
 

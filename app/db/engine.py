@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -10,10 +11,10 @@ from advanced_alchemy.extensions.litestar import (
     EngineConfig,
     SQLAlchemyAsyncConfig,
 )
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app.config import VAR_DIR, Settings
+from app.config import VAR_DIR, Settings, private_var_dir
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -35,9 +36,27 @@ def _json(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 
+def private_sqlite_file(database_url: str) -> None:
+    """The database file, made before SQLite opens it, readable by the service's user only;
+    SQLite gives its -wal and -shm files the same mode. Files left by an earlier version with
+    a wider mode are narrowed too."""
+    name = make_url(database_url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    if path.parent == VAR_DIR:
+        private_var_dir()
+    else:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 def make_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(settings.database_url)
         # One connection: SQLite has one writer anyway, and several connections turn read
         # transactions that start writing into immediate "database is locked" errors.
         engine = create_async_engine(

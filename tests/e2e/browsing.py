@@ -104,8 +104,12 @@ def diagnostic_id(page: Page) -> str:
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now.
+
+    axe-core is evaluated by the driver: a script tag added to the page would be refused by
+    the Content-Security-Policy, as any inline script is.
+    """
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
         " resultTypes: ['violations']})",
@@ -129,6 +133,41 @@ def describe_violations(where: str, violations: list[dict[str, Any]]) -> str:
             if summary:
                 lines.append(f"      {summary[:400]}")
     return "\n".join(lines)
+
+
+# --- Content-Security-Policy -----------------------------------------------------------------
+
+# Runs in every page before the page's own scripts (Playwright injects it past the policy).
+_LISTEN_FOR_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
+  `${e.effectiveDirective} refused ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber}`
+));
+"""
+
+
+class PolicyWatch:
+    """What a browser context refused under the Content-Security-Policy: the console's
+    « Refused to… » messages and the pages' `securitypolicyviolation` events."""
+
+    def __init__(self, context: Any) -> None:
+        self.console: list[str] = []
+        context.add_init_script(_LISTEN_FOR_VIOLATIONS)
+        context.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            self.console.append(text[:200])
+
+    def violations(self, page: Page) -> list[str]:
+        """Everything refused since the last call; the page's own list is read after a
+        moment, since the events are queued."""
+        page.wait_for_timeout(100)
+        found = [*self.console, *page.evaluate("() => window.__cspViolations || []")]
+        self.console.clear()
+        page.evaluate("() => { window.__cspViolations = []; }")
+        return found
 
 
 # --- shortcuts through the JSON API, to reach a page's state quickly -----------------------

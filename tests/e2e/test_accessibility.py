@@ -2,7 +2,9 @@
 
 Each page is reached the way a resident reaches it (forms posted from the page before); the
 JSON API is only used to answer the questions quickly when the state after them is what is
-tested. Every page is also checked for reflow: no sideways scrolling at 320 px (WCAG 1.4.10).
+tested. Every page is also checked for reflow: no sideways scrolling at 320 px (WCAG 1.4.10),
+and for anything the Content-Security-Policy refused (an inline style or script would be, and
+the page would look or work differently than in development).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 
 from tests.e2e.browsing import (
     MOBILE,
+    PolicyWatch,
     adaptive_diagnostic,
     axe_violations,
     describe_violations,
@@ -32,6 +35,11 @@ def shared_page(browser: Any, server: Any) -> Iterator[Any]:
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def policy(shared_page: Any) -> PolicyWatch:
+    return PolicyWatch(shared_page.context)
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +154,9 @@ PAGES: dict[str, Setup] = {
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_resident_page_is_accessible(name: str, shared_page: Any, states: dict[str, str]) -> None:
+def test_resident_page_is_accessible_and_within_the_policy(
+    name: str, shared_page: Any, policy: PolicyWatch, states: dict[str, str]
+) -> None:
     page = shared_page
     # no language or text size left over from the page before (the session stays: it is what
     # opens the diagnostics of `states` in this browser)
@@ -161,6 +171,9 @@ def test_resident_page_is_accessible(name: str, shared_page: Any, states: dict[s
         no_horizontal_scroll(page)
     except AssertionError as error:
         problems.append(f"{name}: {error}")
+    refused = policy.violations(page)
+    if refused:
+        problems.append(f"{name}: refused by the Content-Security-Policy: {refused}")
     assert not problems, "\n\n".join(problems)
 
 

@@ -12,7 +12,6 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
@@ -111,7 +110,6 @@ class PeopleApi(Controller):
     path = "/api/v1/people"
     tags = ["people"]
     opt = needs(Permission.PEOPLE)
-    cache_control = CacheControlHeader(no_store=True)  # personal data: never kept by a cache
     dependencies = PERSON
 
     @get("/", summary="Les personnes suivies par ma structure (les plus récentes d'abord)")

@@ -17,7 +17,6 @@ from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -251,8 +250,6 @@ class MediatorPages(Controller):
     include_in_schema = False
     opt = needs(Permission.PEOPLE)
     exception_handlers = PAGE_ERRORS
-    # Personal data: never kept by the browser's cache (a shared library PC, the back button).
-    cache_control = CacheControlHeader(no_store=True)
     dependencies = {**PERSON, "correcting": Provide(correctable_paper_diagnostic)}
 
     @get("/")

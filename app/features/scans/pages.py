@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import CacheControlHeader, UploadFile
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, URLEncodedBody
@@ -43,7 +43,6 @@ class ScanPages(Controller):
     include_in_schema = False
     opt = needs(Permission.SCANS)
     exception_handlers = PAGE_ERRORS
-    cache_control = CacheControlHeader(no_store=True)
 
     @get("/")
     async def index(
