@@ -87,7 +87,7 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
 
 def _body(rng: random.Random) -> dict[str, Any]:
     answers = {item: rng.choice(VALUES) for item in rng.sample(ITEMS, 6)}
-    return {"answers": answers, "channel": "paper"}
+    return {"answers": answers}
 
 
 def _post(client: httpx.Client, sent: Sent) -> httpx.Response:

@@ -41,7 +41,7 @@ def _mode(path: Path) -> int:
 def _post_diagnostic(url: str) -> str:
     response = httpx.post(
         url + "/api/v1/diagnostics",
-        json={"answers": dict.fromkeys(PAPER_ITEMS, 2), "channel": "paper"},
+        json={"answers": dict.fromkeys(PAPER_ITEMS, 2)},
         timeout=30,
     )
     assert response.status_code == 201, response.text
