@@ -25,6 +25,14 @@ def private_var_dir() -> Path:
     return VAR_DIR
 
 
+def uploads_dir() -> Path:
+    """var/uploads/, private like var/: uploaded scans wait there until they are read."""
+    folder = private_var_dir() / "uploads"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PARCOURS_", extra="ignore")
 
