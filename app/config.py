@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     debug: bool = False
     db_pool_size: int = 10
     max_body_bytes: int = 1_000_000
+    # This process reads the scans uploaded (false: it leaves them to the other processes).
+    read_scans: bool = True
     # Sessions: a browser-session cookie; the server forgets a session idle this long, and a
     # professional's login lasts at most absolute_hours.
     idle_minutes: int = 30

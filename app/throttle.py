@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -159,8 +159,10 @@ def per_subject(limit: Limit, subject: Subject, *, count: bool = True) -> Guard:
         who = subject(connection)
         async with AsyncSession(engine) as db:
             if count:
-                tally: Tally | None = await throttles.hit(db, limit, who)
+                counted = await throttles.hit(db, limit, who)
                 await db.commit()
+                # Whether this attempt may go on depends on those before it.
+                tally: Tally | None = replace(counted, count=counted.count - 1)
             else:
                 tally = await throttles.tally(db, limit, who)
         wait = 0 if tally is None else tally.wait(limit)

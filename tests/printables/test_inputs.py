@@ -26,6 +26,7 @@ from tests.printables.conftest import SERIAL
 from tests.printables.corpus import (
     Filling,
     ScanSettings,
+    copier_pdf,
     draw,
     encode,
     expected,
@@ -125,24 +126,9 @@ def test_an_unknown_referential_version_is_an_error(ref: Referential) -> None:
     assert "2099.1" in error and "ne connaît pas" in error
 
 
-def _pdf(*pictures: np.ndarray) -> bytes:
-    """A PDF with one A4 page per picture, as a copier makes them."""
-    document = pdfium.PdfDocument.new()
-    for picture in pictures:
-        page = document.new_page(595, 842)
-        bitmap = pdfium.PdfImage.new(document)
-        bitmap.set_bitmap(pdfium.PdfBitmap.from_pil(Image.fromarray(picture)))
-        bitmap.set_matrix(pdfium.PdfMatrix().scale(595, 842))
-        page.insert_obj(bitmap)
-        page.gen_content()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def test_a_multi_page_pdf_gives_one_result_per_page(layout: Layout, blank_200: np.ndarray) -> None:
     filling, image = _filled(layout, blank_200)
-    pages = read_file(_pdf(image, np.full((800, 600), 255, np.uint8)), "lot.pdf")
+    pages = read_file(copier_pdf(image, np.full((800, 600), 255, np.uint8)), "lot.pdf")
     assert [(p.page, p.status) for p in pages] == [(1, "ok"), (2, "error")]
     assert read_values(pages[0]) == expected(layout, filling)
     assert "carrés noirs" in (pages[1].error or "")
@@ -215,7 +201,7 @@ def test_a_file_on_disk_reads_as_its_bytes(
 ) -> None:
     """The service reads uploads from disk, a page at a time: same pages, same answers."""
     filling, image = _filled(layout, blank_200)
-    lot = _pdf(image, np.full((800, 600), 255, np.uint8), image)
+    lot = copier_pdf(image, np.full((800, 600), 255, np.uint8), image)
     for name, data in (("lot.pdf", lot), ("photo.png", encode(image))):
         path = tmp_path / name
         path.write_bytes(data)

@@ -28,7 +28,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, defer
 
-from app.config import uploads_dir
+from app.config import Settings, uploads_dir
 from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage
 from app.features.scans.importing import Importer
 from app.features.scans.service import LIMITS
@@ -103,13 +103,14 @@ class ScanWorker:
     async def run_once(self) -> bool:
         """Read one page of the batch whose turn it is; False when no batch is waiting."""
         async with self.session_maker() as db:
-            claim = await self._claim(db)
+            claim = await self.claim(db)
             if claim is None:
                 return False
-            await self._step(db, claim)
+            await self.step(db, claim)
             return True
 
-    async def _claim(self, db: AsyncSession) -> Claim | None:
+    async def claim(self, db: AsyncSession) -> Claim | None:
+        """Take the next page to read, or None when no batch waits."""
         now = datetime.now(UTC)
         other = aliased(ScanBatch)
         served = (
@@ -145,7 +146,9 @@ class ScanWorker:
                 return Claim(*row)
         return None
 
-    async def _step(self, db: AsyncSession, claim: Claim) -> None:
+    async def step(self, db: AsyncSession, claim: Claim) -> None:
+        """Read the claimed page and store it, unless another worker has meanwhile (this one
+        took so long that its claim was thought abandoned)."""
         number = claim.pages_done + 1
         # A batch always has its file until it is done; a name that cannot exist otherwise.
         path = uploads_dir() / (claim.path or "absent")
@@ -199,7 +202,11 @@ def scan_worker_lifespan(
     worker = ScanWorker(config.get_session)
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        settings: Settings = app.state.settings
+        if not settings.read_scans:
+            yield
+            return
         task = asyncio.create_task(worker.run_forever())
         try:
             yield
