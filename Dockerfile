@@ -10,7 +10,7 @@ COPY pathways pathways
 COPY badges badges
 COPY printables printables
 COPY app app
-RUN pip install --no-cache-dir . && useradd --system --home /srv/parcours parcours && mkdir -p var && chown parcours var
+RUN pip install --no-cache-dir . && useradd --system --home /srv/parcours parcours && mkdir -p var/uploads && chown -R parcours var && chmod -R 700 var
 USER parcours
 EXPOSE 8000
 CMD ["parcours", "serve", "--host", "0.0.0.0", "--port", "8000"]

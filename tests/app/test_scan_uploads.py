@@ -10,6 +10,8 @@ from __future__ import annotations
 import stat
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,12 +19,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asgi import create_app
 from app.config import uploads_dir
 from app.db.models import Role, ScanBatch, User
-from app.features.scans.service import MAX_BATCHES_IN_FLIGHT, MAX_UPLOAD_BYTES
+from app.features.scans.service import (
+    MAX_BATCHES_IN_FLIGHT,
+    MAX_UPLOAD_BYTES,
+    ScanService,
+    StoredFile,
+)
 from app.features.scans.uploads import MAX_FILES_PER_REQUEST, MAX_REQUEST_BYTES
+from app.housekeeping import orphan_uploads
 from tests.app.conftest import Backend, csrf, login
 
 Files = list[tuple[str, bytes]]
@@ -250,3 +259,27 @@ def test_an_account_sending_without_end_is_asked_to_wait(
         assert post_api(idle_client, account, []).status_code == 400  # no file: still counted
     refused(post_api(idle_client, account, []), 429, "attendez")
     assert "Retry-After" in post_api(idle_client, account, []).headers
+
+
+def test_files_no_batch_waits_for_are_removed_a_day_later(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Left by an upload cut short, or by a worker stopped before deleting a file it read."""
+    monkeypatch.chdir(tmp_path)  # var/uploads/ of this test only
+    email, _ = backend.user(Role.MEDIATOR)
+    orphan, waiting = (uploads_dir() / uuid.uuid4().hex for _ in range(2))
+    for file in (orphan, waiting):
+        file.write_bytes(b"x")
+
+    async def scenario(db: AsyncSession) -> list[bool]:
+        user = await db.scalar(select(User).where(User.email == email))
+        await ScanService(db).enqueue(user, [StoredFile("lot.pdf", waiting)])
+        seen = []
+        for later in (timedelta(hours=1), timedelta(days=2)):
+            await orphan_uploads(db, backend.settings, datetime.now(UTC) + later)
+            seen.append(orphan.exists())
+        return seen
+
+    assert backend.run(scenario) == [True, False]
+    assert waiting.exists()
+    forget_batches(backend, email)

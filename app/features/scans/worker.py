@@ -73,6 +73,7 @@ class Claim:
     filename: str
     path: str | None
     pages_done: int
+    pages_total: int | None
 
 
 def _waiting(now: datetime) -> Any:
@@ -125,6 +126,7 @@ class ScanWorker:
                 ScanBatch.filename,
                 ScanBatch.path,
                 ScanBatch.pages_done,
+                ScanBatch.pages_total,
             )
             .where(_waiting(now))
             .order_by(
@@ -147,24 +149,28 @@ class ScanWorker:
         return None
 
     async def step(self, db: AsyncSession, claim: Claim) -> None:
-        """Read the claimed page and store it, unless another worker has meanwhile (this one
-        took so long that its claim was thought abandoned)."""
-        number = claim.pages_done + 1
+        """Read the claimed page, store and import it, unless another worker has stored it
+        meanwhile (this one took so long that its claim was thought abandoned). After the
+        last page, the batch is done."""
         # A batch always has its file until it is done; a name that cannot exist otherwise.
         path = uploads_dir() / (claim.path or "absent")
+        importer = Importer(db, claim.structure_id)
+        if claim.pages_total is not None and claim.pages_done >= claim.pages_total:
+            await self._finish(db, importer, claim.batch_id, path)  # a worker stopped before
+            return
+        number = claim.pages_done + 1
         reading, pages = await anyio.to_thread.run_sync(read_step, path, claim.filename, number)
         last = reading.page is None or number >= pages
         now = datetime.now(UTC)
         progress: dict[str, Any] = {
             "pages_done": number,
             "pages_total": number if last else pages,
-            "status": BatchStatus.DONE if last else BatchStatus.QUEUED,
+            # The last page keeps the claim: the batch is done once every page is imported.
+            "status": BatchStatus.RUNNING if last else BatchStatus.QUEUED,
             "stepped_at": now,
         }
         if number == 1:
             progress["started_at"] = now
-        if last:
-            progress.update(finished_at=now, path=None)
         released = await db.execute(
             update(ScanBatch)
             .where(ScanBatch.id == claim.batch_id, ScanBatch.status == BatchStatus.RUNNING)
@@ -177,16 +183,15 @@ class ScanWorker:
         page = page_row(claim.batch_id, reading)
         db.add(page)
         await db.commit()
-        importer = Importer(db, claim.structure_id)
         await importer.import_page(page)
         if last:
-            await self._import_left_behind(db, importer, claim.batch_id)
-            path.unlink(missing_ok=True)
+            await self._finish(db, importer, claim.batch_id, path)
 
-    async def _import_left_behind(
-        self, db: AsyncSession, importer: Importer, batch_id: UUID
+    async def _finish(
+        self, db: AsyncSession, importer: Importer, batch_id: UUID, path: Path
     ) -> None:
-        """Pages stored but not imported when a worker stopped between the two."""
+        """Import the pages stored but not imported (a worker stopped between the two), mark
+        the batch done, delete its file."""
         pages = await db.scalars(
             select(ScanPage)
             .where(ScanPage.batch_id == batch_id, ScanPage.outcome == PageOutcome.TO_REVIEW)
@@ -194,6 +199,13 @@ class ScanWorker:
         )
         for page in pages.all():
             await importer.import_page(page)
+        await db.execute(
+            update(ScanBatch)
+            .where(ScanBatch.id == batch_id)
+            .values(status=BatchStatus.DONE, finished_at=datetime.now(UTC), path=None)
+        )
+        await db.commit()
+        path.unlink(missing_ok=True)
 
 
 def scan_worker_lifespan(
