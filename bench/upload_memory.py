@@ -42,7 +42,7 @@ EMAIL = "bench-scans@example.org"
 
 def noisy_pdf(path: Path, size_mb: float, pages: int = 20) -> None:
     """A PDF of about `size_mb`: each page a JPEG of noise (which no compression shrinks)."""
-    side = int((size_mb * MB / pages / 3.2) ** 0.5)  # about 3.2 bytes a pixel at this quality
+    side = int((size_mb * MB / pages / 1.17) ** 0.5)  # about 1.17 bytes a pixel at this quality
     rng = np.random.default_rng(1)
     document = pdfium.PdfDocument.new()
     for _ in range(pages):
