@@ -7,6 +7,7 @@ batches they make stay waiting and can be looked at.
 
 from __future__ import annotations
 
+import re
 import stat
 import uuid
 from collections.abc import Iterator
@@ -230,6 +231,12 @@ def test_the_page_shows_why_an_upload_is_refused(
     english = idle_client.post("/pro/scans/?lang=en", data={"_csrf_token": token}, files=files)
     assert "Too many files at once: 20 at most." in english.text
     assert stored(backend, account["email"]) == {}
+    # The form shown again is ready to send.
+    again = re.search(r'name="_csrf_token" value="([^"]+)"', english.text)
+    assert again
+    sent = idle_client.post("/pro/scans/", data={"_csrf_token": again.group(1)}, files=files[:1])
+    assert sent.status_code == 200 and "p0.jpg" in sent.text
+    forget_batches(backend, account["email"])
 
 
 def test_the_page_upload_needs_the_form_token_before_the_files(
@@ -283,3 +290,10 @@ def test_files_no_batch_waits_for_are_removed_a_day_later(
     assert backend.run(scenario) == [True, False]
     assert waiting.exists()
     forget_batches(backend, email)
+
+
+def test_the_api_documentation_says_how_to_send_files(idle_client: TestClient[Any]) -> None:
+    upload = idle_client.get("/schema/openapi.json").json()["paths"]["/api/v1/scans"]["post"]
+    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["properties"]["files"]["maxItems"] == MAX_FILES_PER_REQUEST
+    assert form["properties"]["files"]["items"]["format"] == "binary"

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,8 +24,30 @@ from app.errors import Problem
 from app.features.accounts.guards import logged_in_user
 from app.features.scans.pages import wake_worker
 from app.features.scans.service import ScanService
-from app.features.scans.uploads import MAX_REQUEST_BYTES, UPLOADS_PER_ACCOUNT, take_upload
+from app.features.scans.uploads import (
+    MAX_FILES_PER_REQUEST,
+    MAX_REQUEST_BYTES,
+    UPLOADS_PER_ACCOUNT,
+    take_upload,
+)
 from app.throttle import per_user
+
+
+@dataclass
+class _UploadOperation(Operation):
+    """The upload's body in the API documentation: the handler reads it itself, straight to
+    disk, so Litestar cannot describe it."""
+
+    def __post_init__(self) -> None:
+        files = Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+            max_items=MAX_FILES_PER_REQUEST,
+        )
+        form = Schema(type=OpenAPIType.OBJECT, properties={"files": files}, required=["files"])
+        self.request_body = RequestBody(
+            content={"multipart/form-data": OpenAPIMediaType(schema=form)}, required=True
+        )
 
 
 class ScanApi(Controller):
@@ -29,6 +60,7 @@ class ScanApi(Controller):
         request_max_body_size=MAX_REQUEST_BYTES,
         guards=[per_user(UPLOADS_PER_ACCOUNT)],
         summary="Déposer un scan",
+        operation_class=_UploadOperation,
     )
     async def upload(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]

@@ -22,6 +22,7 @@ import anyio
 from litestar import Request
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.middleware.csrf import generate_csrf_hash
+from litestar.utils.scope.state import ScopeState
 from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMultipartParser
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,20 +64,22 @@ async def take_upload(
     try:
         await service.check_room(user.structure_id)
     except QueueFullError as error:
-        raise busy(error.in_flight) from None
+        raise _busy(error.in_flight) from None
     files = await receive_files(request, csrf=csrf)
     try:
         return await service.enqueue(user, files) if files else []
     except BaseException as error:
         discard(files)
         if isinstance(error, QueueFullError):
-            raise busy(error.in_flight) from None
+            raise _busy(error.in_flight) from None
         raise
 
 
 async def receive_files(request: Request[Any, Any, Any], *, csrf: bool) -> list[StoredFile]:
     """The files of the `files` field, each written to its own new file while it arrives.
     Anything but a multipart form has no file: an empty list."""
+    if csrf:
+        _keep_form_token(request)
     content_type, options = request.content_type
     boundary = options.get("boundary")
     if content_type != "multipart/form-data" or not boundary:
@@ -87,12 +90,9 @@ async def receive_files(request: Request[Any, Any, Any], *, csrf: bool) -> list[
             async for chunk in request.stream():
                 for event in parser.parse(chunk):
                     await receiver.take(event)
-    except ParserLimitReached:
+    except (ParserError, ParserLimitReached):
         receiver.abandon()
-        raise _too_many() from None
-    except ParserError:
-        receiver.abandon()
-        raise Problem(400, "L'envoi est arrivé incomplet ou abîmé : recommencez.") from None
+        raise _broken() from None
     except RequestEntityTooLarge:
         receiver.abandon()
         raise Problem(
@@ -128,7 +128,7 @@ class _Receiver:
         elif self.field is not None:
             self.field += event
             if len(self.field) > _FIELD_BYTES:
-                raise Problem(400, "L'envoi est arrivé incomplet ou abîmé : recommencez.")
+                raise _broken()
 
     def _start(self, segment: MultipartSegment) -> None:
         if segment.name == FILES_FIELD and segment.filename:
@@ -209,6 +209,10 @@ def discard(files: Sequence[StoredFile]) -> None:
         file.path.unlink(missing_ok=True)
 
 
+def _broken() -> Problem:
+    return Problem(400, "L'envoi est arrivé incomplet ou abîmé : recommencez.")
+
+
 def _too_many() -> Problem:
     return Problem(
         413,
@@ -232,6 +236,15 @@ def _csrf_ok(request: Request[Any, Any, Any], sent: str | None) -> bool:
     return mine is not None and theirs is not None and compare_digest(mine, theirs)
 
 
+def _keep_form_token(request: Request[Any, Any, Any]) -> None:
+    """The page answering this upload (a refusal, with the form to try again) carries the
+    browser's token, as the CSRF middleware would have set it."""
+    config = request.app.csrf_config
+    cookie = request.cookies.get(config.cookie_name) if config else None
+    if cookie:
+        ScopeState.from_scope(request.scope).csrf_token = cookie
+
+
 def _csrf_secret(token: str, key: str) -> bytes | None:
     secret, signature = token[:_CSRF_SECRET_LENGTH], token[_CSRF_SECRET_LENGTH:]
     expected = generate_csrf_hash(token=secret, secret=key)
@@ -239,7 +252,7 @@ def _csrf_secret(token: str, key: str) -> bytes | None:
     return secret.encode() if valid else None
 
 
-def busy(in_flight: int) -> Problem:
+def _busy(in_flight: int) -> Problem:
     return Problem(
         429,
         "Votre structure a déjà {count} fichier(s) en attente de lecture, et {limit} au plus "
