@@ -10,7 +10,7 @@ COPY pathways pathways
 COPY badges badges
 COPY printables printables
 COPY app app
-RUN pip install --no-cache-dir . && useradd --system --home /srv/parcours parcours && install -d -m 0700 -o parcours var
+RUN pip install --no-cache-dir . && useradd --system --home /srv/parcours parcours && install -d -m 0700 -o parcours var var/uploads
 USER parcours
 EXPOSE 8000
 CMD ["parcours", "serve", "--host", "0.0.0.0", "--port", "8000"]

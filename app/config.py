@@ -25,6 +25,14 @@ def private_var_dir() -> Path:
     return VAR_DIR
 
 
+def uploads_dir() -> Path:
+    """var/uploads/, private like var/: uploaded scans wait there until they are read."""
+    folder = private_var_dir() / "uploads"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PARCOURS_", extra="ignore")
 
@@ -38,6 +46,8 @@ class Settings(BaseSettings):
     debug: bool = False
     db_pool_size: int = 10
     max_body_bytes: int = 1_000_000
+    # This process reads the scans uploaded (false: it leaves them to the other processes).
+    read_scans: bool = True
     # Sessions: a browser-session cookie; the server forgets a session idle this long, and a
     # professional's login lasts at most absolute_hours.
     idle_minutes: int = 30

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -62,6 +62,10 @@ class Problem(ProblemDetailsException):
             headers=headers,
         )
 
+    def shown(self, gettext: Callable[[str], str]) -> str:
+        """The detail in the reader's language: the text translated, then filled in."""
+        return gettext(self.template).format(**self.params) if self.params else gettext(self.detail)
+
 
 def _status_and_detail(exc: Exception) -> tuple[int, str, list[str] | None]:
     if isinstance(exc, Problem):
@@ -92,9 +96,7 @@ def handle_error(request: Request, exc: Exception) -> Response[Any]:  # type: ig
         response.headers.update(headers)
         return response
     _ = gettext_for(request_language(request))
-    shown = _(detail)
-    if isinstance(exc, Problem) and exc.params:
-        shown = _(exc.template).format(**exc.params)
+    shown = exc.shown(_) if isinstance(exc, Problem) else _(detail)
     return Template(
         template_name="error.html",
         context={

@@ -1,5 +1,6 @@
 """Deleting what the service must not keep, every hour while it runs: expired sessions, old
-attempt counters, audit events past their retention, resume codes past their time."""
+attempt counters, audit events past their retention, resume codes past their time, uploaded
+files that no batch waits for."""
 
 from __future__ import annotations
 
@@ -10,15 +11,25 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from litestar import Litestar
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.config import Settings
-from app.db.models import AuditEvent, Diagnostic, DiagnosticStatus, StoreEntry, Throttle
+from app.config import Settings, uploads_dir
+from app.db.models import (
+    AuditEvent,
+    BatchStatus,
+    Diagnostic,
+    DiagnosticStatus,
+    ScanBatch,
+    StoreEntry,
+    Throttle,
+)
 
 log = logging.getLogger(__name__)
 EVERY = 3600.0
 THROTTLE_KEPT = timedelta(days=1)  # longer than any window
+# Longer than any upload takes to arrive: a younger file may be one whose batch is not saved yet.
+ORPHAN_AFTER = timedelta(days=1)
 
 Chore = Callable[[AsyncSession, Settings, datetime], Awaitable[None]]
 
@@ -56,11 +67,30 @@ async def expired_resume_codes(db: AsyncSession, settings: Settings, now: dateti
     )
 
 
+async def orphan_uploads(db: AsyncSession, _: Settings, now: datetime) -> None:
+    """Files left by an upload cut short or a worker stopped before deleting a read file."""
+    waiting = set(
+        (
+            await db.scalars(
+                select(ScanBatch.path).where(
+                    ScanBatch.status != BatchStatus.DONE, ScanBatch.path.is_not(None)
+                )
+            )
+        ).all()
+    )
+    cutoff = (now - ORPHAN_AFTER).timestamp()
+    for file in uploads_dir().iterdir():
+        with contextlib.suppress(FileNotFoundError):  # deleted meanwhile by a worker
+            if file.name not in waiting and file.stat().st_mtime < cutoff:
+                file.unlink()
+
+
 CHORES: tuple[Chore, ...] = (
     expired_sessions,
     old_throttles,
     old_audit_events,
     expired_resume_codes,
+    orphan_uploads,
 )
 
 

@@ -24,6 +24,7 @@ from app.features.people.personal import (
     export_consents,
     export_diagnostics,
 )
+from app.features.scans.personal import erase_scans_of, export_scans_of
 from app.sessions import forget_in_sessions
 
 Exporter = Callable[[AsyncSession, Person, Sequence[UUID]], Awaitable[Any]]
@@ -55,6 +56,7 @@ async def erase_session_pointers(
 # In erasure order: what points to a diagnostic goes before the diagnostics.
 PARTS: tuple[PersonalPart, ...] = (
     PersonalPart("sessions", ("store_entry",), None, erase_session_pointers),
+    PersonalPart("scan_pages", ("scan_page",), export_scans_of, erase_scans_of),
     PersonalPart("consents", ("consent",), export_consents, erase_consents),
     PersonalPart("diagnostics", ("diagnostic",), export_diagnostics, erase_diagnostics),
 )

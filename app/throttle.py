@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -126,20 +126,42 @@ class Throttles:
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 
+Subject = Callable[[ASGIConnection[Any, Any, Any, Any]], str]
+
+
 def per_address(limit: Limit, *, count: bool = True) -> Guard:
     """A guard refusing (429) callers from an address past ``limit``; with ``count=False`` it
     only checks, and the handler counts what should count (a failed code, say)."""
+    return per_subject(limit, client_address, count=count)
+
+
+def per_user(limit: Limit) -> Guard:
+    """A guard counting each request of a logged-in account, refusing (429) past ``limit``:
+    for what an account may do often, but not without end (uploads)."""
+    return per_subject(limit, _account)
+
+
+def _account(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    user = connection.scope.get("user")
+    user_id = getattr(user, "id", None)
+    return f"user:{user_id}" if user_id else f"address:{client_address(connection)}"
+
+
+def per_subject(limit: Limit, subject: Subject, *, count: bool = True) -> Guard:
+    """A guard refusing (429) a subject (what ``subject`` names the caller) past ``limit``."""
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         throttles: Throttles = connection.app.state.throttles
         engine: AsyncEngine = connection.app.state.engine
-        address = client_address(connection)
+        who = subject(connection)
         async with AsyncSession(engine) as db:
             if count:
-                tally: Tally | None = await throttles.hit(db, limit, address)
+                counted = await throttles.hit(db, limit, who)
                 await db.commit()
+                # Whether this attempt may go on depends on those before it.
+                tally: Tally | None = replace(counted, count=counted.count - 1)
             else:
-                tally = await throttles.tally(db, limit, address)
+                tally = await throttles.tally(db, limit, who)
         wait = 0 if tally is None else tally.wait(limit)
         if wait:
             raise too_many(wait)

@@ -141,11 +141,14 @@ class Served:
 
 
 @contextmanager
-def serve(command: list[str], health: str, workdir: Path) -> Iterator[Served]:
-    """Start a server process on a free loopback port ({port} in ``command``); stop it after."""
+def serve(
+    command: list[str], health: str, workdir: Path, env: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """Start a server process on a free loopback port ({port} in ``command``); stop it after.
+    ``env``: more environment variables for it."""
     port = free_port()
     log = workdir / f"server-{port}.log"
-    env = {**os.environ, "PARCOURS_SECRET_KEY": SECRET}
+    env = {**os.environ, "PARCOURS_SECRET_KEY": SECRET, **(env or {})}
     env.pop("PARCOURS_DATABASE_URL", None)
     with log.open("wb") as sink:
         process = subprocess.Popen(

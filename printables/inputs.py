@@ -1,4 +1,4 @@
-"""From uploaded bytes to grey page images, refusing hostile or broken files with a clear reason.
+"""From an uploaded file to grey page images, refusing hostile or broken files with a clear reason.
 
 Accepted: JPEG, PNG, WebP, TIFF (all its pages), HEIC/HEIF (phone photos, via pillow-heif) and
 PDF (all its pages, rendered with pypdfium2). Limits are checked before anything is decoded:
@@ -10,9 +10,10 @@ EXIF orientation is applied, although the corner markers would find the page tur
 from __future__ import annotations
 
 import io
+import os
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import cv2
@@ -24,7 +25,10 @@ from pydantic import BaseModel, ConfigDict
 
 register_heif_opener()
 
+Source = bytes | Path  # an upload's bytes, or the file it was saved to
+
 _MB: Final = 1_000_000
+_HEAD: Final = 1024  # enough to recognise every accepted format
 _FAST: Final = ("JPEG", "PNG", "WEBP")  # single images OpenCV decodes faster than Pillow
 _HEIF_BRANDS: Final = (b"heic", b"heix", b"mif1", b"msf1", b"hevc", b"heif")
 _MAGIC: Final = (
@@ -65,7 +69,7 @@ class PageImage:
 
 def sniff(data: bytes) -> str | None:
     """The container a file claims to be, from its first bytes (never from its name)."""
-    if data.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+    if data.startswith(b"%PDF-") or b"%PDF-" in data[:_HEAD]:
         return "PDF"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
@@ -74,22 +78,52 @@ def sniff(data: bytes) -> str | None:
     return next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
 
 
-def decode_pages(data: bytes, limits: Limits | None = None) -> Iterator[PageImage]:
-    """The pages of an uploaded file. Raises :class:`InputError` when the file as a whole is
-    refused; a single unreadable page of a PDF comes back as a page with an error."""
+class Document:
+    """An opened upload: how many pages it has, and each page decoded only when asked for, so
+    a big file on disk is read a page at a time and never held whole in memory."""
+
+    pages: int
+
+    def page(self, number: int) -> PageImage:
+        """Page `number`, counted from 1."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def open_document(source: Source, limits: Limits | None = None) -> Document:
+    """Open an upload, from its bytes or from the file it was saved to. Raises
+    :class:`InputError` when the file as a whole is refused."""
     limits = limits or Limits()
-    if len(data) > limits.max_file_bytes:
+    try:
+        size, head = _size_and_head(source)
+    except OSError:
+        raise InputError("le fichier déposé n'a pas pu être relu sur le serveur") from None
+    if size > limits.max_file_bytes:
         raise InputError(
-            f"fichier trop volumineux : {len(data) / _MB:.0f} Mo "
+            f"fichier trop volumineux : {size / _MB:.0f} Mo "
             f"(au plus {limits.max_file_bytes / _MB:.0f} Mo par fichier)"
         )
-    kind = sniff(data)
+    kind = sniff(head)
     if kind is None:
         raise InputError("ce fichier n'est ni une image (JPEG, PNG, HEIC, TIFF, WebP) ni un PDF")
     if kind == "PDF":
-        yield from _pdf_pages(data, limits)
-    else:
-        yield from _image_pages(data, kind, limits)
+        return _PdfDocument(source, limits)
+    return _ImageDocument(source, kind, limits)
+
+
+def _size_and_head(source: Source) -> tuple[int, bytes]:
+    if isinstance(source, bytes):
+        return len(source), source[:_HEAD]
+    with source.open("rb") as file:
+        return os.fstat(file.fileno()).st_size, file.read(_HEAD)
 
 
 def _bomb(width: int, height: int, limits: Limits) -> InputError:
@@ -100,75 +134,105 @@ def _bomb(width: int, height: int, limits: Limits) -> InputError:
     )
 
 
-def _image_pages(data: bytes, kind: str, limits: Limits) -> Iterator[PageImage]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(
-            "image refusée : elle annonce une taille démesurée (possible bombe de décompression)"
-        ) from None
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise InputError(f"fichier {kind} abîmé ou incomplet : {error}") from None
-    if width * height > limits.max_image_pixels:
-        raise _bomb(width, height, limits)
-    frames = getattr(image, "n_frames", 1)
-    if frames > limits.max_pages:
-        raise InputError(f"trop de pages : {frames} (au plus {limits.max_pages} par fichier)")
-    if kind in _FAST and frames == 1:
-        grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-        if grey is None:
-            raise InputError(f"fichier {kind} abîmé : l'image ne peut pas être décodée")
-        yield PageImage(1, grey)
-        return
-    for index in range(frames):
+class _ImageDocument(Document):
+    def __init__(self, source: Source, kind: str, limits: Limits) -> None:
         try:
-            image.seek(index)
-            if image.size[0] * image.size[1] > limits.max_image_pixels:
-                raise _bomb(*image.size, limits)
-            upright = ImageOps.exif_transpose(image) or image
-            yield PageImage(index + 1, np.asarray(upright.convert("L")))
-        except InputError as error:
-            yield PageImage(index + 1, None, str(error))
-        except (OSError, ValueError, EOFError) as error:
-            yield PageImage(index + 1, None, f"page abîmée, impossible à décoder : {error}")
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InputError(
+                "image refusée : elle annonce une taille démesurée "
+                "(possible bombe de décompression)"
+            ) from None
+        except (UnidentifiedImageError, OSError, ValueError):
+            # The library's own words name a memory buffer, not the person's file.
+            raise InputError(
+                f"fichier {kind} abîmé ou incomplet : impossible de l'ouvrir"
+            ) from None
+        self._image, self._source, self._limits = image, source, limits
+        try:
+            width, height = image.size
+            if width * height > limits.max_image_pixels:
+                raise _bomb(width, height, limits)
+            self.pages = getattr(image, "n_frames", 1)
+            if self.pages > limits.max_pages:
+                raise InputError(
+                    f"trop de pages : {self.pages} (au plus {limits.max_pages} par fichier)"
+                )
+        except BaseException:
+            image.close()
+            raise
+        self._fast = kind in _FAST and self.pages == 1
 
-
-def _pdf_pages(data: bytes, limits: Limits) -> Iterator[PageImage]:
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        reason = "protégé par un mot de passe" if "password" in str(error).lower() else "abîmé"
-        raise InputError(f"PDF {reason} : impossible de l'ouvrir ({error})") from None
-    try:
-        count = len(document)
-        if count > limits.max_pages:
-            raise InputError(f"trop de pages : {count} (au plus {limits.max_pages} par fichier)")
-        if count == 0:
-            raise InputError("PDF sans aucune page")
-        for index in range(count):
-            yield _pdf_page(document, index, limits)
-    finally:
-        document.close()
-
-
-def _pdf_page(document: pdfium.PdfDocument, index: int, limits: Limits) -> PageImage:
-    """Render at `pdf_dpi`, or lower for a very large page so that the pixel cap holds."""
-    try:
-        page = document[index]
-        width_pt, height_pt = page.get_size()
-        scale = min(limits.pdf_dpi / 72, (limits.max_image_pixels / (width_pt * height_pt)) ** 0.5)
-        if scale * 72 < limits.min_pdf_dpi:
-            return PageImage(
-                index + 1,
-                None,
-                f"page démesurée ({width_pt / 72 * 25.4:.0f} × {height_pt / 72 * 25.4:.0f} mm) : "
-                "impossible de la lire à une résolution utile",
+    def page(self, number: int) -> PageImage:
+        if self._fast:
+            grey = (
+                cv2.imdecode(np.frombuffer(self._source, np.uint8), cv2.IMREAD_GRAYSCALE)
+                if isinstance(self._source, bytes)
+                else cv2.imread(str(self._source), cv2.IMREAD_GRAYSCALE)
             )
-        bitmap = page.render(scale=scale, grayscale=True)
-        grey = bitmap.to_numpy()
-        return PageImage(index + 1, np.ascontiguousarray(grey.reshape(grey.shape[:2])))
-    except pdfium.PdfiumError as error:
-        return PageImage(index + 1, None, f"page abîmée, impossible à afficher : {error}")
+            if grey is None:
+                return PageImage(number, None, "image abîmée : impossible de la décoder")
+            return PageImage(number, grey)
+        try:
+            self._image.seek(number - 1)
+            if self._image.size[0] * self._image.size[1] > self._limits.max_image_pixels:
+                raise _bomb(*self._image.size, self._limits)
+            upright = ImageOps.exif_transpose(self._image) or self._image
+            return PageImage(number, np.asarray(upright.convert("L")))
+        except InputError as error:
+            return PageImage(number, None, str(error))
+        except (OSError, ValueError, EOFError):
+            return PageImage(number, None, "page abîmée : impossible de la décoder")
+
+    def close(self) -> None:
+        self._image.close()
+
+
+class _PdfDocument(Document):
+    def __init__(self, source: Source, limits: Limits) -> None:
+        try:
+            document = pdfium.PdfDocument(source)
+        except pdfium.PdfiumError as error:
+            if "password" in str(error).lower():
+                raise InputError(
+                    "PDF protégé par un mot de passe : enregistrez-le sans protection, "
+                    "puis déposez-le à nouveau"
+                ) from None
+            raise InputError("PDF abîmé : impossible de l'ouvrir") from None
+        self._document, self._limits = document, limits
+        self.pages = len(document)
+        if not 0 < self.pages <= limits.max_pages:
+            document.close()
+            raise InputError(
+                "PDF sans aucune page"
+                if self.pages == 0
+                else f"trop de pages : {self.pages} (au plus {limits.max_pages} par fichier)"
+            )
+
+    def page(self, number: int) -> PageImage:
+        """Render at `pdf_dpi`, or lower for a very large page so that the pixel cap holds."""
+        limits = self._limits
+        try:
+            page = self._document[number - 1]
+            width_pt, height_pt = page.get_size()
+            scale = min(
+                limits.pdf_dpi / 72, (limits.max_image_pixels / (width_pt * height_pt)) ** 0.5
+            )
+            if scale * 72 < limits.min_pdf_dpi:
+                return PageImage(
+                    number,
+                    None,
+                    f"page démesurée ({width_pt / 72 * 25.4:.0f} × "
+                    f"{height_pt / 72 * 25.4:.0f} mm) : "
+                    "impossible de la lire à une résolution utile",
+                )
+            bitmap = page.render(scale=scale, grayscale=True)
+            grey = bitmap.to_numpy()
+            return PageImage(number, np.ascontiguousarray(grey.reshape(grey.shape[:2])))
+        except pdfium.PdfiumError:
+            return PageImage(number, None, "page abîmée : impossible de l'afficher")
+
+    def close(self) -> None:
+        self._document.close()

@@ -19,7 +19,7 @@ import zxingcpp
 from pydantic import BaseModel, ConfigDict, Field
 
 from printables.decisions import BoxState, FieldMark
-from printables.inputs import InputError, Limits, decode_pages
+from printables.inputs import Document, InputError, Limits, Source, open_document
 from printables.layout import (
     COMMUNE,
     NO,
@@ -78,40 +78,54 @@ class PageReading(BaseModel):
 
 
 def read_file(
-    data: bytes,
+    source: Source,
     name: str,
     limits: Limits | None = None,
     layouts: LayoutSource = layout_for,
 ) -> list[PageReading]:
-    """Every page of one uploaded file. Never raises for bad input: a refused file gives one
-    ``error`` result with ``page`` null."""
-    return list(iter_file(data, name, limits, layouts))
+    """Every page of one uploaded file (its bytes, or the file it was saved to). Never raises
+    for bad input: a refused file gives one ``error`` result with ``page`` null."""
+    return list(iter_file(source, name, limits, layouts))
 
 
 def iter_file(
-    data: bytes,
+    source: Source,
     name: str,
     limits: Limits | None = None,
     layouts: LayoutSource = layout_for,
 ) -> Iterator[PageReading]:
     """As :func:`read_file`, one page at a time, for progress reporting on big batches."""
     try:
-        for page in decode_pages(data, limits):
-            if page.image is None:
-                yield PageReading(file=name, page=page.number, status="error", error=page.error)
-            else:
-                try:
-                    yield read_image(page.image, name, page.number, layouts)
-                except (cv2.error, ValueError, MemoryError) as error:
-                    # One unreadable page must not stop the batch (nor show a traceback).
-                    yield PageReading(
-                        file=name,
-                        page=page.number,
-                        status="error",
-                        error=f"lecture impossible de cette page : {error}",
-                    )
+        with open_document(source, limits) as document:
+            for number in range(1, document.pages + 1):
+                yield read_page(document, name, number, layouts)
     except InputError as error:
-        yield PageReading(file=name, page=None, status="error", error=str(error))
+        yield refused(name, error)
+
+
+def read_page(
+    document: Document, name: str, number: int, layouts: LayoutSource = layout_for
+) -> PageReading:
+    """Page `number` (from 1) of an opened file: a long batch can be read a page at a time,
+    the file closed in between."""
+    page = document.page(number)
+    if page.image is None:
+        return PageReading(file=name, page=number, status="error", error=page.error)
+    try:
+        return read_image(page.image, name, number, layouts)
+    except (cv2.error, ValueError, MemoryError):
+        # One unreadable page must not stop the batch (nor show a library's message).
+        return PageReading(
+            file=name,
+            page=number,
+            status="error",
+            error="lecture impossible de cette page : l'image n'a pas pu être analysée",
+        )
+
+
+def refused(name: str, error: InputError) -> PageReading:
+    """The one result of a file refused as a whole; the message names the file."""
+    return PageReading(file=name, page=None, status="error", error=f"« {name} » : {error}")
 
 
 def read_image(

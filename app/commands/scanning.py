@@ -44,7 +44,7 @@ def scan_read(files: tuple[Path, ...], as_json: bool, crops: Path | None) -> Non
     """
     everything_read = True
     for path in files:
-        for page in iter_file(path.read_bytes(), str(path)):
+        for page in iter_file(path, str(path)):
             everything_read &= page.status == "ok"
             if crops is not None and page.crops:
                 _save_crops(crops, path, page)
@@ -56,7 +56,9 @@ def scan_read(files: tuple[Path, ...], as_json: bool, crops: Path | None) -> Non
 
 
 def _summary(page: PageReading) -> str:
-    where = f"{page.file}" + (f", page {page.page}" if page.page is not None else "")
+    if page.page is None:  # the whole file refused: the message names it
+        return f"ERREUR : {page.error}"
+    where = f"{page.file}, page {page.page}"
     if page.status == "error":
         return f"{where} : ERREUR : {page.error}"
     answered = sum(a.value is not None for a in page.answers.values())

@@ -79,14 +79,19 @@ def _postgres_database(base_url: str) -> str:
     return re.sub(r"/[^/]*$", f"/{name}", base_url)
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
-    if request.param == "sqlite":
-        path = Path(tmp_path_factory.mktemp("db")) / "test.sqlite3"
-        url = f"sqlite+aiosqlite:///{path}"
+def empty_database(kind: str, folder: Path) -> Settings:
+    """Settings for a new, empty database: SQLite in ``folder``, or one on the PostgreSQL
+    test cluster (skipped when there is none)."""
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{folder / 'test.sqlite3'}"
     else:
         url = _postgres_database(postgres_server())
-    settings = Settings(database_url=url, secret_key="test-secret-key-not-for-production")
+    return Settings(database_url=url, secret_key="test-secret-key-not-for-production")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    settings = empty_database(request.param, Path(tmp_path_factory.mktemp("db")))
     upgrade(settings)
     return Backend(request.param, settings)
 
@@ -111,3 +116,11 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> None:  # 
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def mediator(backend: Backend, client: TestClient) -> dict[str, str]:  # type: ignore[type-arg]
+    """A mediator of a new structure, logged in on the pages; their bearer token's header."""
+    email, _ = backend.user(Role.MEDIATOR)
+    login(client, email)
+    return {"Authorization": f"Bearer {backend.token(email)}"}

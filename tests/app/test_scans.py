@@ -10,13 +10,14 @@ import re
 import time
 import uuid
 
-import pytest
+import numpy as np
 
+from app.config import uploads_dir
 from app.db.models import Role
 from printables.layout import build_layout
 from printables.pdf import render_forms
 from referentiel import load_referential
-from tests.app.conftest import csrf, login
+from tests.app.conftest import csrf
 from tests.printables.corpus import Filling, PhotoSettings, draw, encode, photo, render_blank
 
 REF = load_referential()
@@ -25,24 +26,27 @@ ITEMS = [f.key for f in LAYOUT.fields() if f.kind == "item"]
 DPI = 200
 
 
-def sheet(person: str | None, answers: dict[str, str], serial: str | None = None) -> bytes:
-    """A filled sheet as a 200 dpi PNG scan; ``answers`` maps item ids to box values."""
+def sheet_page(
+    person: str | None, answers: dict[str, str], serial: str | None = None, *, twice: str = ""
+) -> np.ndarray:
+    """A filled sheet scanned at 200 dpi; ``answers`` maps item ids to box values, and the
+    item ``twice`` gets two ticks (a row to check)."""
     pdf = render_forms(REF, 1, person=person, serials=[serial or uuid.uuid4().hex[:12].upper()])
     page = render_blank(pdf, DPI)
     filling = Filling({key: [(value, "tick")] for key, value in answers.items()})
+    if twice:
+        filling.marks[twice] = [("1", "tick"), ("3", "tick")]
     draw(page, DPI, LAYOUT, filling, random.Random(7))
-    return encode(page)
+    return page
+
+
+def sheet(person: str | None, answers: dict[str, str], serial: str | None = None) -> bytes:
+    """The same as a PNG file."""
+    return encode(sheet_page(person, answers, serial))
 
 
 def everything(value: str) -> dict[str, str]:
     return dict.fromkeys(ITEMS, value)
-
-
-@pytest.fixture
-def mediator(backend, client):  # type: ignore[no-untyped-def]
-    email, _ = backend.user(Role.MEDIATOR)
-    login(client, email)
-    return {"Authorization": f"Bearer {backend.token(email)}"}
 
 
 def upload(client, files):  # type: ignore[no-untyped-def]
@@ -74,8 +78,10 @@ def test_a_clear_sheet_printed_for_a_person_comes_back_as_their_diagnostic(clien
     person = client.post(
         "/api/v1/people", json={"alias": "Odette", "consent": True}, headers=mediator
     ).json()
+    waiting = set(uploads_dir().iterdir())
     upload(client, [("odette.png", sheet(person["id"], everything("3")))])
     state = finished(client, mediator, batch_ids(client)[0])
+    assert set(uploads_dir().iterdir()) == waiting  # the file is deleted once read
     [page] = state["pages"]
     assert page["status"] == "ok", page
     assert page["outcome"] == "imported"
@@ -98,13 +104,8 @@ def test_the_same_sheet_imported_twice_is_detected(client, mediator):
 
 
 def test_a_doubtful_row_is_shown_and_fixed_in_one_click(client, mediator):
-    answers = everything("2")
-    scan_pdf = render_forms(REF, 1)
-    page_image = render_blank(scan_pdf, DPI)
-    filling = Filling({key: [(value, "tick")] for key, value in answers.items()})
-    filling.marks[ITEMS[0]] = [("1", "tick"), ("3", "tick")]  # two answers on one row
-    draw(page_image, DPI, LAYOUT, filling, random.Random(3))
-    upload(client, [("doubt.png", encode(page_image))])
+    two_answers_on_a_row = sheet_page(None, everything("2"), twice=ITEMS[0])
+    upload(client, [("doubt.png", encode(two_answers_on_a_row))])
     state = finished(client, mediator, batch_ids(client)[0])
     [page] = state["pages"]
     assert page["status"] == "review"
@@ -129,17 +130,27 @@ def test_a_doubtful_row_is_shown_and_fixed_in_one_click(client, mediator):
 
 
 def test_a_bad_file_fails_alone_and_the_rest_of_the_batch_imports(client, mediator):
-    upload(
-        client,
-        [("notes.jpg", b"this is not a picture"), ("good.png", sheet(None, everything("1")))],
-    )
-    states = [finished(client, mediator, batch) for batch in batch_ids(client)[:2]]
+    files = [
+        ("notes.jpg", b"this is not a picture"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(500)),  # a JPEG cut short
+        ("good.png", sheet(None, everything("1"))),
+    ]
+    upload(client, files)
+    states = [finished(client, mediator, batch) for batch in batch_ids(client)[:3]]
     by_name = {s["filename"]: s for s in states}
-    [bad] = by_name["notes.jpg"]["pages"]
-    assert bad["status"] == "error"
-    assert bad["outcome"] == "unreadable"
-    assert bad["error"]
-    assert by_name["good.png"]["pages"][0]["outcome"] == "imported"
+    for name in ("notes.jpg", "photo.jpg"):
+        [bad] = by_name[name]["pages"]
+        assert bad["status"] == "error"
+        assert bad["outcome"] == "unreadable"
+        assert bad["error"].startswith(f"« {name} » : ")  # plain French naming the file
+    assert by_name["photo.jpg"]["pages"][0]["error"] == (
+        "« photo.jpg » : fichier JPEG abîmé ou incomplet : impossible de l'ouvrir"
+    )
+    assert (
+        "« photo.jpg » : fichier JPEG abîmé"
+        in client.get(f"/pro/scans/{by_name['photo.jpg']['id']}").text
+    )
+    assert by_name["good.png"]["pages"][0]["outcome"] == "imported", by_name["good.png"]
 
 
 def test_another_structure_cannot_see_a_batch(backend, client, mediator):

@@ -11,6 +11,7 @@ It lives with the tests, not in the library: only tests and the benchmark need f
 
 from __future__ import annotations
 
+import io
 import math
 import random
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Literal
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+from PIL import Image
 
 from printables.layout import COMMUNE, UNKNOWN_VALUE, Box, Layout
 from printables.reader import PageReading
@@ -254,6 +256,21 @@ def encode(image: np.ndarray, quality: int | None = None) -> bytes:
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     return data.tobytes()
+
+
+def copier_pdf(*pages: np.ndarray) -> bytes:
+    """A PDF with one A4 page per picture, as a copier makes a batch scan."""
+    document = pdfium.PdfDocument.new()
+    for picture in pages:
+        page = document.new_page(595, 842)
+        bitmap = pdfium.PdfImage.new(document)
+        bitmap.set_bitmap(pdfium.PdfBitmap.from_pil(Image.fromarray(picture)))
+        bitmap.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+        page.insert_obj(bitmap)
+        page.gen_content()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def _noise(image: np.ndarray, sigma: float, rng: random.Random) -> np.ndarray:

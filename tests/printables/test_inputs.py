@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import struct
 import zlib
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from printables.inputs import Limits
+from printables.inputs import Limits, open_document
 from printables.layout import Layout, build_layout, layout_for
 from printables.pdf import render_forms
-from printables.reader import read_file
+from printables.reader import read_file, read_page
 from referentiel.models import Referential
 from tests.printables.conftest import SERIAL
 from tests.printables.corpus import (
     Filling,
     ScanSettings,
+    copier_pdf,
     draw,
     encode,
     expected,
@@ -123,17 +128,7 @@ def test_an_unknown_referential_version_is_an_error(ref: Referential) -> None:
 
 def test_a_multi_page_pdf_gives_one_result_per_page(layout: Layout, blank_200: np.ndarray) -> None:
     filling, image = _filled(layout, blank_200)
-    document = pdfium.PdfDocument.new()
-    for picture in (image, np.full((800, 600), 255, np.uint8)):
-        page = document.new_page(595, 842)
-        bitmap = pdfium.PdfImage.new(document)
-        bitmap.set_bitmap(pdfium.PdfBitmap.from_pil(Image.fromarray(picture)))
-        bitmap.set_matrix(pdfium.PdfMatrix().scale(595, 842))
-        page.insert_obj(bitmap)
-        page.gen_content()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    pages = read_file(buffer.getvalue(), "lot.pdf")
+    pages = read_file(copier_pdf(image, np.full((800, 600), 255, np.uint8)), "lot.pdf")
     assert [(p.page, p.status) for p in pages] == [(1, "ok"), (2, "error")]
     assert read_values(pages[0]) == expected(layout, filling)
     assert "carrés noirs" in (pages[1].error or "")
@@ -183,3 +178,46 @@ def test_exif_orientation_is_applied(layout: Layout, blank_200: np.ndarray) -> N
 def test_a_scan_at_low_resolution_still_identifies_the_sheet(blank_300: np.ndarray) -> None:
     page = read_file(scan(blank_300, 300, ScanSettings(dpi=100), random.Random(3)), "s.jpg")[0]
     assert (page.status, page.sheet_id) == ("ok", SERIAL)
+
+
+MAGICS = [b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM", b"%PDF-"]
+
+
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+@settings(max_examples=60, deadline=None)
+@given(magic=st.sampled_from(MAGICS), rest=st.binary(max_size=300), name=st.text(min_size=1))
+def test_a_broken_file_is_named_in_plain_french(magic: bytes, rest: bytes, name: str) -> None:
+    """Whatever the bytes, the message names the file and never quotes a library's words
+    (« cannot identify image file <_io.BytesIO object at 0x7f…> »)."""
+    pages = read_file(magic + rest, name)
+    for page in pages:
+        if page.page is None:
+            assert page.error and page.error.startswith(f"« {name} » : ")
+        assert not re.search(r"0x[0-9a-f]|object at|cannot|failed|error", page.error or "", re.I)
+
+
+def test_a_file_on_disk_reads_as_its_bytes(
+    tmp_path: Path, layout: Layout, blank_200: np.ndarray
+) -> None:
+    """The service reads uploads from disk, a page at a time: same pages, same answers."""
+    filling, image = _filled(layout, blank_200)
+    lot = copier_pdf(image, np.full((800, 600), 255, np.uint8), image)
+    for name, data in (("lot.pdf", lot), ("photo.png", encode(image))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        from_disk = [p.model_dump() for p in read_file(path, name)]
+        assert from_disk == [p.model_dump() for p in read_file(data, name)]
+        with open_document(path) as opened:
+            one_by_one = [
+                read_page(opened, name, n).model_dump() for n in range(1, opened.pages + 1)
+            ]
+        assert one_by_one == from_disk
+    assert read_values(read_file(tmp_path / "photo.png", "photo.png")[0]) == expected(
+        layout, filling
+    )
+
+
+def test_a_file_gone_from_disk_is_a_clear_error(tmp_path: Path) -> None:
+    [page] = read_file(tmp_path / "absent.jpg", "photo.jpg")
+    assert page.status == "error"
+    assert page.error == "« photo.jpg » : le fichier déposé n'a pas pu être relu sur le serveur"

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Enum, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.types import Json
 
@@ -34,23 +34,29 @@ class PageOutcome(enum.StrEnum):
 class ScanBatch(UUIDAuditBase):
     """One uploaded file (a photo or a multi-page PDF); a job until every page is read.
 
-    The file itself is kept only until it has been read.
+    The file itself lies in the uploads folder (`path`, its name there) until it has been read.
+    The job advances a page at a time: QUEUED between pages, RUNNING while a worker reads one
+    (since `stepped_at`, so a worker that died is noticed), DONE at the end.
     """
 
-    structure_id: Mapped[UUID] = mapped_column(
-        ForeignKey("structure.id", ondelete="CASCADE"), index=True
+    __table_args__ = (
+        # The structure served least recently goes next (app.features.scans.worker).
+        Index("ix_scan_batch_structure_stepped", "structure_id", "stepped_at"),
     )
+
+    structure_id: Mapped[UUID] = mapped_column(ForeignKey("structure.id", ondelete="CASCADE"))
     uploaded_by: Mapped[UUID | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), default=None
     )
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
+    path: Mapped[str | None] = mapped_column(String(64), default=None)
     status: Mapped[BatchStatus] = mapped_column(
         Enum(BatchStatus, native_enum=False, length=10), index=True
     )
     pages_total: Mapped[int | None] = mapped_column(Integer, default=None)
     pages_done: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    stepped_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
@@ -64,8 +70,9 @@ class ScanPage(UUIDAuditBase):
     reading: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     crops: Mapped[dict[str, str]] = mapped_column(Json, default=dict)  # key -> base64 PNG
     sheet_serial: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
-    person_ref: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Whom the sheet was printed for (a person's id): erasure finds their pages by it.
+    person_ref: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     message: Mapped[str | None] = mapped_column(String(500), default=None)
     diagnostic_id: Mapped[UUID | None] = mapped_column(
-        ForeignKey("diagnostic.id", ondelete="SET NULL"), default=None
+        ForeignKey("diagnostic.id", ondelete="SET NULL"), default=None, index=True
     )

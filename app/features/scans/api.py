@@ -2,20 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
+from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.errors import Problem
 from app.features.accounts.guards import logged_in_user
-from app.features.scans.pages import uploaded_files, wake_worker
-from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
+from app.features.scans.pages import wake_worker
+from app.features.scans.service import ScanService
+from app.features.scans.uploads import (
+    MAX_FILES_PER_REQUEST,
+    MAX_REQUEST_BYTES,
+    UPLOADS_PER_ACCOUNT,
+    take_upload,
+)
+from app.throttle import per_user
+
+
+@dataclass
+class _UploadOperation(Operation):
+    """The upload's body in the API documentation: the handler reads it itself, straight to
+    disk, so Litestar cannot describe it."""
+
+    def __post_init__(self) -> None:
+        files = Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+            max_items=MAX_FILES_PER_REQUEST,
+        )
+        form = Schema(type=OpenAPIType.OBJECT, properties={"files": files}, required=["files"])
+        self.request_body = RequestBody(
+            content={"multipart/form-data": OpenAPIMediaType(schema=form)}, required=True
+        )
 
 
 class ScanApi(Controller):
@@ -23,26 +55,21 @@ class ScanApi(Controller):
     tags = ("scans",)
     opt = needs(Permission.SCANS)
 
-    @post("/", request_max_body_size=MAX_UPLOAD_BYTES + 1_000_000, summary="Déposer un scan")
+    @post(
+        "/",
+        request_max_body_size=MAX_REQUEST_BYTES,
+        guards=[per_user(UPLOADS_PER_ACCOUNT)],
+        summary="Déposer un scan",
+        operation_class=_UploadOperation,
+    )
     async def upload(
-        self,
-        request: Request[Any, Any, Any],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-        db_session: NamedDependency[AsyncSession],
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Response[dict[str, Any]]:
-        """Multipart field `files` (one or several): each file becomes a batch read in the
-        background; 202 with their ids."""
-        files = uploaded_files(data)
-        if not files:
+        """Multipart field `files` (20 files at most, 200 MB each): each file becomes a batch
+        read in the background; 202 with their ids."""
+        batches = await take_upload(request, db_session, csrf=False)
+        if not batches:
             raise Problem(400, "Envoyez au moins un fichier dans le champ « files ».")
-        service = ScanService(db_session)
-        try:
-            batches = [
-                await service.upload(logged_in_user(request), f.filename, await f.read())
-                for f in files
-            ]
-        except ScanError as error:
-            raise Problem(413, str(error)) from None
         wake_worker(request)
         return Response(
             {

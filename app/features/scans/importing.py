@@ -17,6 +17,10 @@ from referentiel import UnknownVersionError, load_version
 from referentiel.submission import SubmissionError, read_submission
 
 DOUBTFUL = ("ambiguous",)
+UNKNOWN_PERSON = (
+    "Feuille imprimée pour une personne qui n'est pas (ou plus) suivie par votre structure : "
+    "elle n'a pas été importée, et ses réponses n'ont pas été gardées."
+)
 CLEARED = "corrected"
 
 
@@ -95,7 +99,18 @@ class Importer:
 
     async def import_page(self, page: ScanPage) -> None:
         """A clear page becomes a diagnostic; otherwise the page says what is missing."""
-        if page.outcome != PageOutcome.TO_REVIEW or doubtful_keys(page):
+        if page.outcome != PageOutcome.TO_REVIEW:
+            return
+        person_id = await self._person(page.person_ref)
+        if page.person_ref and person_id is None:
+            # Printed for someone erased (or never of this structure): their answers are not
+            # kept, and never become an anonymous diagnostic.
+            page.outcome = PageOutcome.REJECTED
+            page.message = UNKNOWN_PERSON
+            page.reading, page.crops, page.person_ref = {}, {}, None
+            await self.db.commit()
+            return
+        if doubtful_keys(page):
             return
         if page.sheet_serial and await self._serial_taken(page.sheet_serial):
             page.outcome = PageOutcome.DUPLICATE
@@ -120,7 +135,7 @@ class Importer:
                 self.db,
                 submission,
                 Channel.SCAN,
-                person_id=await self._person(page.person_ref),
+                person_id=person_id,
                 structure_id=self.structure_id,
                 sheet_serial=page.sheet_serial,
                 goals=goals,

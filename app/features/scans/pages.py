@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, URLEncodedBody
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,24 +16,20 @@ from app.db.models import BatchStatus, PageOutcome
 from app.errors import Problem
 from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
 from app.features.scans.importing import doubtful_keys
-from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
+from app.features.scans.service import ScanError, ScanService
+from app.features.scans.uploads import MAX_REQUEST_BYTES, UPLOADS_PER_ACCOUNT, take_upload
+from app.i18n import gettext_for, request_language
+from app.throttle import per_user
 from app.web import page, see_other
 from referentiel import load_version
 
 NOT_FOUND = "Ce lot de formulaires n'existe pas dans votre structure."
-Files = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 def wake_worker(request: Request[Any, Any, Any]) -> None:
     worker = getattr(request.app.state, "scan_worker", None)
     if worker is not None:
         worker.wakeup.set()
-
-
-def uploaded_files(data: dict[str, Any]) -> list[UploadFile]:
-    files = data.get("files")
-    items = files if isinstance(files, list) else [files]
-    return [f for f in items if isinstance(f, UploadFile)]
 
 
 class ScanPages(Controller):
@@ -52,33 +46,30 @@ class ScanPages(Controller):
         batches = await ScanService(db_session).batches(user.structure_id)
         return page(request, "scans/index.html", batches=batches, error=None)
 
-    @post("/", request_max_body_size=MAX_UPLOAD_BYTES + 1_000_000)
+    # The body is read by take_upload, straight to disk, and the CSRF token with it: the
+    # CSRF middleware would read the whole form into memory first.
+    @post(
+        "/",
+        request_max_body_size=MAX_REQUEST_BYTES,
+        guards=[per_user(UPLOADS_PER_ACCOUNT)],
+        opt={"exclude_from_csrf": True},
+    )
     async def upload(
-        self,
-        request: Request[Any, Any, Any],
-        data: Files,
-        db_session: NamedDependency[AsyncSession],
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template | Redirect:
-        user = logged_in_user(request)
-        service = ScanService(db_session)
-        files = uploaded_files(data)
-        if not files:
-            return page(
-                request,
-                "scans/index.html",
-                status=400,
-                batches=await service.batches(user.structure_id),
-                error="Choisissez au moins un fichier (photo ou PDF).",
-            )
         try:
-            created = [await service.upload(user, f.filename, await f.read()) for f in files]
-        except ScanError as error:
+            created = await take_upload(request, db_session, csrf=True)
+            if not created:
+                raise Problem(400, "Choisissez au moins un fichier (photo ou PDF).")
+        except Problem as refusal:
+            batches = await ScanService(db_session).batches(logged_in_user(request).structure_id)
+            _ = gettext_for(request_language(request))
             return page(
                 request,
                 "scans/index.html",
-                status=413,
-                batches=await service.batches(user.structure_id),
-                error=str(error),
+                status=refusal.status_code,
+                batches=batches,
+                error=refusal.shown(_),
             )
         wake_worker(request)
         target = f"/pro/scans/{created[0].id}" if len(created) == 1 else "/pro/scans"

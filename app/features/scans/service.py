@@ -1,46 +1,93 @@
-"""Use cases of scans: upload a file as a job, see a structure's batches, fix a doubtful row."""
+"""Use cases of scans: queue uploaded files as jobs, see a structure's batches, fix a doubtful
+row."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage, User
+from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage, Structure, User
 from app.features.scans.importing import Importer, correct, doubtful_keys, parse_choice
 from printables.inputs import Limits
 
 LIMITS = Limits()
 MAX_UPLOAD_BYTES = LIMITS.max_file_bytes
+# Batches queued or being read, per structure: what one structure may ask of the readers, and
+# of the disk, at a time.
+MAX_BATCHES_IN_FLIGHT: Final = 20
 
 
 class ScanError(ValueError):
     pass
 
 
+class QueueFullError(ScanError):
+    """The structure already has this many batches waiting or being read."""
+
+    def __init__(self, in_flight: int) -> None:
+        super().__init__(in_flight)
+        self.in_flight = in_flight
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An uploaded file, written to the uploads folder, waiting for its batch."""
+
+    filename: str
+    path: Path
+
+
 @dataclass
 class ScanService:
     db: AsyncSession
 
-    async def upload(self, user: User, filename: str, content: bytes) -> ScanBatch:
-        if not content:
-            raise ScanError("Le fichier est vide.")
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise ScanError("Le fichier est trop gros (200 Mo au plus).")
-        batch = ScanBatch(
-            structure_id=user.structure_id,
-            uploaded_by=user.id,
-            filename=(filename or "sans-nom")[:255],
-            content=content,
-            status=BatchStatus.QUEUED,
-            pages_done=0,
+    async def check_room(self, structure_id: UUID) -> None:
+        """QueueFullError when the structure cannot queue one more batch: checked before an
+        upload is received, so a refused one costs no disk. Ends the transaction: no
+        connection is held while the files arrive."""
+        in_flight = await self._in_flight(structure_id)
+        await self.db.rollback()
+        if in_flight >= MAX_BATCHES_IN_FLIGHT:
+            raise QueueFullError(in_flight)
+
+    async def enqueue(self, user: User, files: Sequence[StoredFile]) -> list[ScanBatch]:
+        """One batch per file, all or none; QueueFullError past the structure's share."""
+        # The structure's row, locked, makes concurrent uploads count one after the other.
+        await self.db.execute(
+            select(Structure.id).where(Structure.id == user.structure_id).with_for_update()
         )
-        self.db.add(batch)
+        in_flight = await self._in_flight(user.structure_id)
+        if in_flight + len(files) > MAX_BATCHES_IN_FLIGHT:
+            await self.db.rollback()
+            raise QueueFullError(in_flight)
+        batches = [
+            ScanBatch(
+                structure_id=user.structure_id,
+                uploaded_by=user.id,
+                filename=file.filename,
+                path=file.path.name,
+                status=BatchStatus.QUEUED,
+                pages_done=0,
+            )
+            for file in files
+        ]
+        self.db.add_all(batches)
         await self.db.commit()
-        return batch
+        return batches
+
+    async def _in_flight(self, structure_id: UUID) -> int:
+        found = await self.db.scalar(
+            select(func.count())
+            .select_from(ScanBatch)
+            .where(ScanBatch.structure_id == structure_id, ScanBatch.status != BatchStatus.DONE)
+        )
+        return int(found or 0)
 
     async def batches(self, structure_id: UUID, limit: int = 30) -> Sequence[ScanBatch]:
         found = await self.db.scalars(

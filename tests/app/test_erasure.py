@@ -1,0 +1,129 @@
+"""Erasure is complete: a person planted everywhere the service can keep something about them
+leaves nothing behind (every column of every table read with raw SQL, and the disk), and no
+table can refer to a person without the privacy register knowing it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Table, select
+
+from app.config import uploads_dir
+from app.db.models import Person
+from app.features.diagnostics.service import DiagnosticService
+from app.privacy import PARTS
+from referentiel import load_referential
+from tests.app.conftest import login
+from tests.app.test_mediator_pages import create_person, paper_form
+from tests.app.test_scans import batch_ids, everything, finished, sheet_page, upload
+from tests.printables.corpus import copier_pdf
+
+PAPER = [i.id for i in load_referential().form_items("papier")]
+METADATA = Person.metadata
+# Tables whose rows are never about one resident: accounts, structures, counters kept as keyed
+# hashes, the audit trail (people named by keyed hashes, checked below like every table).
+NOT_PERSONAL = {"structure", "user", "api_token", "throttle", "audit_event", "alembic_version"}
+
+
+def refers_to_a_person(table: Table) -> bool:
+    """A foreign key to a person, or to a table that refers to one (a diagnostic, say)."""
+    seen: set[str] = set()
+
+    def walk(current: Table) -> bool:
+        if current.name in seen:
+            return False
+        seen.add(current.name)
+        return any(
+            fk.column.table.name == "person" or walk(fk.column.table) for fk in current.foreign_keys
+        )
+
+    return walk(table)
+
+
+def test_every_table_about_a_person_has_its_part_in_the_privacy_register():
+    claimed = {table for part in PARTS for table in part.tables}
+    unclaimed = [
+        name
+        for name, table in METADATA.tables.items()
+        if name not in {"person", *claimed, *NOT_PERSONAL} and refers_to_a_person(table)
+    ]
+    assert not unclaimed, f"add a part to app/privacy.py for: {unclaimed}"
+    assert not claimed - set(METADATA.tables), "a part names a table that does not exist"
+
+
+def everything_stored(backend: Any) -> str:
+    """Every value of every row of every table, as text (bytes decoded as they come)."""
+
+    async def go(db: Any) -> str:
+        parts: list[str] = []
+        for table in METADATA.sorted_tables:
+            for row in (await db.execute(select(table))).all():
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        parts.append(bytes(value).decode("latin-1"))
+                    elif isinstance(value, UUID):
+                        parts += [str(value), value.hex]
+                    else:
+                        parts.append(repr(value))
+        return "\n".join(parts)
+
+    return str(backend.run(go))
+
+
+def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, client):
+    alias = f"Planté-{uuid.uuid4().hex[:8]}"
+    email, _ = backend.user()
+    login(client, email)
+    headers = {"Authorization": f"Bearer {backend.token(email)}"}
+    person_id = create_person(client, alias, commune="29019", birth_year_band="soixante_dix_plus")
+    # a sheet printed for them, scanned with a row to check, named after them by the copier
+    upload(
+        client,
+        [(f"{alias}.pdf", copier_pdf(sheet_page(person_id, everything("2"), twice=PAPER[0])))],
+    )
+    batch = batch_ids(client)[0]
+    scanned = finished(client, headers, batch)
+    assert scanned["pages"][0]["outcome"] == "to_review"
+    # a paper form typed on the pages (the mediator's session now points to it)
+    path = f"/pro/personnes/{person_id}/papier"
+    client.post(path, data=paper_form(client, path, commune="29019"))
+    # a diagnostic through the API, then its correction
+    body = {"answers": dict.fromkeys(PAPER, 3), "person_id": person_id, "channel": "paper"}
+    first = client.post("/api/v1/diagnostics", json=body, headers=headers).json()["id"]
+    corrected = client.post(
+        f"/api/v1/diagnostics/{first}/corrections",
+        json={"answers": dict.fromkeys(PAPER, 4)},
+        headers=headers,
+    ).json()["id"]
+
+    # an online diagnostic started with the person, still in progress
+    async def start(db: Any) -> str:
+        person = await db.get(Person, UUID(person_id))
+        started = await DiagnosticService(db).start(
+            person_id=person.id, structure_id=person.structure_id
+        )
+        return str(started.id)
+
+    ongoing = backend.run(start)
+    client.get(f"/pro/personnes/{person_id}")
+    exported = client.get(f"/api/v1/people/{person_id}/export", headers=headers).json()
+    ids = {d["id"] for d in exported["diagnostics"]}
+    assert {first, corrected, ongoing} <= ids and len(ids) == 4
+    assert len(exported["scan_pages"]) == 1
+    before = everything_stored(backend)
+    assert person_id in before and alias in before
+
+    assert client.delete(f"/api/v1/people/{person_id}", headers=headers).status_code == 204
+
+    after = everything_stored(backend)
+    for trace in (alias, person_id, UUID(person_id).hex, *ids, *(UUID(i).hex for i in ids)):
+        assert trace not in after, trace
+    assert client.get(f"/pro/personnes/{person_id}").status_code == 404
+    assert client.get(f"/api/v1/scans/{batch}", headers=headers).status_code == 404
+    # On disk: the upload was deleted once read, and no file of var/ names them.
+    for file in (p for p in uploads_dir().parent.rglob("*") if p.is_file()):
+        content = file.read_bytes()
+        assert alias.encode() not in content and person_id.encode() not in content, file
+        assert alias not in file.name
