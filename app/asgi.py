@@ -37,6 +37,7 @@ from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
 from app.housekeeping import housekeeping
+from app.nul_bytes import NulByteMiddleware
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
 from app.web import LARGE_TEXT_COOKIE, YEAR
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         stores={"sessions": SQLAlchemyStore(session_store, model=StoreEntry, namespace="sessions")},
         middleware=[
+            NulByteMiddleware(),  # first: nothing reads a cookie or a body before it
             sessions.middleware,
             AuthMiddleware(alchemy.get_session, timedelta(hours=settings.absolute_hours), keys),
         ],

@@ -7,14 +7,14 @@ structure answers 404, exactly like a person that does not exist.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
@@ -26,6 +26,7 @@ from app.features.people.service import (
     CONSENT_TEXT,
     CONSENT_VERSION,
     LIST_LIMIT_MAX,
+    OFFSET_MAX,
     PeopleError,
     PeopleService,
     birth_year_bands,
@@ -122,13 +123,9 @@ class PeopleApi(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         q: FromQuery[str] = "",
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=LIST_LIMIT_MAX)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX)] = 0,
     ) -> PersonListOut:
-        if not 1 <= limit <= LIST_LIMIT_MAX:
-            raise Problem(400, f"limit doit être entre 1 et {LIST_LIMIT_MAX}.")
-        if offset < 0:
-            raise Problem(400, "offset ne peut pas être négatif.")
         found = await PeopleService(db_session).listing(
             _user(request).structure_id, q, limit, offset
         )

@@ -48,6 +48,7 @@ from app.features.people.paper import (
 from app.features.people.service import (
     CONSENT_TEXT,
     CONSENT_VERSION,
+    OFFSET_MAX,
     PeopleError,
     PeopleService,
     birth_year_bands,
@@ -60,6 +61,7 @@ from referentiel import Referential, load_referential
 from referentiel.i18n import localized
 
 PAGE_SIZE = 50
+PAGE_MAX = OFFSET_MAX // PAGE_SIZE + 1
 FLASH = "flash"
 PAPER_COUNT = "paper_count"
 PAPER_LAST = "paper_last"  # the last paper form saved in this session, which may be cancelled
@@ -277,9 +279,8 @@ class MediatorPages(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         q: FromQuery[str] = "",
-        page_number: Annotated[int, QueryParameter(name="page")] = 1,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=PAGE_MAX)] = 1,
     ) -> Template:
-        page_number = max(1, page_number)
         user = logged_in_user(request)
         found = await PeopleService(db_session).listing(
             user.structure_id, q[:80], PAGE_SIZE, (page_number - 1) * PAGE_SIZE
