@@ -10,11 +10,10 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Litestar, Request, Router, get
+from litestar import Litestar, Request, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi.config import OpenAPIConfig
 from litestar.params import FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
@@ -38,6 +37,7 @@ from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
 from app.housekeeping import housekeeping
 from app.nul_bytes import NulByteMiddleware
+from app.openapi import openapi_config
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
 from app.web import LARGE_TEXT_COOKIE, YEAR
@@ -128,13 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/"],
         ),
         template_config=_templates(),
-        openapi_config=OpenAPIConfig(
-            title="parcours-numérique",
-            version="1.0.0",
-            description="Diagnostics de compétences numériques, personnes suivies, référentiel.",
-            path="/schema",
-            openapi_router=Router("/schema", route_handlers=[], opt=needs(Permission.PUBLIC)),
-        ),
+        openapi_config=openapi_config(),
         exception_handlers={Exception: handle_error},
         lifespan=[housekeeping(engine, settings), scan_lifespan],
         state=State(

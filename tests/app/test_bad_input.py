@@ -118,3 +118,11 @@ def test_every_integer_parameter_of_every_route_is_bounded(backend):
                     ):
                         unbounded.append(f"{route.path} {handler.handler_name}: {name}")
     assert not unbounded, unbounded
+
+
+@pytest.mark.parametrize("key", ["", "k" * 201])
+def test_an_idempotency_key_outside_1_to_200_characters_is_a_400(client, key):
+    response = client.post(
+        "/api/v1/diagnostics", json={"answers": {}}, headers={"Idempotency-Key": key}
+    )
+    assert "idempotency_key" in assert_problem(response, 400)["problems"][0]

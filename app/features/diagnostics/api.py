@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.access import Permission, needs
@@ -16,6 +18,18 @@ from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.diagnostics.dependencies import visible_diagnostic
+from app.features.diagnostics.schemas import (
+    EXAMPLE_BODY,
+    SCORED_EXAMPLE,
+    AnswerIn,
+    DiagnosticIn,
+    DiagnosticOut,
+    FinishIn,
+    ProgressOut,
+    ScoredDiagnosticOut,
+    SessionOut,
+    result_out,
+)
 from app.features.diagnostics.service import (
     AUTONOMY_GOALS,
     DiagnosticError,
@@ -25,37 +39,17 @@ from app.features.diagnostics.service import (
     record_diagnostic,
     referential_of,
     request_fingerprint,
+    stored_result,
 )
 from app.features.people.access import person_for
+from app.openapi import BEARER_OPTIONAL, problems
 from referentiel import load_referential
 from referentiel.adaptive import progress
 from referentiel.answers import context_problems
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.submission import Submission, SubmissionError, read_submission
 
-MAX_IDEMPOTENCY_KEY = 200
 INVALID = "Le diagnostic contient des valeurs à corriger."
-
-
-class DiagnosticIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A complete diagnostic. ``answers``: item id -> 0..4 or "?"; ``goals``: need -> A0..A4."""
-
-    answers: dict[str, Any]
-    context: dict[str, Any] = msgspec.field(default_factory=dict)
-    channel: Literal["online", "paper", "scan"] = "online"
-    person_id: UUID | None = None
-    evidence: list[Any] = msgspec.field(default_factory=list)
-    version: str | None = None
-    goals: dict[str, str] = msgspec.field(default_factory=dict)
-
-
-class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    value: int | str
-
-
-class FinishIn(msgspec.Struct, forbid_unknown_fields=True):
-    context: dict[str, Any] = msgspec.field(default_factory=dict)
-    goals: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 def goal_problems(goals: dict[str, str], need_codes: set[str]) -> list[str]:
@@ -95,49 +89,93 @@ async def _structure_of_person(
     return person.structure_id
 
 
-def _state(diagnostic: Diagnostic, service: DiagnosticService) -> dict[str, Any]:
+def _state(diagnostic: Diagnostic, service: DiagnosticService) -> SessionOut:
     ref = referential_of(diagnostic)
-    upcoming = service.next_question(diagnostic)
     done, total = progress(ref, diagnostic.answers)
-    return {
-        "id": str(diagnostic.id),
-        "status": diagnostic.status.value,
-        "resume_code": format_resume_code(diagnostic.resume_code or ""),
-        "referential_version": diagnostic.referential_version,
-        "answers": diagnostic.answers,
-        "next_item": None if upcoming is None else upcoming.model_dump(),
-        "progress": {"competences_done": done, "competences": total},
-    }
+    return SessionOut(
+        id=diagnostic.id,
+        status=diagnostic.status,
+        resume_code=format_resume_code(diagnostic.resume_code) if diagnostic.resume_code else None,
+        referential_version=diagnostic.referential_version,
+        answers=diagnostic.answers,
+        next_item=service.next_question(diagnostic),
+        progress=ProgressOut(competences_done=done, competences=total),
+    )
+
+
+def _scored(description: str) -> ResponseSpec:
+    """The answer of the busiest route, built as a dict: this documents its shape."""
+    return ResponseSpec(
+        ScoredDiagnosticOut,
+        description=description,
+        generate_examples=False,
+        examples=[Example(value=SCORED_EXAMPLE)],
+    )
+
+
+UNKNOWN_DIAGNOSTIC = {
+    404: "Diagnostic inconnu, ou lié à une personne que l'appelant ne suit pas (sans jeton, "
+    "un diagnostic lié à une personne répond toujours 404)."
+}
 
 
 class DiagnosticApi(Controller):
     path = "/api/v1"
     tags = ("diagnostics",)
     opt = needs(Permission.PUBLIC)
+    security = BEARER_OPTIONAL  # a mediator's token links a diagnostic to a person they follow
     dependencies = {
         "diagnostic": visible_diagnostic(
             "Diagnostic introuvable.", "Ce diagnostic est lié à une personne : connectez-vous."
         )
     }
 
-    @get("/referentiel", summary="Le référentiel en vigueur (lang=fr|en)")
-    async def referentiel(self, lang: FromQuery[str] = "fr") -> dict[str, Any]:
+    @get("/referentiel", summary="Le référentiel en vigueur (lang=fr|en)", responses=problems())
+    async def referentiel(
+        self, lang: Annotated[str, QueryParameter(enum=list(LANGUAGES))] = "fr"
+    ) -> dict[str, Any]:
         if lang not in LANGUAGES:
             raise Problem(400, f"Langue inconnue : {lang!r} (fr ou en).")
         return localized(load_referential(), lang).model_dump(mode="json")
 
-    @post("/diagnostics", summary="Enregistrer un diagnostic complet")
+    @post(
+        "/diagnostics",
+        summary="Enregistrer un diagnostic complet",
+        description="Noté et enregistré d'un coup. En-tête `Location` : son adresse. Avec "
+        "`Idempotency-Key`, un nouvel envoi du même contenu rend le même diagnostic (200, "
+        "`Idempotent-Replayed: true`) sans rien créer.",
+        responses={
+            201: _scored("Enregistré ; le résultat est celui qui est gardé."),
+            200: _scored("Déjà enregistré avec cette Idempotency-Key : le même diagnostic."),
+            **problems(
+                401,
+                403,
+                404,
+                413,
+                422,
+                when={
+                    401: "`person_id` sans jeton valide.",
+                    403: "Canal `paper` ou `scan` sans jeton de médiateur.",
+                    404: "`person_id` inconnu dans la structure de l'appelant.",
+                    422: "Des valeurs ne conviennent pas (`problems`), aucune réponse n'est "
+                    "notée, ou l'Idempotency-Key a servi pour un autre contenu.",
+                },
+            ),
+        },
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
-        data: JSONBody[DiagnosticIn],
+        data: Annotated[DiagnosticIn, EXAMPLE_BODY],
         db_engine: NamedDependency[AsyncEngine],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(name="Idempotency-Key", min_length=1, max_length=200),
+        ] = None,
     ) -> Response[dict[str, Any]]:
         # The busiest route: it takes the engine, not a session, and opens one only to check
-        # a linked person (a session costs more than the insert itself).
-        if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-            raise Problem(400, "L'en-tête Idempotency-Key doit faire de 1 à 200 caractères.")
+        # a linked person (a session costs more than the insert itself). Its answer is built
+        # as a dict from the stored result; ScoredDiagnosticOut documents it.
         submission = _submission(data)
         structure_id = None
         if data.person_id is not None:
@@ -146,7 +184,7 @@ class DiagnosticApi(Controller):
             recorded = await record_diagnostic(
                 db_engine,
                 submission,
-                Channel(data.channel),
+                data.channel,
                 person_id=data.person_id,
                 structure_id=structure_id,
                 idempotency_key=idempotency_key,
@@ -164,49 +202,63 @@ class DiagnosticApi(Controller):
             headers=location if recorded.created else location | {"Idempotent-Replayed": "true"},
         )
 
-    @get("/diagnostics/{diagnostic_id:uuid}", summary="Lire un diagnostic")
-    async def read(
-        self,
-        diagnostic: NamedDependency[Diagnostic],
-    ) -> dict[str, Any]:
-        return {
-            "id": str(diagnostic.id),
-            "status": diagnostic.status.value,
-            "channel": diagnostic.channel.value,
-            "referential_version": diagnostic.referential_version,
-            "person_id": None if diagnostic.person_id is None else str(diagnostic.person_id),
-            "answers": diagnostic.answers,
-            "context": diagnostic.context,
-            "goals": diagnostic.goals,
-            "result": diagnostic.result,
-            "created_at": diagnostic.created_at.isoformat(),
-            "completed_at": diagnostic.completed_at.isoformat()
-            if diagnostic.completed_at
-            else None,
-        }
+    @get(
+        "/diagnostics/{diagnostic_id:uuid}",
+        summary="Lire un diagnostic",
+        responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
+    )
+    async def read(self, diagnostic: NamedDependency[Diagnostic]) -> DiagnosticOut:
+        return DiagnosticOut(
+            id=diagnostic.id,
+            status=diagnostic.status,
+            channel=diagnostic.channel,
+            referential_version=diagnostic.referential_version,
+            person_id=diagnostic.person_id,
+            answers=diagnostic.answers,
+            context=diagnostic.context,
+            goals=diagnostic.goals,
+            result=None if diagnostic.result is None else result_out(diagnostic.result),
+            created_at=diagnostic.created_at,
+            completed_at=diagnostic.completed_at,
+        )
 
-    @post("/sessions", summary="Commencer un diagnostic adaptatif")
-    async def start(self, db_session: NamedDependency[AsyncSession]) -> Response[dict[str, Any]]:
+    @post("/sessions", summary="Commencer un diagnostic adaptatif", responses=problems())
+    async def start(self, db_session: NamedDependency[AsyncSession]) -> SessionOut:
         service = DiagnosticService(db_session)
-        diagnostic = await service.start()
-        return Response(_state(diagnostic, service), status_code=201)
+        return _state(await service.start(), service)
 
-    @get("/sessions/{diagnostic_id:uuid}", summary="Où en est un diagnostic adaptatif")
+    @get(
+        "/sessions/{diagnostic_id:uuid}",
+        summary="Où en est un diagnostic adaptatif",
+        responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
+    )
     async def state(
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> dict[str, Any]:
+    ) -> SessionOut:
         return _state(diagnostic, DiagnosticService(db_session))
 
-    @put("/sessions/{diagnostic_id:uuid}/answers/{item_id:str}", summary="Répondre à une question")
+    @put(
+        "/sessions/{diagnostic_id:uuid}/answers/{item_id:str}",
+        summary="Répondre à une question",
+        responses=problems(
+            404,
+            413,
+            422,
+            when={
+                404: UNKNOWN_DIAGNOSTIC[404],
+                422: "Question inconnue, réponse hors de l'échelle, ou diagnostic terminé.",
+            },
+        ),
+    )
     async def answer(
         self,
         diagnostic: NamedDependency[Diagnostic],
         item_id: FromPath[str],
         data: JSONBody[AnswerIn],
         db_session: NamedDependency[AsyncSession],
-    ) -> dict[str, Any]:
+    ) -> SessionOut:
         service = DiagnosticService(db_session)
         try:
             await service.answer(diagnostic, item_id, data.value)
@@ -218,23 +270,39 @@ class DiagnosticApi(Controller):
         "/sessions/{diagnostic_id:uuid}/answers/last",
         summary="Revenir à la question précédente",
         status_code=200,
+        responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
     )
     async def back(
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> dict[str, Any]:
+    ) -> SessionOut:
         service = DiagnosticService(db_session)
         await service.back(diagnostic)
         return _state(diagnostic, service)
 
-    @post("/sessions/{diagnostic_id:uuid}/finish", summary="Terminer et obtenir le résultat")
+    @post(
+        "/sessions/{diagnostic_id:uuid}/finish",
+        summary="Terminer et obtenir le résultat",
+        status_code=200,
+        responses=problems(
+            404,
+            409,
+            413,
+            422,
+            when={
+                404: UNKNOWN_DIAGNOSTIC[404],
+                409: "Le diagnostic est déjà terminé : un diagnostic terminé ne change plus.",
+                422: "Contexte ou objectifs à corriger (`problems`), ou aucune réponse notée.",
+            },
+        ),
+    )
     async def finish(
         self,
         diagnostic: NamedDependency[Diagnostic],
         data: JSONBody[FinishIn],
         db_session: NamedDependency[AsyncSession],
-    ) -> Response[dict[str, Any]]:
+    ) -> ScoredDiagnosticOut:
         ref = referential_of(diagnostic)
         problems = goal_problems(data.goals, {n.code for n in ref.needs})
         problems.extend(context_problems(ref, data.context))
@@ -243,8 +311,8 @@ class DiagnosticApi(Controller):
         service = DiagnosticService(db_session)
         await service.save_context(diagnostic, data.context)
         await service.save_goals(diagnostic, data.goals)
-        await service.finish(diagnostic)
-        return Response({"id": str(diagnostic.id), "result": diagnostic.result}, status_code=200)
+        result = await service.finish(diagnostic)
+        return ScoredDiagnosticOut(diagnostic.id, result_out(stored_result(result)))
 
 
 __all__ = ["DiagnosticApi", "DiagnosticStatus"]

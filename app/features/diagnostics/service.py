@@ -195,7 +195,7 @@ class DiagnosticService:
     async def finish(self, diagnostic: Diagnostic) -> DiagnosticResult:
         result = await self.preview(diagnostic)
         if diagnostic.status != DiagnosticStatus.COMPLETED:
-            diagnostic.result = _stored(result)
+            diagnostic.result = stored_result(result)
             diagnostic.status = DiagnosticStatus.COMPLETED
             diagnostic.completed_at = datetime.now(UTC)
             await self.db.commit()
@@ -236,7 +236,7 @@ async def record_diagnostic(
     """
     engine = await _writer_engine(db)
     now = datetime.now(UTC)
-    result = _stored(submission.score())
+    result = stored_result(submission.score())
     values: dict[str, Any] = {
         "id": uuid4(),
         "channel": channel,
@@ -279,7 +279,7 @@ _BY_KEY = select(Diagnostic.id, Diagnostic.result, Diagnostic.request_hash).wher
 )
 
 
-def _stored(result: DiagnosticResult) -> dict[str, Any]:
+def stored_result(result: DiagnosticResult) -> dict[str, Any]:
     """The result as JSON, without the answers (they have their own column)."""
     data: dict[str, Any] = RESULT_ADAPTER.dump_python(result, mode="json", exclude={"answers"})
     return data

@@ -2,32 +2,57 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.errors import Problem
 from app.features.accounts.guards import logged_in_user
 from app.features.scans.pages import uploaded_files, wake_worker
+from app.features.scans.schemas import Upload, UploadOut
 from app.features.scans.service import MAX_UPLOAD_BYTES, ScanError, ScanService
+from app.openapi import BEARER_REQUIRED, problems
 
 
 class ScanApi(Controller):
     path = "/api/v1/scans"
     tags = ("scans",)
     opt = needs(Permission.SCANS)
+    security = BEARER_REQUIRED
 
-    @post("/", request_max_body_size=MAX_UPLOAD_BYTES + 1_000_000, summary="Déposer un scan")
+    @post(
+        "/",
+        request_max_body_size=MAX_UPLOAD_BYTES + 1_000_000,
+        summary="Déposer un scan",
+        status_code=202,
+        responses={
+            202: ResponseSpec(
+                UploadOut,
+                description="Reçu : chaque fichier est un lot, lu en "
+                "arrière-plan ; `GET /api/v1/scans/{id}` suit sa lecture.",
+                generate_examples=False,
+            ),
+            **problems(
+                401,
+                403,
+                413,
+                429,
+                when={
+                    400: "Aucun fichier dans le champ `files`, ou une demande qui ne se lit pas."
+                },
+            ),
+        },
+    )
     async def upload(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Upload,
         db_session: NamedDependency[AsyncSession],
     ) -> Response[dict[str, Any]]:
         """Multipart field `files` (one or several): each file becomes a batch read in the
@@ -54,7 +79,7 @@ class ScanApi(Controller):
             status_code=202,
         )
 
-    @get("/{batch_id:uuid}", summary="Où en est un lot")
+    @get("/{batch_id:uuid}", summary="Où en est un lot", responses=problems(401, 403, 404))
     async def read(
         self,
         request: Request[Any, Any, Any],
