@@ -14,7 +14,7 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.access import Permission, needs
-from app.db.models import Channel, Diagnostic, DiagnosticStatus
+from app.db.models import Diagnostic, DiagnosticStatus
 from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.diagnostics.dependencies import visible_diagnostic
