@@ -43,7 +43,7 @@ from app.features.diagnostics.service import (
 )
 from app.features.people.access import person_for
 from app.openapi import BEARER_OPTIONAL, problems
-from referentiel import load_referential
+from referentiel import Referential, load_referential
 from referentiel.adaptive import progress
 from referentiel.answers import context_problems
 from referentiel.i18n import LANGUAGES, localized
@@ -133,10 +133,10 @@ class DiagnosticApi(Controller):
     @get("/referentiel", summary="Le référentiel en vigueur (lang=fr|en)", responses=problems())
     async def referentiel(
         self, lang: Annotated[str, QueryParameter(enum=list(LANGUAGES))] = "fr"
-    ) -> dict[str, Any]:
+    ) -> Referential:
         if lang not in LANGUAGES:
             raise Problem(400, f"Langue inconnue : {lang!r} (fr ou en).")
-        return localized(load_referential(), lang).model_dump(mode="json")
+        return localized(load_referential(), lang)
 
     @post(
         "/diagnostics",
