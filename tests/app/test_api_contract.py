@@ -6,7 +6,7 @@ calls that reuse what earlier answers returned. A 5xx fails the suite, and so do
 whose status, content type, headers or body the schema does not describe, an operation that
 declares the bearer scheme yet serves a caller without a token, or a deleted resource that
 can still be read. Bounded (a few hundred calls per operation at most) and seeded, so every
-run makes the same calls.
+run draws the same input.
 
 A failure prints each call as a curl command to reproduce it against `make run`.
 """
@@ -128,11 +128,8 @@ def test_errors_are_documented_as_problem_json(client):
 
 def test_operations_that_need_a_token_say_so_and_answer_401_with_www_authenticate(client):
     schema = client.get("/schema/openapi.json").json()
-    assert schema["components"]["securitySchemes"][BEARER] == {
-        "type": "http",
-        "scheme": "bearer",
-        "description": schema["components"]["securitySchemes"][BEARER]["description"],
-    }
+    scheme = schema["components"]["securitySchemes"][BEARER]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     required = [
         (method.upper(), path)
         for path, operations in schema["paths"].items()
