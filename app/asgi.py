@@ -11,12 +11,10 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Litestar, Request, Router, get
+from litestar import Litestar, Request, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import YamlRenderPlugin
 from litestar.params import FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
@@ -25,7 +23,6 @@ from litestar.template.config import TemplateConfig
 
 from app.access import ROLE_LABELS, Permission, needs, permission_guard
 from app.access_log import AccessLog
-from app.api_docs import SwaggerUiPage
 from app.audit import audit_keys, provide_auditor
 from app.config import Settings, get_settings
 from app.db.engine import make_alchemy_config, make_engine
@@ -45,6 +42,8 @@ from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
+from app.nul_bytes import NulByteMiddleware
+from app.openapi import openapi_config
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
 from app.web import LARGE_TEXT_COOKIE, YEAR, local_date
@@ -131,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         stores={"sessions": SQLAlchemyStore(session_store, model=StoreEntry, namespace="sessions")},
         middleware=[
+            NulByteMiddleware(),  # first: nothing reads a cookie or a body before it
             sessions.middleware,
             AuthMiddleware(alchemy.get_session, timedelta(hours=settings.absolute_hours), keys),
         ],
@@ -142,14 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/", "/static/", "/schema"],
         ),
         template_config=_templates(),
-        openapi_config=OpenAPIConfig(
-            title="parcours-numérique",
-            version="1.0.0",
-            description="Diagnostics de compétences numériques, personnes suivies, référentiel.",
-            path="/schema",
-            render_plugins=[SwaggerUiPage(), YamlRenderPlugin()],
-            openapi_router=Router("/schema", route_handlers=[], opt=needs(Permission.PUBLIC)),
-        ),
+        openapi_config=openapi_config(),
         exception_handlers={Exception: handle_error},
         lifespan=[housekeeping(engine, settings), scan_lifespan],
         state=State(

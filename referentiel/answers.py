@@ -12,7 +12,8 @@ from referentiel.models import Referential
 
 UNKNOWN: Literal["?"] = "?"
 Answer = int | Literal["?"]
-_INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+INSEE_PATTERN = "[0-9][0-9AB][0-9]{3}"  # a commune's INSEE code (2A/2B: Corsica)
+_INSEE = re.compile(INSEE_PATTERN)
 
 
 class Evidence(BaseModel):
@@ -63,10 +64,10 @@ def context_problems(ref: Referential, context: Any) -> list[str]:
             ok = isinstance(value, bool)
             expected = "true ou false"
         elif question.kind == "single":
-            ok = value in codes
+            ok = isinstance(value, str) and value in codes
             expected = "une de ces valeurs : " + ", ".join(sorted(codes))
         elif question.kind == "multiple":
-            ok = isinstance(value, list) and all(v in codes for v in value)
+            ok = isinstance(value, list) and all(isinstance(v, str) and v in codes for v in value)
             expected = "une liste parmi : " + ", ".join(sorted(codes))
         else:
             ok = isinstance(value, str) and _INSEE.fullmatch(value) is not None

@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.features.diagnostics.service import scoped_key
 from bench.http_load import PARCOURS, Served, fresh_database, serve, tail
 from referentiel import load_referential
 from tests.app.conftest import postgres_server
@@ -165,6 +166,8 @@ def test_acknowledged_diagnostics_survive_kill_9_and_replays_create_nothing(
         or second.json()["id"] != first.json()["id"]
     ]
     assert not wrong, f"{len(wrong)} of {len(log)} replays went wrong: {wrong[:5]}"
-    assert sorted(after, key=str) == sorted(s.key for s in log), "one row per key, no other"
+    # Keys are stored bound to their caller (here, the loopback address).
+    expected = sorted(scoped_key("address:127.0.0.1", s.key) for s in log)
+    assert sorted(after, key=str) == expected, "one row per key, no other"
     created = sum(r.status_code == 201 for r in replayed)
     assert len(after) - len(before) == created

@@ -168,7 +168,7 @@ def test_too_many_files_at_once_are_refused_and_nothing_is_kept(
 ) -> None:
     before = on_disk()
     files = [(f"photo-{n}.jpg", b"x" * 100) for n in range(MAX_FILES_PER_REQUEST + 1)]
-    refused(post_api(idle_client, account, files), 413, f"{MAX_FILES_PER_REQUEST} au plus")
+    refused(post_api(idle_client, account, files), 400, f"{MAX_FILES_PER_REQUEST} au plus")
     assert stored(backend, account["email"]) == {}
     assert on_disk() == before
 
@@ -225,7 +225,7 @@ def test_the_page_shows_why_an_upload_is_refused(
     token = csrf(idle_client, "/pro/scans/")
     files = [("files", (f"p{n}.jpg", b"x", "image/jpeg")) for n in range(MAX_FILES_PER_REQUEST + 1)]
     response = idle_client.post("/pro/scans/", data={"_csrf_token": token}, files=files)
-    assert response.status_code == 413
+    assert response.status_code == 400
     assert "Trop de fichiers en une fois : 20 au plus." in response.text
     assert '<form method="post" action="/pro/scans/"' in response.text  # to try again
     english = idle_client.post("/pro/scans/?lang=en", data={"_csrf_token": token}, files=files)

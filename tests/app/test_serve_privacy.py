@@ -74,7 +74,13 @@ def test_the_database_and_its_journal_files_stay_private_while_serving(tmp_path:
         files = {path.name: _mode(path) for path in var.iterdir() if path.name != "secret_key"}
         var_mode = _mode(var)
     assert var_mode == 0o700
-    assert files == {DATABASE: 0o600, f"{DATABASE}-wal": 0o600, f"{DATABASE}-shm": 0o600}
+    # the database and its journal files, and the folder uploaded scans wait in
+    assert files == {
+        DATABASE: 0o600,
+        f"{DATABASE}-wal": 0o600,
+        f"{DATABASE}-shm": 0o600,
+        "uploads": 0o700,
+    }
 
 
 def test_the_access_log_has_one_json_line_per_request_and_nothing_personal(

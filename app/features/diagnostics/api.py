@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.access import Permission, allowed, needs
@@ -17,6 +19,20 @@ from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.diagnostics.dependencies import visible_diagnostic
+from app.features.diagnostics.schemas import (
+    EXAMPLE_BODY,
+    SCORED_EXAMPLE,
+    AnswerIn,
+    CorrectedOut,
+    CorrectionIn,
+    DiagnosticIn,
+    DiagnosticOut,
+    FinishIn,
+    ProgressOut,
+    ScoredDiagnosticOut,
+    SessionOut,
+    result_out,
+)
 from app.features.diagnostics.service import (
     AUTONOMY_GOALS,
     MSG_ALREADY_CORRECTED,
@@ -32,51 +48,22 @@ from app.features.diagnostics.service import (
     referential_of,
     request_fingerprint,
     scoped_key,
+    stored_result,
 )
 from app.features.people.access import person_for
+from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.throttle import client_address
-from referentiel import load_referential
+from referentiel import Referential, load_referential
 from referentiel.adaptive import progress
 from referentiel.answers import context_problems
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.submission import Submission, SubmissionError, read_submission
 
-MAX_IDEMPOTENCY_KEY = 200
 INVALID = "Le diagnostic contient des valeurs à corriger."
 PROFESSIONAL_CHANNELS = "Seuls les professionnels enregistrent des formulaires papier ou scannés."
 COMPLETED = "Ce diagnostic est terminé : il ne change plus."
 UNFINISHED = "Ce diagnostic n'est pas terminé : il se complète encore, sans correction."
 NOT_CORRECTABLE = "Ce diagnostic ne peut pas être corrigé par votre structure."
-
-
-class DiagnosticIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A complete diagnostic. ``answers``: item id -> 0..4 or "?"; ``goals``: need -> A0..A4."""
-
-    answers: dict[str, Any]
-    context: dict[str, Any] = msgspec.field(default_factory=dict)
-    channel: Literal["online", "paper", "scan"] = "online"
-    person_id: UUID | None = None
-    evidence: list[Any] = msgspec.field(default_factory=list)
-    version: str | None = None
-    goals: dict[str, str] = msgspec.field(default_factory=dict)
-
-
-class CorrectionIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A mediator's correction: the whole diagnostic as it should have been recorded."""
-
-    answers: dict[str, Any]
-    context: dict[str, Any] = msgspec.field(default_factory=dict)
-    evidence: list[Any] = msgspec.field(default_factory=list)
-    goals: dict[str, str] = msgspec.field(default_factory=dict)
-
-
-class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    value: int | str
-
-
-class FinishIn(msgspec.Struct, forbid_unknown_fields=True):
-    context: dict[str, Any] = msgspec.field(default_factory=dict)
-    goals: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 def goal_problems(goals: dict[str, str], need_codes: set[str]) -> list[str]:
@@ -89,7 +76,7 @@ def goal_problems(goals: dict[str, str], need_codes: set[str]) -> list[str]:
     ]
 
 
-def _submission(data: DiagnosticIn | CorrectionIn, version: str | None = None) -> Submission:
+def _submission(data: DiagnosticIn | CorrectionIn, version: str | None) -> Submission:
     raw = {"answers": data.answers, "context": data.context, "evidence": data.evidence}
     if version is not None:
         raw["version"] = version
@@ -122,47 +109,91 @@ def _caller(request: Request[Any, Any, Any]) -> str:
     return f"user:{user.id}" if user is not None else f"address:{client_address(request)}"
 
 
-def _state(diagnostic: Diagnostic, service: DiagnosticService) -> dict[str, Any]:
+def _state(diagnostic: Diagnostic, service: DiagnosticService) -> SessionOut:
     ref = referential_of(diagnostic)
-    upcoming = service.next_question(diagnostic)
     done, total = progress(ref, diagnostic.answers)
-    return {
-        "id": str(diagnostic.id),
-        "status": diagnostic.status.value,
-        "resume_code": format_resume_code(diagnostic.resume_code or ""),
-        "referential_version": diagnostic.referential_version,
-        "answers": diagnostic.answers,
-        "next_item": None if upcoming is None else upcoming.model_dump(),
-        "progress": {"competences_done": done, "competences": total},
-    }
+    return SessionOut(
+        id=diagnostic.id,
+        status=diagnostic.status,
+        resume_code=format_resume_code(diagnostic.resume_code) if diagnostic.resume_code else None,
+        referential_version=diagnostic.referential_version,
+        answers=diagnostic.answers,
+        next_item=service.next_question(diagnostic),
+        progress=ProgressOut(competences_done=done, competences=total),
+    )
+
+
+def _scored(description: str) -> ResponseSpec:
+    """The answer of the busiest route, built as a dict: this documents its shape."""
+    return ResponseSpec(
+        ScoredDiagnosticOut,
+        description=description,
+        generate_examples=False,
+        examples=[Example(value=SCORED_EXAMPLE)],
+    )
+
+
+UNKNOWN_DIAGNOSTIC = {
+    404: "Diagnostic inconnu, ou lié à une personne que l'appelant ne suit pas (sans jeton, "
+    "un diagnostic lié à une personne répond toujours 404)."
+}
 
 
 class DiagnosticApi(Controller):
     path = "/api/v1"
     tags = ("diagnostics",)
     opt = needs(Permission.PUBLIC)
+    security = BEARER_OPTIONAL  # a mediator's token links a diagnostic to a person they follow
     dependencies = {"diagnostic": visible_diagnostic("Diagnostic introuvable.")}
 
-    @get("/referentiel", summary="Le référentiel en vigueur (lang=fr|en)")
-    async def referentiel(self, lang: FromQuery[str] = "fr") -> dict[str, Any]:
+    @get("/referentiel", summary="Le référentiel en vigueur (lang=fr|en)", responses=problems())
+    async def referentiel(
+        self, lang: Annotated[str, QueryParameter(enum=list(LANGUAGES))] = "fr"
+    ) -> Referential:
         if lang not in LANGUAGES:
             raise Problem(400, f"Langue inconnue : {lang!r} (fr ou en).")
-        return localized(load_referential(), lang).model_dump(mode="json")
+        return localized(load_referential(), lang)
 
-    @post("/diagnostics", summary="Enregistrer un diagnostic complet")
+    @post(
+        "/diagnostics",
+        summary="Enregistrer un diagnostic complet",
+        description="Noté et enregistré d'un coup. En-tête `Location` : son adresse. Avec "
+        "`Idempotency-Key`, un nouvel envoi du même contenu rend le même diagnostic (200, "
+        "`Idempotent-Replayed: true`) sans rien créer.",
+        responses={
+            201: _scored("Enregistré ; le résultat est celui qui est gardé."),
+            200: _scored("Déjà enregistré avec cette Idempotency-Key : le même diagnostic."),
+            **problems(
+                401,
+                403,
+                404,
+                413,
+                422,
+                when={
+                    401: "`person_id` sans jeton valide.",
+                    403: "Canal `paper` ou `scan` sans jeton de médiateur.",
+                    404: "`person_id` inconnu dans la structure de l'appelant.",
+                    422: "Des valeurs ne conviennent pas (`problems`), aucune réponse n'est "
+                    "notée, ou l'Idempotency-Key a servi pour un autre contenu.",
+                },
+            ),
+        },
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
-        data: JSONBody[DiagnosticIn],
+        data: Annotated[DiagnosticIn, EXAMPLE_BODY],
         db_engine: NamedDependency[AsyncEngine],
         auditor: NamedDependency[Auditor],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(name="Idempotency-Key", min_length=1, max_length=200),
+        ] = None,
     ) -> Response[dict[str, Any]]:
         # The busiest route: it takes the engine, not a session, and opens one only to check
-        # a linked person (a session costs more than the insert itself).
-        if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-            raise Problem(400, "L'en-tête Idempotency-Key doit faire de 1 à 200 caractères.")
-        if data.channel != "online" and not allowed(current_user(request), Permission.PEOPLE):
+        # a linked person (a session costs more than the insert itself). Its answer is built
+        # as a dict from the stored result; ScoredDiagnosticOut documents it.
+        if data.channel != Channel.ONLINE and not allowed(current_user(request), Permission.PEOPLE):
             raise Problem(403, PROFESSIONAL_CHANNELS)
         submission = _submission(data, data.version)
         structure_id = None
@@ -172,7 +203,7 @@ class DiagnosticApi(Controller):
             recorded = await record_diagnostic(
                 db_engine,
                 submission,
-                Channel(data.channel),
+                data.channel,
                 person_id=data.person_id,
                 structure_id=structure_id,
                 idempotency_key=None
@@ -195,39 +226,55 @@ class DiagnosticApi(Controller):
             headers=location if recorded.created else location | {"Idempotent-Replayed": "true"},
         )
 
-    @get("/diagnostics/{diagnostic_id:uuid}", summary="Lire un diagnostic")
+    @get(
+        "/diagnostics/{diagnostic_id:uuid}",
+        summary="Lire un diagnostic",
+        responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
+    )
     async def read(
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
-    ) -> dict[str, Any]:
+    ) -> DiagnosticOut:
         if diagnostic.person_id is not None:
             auditor.record(db_session, "diagnostic.read", "diagnostic", diagnostic.id)
             await db_session.commit()
-        return {
-            "id": str(diagnostic.id),
-            "status": diagnostic.status.value,
-            "channel": diagnostic.channel.value,
-            "referential_version": diagnostic.referential_version,
-            "person_id": None if diagnostic.person_id is None else str(diagnostic.person_id),
-            "answers": diagnostic.answers,
-            "context": diagnostic.context,
-            "goals": diagnostic.goals,
-            "result": diagnostic.result,
-            "created_at": diagnostic.created_at.isoformat(),
-            "completed_at": diagnostic.completed_at.isoformat()
-            if diagnostic.completed_at
-            else None,
-            "supersedes_id": None
-            if diagnostic.supersedes_id is None
-            else str(diagnostic.supersedes_id),
-        }
+        return DiagnosticOut(
+            id=diagnostic.id,
+            status=diagnostic.status,
+            channel=diagnostic.channel,
+            referential_version=diagnostic.referential_version,
+            person_id=diagnostic.person_id,
+            answers=diagnostic.answers,
+            context=diagnostic.context,
+            goals=diagnostic.goals,
+            result=None if diagnostic.result is None else result_out(diagnostic.result),
+            created_at=diagnostic.created_at,
+            completed_at=diagnostic.completed_at,
+            supersedes_id=diagnostic.supersedes_id,
+        )
 
     @post(
         "/diagnostics/{diagnostic_id:uuid}/corrections",
-        summary="Corriger un diagnostic terminé (une nouvelle version, liée à l'ancienne)",
+        summary="Corriger un diagnostic terminé : une nouvelle version, liée à l'ancienne",
+        description="Le diagnostic corrigé ne change pas ; la correction le remplace dans le "
+        "suivi de la personne. En-tête `Location` : l'adresse de la nouvelle version.",
         opt=needs(Permission.PEOPLE),
+        security=BEARER_REQUIRED,
+        responses=problems(
+            401,
+            403,
+            404,
+            409,
+            413,
+            422,
+            when={
+                404: "Diagnostic inconnu, d'une autre structure, ou le diagnostic en ligne "
+                "d'un habitant (il ne se corrige pas).",
+                409: "Pas encore terminé, ou déjà corrigé : corriger sa dernière version.",
+            },
+        ),
     )
     async def correct(
         self,
@@ -236,7 +283,7 @@ class DiagnosticApi(Controller):
         data: JSONBody[CorrectionIn],
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[CorrectedOut]:
         user = current_user(request)
         # The person's structure (the access rule already held), or the structure's own
         # unlinked paper and scanned forms; never a resident's own online diagnostic.
@@ -265,37 +312,50 @@ class DiagnosticApi(Controller):
             status = 409 if MSG_ALREADY_CORRECTED in error.problems else 422
             raise Problem(status, INVALID, error.problems) from None
         return Response(
-            {
-                "id": str(recorded.id),
-                "supersedes_id": str(diagnostic.id),
-                "result": recorded.result,
-            },
+            CorrectedOut(recorded.id, diagnostic.id, result_out(recorded.result)),
             status_code=201,
             headers={"Location": f"/api/v1/diagnostics/{recorded.id}"},
         )
 
-    @post("/sessions", summary="Commencer un diagnostic adaptatif")
-    async def start(self, db_session: NamedDependency[AsyncSession]) -> Response[dict[str, Any]]:
+    @post("/sessions", summary="Commencer un diagnostic adaptatif", responses=problems())
+    async def start(self, db_session: NamedDependency[AsyncSession]) -> SessionOut:
         service = DiagnosticService(db_session)
-        diagnostic = await service.start()
-        return Response(_state(diagnostic, service), status_code=201)
+        return _state(await service.start(), service)
 
-    @get("/sessions/{diagnostic_id:uuid}", summary="Où en est un diagnostic adaptatif")
+    @get(
+        "/sessions/{diagnostic_id:uuid}",
+        summary="Où en est un diagnostic adaptatif",
+        responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
+    )
     async def state(
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> dict[str, Any]:
+    ) -> SessionOut:
         return _state(diagnostic, DiagnosticService(db_session))
 
-    @put("/sessions/{diagnostic_id:uuid}/answers/{item_id:str}", summary="Répondre à une question")
+    @put(
+        "/sessions/{diagnostic_id:uuid}/answers/{item_id:str}",
+        summary="Répondre à une question",
+        responses=problems(
+            404,
+            409,
+            413,
+            422,
+            when={
+                404: UNKNOWN_DIAGNOSTIC[404],
+                409: "Le diagnostic est terminé : il ne change plus.",
+                422: "Question inconnue, ou réponse hors de l'échelle.",
+            },
+        ),
+    )
     async def answer(
         self,
         diagnostic: NamedDependency[Diagnostic],
         item_id: FromPath[str],
         data: JSONBody[AnswerIn],
         db_session: NamedDependency[AsyncSession],
-    ) -> dict[str, Any]:
+    ) -> SessionOut:
         service = DiagnosticService(db_session)
         try:
             await service.answer(diagnostic, item_id, data.value)
@@ -309,23 +369,39 @@ class DiagnosticApi(Controller):
         "/sessions/{diagnostic_id:uuid}/answers/last",
         summary="Revenir à la question précédente",
         status_code=200,
+        responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
     )
     async def back(
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> dict[str, Any]:
+    ) -> SessionOut:
         service = DiagnosticService(db_session)
         await service.back(diagnostic)
         return _state(diagnostic, service)
 
-    @post("/sessions/{diagnostic_id:uuid}/finish", summary="Terminer et obtenir le résultat")
+    @post(
+        "/sessions/{diagnostic_id:uuid}/finish",
+        summary="Terminer et obtenir le résultat",
+        status_code=200,
+        responses=problems(
+            404,
+            409,
+            413,
+            422,
+            when={
+                404: UNKNOWN_DIAGNOSTIC[404],
+                409: "Le diagnostic est déjà terminé : un diagnostic terminé ne change plus.",
+                422: "Contexte ou objectifs à corriger (`problems`), ou aucune réponse notée.",
+            },
+        ),
+    )
     async def finish(
         self,
         diagnostic: NamedDependency[Diagnostic],
         data: JSONBody[FinishIn],
         db_session: NamedDependency[AsyncSession],
-    ) -> Response[dict[str, Any]]:
+    ) -> ScoredDiagnosticOut:
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             raise Problem(409, COMPLETED)
         ref = referential_of(diagnostic)
@@ -338,8 +414,8 @@ class DiagnosticApi(Controller):
         service = DiagnosticService(db_session)
         await service.save_context(diagnostic, data.context)
         await service.save_goals(diagnostic, data.goals)
-        await service.finish(diagnostic)
-        return Response({"id": str(diagnostic.id), "result": diagnostic.result}, status_code=200)
+        result = await service.finish(diagnostic)
+        return ScoredDiagnosticOut(diagnostic.id, result_out(stored_result(result)))
 
 
 __all__ = ["DiagnosticApi", "DiagnosticStatus"]

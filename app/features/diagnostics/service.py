@@ -226,7 +226,7 @@ class DiagnosticService:
         """Score and close the diagnostic; from then on it never changes (CompletedError)."""
         _unfinished(diagnostic)
         result = await self.preview(diagnostic)
-        diagnostic.result = _stored(result)
+        diagnostic.result = stored_result(result)
         diagnostic.status = DiagnosticStatus.COMPLETED
         diagnostic.completed_at = datetime.now(UTC)
         await self.db.commit()
@@ -287,7 +287,7 @@ async def record_diagnostic(
         raise DiagnosticError([MSG_NOTHING_SCORED])
     engine = await _writer_engine(db)
     now = datetime.now(UTC)
-    result = _stored(submission.score())
+    result = stored_result(submission.score())
     values: dict[str, Any] = {
         "id": uuid4(),
         "channel": channel,
@@ -367,7 +367,7 @@ _BY_KEY = select(Diagnostic.id, Diagnostic.result, Diagnostic.request_hash).wher
 )
 
 
-def _stored(result: DiagnosticResult) -> dict[str, Any]:
+def stored_result(result: DiagnosticResult) -> dict[str, Any]:
     """The result as JSON, without the answers (they have their own column)."""
     data: dict[str, Any] = RESULT_ADAPTER.dump_python(result, mode="json", exclude={"answers"})
     return data

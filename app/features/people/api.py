@@ -6,14 +6,12 @@ structure answers 404, exactly like a person that does not exist.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from uuid import UUID
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from app.access import Permission, needs
 from app.db.models import Person, User
@@ -21,78 +19,25 @@ from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
+from app.features.people.schemas import (
+    ConsentTextOut,
+    PersonIn,
+    PersonListOut,
+    PersonOut,
+    PersonPatch,
+    person_out,
+)
 from app.features.people.service import (
     LIST_LIMIT_MAX,
+    OFFSET_MAX,
     PeopleError,
     PeopleService,
     birth_year_bands,
-    commune_name,
 )
+from app.openapi import BEARER_REQUIRED, problems
 
-
-class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A new record. ``consent`` must be true: the person agreed to the text of
-    ``GET /api/v1/people/consent`` after it was read to them."""
-
-    alias: str
-    birth_year_band: str | None = None
-    commune_insee: str | None = None
-    consent: bool = False
-
-
-class PersonPatch(msgspec.Struct, forbid_unknown_fields=True):
-    """Fields to change; ``null`` clears an optional one, an absent field is left as it is."""
-
-    alias: str | msgspec.UnsetType = msgspec.UNSET
-    birth_year_band: str | msgspec.UnsetType | None = msgspec.UNSET
-    commune_insee: str | msgspec.UnsetType | None = msgspec.UNSET
-
-
-class ConsentOut(msgspec.Struct):
-    text_version: str
-    given_at: datetime
-
-
-class PersonOut(msgspec.Struct):
-    id: UUID
-    alias: str
-    birth_year_band: str | None
-    commune_insee: str | None
-    commune: str | None
-    created_at: datetime
-    updated_at: datetime
-    last_diagnostic_at: datetime | None
-    consents: list[ConsentOut]
-
-
-class PersonListOut(msgspec.Struct):
-    items: list[PersonOut]
-    total: int
-    limit: int
-    offset: int
-
-
-class ConsentTextOut(msgspec.Struct):
-    version: str
-    text: str
-    birth_year_bands: dict[str, str]
-
-
-def person_out(person: Person, last_diagnostic_at: datetime | None) -> PersonOut:
-    return PersonOut(
-        id=person.id,
-        alias=person.alias,
-        birth_year_band=person.birth_year_band,
-        commune_insee=person.commune_insee,
-        commune=commune_name(person.commune_insee),
-        created_at=person.created_at,
-        updated_at=person.updated_at,
-        last_diagnostic_at=last_diagnostic_at,
-        consents=[
-            ConsentOut(c.text_version, c.given_at)
-            for c in sorted(person.consents, key=lambda c: c.given_at)
-        ],
-    )
+# Every route: 401 without a valid token, 403 for a role without the people permission.
+ACCESS = (401, 403)
 
 
 def _user(request: Request[Any, Any, Any]) -> User:
@@ -110,21 +55,22 @@ class PeopleApi(Controller):
     path = "/api/v1/people"
     tags = ["people"]
     opt = needs(Permission.PEOPLE)
+    security = BEARER_REQUIRED
     dependencies = PERSON
 
-    @get("/", summary="Les personnes suivies par ma structure (les plus récentes d'abord)")
+    @get(
+        "/",
+        summary="Les personnes suivies par ma structure (les plus récentes d'abord)",
+        responses=problems(*ACCESS),
+    )
     async def index(
         self,
         request: Request[Any, Any, Any],
         people: NamedDependency[PeopleService],
         q: FromQuery[str] = "",
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=LIST_LIMIT_MAX)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX)] = 0,
     ) -> PersonListOut:
-        if not 1 <= limit <= LIST_LIMIT_MAX:
-            raise Problem(400, f"limit doit être entre 1 et {LIST_LIMIT_MAX}.")
-        if offset < 0:
-            raise Problem(400, "offset ne peut pas être négatif.")
         found = await people.listing(_user(request).structure_id, q, limit, offset)
         return PersonListOut(
             items=[person_out(r.person, r.last_diagnostic_at) for r in found.rows],
@@ -133,11 +79,19 @@ class PeopleApi(Controller):
             offset=found.offset,
         )
 
-    @get("/consent", summary="Le texte de consentement à lire à la personne")
+    @get(
+        "/consent",
+        summary="Le texte de consentement à lire à la personne",
+        responses=problems(*ACCESS),
+    )
     async def consent_text(self) -> ConsentTextOut:
         return ConsentTextOut(CONSENT_VERSION, CONSENT_TEXT, dict(birth_year_bands()))
 
-    @post("/", summary="Créer la fiche d'une personne, avec son consentement")
+    @post(
+        "/",
+        summary="Créer la fiche d'une personne, avec son consentement",
+        responses=problems(*ACCESS, 413, 422),
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -160,7 +114,11 @@ class PeopleApi(Controller):
             headers={"Location": f"{self.path}/{person.id}"},
         )
 
-    @get("/{person_id:uuid}", summary="Lire la fiche d'une personne")
+    @get(
+        "/{person_id:uuid}",
+        summary="Lire la fiche d'une personne",
+        responses=problems(*ACCESS, 404),
+    )
     async def read(
         self,
         person: NamedDependency[Person],
@@ -170,7 +128,11 @@ class PeopleApi(Controller):
         last = await people.last_diagnostic_at(person)
         return person_out(person, last)
 
-    @patch("/{person_id:uuid}", summary="Corriger la fiche d'une personne")
+    @patch(
+        "/{person_id:uuid}",
+        summary="Corriger la fiche d'une personne",
+        responses=problems(*ACCESS, 404, 413, 422),
+    )
     async def update(
         self,
         person: NamedDependency[Person],
@@ -193,6 +155,7 @@ class PeopleApi(Controller):
         "/{person_id:uuid}",
         summary="Effacer une personne : sa fiche, ses consentements et ses diagnostics",
         status_code=204,
+        responses=problems(*ACCESS, 404),
     )
     async def erase(
         self,
@@ -201,7 +164,11 @@ class PeopleApi(Controller):
     ) -> None:
         await people.erase(person)
 
-    @get("/{person_id:uuid}/export", summary="Toutes les données d'une personne (JSON)")
+    @get(
+        "/{person_id:uuid}/export",
+        summary="Toutes les données d'une personne (JSON)",
+        responses=problems(*ACCESS, 404),
+    )
     async def export(
         self,
         person: NamedDependency[Person],

@@ -49,6 +49,7 @@ from app.features.people.paper import (
     row_anchor,
 )
 from app.features.people.service import (
+    OFFSET_MAX,
     PeopleError,
     PeopleService,
     birth_year_bands,
@@ -61,6 +62,7 @@ from referentiel import Referential, load_referential
 from referentiel.i18n import localized
 
 PAGE_SIZE = 50
+PAGE_MAX = OFFSET_MAX // PAGE_SIZE + 1
 PAPER_COUNT = "paper_count"
 PAPER_LAST = "paper_last"  # the last paper form saved in this session, which may be cancelled
 MSG_CORRECTED = (
@@ -258,9 +260,8 @@ class MediatorPages(Controller):
         request: Request[Any, Any, Any],
         people: NamedDependency[PeopleService],
         q: FromQuery[str] = "",
-        page_number: Annotated[int, QueryParameter(name="page")] = 1,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=PAGE_MAX)] = 1,
     ) -> Template:
-        page_number = max(1, page_number)
         user = logged_in_user(request)
         found = await people.listing(
             user.structure_id, q[:80], PAGE_SIZE, (page_number - 1) * PAGE_SIZE

@@ -28,6 +28,9 @@ ALIAS_MAX = 80  # Person.alias is String(80)
 EXPORT_FORMAT = "parcours-numerique/export-personne"
 EXPORT_FORMAT_VERSION = 1
 LIST_LIMIT_MAX = 200
+# Far past any structure's records, and an integer every database takes: a bigger offset
+# used to reach PostgreSQL and fail there.
+OFFSET_MAX = 2**31 - 1
 
 # Plain French messages, one per field; pages show them next to the field, the API lists them.
 MSG_ALIAS_REQUIRED = "Indiquez un prénom ou un surnom."

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
@@ -23,6 +24,7 @@ from app.access import Permission, needs
 from app.errors import Problem
 from app.features.accounts.guards import logged_in_user
 from app.features.scans.pages import wake_worker
+from app.features.scans.schemas import UploadOut
 from app.features.scans.service import ScanService
 from app.features.scans.uploads import (
     MAX_FILES_PER_REQUEST,
@@ -30,6 +32,7 @@ from app.features.scans.uploads import (
     UPLOADS_PER_ACCOUNT,
     take_upload,
 )
+from app.openapi import BEARER_REQUIRED, problems
 from app.throttle import per_user
 
 
@@ -54,13 +57,32 @@ class ScanApi(Controller):
     path = "/api/v1/scans"
     tags = ("scans",)
     opt = needs(Permission.SCANS)
+    security = BEARER_REQUIRED
 
     @post(
         "/",
         request_max_body_size=MAX_REQUEST_BYTES,
         guards=[per_user(UPLOADS_PER_ACCOUNT)],
         summary="Déposer un scan",
+        status_code=202,
         operation_class=_UploadOperation,
+        responses={
+            202: ResponseSpec(
+                UploadOut,
+                description="Reçu : chaque fichier est un lot, lu en "
+                "arrière-plan ; `GET /api/v1/scans/{id}` suit sa lecture.",
+                generate_examples=False,
+            ),
+            **problems(
+                401,
+                403,
+                413,
+                429,
+                when={
+                    400: "Aucun fichier dans le champ `files`, ou une demande qui ne se lit pas."
+                },
+            ),
+        },
     )
     async def upload(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
@@ -81,7 +103,7 @@ class ScanApi(Controller):
             status_code=202,
         )
 
-    @get("/{batch_id:uuid}", summary="Où en est un lot")
+    @get("/{batch_id:uuid}", summary="Où en est un lot", responses=problems(401, 403, 404))
     async def read(
         self,
         request: Request[Any, Any, Any],

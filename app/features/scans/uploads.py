@@ -214,8 +214,9 @@ def _broken() -> Problem:
 
 
 def _too_many() -> Problem:
+    """A count, not a size: 400 (413 is for bytes)."""
     return Problem(
-        413,
+        400,
         "Trop de fichiers en une fois : {limit} au plus. Envoyez les autres ensuite.",
         params={"limit": MAX_FILES_PER_REQUEST},
     )

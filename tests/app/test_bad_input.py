@@ -1,0 +1,128 @@
+"""Input nobody types by hand: JSON nested a thousand levels deep, paging numbers past any
+database integer. Each is a 400 a caller can read (problem+json on the API, the French error
+page elsewhere), never a 500, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from litestar.routes import HTTPRoute
+from litestar.typing import FieldDefinition
+
+from app.asgi import create_app
+from app.features.people.pages import PAGE_MAX
+from app.features.people.service import OFFSET_MAX
+from referentiel import load_referential
+from tests.app.conftest import login
+from tests.app.test_people_api import assert_problem, bearer, new_person
+
+DEEP_JSON = b"[" * 1000 + b"]" * 1000  # about 2 KB
+JSON = {"content-type": "application/json"}
+WITH_FIXTURES = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def json_operations(client: Any) -> list[tuple[str, str]]:
+    """(method, path) of every API operation that takes a JSON body, from the OpenAPI schema."""
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    return [
+        (method.upper(), path)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    ]
+
+
+def test_deeply_nested_json_is_a_400_on_every_json_route(backend, client):
+    headers = {**bearer(backend), **JSON}
+    ids = {
+        "diagnostic_id": client.post("/api/v1/sessions").json()["id"],
+        "person_id": new_person(client, headers)["id"],
+        "item_id": load_referential().items[0].id,
+    }
+    operations = json_operations(client)
+    assert ("POST", "/api/v1/diagnostics") in operations
+    assert ("PATCH", "/api/v1/people/{person_id}") in operations
+    for method, path in operations:
+        response = client.request(method, path.format(**ids), content=DEEP_JSON, headers=headers)
+        problem = assert_problem(response, 400)
+        assert "profondément" in problem["detail"], (method, path)
+    # no login needed to send one
+    assert_problem(client.post("/api/v1/diagnostics", content=DEEP_JSON, headers=JSON), 400)
+
+
+@pytest.fixture
+def mediator(backend: Any) -> dict[str, str]:
+    return bearer(backend)
+
+
+@WITH_FIXTURES
+@given(offset=st.integers())
+@example(offset=2**63)
+@example(offset=OFFSET_MAX)
+@example(offset=OFFSET_MAX + 1)
+@example(offset=-1)
+def test_any_offset_is_a_page_or_a_400(client, mediator, offset):
+    response = client.get("/api/v1/people", params={"offset": offset}, headers=mediator)
+    if 0 <= offset <= OFFSET_MAX:
+        assert response.status_code == 200, response.text
+        assert response.json()["offset"] == offset
+    else:
+        assert "offset" in assert_problem(response, 400)["problems"][0]
+
+
+@pytest.mark.parametrize(
+    ("number", "status"),
+    [(1, 200), (PAGE_MAX, 200), (0, 400), (-1, 400), (PAGE_MAX + 1, 400), (2**62, 400)],
+)
+def test_a_page_number_past_any_list_is_the_french_error_page(backend, client, number, status):
+    email, _ = backend.user()
+    login(client, email)
+    response = client.get("/pro/", params={"page": number})
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    if status == 400:
+        assert "La demande contient une erreur" in response.text
+
+
+def _is_int(field: FieldDefinition) -> bool:
+    types = field.args if field.is_optional else (field.annotation,)
+    return int in types
+
+
+def test_every_integer_parameter_of_every_route_is_bounded(backend):
+    """An unbounded integer reaches the database, whose integers are 64 bits at most: each one
+    a route reads (query, path, header or cookie; of the handler or of its dependencies) must
+    declare its bounds, which also documents them."""
+    app = create_app(backend.settings)
+    unbounded = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            signatures = [
+                handler.parsed_fn_signature,
+                *(p.parsed_fn_signature for p in handler.resolve_dependencies().values()),
+            ]
+            for signature in signatures:
+                for name, field in signature.parameters.items():
+                    bounds = field.kwarg_definition
+                    if _is_int(field) and not (
+                        bounds is not None
+                        and {getattr(bounds, "ge", None), getattr(bounds, "gt", None)} != {None}
+                        and {getattr(bounds, "le", None), getattr(bounds, "lt", None)} != {None}
+                    ):
+                        unbounded.append(f"{route.path} {handler.handler_name}: {name}")
+    assert not unbounded, unbounded
+
+
+@pytest.mark.parametrize("key", ["", "k" * 201])
+def test_an_idempotency_key_outside_1_to_200_characters_is_a_400(client, key):
+    response = client.post(
+        "/api/v1/diagnostics", json={"answers": {}}, headers={"Idempotency-Key": key}
+    )
+    assert "idempotency_key" in assert_problem(response, 400)["problems"][0]
