@@ -86,7 +86,7 @@ def test_only_the_structure_corrects_and_never_a_residents_own_diagnostic(backen
     assert response.status_code == 403
     resident = client.post("/api/v1/diagnostics", json={"answers": PAPER}).json()["id"]
     response = client.post(f"/api/v1/diagnostics/{resident}/corrections", json=body, headers=owner)
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 def test_finishing_twice_changes_nothing(client):

@@ -270,8 +270,9 @@ class DiagnosticApi(Controller):
             413,
             422,
             when={
-                404: "Diagnostic inconnu, d'une autre structure, ou le diagnostic en ligne "
-                "d'un habitant (il ne se corrige pas).",
+                403: "Un diagnostic en ligne d'un habitant, ou un formulaire d'une autre "
+                "structure : il ne se corrige pas ici.",
+                404: UNKNOWN_DIAGNOSTIC[404],
                 409: "Pas encore terminé, ou déjà corrigé : corriger sa dernière version.",
             },
         ),
@@ -292,8 +293,8 @@ class DiagnosticApi(Controller):
             and diagnostic.structure_id == user.structure_id
             and diagnostic.channel != Channel.ONLINE
         )
-        if not own:
-            raise Problem(404, NOT_CORRECTABLE)
+        if not own:  # visible to anyone with its id, but not this structure's to correct
+            raise Problem(403, NOT_CORRECTABLE)
         if diagnostic.status != DiagnosticStatus.COMPLETED:
             raise Problem(409, UNFINISHED)
         submission = _submission(data, diagnostic.referential_version)
