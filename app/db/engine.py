@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +75,22 @@ def make_engine(settings: Settings) -> AsyncEngine:
     )
 
 
+_configs = itertools.count()
+
+
 def make_alchemy_config(settings: Settings, engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
+    # advanced-alchemy makes each config's state keys unique among every config ever made in
+    # the process, by a recursion one level deeper per config: a process that builds many apps
+    # (the test suite, about a thousand) hits Python's recursion limit. Keys that are unique
+    # already end the search at once.
+    n = next(_configs)
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         before_send_handler="autocommit",
         create_all=False,
         engine_config=EngineConfig(),
+        session_scope_key=f"_sqlalchemy_db_session_{n}",
+        engine_app_state_key=f"db_engine_{n}",
+        session_maker_app_state_key=f"session_maker_class_{n}",
     )
