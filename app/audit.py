@@ -26,7 +26,7 @@ from app.throttle import client_address
 ACTIONS: Mapping[str, str] = {
     "login.success": "Connexion",
     "login.failure": "Mot de passe ou code incorrect",
-    "login.refused": "Connexion refusée : trop d'essais",
+    "login.locked": "Connexions bloquées : trop d'essais",
     "logout": "Déconnexion",
     "session.expired": "Session terminée par le délai",
     "password.change": "Mot de passe changé",

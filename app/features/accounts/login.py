@@ -6,12 +6,16 @@ every worker shares (`app.throttle`).
   logins until the 15 minutes are over.
 - Per address (whatever the account): 30 failures in 15 minutes, then 15 minutes of refusal.
 
-A refused attempt checks nothing, so it cannot be used to test a password. A success clears
-the account's count, not the address's.
+A refused attempt checks nothing, so it cannot be used to test a password. Its answer, and
+that of a wrong password, comes only after a pause (a tarpit): a script trying passwords in a
+loop then sends a few requests a second, not hundreds, and the service stays quick for
+everyone else. The audit trail records each failure and the start of a lockout, not each
+refused attempt. A success clears the account's count, not the address's.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +34,9 @@ ACCOUNT = Limit("login-account", attempts=10, window=timedelta(minutes=15))
 ADDRESS = Limit("login-address", attempts=30, window=timedelta(minutes=15))
 SLOW_AFTER = 3
 SLOWEST = 60
+# The tarpit: how long a wrong password, or a refused try, waits before it is answered.
+FAILED_PAUSE = 0.5
+REFUSED_PAUSE = 1.0
 
 
 def progressive_wait(tally: Tally | None, now: datetime) -> int:
@@ -61,19 +68,15 @@ class Login:
 
     async def password(self, email: str, password: str) -> Outcome:
         email = email.strip().lower()
-        now = datetime.now(UTC)
-        wait = await self._wait(email, now)
-        user = await self.db.scalar(select(User).where(User.email == email)) if email else None
+        wait = await self._wait(email, datetime.now(UTC))
         if wait:
-            self.auditor.record(self.db, "login.refused", "user", _id(user), actor=user)
-            await self.db.commit()
-            return Outcome(wait=wait)
-        ok = await verify_password_async(user.password_hash if user else None, password)
+            return await self._refused(wait)
+        user = await self.db.scalar(select(User).where(User.email == email)) if email else None
+        ok = await verify_password_async(self.db, user.password_hash if user else None, password)
         if not ok or user is None or not user.is_active:
-            await self._failed(email, user, step="password")
-            return Outcome()
+            return await self._failed(email, user, step="password")
         if needs_rehash(user.password_hash):
-            user.password_hash = await hash_password_async(password)
+            user.password_hash = await hash_password_async(self.db, password)
         if user.has_totp:
             await self.db.commit()
             return Outcome(user=user, needs_code=True)
@@ -84,21 +87,18 @@ class Login:
         user = await self.db.get(User, user_id)
         if user is None or not user.is_active or user.totp_secret is None:
             return Outcome()
-        now = datetime.now(UTC)
-        wait = await self._wait(user.email, now)
+        wait = await self._wait(user.email, datetime.now(UTC))
         if wait:
-            self.auditor.record(self.db, "login.refused", "user", user.id, actor=user)
-            await self.db.commit()
-            return Outcome(wait=wait)
+            return await self._refused(wait)
         secret = box.open(user.totp_secret)
         step = None if secret is None else accepted_step(secret, typed, user.totp_last_step)
         if step is None:
-            await self._failed(user.email, user, step="code")
-            return Outcome()
+            return await self._failed(user.email, user, step="code")
         user.totp_last_step = step
         return await self._succeeded(user.email, user)
 
     async def _wait(self, email: str, now: datetime) -> int:
+        """Seconds before this account may be tried from this address (0: now)."""
         account = await self.throttles.tally(self.db, ACCOUNT, email, now)
         address = await self.throttles.tally(self.db, ADDRESS, self.address, now)
         return max(
@@ -107,11 +107,22 @@ class Login:
             progressive_wait(account, now),
         )
 
-    async def _failed(self, email: str, user: User | None, step: str) -> None:
-        await self.throttles.hit(self.db, ACCOUNT, email)
-        await self.throttles.hit(self.db, ADDRESS, self.address)
+    async def _refused(self, wait: int) -> Outcome:
+        await self.db.rollback()  # nothing to write; the connection is free during the pause
+        await asyncio.sleep(REFUSED_PAUSE)
+        return Outcome(wait=wait)
+
+    async def _failed(self, email: str, user: User | None, step: str) -> Outcome:
+        account = await self.throttles.hit(self.db, ACCOUNT, email)
+        address = await self.throttles.hit(self.db, ADDRESS, self.address)
         self.auditor.record(self.db, "login.failure", "user", _id(user), actor=user, step=step)
+        if account.count == ACCOUNT.attempts or address.count == ADDRESS.attempts:
+            # The lockout starts with this failure: said once, not at each refused try.
+            locked = "account" if account.count == ACCOUNT.attempts else "address"
+            self.auditor.record(self.db, "login.locked", "user", _id(user), actor=user, by=locked)
         await self.db.commit()
+        await asyncio.sleep(FAILED_PAUSE)
+        return Outcome()
 
     async def _succeeded(self, email: str, user: User) -> Outcome:
         await self.throttles.forget(self.db, ACCOUNT, email)

@@ -83,7 +83,7 @@ class AccountService:
             raise AccountError(f"un compte existe déjà pour {email}")
         user = User(
             email=email,
-            password_hash=await hash_password_async(password),
+            password_hash=await hash_password_async(self.db, password),
             role=role,
             structure_id=(await self.structure(structure)).id,
         )
@@ -106,7 +106,7 @@ class AccountService:
 
     async def confirm_password(self, user: User, typed: str) -> None:
         """A sensitive change asks for the password again: AccountError when it is wrong."""
-        if not await verify_password_async(user.password_hash, typed):
+        if not await verify_password_async(self.db, user.password_hash, typed):
             raise AccountError(MSG_WRONG_PASSWORD)
 
     async def change_password(self, user: User, current: str, new: str, again: str) -> User:
@@ -118,7 +118,7 @@ class AccountService:
             problems.append(MSG_MISMATCH)
         if problems:
             raise AccountError(*problems)
-        user.password_hash = await hash_password_async(new)
+        user.password_hash = await hash_password_async(self.db, new)
         user.must_change_password = False
         self._credentials_changed(user)
         self.auditor.record(self.db, "password.change", "user", user.id, actor=user)
@@ -130,7 +130,7 @@ class AccountService:
         login; the account's sessions and tokens stop working."""
         user = await self._loaded(user)
         temporary = generate_password()
-        user.password_hash = await hash_password_async(temporary)
+        user.password_hash = await hash_password_async(self.db, temporary)
         user.must_change_password = True
         self._credentials_changed(user)
         await self._revoke_all_tokens(user)
