@@ -21,6 +21,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from app import preferences
 from app.access import ROLE_LABELS, Permission, needs, permission_guard
 from app.access_log import AccessLog
 from app.audit import audit_keys, provide_auditor
@@ -46,7 +47,7 @@ from app.nul_bytes import NulByteMiddleware
 from app.openapi import openapi_config
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
-from app.web import LARGE_TEXT_COOKIE, YEAR, local_date
+from app.web import local_date
 
 HERE = Path(__file__).parent
 
@@ -58,14 +59,8 @@ async def toggle_large_text(
     """A link, not a script: switching text size works without JavaScript."""
     target = retour if retour.startswith("/") and not retour.startswith("//") else "/"
     response = Redirect(path=target, status_code=303)
-    large = request.cookies.get(LARGE_TEXT_COOKIE) == "grand"
-    response.set_cookie(
-        LARGE_TEXT_COOKIE,
-        "normal" if large else "grand",
-        max_age=YEAR,
-        samesite="lax",
-        httponly=True,
-    )
+    large = preferences.read(request, preferences.TEXT_SIZE) == "grand"
+    preferences.keep(response, request, preferences.TEXT_SIZE, "normal" if large else "grand")
     return response
 
 

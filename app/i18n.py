@@ -16,9 +16,10 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from litestar import Request
 
+from app import preferences
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
-LANG_COOKIE = "lang"
 Gettext = Callable[[str], str]
 
 
@@ -36,7 +37,7 @@ def translations(lang: str) -> NullTranslations:
 
 def request_language(request: Request) -> str:  # type: ignore[type-arg]
     """?lang= wins (and is remembered in a cookie), then the cookie, then French."""
-    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    asked = request.query_params.get("lang") or preferences.read(request, preferences.LANGUAGE)
     return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
 
 

@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 from litestar import Request
 from litestar.response import Redirect, Template
 
+from app import preferences
 from app.features.accounts.guards import current_user
-from app.i18n import LANG_COOKIE, LANGUAGES, gettext_for, request_language
+from app.i18n import LANGUAGES, gettext_for, request_language
 from referentiel import load_referential
 from referentiel.i18n import localized
 
 PARIS = ZoneInfo("Europe/Paris")
-LARGE_TEXT_COOKIE = "texte"
-YEAR = 365 * 24 * 3600
 FLASH = "flash"
 
 
@@ -72,7 +71,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             "_": gettext_for(lang),
             "lang": lang,
             "languages": LANGUAGES,
-            "large_text": request.cookies.get(LARGE_TEXT_COOKIE) == "grand",
+            "large_text": preferences.read(request, preferences.TEXT_SIZE) == "grand",
             "user": current_user(request),
             "ref": localized(load_referential(), lang),
             "path": request.url.path,
@@ -82,7 +81,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         status_code=status,
     )
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=YEAR, samesite="lax", httponly=True)
+        preferences.keep(response, request, preferences.LANGUAGE, lang)
     return response
 
 

@@ -121,7 +121,11 @@ def test_behind_https_every_cookie_is_secure_and_host_prefixed(backend):
         )
         assert response.status_code == 303, response.text
         (session_cookie,) = set_cookie_lines(response, "__Host-session")
-        for cookie in (csrf_cookie, session_cookie):
+        (language,) = set_cookie_lines(client.get("/?lang=en"), "__Host-lang")
+        larger = client.get("/preferences/texte", follow_redirects=False)
+        (text_size,) = set_cookie_lines(larger, "__Host-texte")
+        assert 'lang="en"' in client.get("/").text  # and it is read back under that name
+        for cookie in (csrf_cookie, session_cookie, language, text_size):
             assert "secure" in cookie.lower() and "path=/" in cookie.lower()
             assert "domain" not in cookie.lower()
 

@@ -16,6 +16,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import preferences
 from app.access import Permission, needs
 from app.db.models import Diagnostic, DiagnosticStatus
 from app.errors import Problem
@@ -34,11 +35,11 @@ from app.features.diagnostics.service import (
     referential_of,
     result_of,
 )
-from app.i18n import LANG_COOKIE, gettext_for, request_language
+from app.i18n import gettext_for, request_language
 from app.sessions import rotate_session
 from app.territories import find_communes
 from app.throttle import Limit, client_address, per_address
-from app.web import LARGE_TEXT_COOKIE, Msg, page, see_other
+from app.web import Msg, page, see_other
 from referentiel.adaptive import progress
 from referentiel.explain import explain
 from referentiel.i18n import localized
@@ -90,8 +91,7 @@ class ResidentPages(Controller):
         request.clear_session()
         response = see_other("/?efface=1")
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-        for cookie in (LARGE_TEXT_COOKIE, LANG_COOKIE):
-            response.delete_cookie(cookie)
+        preferences.forget(response, request)
         return response
 
     @post("/diagnostic")
