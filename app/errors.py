@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -67,13 +68,39 @@ class Problem(ProblemDetailsException):
         return gettext(self.template).format(**self.params) if self.params else gettext(self.detail)
 
 
+# What the decoder says of a value that does not fit, in the words of the rest of the service.
+_DECODER_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Expected `int`, got `\w+`"), "un nombre entier est attendu"),
+    (re.compile(r"Expected `str`, got `\w+`"), "un texte est attendu"),
+    (re.compile(r"Expected `int` <= (\d+)"), "au plus {0}"),
+    (re.compile(r"Expected `int` >= (\d+)"), "au moins {0}"),
+    (re.compile(r"Expected `str` of length <= (\d+)"), "{0} caractères au plus"),
+    (re.compile(r"Expected `str` of length >= (\d+)"), "{0} caractère(s) au moins"),
+    (re.compile(r"Expected `object`, got `\w+`"), "un objet est attendu"),
+    (re.compile(r"Expected `array`, got `\w+`"), "une liste est attendue"),
+    (re.compile(r"Object contains unknown field `([^`]+)`"), "champ inconnu : {0}"),
+    (re.compile(r"Invalid enum value (.+)"), "valeur inconnue : {0}"),
+    (re.compile(r"Invalid UUID"), "identifiant invalide"),
+    (re.compile(r"Missing required"), "champ obligatoire"),
+)
+
+
+def in_french(message: str) -> str:
+    """A decoder's message about a value, in plain French where its words are known."""
+    for pattern, words in _DECODER_WORDS:
+        found = pattern.search(message)
+        if found:
+            return words.format(*found.groups())
+    return message
+
+
 def _status_and_detail(exc: Exception) -> tuple[int, str, list[str] | None]:
     if isinstance(exc, Problem):
         problems = exc.extra.get("problems") if isinstance(exc.extra, dict) else None
         return exc.status_code, exc.detail, problems
     if isinstance(exc, ValidationException):
         problems = [
-            f"{e.get('key') or e.get('source') or 'contenu'} : {e.get('message')}"
+            f"{e.get('key') or e.get('source') or 'contenu'} : {in_french(str(e.get('message')))}"
             for e in (exc.extra if isinstance(exc.extra, list) else [])
         ]
         return 400, "Le contenu envoyé n'a pas la forme attendue.", problems or None

@@ -72,7 +72,10 @@ def test_any_offset_is_a_page_or_a_400(client, mediator, offset):
         assert response.status_code == 200, response.text
         assert response.json()["offset"] == offset
     else:
-        assert "offset" in assert_problem(response, 400)["problems"][0]
+        (problem,) = assert_problem(response, 400)["problems"]
+        assert problem == (
+            "offset : au moins 0" if offset < 0 else f"offset : au plus {OFFSET_MAX}"
+        )
 
 
 @pytest.mark.parametrize(
@@ -87,6 +90,8 @@ def test_a_page_number_past_any_list_is_the_french_error_page(backend, client, n
     assert response.headers["content-type"].startswith("text/html")
     if status == 400:
         assert "La demande contient une erreur" in response.text
+        assert "au plus" in response.text or "au moins" in response.text  # in French, too
+        assert "Expected" not in response.text
 
 
 def _is_int(field: FieldDefinition) -> bool:
