@@ -82,3 +82,11 @@ def how_to_type(commune: Commune) -> str:
         if find_communes(f"{postal} {commune.name}") == [commune]:
             return f"{postal} {commune.name}"
     return f"{commune.insee} {commune.name}"
+
+
+def as_typed(insee: str | None) -> str:
+    """A stored commune as a form shows it to be sent again unchanged: what to type for it
+    (« 03000 Moulins »), never its bare INSEE code, which may also be another commune's postal
+    code (03190 is Moulins, and the postal code of eleven other communes)."""
+    commune = None if insee is None else communes().get(insee)
+    return "" if commune is None else how_to_type(commune)

@@ -518,7 +518,7 @@ def test_the_timeline_shows_the_change_in_each_domain(backend, client):
     path = f"/pro/personnes/{person_id}/papier"
     form = client.get(path).text
     assert 'value="soixante_dix_plus" checked' in form  # the record fills in what it knows
-    assert 'name="commune" value="29019"' in form
+    assert 'name="commune" value="29200 Brest"' in form
     for value in ("1", "3"):
         # what the browser sends: the typed rows and the pre-filled answers
         data = paper_form(

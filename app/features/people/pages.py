@@ -57,6 +57,7 @@ from app.features.people.service import (
     new_person_problems,
 )
 from app.i18n import gettext_for, request_language
+from app.territories import as_typed
 from app.web import PARIS, Msg, flash, page, see_other
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
@@ -186,7 +187,7 @@ def _values_of(person: Person) -> dict[str, str]:
     return {
         "alias": person.alias,
         "birth_year_band": person.birth_year_band or "",
-        "commune": person.commune_insee or "",
+        "commune": as_typed(person.commune_insee),
         "consent": "",
     }
 
@@ -440,7 +441,9 @@ class MediatorPages(Controller):
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
     ) -> Template:
-        entry = PaperEntry.blank(load_referential(), person.birth_year_band, person.commune_insee)
+        entry = PaperEntry.blank(
+            load_referential(), person.birth_year_band, as_typed(person.commune_insee)
+        )
         return _paper_page(request, entry, person)
 
     @post("/personnes/{person_id:uuid}/papier")

@@ -19,6 +19,7 @@ from typing import Any
 
 from app.features.diagnostics.service import AUTONOMY_GOALS
 from app.features.people.service import resolve_commune
+from app.territories import as_typed
 from app.web import Msg
 from referentiel.answers import UNKNOWN, Answer
 from referentiel.models import Item, Referential
@@ -106,7 +107,8 @@ class PaperEntry:
     def blank(
         cls, ref: Referential, age_band: str | None = None, commune: str | None = None
     ) -> PaperEntry:
-        """An empty form; a known person's age band and commune are filled in already."""
+        """An empty form; a known person's age band and commune (as typed, `as_typed`) are
+        filled in already."""
         bands = {o.code for q in ref.context_questions if q.id == "age_band" for o in q.options}
         return cls(
             cells={item.id: "" for item in ref.form_items("papier")},
@@ -129,7 +131,7 @@ class PaperEntry:
             age_band=str(context.get("age_band", "")),
             equipment=list(context.get("equipment", [])),
             frequency=str(context.get("frequency", "")),
-            commune=str(context.get("commune", "")),
+            commune=as_typed(context.get("commune")),
             knows_help="" if knows_help is None else YES if knows_help else NO,
             needs=list(context.get("needs", [])),
             goals=dict(goals),
