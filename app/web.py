@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.response import Redirect, Template
 
 from app import preferences
+from app.db.types import as_utc
 from app.features.accounts.guards import current_user
 from app.i18n import LANGUAGES, gettext_for, request_language
 from referentiel import load_referential
@@ -57,10 +58,7 @@ def local_date(moment: datetime | None, with_time: bool = False) -> str:
     """A date as people read it in France (Paris time): 22/11/2026, or 22/11/2026 14:05."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(PARIS)
-    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    return as_utc(moment).astimezone(PARIS).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]

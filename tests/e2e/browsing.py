@@ -196,3 +196,21 @@ def adaptive_diagnostic(request: Any, answer: int | str = 2) -> str:
         state = response.json()
     identifier: str = state["id"]
     return identifier
+
+
+def page_problems(page: Page, policy: PolicyWatch, name: str) -> list[str]:
+    """What is wrong with the page as it is now: axe-core violations, sideways scrolling at its
+    width, refusals under the Content-Security-Policy (empty: nothing)."""
+    page.wait_for_load_state("load")
+    problems = []
+    violations = axe_violations(page)
+    if violations:
+        problems.append(describe_violations(f"{name} ({page.url})", violations))
+    try:
+        no_horizontal_scroll(page)
+    except AssertionError as error:
+        problems.append(f"{name}: {error}")
+    refused = policy.violations(page)
+    if refused:
+        problems.append(f"{name}: refused by the Content-Security-Policy: {refused}")
+    return problems

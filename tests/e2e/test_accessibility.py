@@ -20,9 +20,7 @@ from tests.e2e.browsing import (
     MOBILE,
     PolicyWatch,
     adaptive_diagnostic,
-    axe_violations,
-    describe_violations,
-    no_horizontal_scroll,
+    page_problems,
 )
 
 Setup = Callable[[Any, dict[str, str]], None]
@@ -162,18 +160,7 @@ def test_resident_page_is_accessible_and_within_the_policy(
     # opens the diagnostics of `states` in this browser)
     page.context.clear_cookies(name=re.compile(r"^(lang|texte)$"))
     PAGES[name](page, states)
-    page.wait_for_load_state("load")
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(describe_violations(f"{name} ({page.url})", violations))
-    try:
-        no_horizontal_scroll(page)
-    except AssertionError as error:
-        problems.append(f"{name}: {error}")
-    refused = policy.violations(page)
-    if refused:
-        problems.append(f"{name}: refused by the Content-Security-Policy: {refused}")
+    problems = page_problems(page, policy, name)
     assert not problems, "\n\n".join(problems)
 
 

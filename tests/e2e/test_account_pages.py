@@ -9,9 +9,7 @@ from typing import Any
 from tests.e2e.browsing import (
     MOBILE,
     PolicyWatch,
-    axe_violations,
-    describe_violations,
-    no_horizontal_scroll,
+    page_problems,
 )
 
 
@@ -23,17 +21,7 @@ def test_account_pages_at_320_px(new_context: Any, mediator: tuple[str, str]) ->
     problems: list[str] = []
 
     def check(name: str) -> None:
-        page.wait_for_load_state("load")
-        violations = axe_violations(page)
-        if violations:
-            problems.append(describe_violations(name, violations))
-        try:
-            no_horizontal_scroll(page)
-        except AssertionError as error:
-            problems.append(f"{name}: {error}")
-        refused = policy.violations(page)
-        if refused:
-            problems.append(f"{name}: refused by the policy: {refused}")
+        problems.extend(page_problems(page, policy, name))
 
     page.goto("/pro/connexion")
     page.locator("#email").fill(email)
