@@ -34,7 +34,7 @@ from app.features.diagnostics.service import (
     referential_of,
     result_of,
 )
-from app.i18n import gettext_for, request_language
+from app.i18n import decimal_mark, gettext_for, request_language
 from app.sessions import rotate_session
 from app.territories import find_communes
 from app.throttle import Limit, client_address, per_address
@@ -365,15 +365,15 @@ class DiagnosticSteps(Controller):
         if diagnostic.status != DiagnosticStatus.COMPLETED:
             return see_other(_next_step(diagnostic))
         lang = request_language(request)
-        source = referential_of(diagnostic)
+        shown = localized(referential_of(diagnostic), lang)
         result = result_of(diagnostic)
         return page(
             request,
             "diagnostic/result.html",
             diagnostic=diagnostic,
             result=result,
-            ref=localized(source, lang),
-            explanation=explain(source, result, gettext_for(lang)),
+            ref=shown,
+            explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
             printing=impression,
             resume_code=format_resume_code(diagnostic.resume_code or ""),
         )
