@@ -221,7 +221,9 @@ class CommuneGrid(_Frozen):
         area = self.write_ins[0].union(self.rows[-1][-1].rect)
         for row in self.rows:
             area = area.union(row[-1].rect)
-        return area if self.name_line is None else area.union(self.name_line)
+        if self.name_line is None:
+            return area
+        return area.union(self.name_line).union(self.hint.rect)
 
 
 class Marker(_Frozen):
