@@ -216,7 +216,6 @@ class PaperPages(Controller):
                 fingerprint=request_fingerprint(
                     {"person": str(person.id) if person else None, **entry.fingerprint_payload()}
                 ),
-                goals=checked.goals,
                 taken_at=None if correcting is None else correcting.completed_at,
                 supersedes=correcting,
                 audit=None if person is None else AuditEntry(auditor, action),

@@ -30,7 +30,6 @@ from referentiel.submission import Submission
 # No 0/O, 1/I/L: a code read aloud or copied from paper must not be misread.
 RESUME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RESUME_LENGTH = 8
-AUTONOMY_GOALS = ("A0", "A1", "A2", "A3", "A4")
 MSG_COMPLETED = "ce diagnostic est terminé : il ne change plus (une correction en crée un nouveau)"
 MSG_NOTHING_SCORED = "answers : au moins une réponse de 0 à 4 est nécessaire"
 MSG_ALREADY_CORRECTED = "ce diagnostic a déjà été corrigé : corrigez sa dernière version"
@@ -271,7 +270,6 @@ async def record_diagnostic(
     structure_id: UUID | None = None,
     idempotency_key: str | None = None,
     fingerprint: str | None = None,
-    goals: Mapping[str, str] | None = None,
     sheet_serial: str | None = None,
     taken_at: datetime | None = None,
     supersedes: Diagnostic | None = None,
@@ -302,7 +300,7 @@ async def record_diagnostic(
         "answers": dict(submission.answers),
         "asked": list(submission.answers),
         "context": dict(submission.context),
-        "goals": dict(goals or {}),
+        "goals": dict(submission.goals),
         "result": result,
         "person_id": person_id,
         "structure_id": structure_id,
