@@ -245,9 +245,7 @@ def test_a_postal_code_of_one_commune_gives_that_commune(client, mediator):
     assert diagnostic.json()["context"]["commune"] == "29019"
 
 
-def test_a_postal_code_shared_by_several_communes_is_chosen_from_the_written_name(
-    client, mediator
-):
+def test_a_postal_code_shared_by_several_communes_is_chosen_from_the_written_name(client, mediator):
     """A resident of Moulins writes 03000 and « Moulins »: six communes have that postal
     code. The review shows what was written and offers those six; one click imports the sheet
     with Moulins' INSEE code, 03190, which is also the postal code of eleven other communes."""
@@ -282,7 +280,9 @@ def test_a_postal_code_no_commune_has_is_typed_at_review(client, mediator):
     assert "aucune commune n'a le code postal 03900" in page["message"]
     review_path = _review(client, state)
     token = client.cookies.get("csrftoken")
-    wrong = client.post(review_path, data={"_csrf_token": token, "key": "commune", "value": "03000"})
+    wrong = client.post(
+        review_path, data={"_csrf_token": token, "key": "commune", "value": "03000"}
+    )
     assert wrong.status_code == 409
     assert "tapez le code postal et le nom" in wrong.text
     client.post(
