@@ -13,7 +13,7 @@ from litestar.openapi.spec import Example
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.access import Permission, allowed, needs
+from app.access import Permission, allowed, needs, visible_person
 from app.audit import Auditor
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
@@ -53,7 +53,6 @@ from app.features.diagnostics.service import (
     scoped_key,
     stored_result,
 )
-from app.features.people.access import person_for
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.throttle import client_address
 from referentiel import Referential, load_referential
@@ -90,9 +89,7 @@ async def _structure_of_person(
     if user is None:
         raise Problem(401, "Un jeton d'accès est nécessaire pour lier une personne.")
     async with AsyncSession(engine) as db:
-        person = await person_for(db, user, person_id)
-    if person is None:
-        raise Problem(404, "Personne introuvable dans votre structure.")
+        person = await visible_person(db, user, person_id)
     return person.structure_id
 
 

@@ -12,15 +12,15 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
-from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.access import person_for
 from app.audit import Auditor
 from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
-from app.features.people.access import person_for
 from referentiel import Referential, load_referential, load_version
 from referentiel.adaptive import next_item
 from referentiel.answers import UNKNOWN, is_answer
@@ -142,6 +142,12 @@ class DiagnosticService:
 
     async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
         return await self.db.get(Diagnostic, diagnostic_id)
+
+    async def delete(self, diagnostic: Diagnostic, auditor: Auditor) -> None:
+        """Delete one diagnostic (a paper form typed by mistake): the row is gone."""
+        await self.db.execute(delete(Diagnostic).where(Diagnostic.id == diagnostic.id))
+        auditor.record(self.db, "diagnostic.delete", "diagnostic", diagnostic.id)
+        await self.db.commit()
 
     async def visible(self, diagnostic_id: UUID, user: User | None) -> Diagnostic:
         """The one access rule: an anonymous diagnostic is reached by its unguessable id; a

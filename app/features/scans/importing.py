@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Channel, Diagnostic, PageOutcome, Person, ScanPage
+from app.access import person_in_structure
+from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
 from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
 from printables.layout import WISHED_AUTONOMY
 from referentiel import UnknownVersionError, load_version
@@ -151,5 +152,5 @@ class Importer:
             person_id = UUID(reference)
         except ValueError:
             return None
-        person = await self.db.get(Person, person_id)
-        return person.id if person and person.structure_id == self.structure_id else None
+        person = await person_in_structure(self.db, self.structure_id, person_id)
+        return None if person is None else person.id

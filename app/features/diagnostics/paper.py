@@ -19,13 +19,11 @@ from typing import Any
 
 from app.features.people.service import resolve_commune
 from app.territories import as_typed
-from app.web import Msg
+from app.web import FormData, Msg, many, one
 from referentiel.answers import UNKNOWN, Answer
 from referentiel.context import ContextValueError, as_text, read_context_value
 from referentiel.models import Item, Referential
 from referentiel.submission import Submission, SubmissionError, read_submission
-
-FormData = Mapping[str, str | list[str]]
 
 KEY_ALIASES = {"à": "0", "&": "1", "é": "2", '"': "3", "'": "4", ",": "?", ".": "?"}
 ITEM_FIELD = "item-"
@@ -73,19 +71,6 @@ def new_form_key() -> str:
 def row_anchor(item_id: str) -> str:
     """An id usable in a URL fragment and a CSS selector: E1.1 -> r-E1-1."""
     return "r-" + item_id.replace(".", "-")
-
-
-def _one(data: FormData, key: str) -> str:
-    value = data.get(key, "")
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return value.strip()
-
-
-def _many(data: FormData, key: str) -> list[str]:
-    value = data.get(key, [])
-    values = value if isinstance(value, list) else [value]
-    return [v.strip() for v in values if v.strip()]
 
 
 @dataclass
@@ -137,21 +122,19 @@ class PaperEntry:
 
     @classmethod
     def from_form(cls, ref: Referential, data: FormData) -> PaperEntry:
-        key = _one(data, FORM_KEY_FIELD)
+        key = one(data, FORM_KEY_FIELD)
         return cls(
             cells={
-                item.id: _one(data, ITEM_FIELD + item.id)[:8] for item in ref.form_items("papier")
+                item.id: one(data, ITEM_FIELD + item.id)[:8] for item in ref.form_items("papier")
             },
-            age_band=_one(data, "age_band"),
-            equipment=_many(data, "equipment"),
-            frequency=_one(data, "frequency"),
-            commune=_one(data, "commune")[:100],
-            knows_help=_one(data, "knows_help"),
-            needs=_many(data, "needs"),
+            age_band=one(data, "age_band"),
+            equipment=many(data, "equipment"),
+            frequency=one(data, "frequency"),
+            commune=one(data, "commune")[:100],
+            knows_help=one(data, "knows_help"),
+            needs=many(data, "needs"),
             goals={
-                need.code: goal
-                for need in ref.needs
-                if (goal := _one(data, GOAL_FIELD + need.code))
+                need.code: goal for need in ref.needs if (goal := one(data, GOAL_FIELD + need.code))
             },
             form_key=key if _FORM_KEY.fullmatch(key) else new_form_key(),
         )
