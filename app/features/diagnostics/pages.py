@@ -29,7 +29,6 @@ from app.features.diagnostics.dependencies import (
 )
 from app.features.diagnostics.printing import RESULT_PDFS, attestation_pdf, paper_facts
 from app.features.diagnostics.service import (
-    AUTONOMY_GOALS,
     CompletedError,
     DiagnosticError,
     DiagnosticService,
@@ -37,14 +36,17 @@ from app.features.diagnostics.service import (
     referential_of,
     result_of,
 )
-from app.i18n import gettext_for, request_language
+from app.i18n import decimal_mark, gettext_for, request_language
 from app.sessions import rotate_session
 from app.territories import find_communes
 from app.throttle import Limit, client_address, per_address, per_user
 from app.web import Msg, page, see_other
 from referentiel.adaptive import progress
+from referentiel.context import ContextValueError, read_context_value
 from referentiel.explain import explain
+from referentiel.goals import is_goal
 from referentiel.i18n import localized
+from referentiel.masks import AUTONOMY_ORDER
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 MultiForm = Annotated[dict[str, Any], FORM]
@@ -243,12 +245,16 @@ class DiagnosticSteps(Controller):
         ref = referential_of(diagnostic)
         context: dict[str, Any] = {}
         for question in ref.context_questions:
-            if question.kind == "single" and data.get(question.id):
-                context[question.id] = str(data[question.id])
-            elif question.kind == "multiple" and question.id != "needs":
-                context[question.id] = _values(data, question.id)
-            elif question.kind == "yes_no" and data.get(question.id) in ("oui", "non"):
-                context[question.id] = data[question.id] == "oui"
+            if question.kind == "commune" or question.id == "needs":
+                continue  # the commune is found below; the needs have their own page
+            try:
+                value = read_context_value(question, _values(data, question.id))
+            except ContextValueError as error:
+                raise Problem(
+                    400, "Réponse non enregistrée.", [f"{question.id} : {error}"]
+                ) from None
+            if value is not None:
+                context[question.id] = value
         errors: dict[str, str] = {}
         query = str(data.get("commune_query", "")).strip()
         chosen = str(data.get("commune", ""))
@@ -314,7 +320,7 @@ class DiagnosticSteps(Controller):
             needs=diagnostic.context.get("needs", []),
             goals=diagnostic.goals,
             current={a.need: a.level for a in result.autonomy},
-            levels=AUTONOMY_GOALS,
+            levels=AUTONOMY_ORDER,
         )
 
     @post("/objectifs")
@@ -327,7 +333,7 @@ class DiagnosticSteps(Controller):
         goals = {
             need: str(data[f"goal_{need}"])
             for need in diagnostic.context.get("needs", [])
-            if data.get(f"goal_{need}") in AUTONOMY_GOALS
+            if is_goal(data.get(f"goal_{need}"))
         }
         service = DiagnosticService(db_session)
         await service.save_goals(diagnostic, goals)
@@ -362,15 +368,15 @@ class DiagnosticSteps(Controller):
         if diagnostic.status != DiagnosticStatus.COMPLETED:
             return see_other(_next_step(diagnostic))
         lang = request_language(request)
-        source = referential_of(diagnostic)
+        shown = localized(referential_of(diagnostic), lang)
         result = result_of(diagnostic)
         return page(
             request,
             "diagnostic/result.html",
             diagnostic=diagnostic,
             result=result,
-            ref=localized(source, lang),
-            explanation=explain(source, result, gettext_for(lang)),
+            ref=shown,
+            explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
             printing=impression,
             facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
         )
