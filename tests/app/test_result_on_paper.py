@@ -17,25 +17,16 @@ from app.features.diagnostics.printing import RESULT_PDFS
 from app.web import PARIS
 from referentiel import load_referential
 from tests.app.conftest import login
-from tests.app.test_resident_pages import _token, current_item, start
+from tests.app.test_resident_pages import start
+from tests.app.test_result_page import finished_diagnostic
 from tests.paper import pdf_text
 
 PAPER_ITEMS = [item.id for item in load_referential().form_items("papier")]
 
 
 def finished(client: Any) -> str:
-    """A resident's diagnostic, answered and finished in this browser (no need chosen)."""
-    diagnostic = start(client)
-    page = client.get(f"/diagnostic/{diagnostic}/question")
-    while "/question" in str(page.url):
-        page = client.post(
-            f"/diagnostic/{diagnostic}/question",
-            data={"_csrf_token": _token(client), "item": current_item(page.text), "value": "2"},
-        )
-    client.post(f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": _token(client)})
-    done = client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": _token(client)})
-    assert str(done.url).endswith("/resultat"), done.url
-    return diagnostic
+    """A resident's diagnostic, answered « 2 » and finished in this browser (no need chosen)."""
+    return finished_diagnostic(client, lambda _item: "2")
 
 
 def _pdf(response: Any) -> str:
