@@ -8,9 +8,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from referentiel.models import Referential
+from referentiel.models import UNKNOWN, Referential
 
-UNKNOWN: Literal["?"] = "?"
+__all__ = [
+    "INSEE_PATTERN",
+    "UNKNOWN",  # the « ? » answer, defined with the scale that offers it
+    "Answer",
+    "Evidence",
+    "answer_problems",
+    "context_problems",
+    "evidence_problems",
+    "is_answer",
+]
+
 Answer = int | Literal["?"]
 INSEE_PATTERN = "[0-9][0-9AB][0-9]{3}"  # a commune's INSEE code (2A/2B: Corsica)
 _INSEE = re.compile(INSEE_PATTERN)

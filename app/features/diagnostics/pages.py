@@ -43,6 +43,7 @@ from app.web import Msg, page, see_other
 from referentiel.adaptive import progress
 from referentiel.explain import explain
 from referentiel.i18n import localized
+from referentiel.scoring import DiagnosticResult
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 MultiForm = Annotated[dict[str, Any], FORM]
@@ -136,6 +137,12 @@ class ResidentPages(Controller):
             )
         open_here(request, diagnostic.id)
         return see_other(_next_step(diagnostic))
+
+
+def _starting_out(result: DiagnosticResult) -> bool:
+    """Every domain known is at 0: the result opens with what the person can do next."""
+    known = [d.level for d in result.domains if d.level is not None]
+    return bool(known) and not any(known)
 
 
 def _next_step(diagnostic: Diagnostic) -> str:
@@ -368,6 +375,7 @@ class DiagnosticSteps(Controller):
             result=result,
             ref=shown,
             explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
+            starting_out=_starting_out(result),
             printing=impression,
             resume_code=format_resume_code(diagnostic.resume_code or ""),
         )
