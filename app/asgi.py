@@ -36,6 +36,7 @@ from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
+from app.features.diagnostics.paper_pages import PaperPages
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
 from app.features.scans.api import ScanApi
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MyAccountPages,
             AdminPages,
             MediatorPages,
+            PaperPages,
             DiagnosticApi,
             PeopleApi,
             ScanPages,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from app.features.people.paper import read_commune
+from app.features.diagnostics.paper import read_commune
 from app.territories import as_typed, communes, find_communes, how_to_type
 from tests.app.conftest import login
 

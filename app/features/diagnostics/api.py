@@ -13,7 +13,7 @@ from litestar.openapi.spec import Example
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.access import Permission, allowed, needs
+from app.access import Permission, allowed, needs, visible_person
 from app.audit import Auditor
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
@@ -34,7 +34,6 @@ from app.features.diagnostics.schemas import (
     result_out,
 )
 from app.features.diagnostics.service import (
-    AUTONOMY_GOALS,
     MSG_ALREADY_CORRECTED,
     MSG_NOTHING_SCORED,
     AuditEntry,
@@ -50,12 +49,10 @@ from app.features.diagnostics.service import (
     scoped_key,
     stored_result,
 )
-from app.features.people.access import person_for
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.throttle import client_address
 from referentiel import Referential, load_referential
 from referentiel.adaptive import progress
-from referentiel.answers import context_problems
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.submission import Submission, SubmissionError, read_submission
 
@@ -66,28 +63,19 @@ UNFINISHED = "Ce diagnostic n'est pas terminé : il se complète encore, sans co
 NOT_CORRECTABLE = "Ce diagnostic ne peut pas être corrigé par votre structure."
 
 
-def goal_problems(goals: dict[str, str], need_codes: set[str]) -> list[str]:
-    return [
-        f"goals.{need} : besoin inconnu"
-        if need not in need_codes
-        else f"goals.{need} : objectif {goal!r} inconnu (A0 à A4)"
-        for need, goal in goals.items()
-        if need not in need_codes or goal not in AUTONOMY_GOALS
-    ]
-
-
 def _submission(data: DiagnosticIn | CorrectionIn, version: str | None) -> Submission:
-    raw = {"answers": data.answers, "context": data.context, "evidence": data.evidence}
+    raw: dict[str, Any] = {
+        "answers": data.answers,
+        "context": data.context,
+        "evidence": data.evidence,
+        "goals": data.goals,
+    }
     if version is not None:
         raw["version"] = version
     try:
-        submission = read_submission(raw)
+        return read_submission(raw)
     except SubmissionError as error:
         raise Problem(422, INVALID, error.problems) from None
-    problems = goal_problems(data.goals, {n.code for n in submission.ref.needs})
-    if problems:
-        raise Problem(422, INVALID, problems)
-    return submission
 
 
 async def _structure_of_person(
@@ -97,9 +85,7 @@ async def _structure_of_person(
     if user is None:
         raise Problem(401, "Un jeton d'accès est nécessaire pour lier une personne.")
     async with AsyncSession(engine) as db:
-        person = await person_for(db, user, person_id)
-    if person is None:
-        raise Problem(404, "Personne introuvable dans votre structure.")
+        person = await visible_person(db, user, person_id)
     return person.structure_id
 
 
@@ -210,7 +196,6 @@ class DiagnosticApi(Controller):
                 if idempotency_key is None
                 else scoped_key(_caller(request), idempotency_key),
                 fingerprint=request_fingerprint(msgspec.to_builtins(data)),
-                goals=data.goals,
                 audit=None if data.person_id is None else AuditEntry(auditor, "diagnostic.create"),
             )
         except IdempotencyConflictError:
@@ -305,7 +290,6 @@ class DiagnosticApi(Controller):
                 diagnostic.channel,
                 person_id=diagnostic.person_id,
                 structure_id=diagnostic.structure_id,
-                goals=data.goals,
                 supersedes=diagnostic,
                 audit=AuditEntry(auditor, "diagnostic.correct"),
             )
@@ -405,9 +389,18 @@ class DiagnosticApi(Controller):
     ) -> ScoredDiagnosticOut:
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             raise Problem(409, COMPLETED)
-        ref = referential_of(diagnostic)
-        problems = goal_problems(data.goals, {n.code for n in ref.needs})
-        problems.extend(context_problems(ref, data.context))
+        problems = []
+        try:
+            read_submission(
+                {
+                    "version": diagnostic.referential_version,
+                    "answers": diagnostic.answers,
+                    "context": data.context,
+                    "goals": data.goals,
+                }
+            )
+        except SubmissionError as error:
+            problems = error.problems
         if nothing_scored(diagnostic.answers):
             problems.append(MSG_NOTHING_SCORED)
         if problems:

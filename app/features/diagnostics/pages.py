@@ -27,7 +27,6 @@ from app.features.diagnostics.dependencies import (
     visible_diagnostic,
 )
 from app.features.diagnostics.service import (
-    AUTONOMY_GOALS,
     CompletedError,
     DiagnosticError,
     DiagnosticService,
@@ -41,8 +40,11 @@ from app.territories import find_communes
 from app.throttle import Limit, client_address, per_address
 from app.web import Msg, page, see_other
 from referentiel.adaptive import progress
+from referentiel.context import ContextValueError, read_context_value
 from referentiel.explain import explain
+from referentiel.goals import is_goal
 from referentiel.i18n import localized
+from referentiel.masks import AUTONOMY_ORDER
 from referentiel.scoring import DiagnosticResult
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -248,12 +250,16 @@ class DiagnosticSteps(Controller):
         ref = referential_of(diagnostic)
         context: dict[str, Any] = {}
         for question in ref.context_questions:
-            if question.kind == "single" and data.get(question.id):
-                context[question.id] = str(data[question.id])
-            elif question.kind == "multiple" and question.id != "needs":
-                context[question.id] = _values(data, question.id)
-            elif question.kind == "yes_no" and data.get(question.id) in ("oui", "non"):
-                context[question.id] = data[question.id] == "oui"
+            if question.kind == "commune" or question.id == "needs":
+                continue  # the commune is found below; the needs have their own page
+            try:
+                value = read_context_value(question, _values(data, question.id))
+            except ContextValueError as error:
+                raise Problem(
+                    400, "Réponse non enregistrée.", [f"{question.id} : {error}"]
+                ) from None
+            if value is not None:
+                context[question.id] = value
         errors: dict[str, str] = {}
         query = str(data.get("commune_query", "")).strip()
         chosen = str(data.get("commune", ""))
@@ -319,7 +325,7 @@ class DiagnosticSteps(Controller):
             needs=diagnostic.context.get("needs", []),
             goals=diagnostic.goals,
             current={a.need: a.level for a in result.autonomy},
-            levels=AUTONOMY_GOALS,
+            levels=AUTONOMY_ORDER,
         )
 
     @post("/objectifs")
@@ -332,7 +338,7 @@ class DiagnosticSteps(Controller):
         goals = {
             need: str(data[f"goal_{need}"])
             for need in diagnostic.context.get("needs", [])
-            if data.get(f"goal_{need}") in AUTONOMY_GOALS
+            if is_goal(data.get(f"goal_{need}"))
         }
         service = DiagnosticService(db_session)
         await service.save_goals(diagnostic, goals)

@@ -11,15 +11,15 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.access import person_for
 from app.audit import Auditor
 from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
-from app.features.people.access import person_for
 from referentiel import Referential, load_referential, load_version
 from referentiel.adaptive import next_item
 from referentiel.answers import UNKNOWN, is_answer
@@ -30,7 +30,6 @@ from referentiel.submission import Submission
 # No 0/O, 1/I/L: a code read aloud or copied from paper must not be misread.
 RESUME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RESUME_LENGTH = 8
-AUTONOMY_GOALS = ("A0", "A1", "A2", "A3", "A4")
 MSG_COMPLETED = "ce diagnostic est terminé : il ne change plus (une correction en crée un nouveau)"
 MSG_NOTHING_SCORED = "answers : au moins une réponse de 0 à 4 est nécessaire"
 MSG_ALREADY_CORRECTED = "ce diagnostic a déjà été corrigé : corrigez sa dernière version"
@@ -142,6 +141,12 @@ class DiagnosticService:
 
     async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
         return await self.db.get(Diagnostic, diagnostic_id)
+
+    async def delete(self, diagnostic: Diagnostic, auditor: Auditor) -> None:
+        """Delete one diagnostic (a paper form typed by mistake): the row is gone."""
+        await self.db.execute(delete(Diagnostic).where(Diagnostic.id == diagnostic.id))
+        auditor.record(self.db, "diagnostic.delete", "diagnostic", diagnostic.id)
+        await self.db.commit()
 
     async def visible(self, diagnostic_id: UUID, user: User | None) -> Diagnostic:
         """The one access rule: an anonymous diagnostic is reached by its unguessable id; a
@@ -265,7 +270,6 @@ async def record_diagnostic(
     structure_id: UUID | None = None,
     idempotency_key: str | None = None,
     fingerprint: str | None = None,
-    goals: Mapping[str, str] | None = None,
     sheet_serial: str | None = None,
     taken_at: datetime | None = None,
     supersedes: Diagnostic | None = None,
@@ -296,7 +300,7 @@ async def record_diagnostic(
         "answers": dict(submission.answers),
         "asked": list(submission.answers),
         "context": dict(submission.context),
-        "goals": dict(goals or {}),
+        "goals": dict(submission.goals),
         "result": result,
         "person_id": person_id,
         "structure_id": structure_id,

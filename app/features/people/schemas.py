@@ -13,7 +13,7 @@ from litestar.openapi.spec.enums import OpenAPIType
 from app.db.models import Person
 from app.features.people.service import ALIAS_MAX, birth_year_bands, commune_name
 from app.openapi import documented
-from referentiel.answers import INSEE_PATTERN
+from referentiel.context import INSEE_PATTERN
 
 # Checked by the service, which names every field at fault in one 422.
 ALIAS = documented(

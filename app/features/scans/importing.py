@@ -10,10 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Channel, Diagnostic, PageOutcome, Person, ScanPage
-from app.features.diagnostics.service import AUTONOMY_GOALS, record_diagnostic
+from app.access import person_in_structure
+from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
+from app.features.diagnostics.service import record_diagnostic
 from printables.layout import WISHED_AUTONOMY
 from referentiel import UnknownVersionError, load_version
+from referentiel.context import read_context_value
+from referentiel.goals import is_goal
 from referentiel.submission import SubmissionError, read_submission
 
 DOUBTFUL = ("ambiguous",)
@@ -62,20 +65,11 @@ def parse_choice(page: ScanPage, key: str, choice: str) -> Any:
 def _context_choice(page: ScanPage, key: str, choice: str) -> Any:
     ref = load_version(str(page.reading.get("form_version")))
     question = next((q for q in ref.context_questions if q.id == key), None)
-    allowed: tuple[str, ...]
-    if question is None:
-        allowed = AUTONOMY_GOALS if key == WISHED_AUTONOMY else ()
-    elif question.kind == "yes_no":
-        allowed = ("oui", "non")
-    elif question.kind == "single":
-        allowed = tuple(o.code for o in question.options)
-    elif question.kind == "commune" and len(choice) == 5:
-        allowed = (choice,)
-    else:
-        allowed = ()
-    if choice not in allowed:
-        raise ValueError(choice)
-    return choice == "oui" if allowed == ("oui", "non") else choice
+    if question is not None:
+        return read_context_value(question, [choice])  # a ContextValueError is a ValueError
+    if key == WISHED_AUTONOMY and is_goal(choice):
+        return choice
+    raise ValueError(choice)
 
 
 def _submission_payload(page: ScanPage) -> dict[str, Any]:
@@ -124,7 +118,7 @@ class Importer:
             context = {k: v for k, v in read.items() if k in {q.id for q in ref.context_questions}}
             wished = read.get(WISHED_AUTONOMY)
             goals = dict.fromkeys(context.get("needs", []), wished) if wished else {}
-            submission = read_submission({**payload, "context": context})
+            submission = read_submission({**payload, "context": context, "goals": goals})
         except (SubmissionError, UnknownVersionError) as error:
             problems = error.problems if isinstance(error, SubmissionError) else [str(error)]
             page.message = "; ".join(problems)[:500]
@@ -138,7 +132,6 @@ class Importer:
                 person_id=person_id,
                 structure_id=self.structure_id,
                 sheet_serial=page.sheet_serial,
-                goals=goals,
             )
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
@@ -163,5 +156,5 @@ class Importer:
             person_id = UUID(reference)
         except ValueError:
             return None
-        person = await self.db.get(Person, person_id)
-        return person.id if person and person.structure_id == self.structure_id else None
+        person = await person_in_structure(self.db, self.structure_id, person_id)
+        return None if person is None else person.id
