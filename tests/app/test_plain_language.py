@@ -28,7 +28,10 @@ REF = load_referential()
 RESIDENT_SOURCES = (
     "app/templates/base.html",
     "app/templates/error.html",
-    "app/templates/diagnostic/",
+    *(
+        f"app/templates/diagnostic/{name}.html"
+        for name in ("home", "resume", "question", "context", "needs", "goals", "finish", "result")
+    ),
     "app/features/diagnostics/pages.py",
     "app/errors.py",
     "referentiel/explain.py",
