@@ -342,9 +342,7 @@ class DiagnosticSteps(Controller):
             for need in diagnostic.context.get("needs", [])
             if is_goal(data.get(f"goal_{need}"))
         }
-        service = DiagnosticService(db_session)
-        await service.save_goals(diagnostic, goals)
-        await service.finish(diagnostic)
+        await DiagnosticService(db_session).finish(diagnostic, goals=goals)
         return see_other(f"/diagnostic/{diagnostic.id}/resultat")
 
     @get("/terminer")
