@@ -43,7 +43,7 @@ from printables.fonts import text_width, wrap
 from printables.sheet import LAYOUT_REVISION
 from printables.texts import TEXTS, FormTexts, Language, language_referential
 from referentiel import load_version
-from referentiel.models import ContextQuestion, Referential
+from referentiel.models import UNKNOWN, ContextQuestion, Referential
 
 PAGE_W: Final = 210.0
 PAGE_H: Final = 297.0
@@ -91,7 +91,7 @@ COMMUNE: Final = "commune"
 POSTAL_CODE: Final = "postal_code"
 YES: Final = "yes"
 NO: Final = "no"
-UNKNOWN_VALUE: Final = "?"
+UNKNOWN_VALUE: Final = UNKNOWN
 
 
 class LayoutError(ValueError):
@@ -370,14 +370,13 @@ def _label_after(box: Rect, text: str, line_y: float, line_h: float, bold: bool 
 
 def _column_heads(ref: Referential, spec: Revision) -> tuple[Text, ...]:
     """Each column's short wording, at the bottom of the headings' band."""
-    labels = [v.short for v in ref.scale.values] + [ref.scale.unknown_short]
     return tuple(
         Text(
             rect=_column(i).model_copy(update={"y": HEAD_Y, "h": spec.head_h}),
-            text=label,
+            text=choice.short,
             align="center",
         )
-        for i, label in enumerate(labels)
+        for i, choice in enumerate(ref.scale.choices)
     )
 
 
@@ -402,7 +401,7 @@ def _column(index: int) -> Rect:
 
 
 def _item_rows(ref: Referential, spec: Revision) -> tuple[ItemRow, ...]:
-    values = [str(v.value) for v in ref.scale.values] + [UNKNOWN_VALUE]
+    values = [choice.value for choice in ref.scale.choices]
     rows = []
     row_h = spec.row
     for index, item in enumerate(ref.form_items("papier")):
