@@ -10,10 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from printables.fonts import text_width
-from printables.layout import TEXT_PT, Layout, build_layout, layout_for
+from printables.layout import TEXT_PT, Layout, build_layout
 from printables.pdf import render_forms
 from printables.reader import read_file
-from printables.sheet import LAYOUT_REVISION
 from printables.texts import Language
 from referentiel import load_referential
 from referentiel.i18n import localized
@@ -81,9 +80,9 @@ def _differences(
 )
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_a_clean_scan_reads_back_exactly(
-    data: st.DataObject, seed: int, blank_200: np.ndarray
+    data: st.DataObject, seed: int, layout: Layout, blank_200: np.ndarray
 ) -> None:
-    layout = layout_for("2026.1", "fr", LAYOUT_REVISION)
+    """Drawn where the sheet's own layout (its referential version) puts the boxes."""
     filling = data.draw(fillings(layout))
     image = blank_200.copy()
     draw(image, 200, layout, filling, random.Random(seed))
