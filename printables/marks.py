@@ -6,11 +6,16 @@
    filled box.
 2. Ink threshold: Otsu over the boxes' inner parts only, clamped, so a pale pen or a dark
    pencil both separate from the paper.
-3. Align each group of boxes on its printed outlines, within ±1.2 mm: the homography is exact
+3. Fine strokes: a fine pen or a light pencil line 0.1 mm wide, on a photo taken at arm's
+   length, may have no pixel darker than the ink threshold, nor even than the light level. A
+   morphological black-hat (the page with every stroke thinner than 0.8 mm filled in with the
+   paper around it, minus the page) measures each line against its own paper, whatever the
+   light, and a step of shadow gives nothing.
+4. Align each group of boxes on its printed outlines, within ±1.2 mm: the homography is exact
    at the markers, but a crumpled or badly fed sheet moves a row by a millimetre, enough to put
    a box's outline where its inside should be. A row has several boxes, so its outlines fix
    its position even when one box is filled in.
-4. Measure each box (ink, light, ring) and let the decision rules read the group.
+5. Measure each box (ink, light, stroke, ring) and let the decision rules read the group.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Final
 import cv2
 import numpy as np
 
-from printables.decisions import HEAVY, BoxMark, FieldMark, box_state, decide
+from printables.decisions import HEAVY, BoxMark, FieldMark, box_state, decide, doubt_unanswered
 from printables.layout import Box, Field, Layout, Rect
 
 INNER: Final = 0.7
@@ -34,6 +39,9 @@ RING_OUTSIDE: Final = 0.5  # mm between the box's outline and its side strips
 RING_WIDTH: Final = 2.0  # mm: how far out a circling stroke is looked for
 ALIGN_MM: Final = 1.2  # how far a group may have drifted from where the homography puts it
 OUTLINE_MM: Final = 0.3  # half the width of the band where a box's printed outline is
+STROKE_INNER: Final = 0.6  # the centre of a box, clear of its outline if a row is a pixel off
+STROKE_BLUR_MM: Final = 0.2  # a light blur first: pixel noise is not a stroke
+STROKE_MM: Final = 0.8  # strokes thinner than this stand out from their paper
 
 
 def flatten(page: np.ndarray) -> np.ndarray:
@@ -45,6 +53,16 @@ def flatten(page: np.ndarray) -> np.ndarray:
         background, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR
     )
     return cv2.divide(page, np.maximum(background, 1), scale=255)
+
+
+def strokes(flat: np.ndarray, scale: float) -> np.ndarray:
+    """How much darker than the paper right around it each pixel is, for strokes thinner than
+    STROKE_MM (grey levels, float): a morphological black-hat of the lightly blurred page."""
+    blurred = cv2.GaussianBlur(flat.astype(np.float32), (0, 0), STROKE_BLUR_MM * scale)
+    size = max(3, round(STROKE_MM * scale) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    found: np.ndarray = cv2.morphologyEx(blurred, cv2.MORPH_BLACKHAT, kernel)
+    return found
 
 
 def _px(rect: Rect, scale: float) -> tuple[int, int, int, int]:
@@ -75,6 +93,7 @@ class _Group:
 
     field: Field
     inner: np.ndarray
+    centre: np.ndarray  # where fine strokes are measured
     body: np.ndarray
     outer: np.ndarray  # the outline band is outer minus hole
     hole: np.ndarray
@@ -107,6 +126,7 @@ def _plan(layout: Layout, shape: tuple[int, int], scale: float) -> _Plan:
         _Group(
             field=f,
             inner=_rects([b.rect.inner(INNER) for b in f.boxes], scale),
+            centre=_rects([b.rect.inner(STROKE_INNER) for b in f.boxes], scale),
             body=_rects([b.rect.grow(-BODY_INSET) for b in f.boxes], scale),
             outer=_rects([b.rect.grow(OUTLINE_MM) for b in f.boxes], scale),
             hole=_rects([b.rect.grow(-OUTLINE_MM) for b in f.boxes], scale),
@@ -208,18 +228,20 @@ def read_fields(flat: np.ndarray, layout: Layout, scale: float) -> list[FieldMar
     ink = cv2.integral(ink_mask.astype(np.uint8))
     light = cv2.integral((flat < LIGHT_LEVEL).astype(np.uint8))
     printed = cv2.integral((flat < PRINT_LEVEL).astype(np.uint8))
+    fine = cv2.integral(strokes(flat, scale), sdepth=cv2.CV_64F)
     out = []
     for group in plan.groups:
         shifts = _align(printed, group, plan.reach)
         inks = _shares(ink, group.inner + shifts)
         lights = _shares(light, group.inner + shifts)
+        levels = _shares(fine, group.centre + shifts)
         stroked = _shares(light, group.strips + shifts[group.owner]) >= RING_STRIP
         rings = np.bincount(group.owner, weights=stroked, minlength=len(shifts))
         sides = np.bincount(group.owner, minlength=len(shifts))
         marks = []
         for i, box in enumerate(group.field.boxes):
             solid = _solid(ink_mask, group.body[i] + shifts[i]) if inks[i] >= HEAVY else 0.0
-            state, faint = box_state(float(inks[i]), float(lights[i]), solid)
+            state, faint = box_state(float(inks[i]), float(lights[i]), solid, float(levels[i]))
             marks.append(
                 BoxMark(
                     box,
@@ -229,7 +251,8 @@ def read_fields(flat: np.ndarray, layout: Layout, scale: float) -> list[FieldMar
                     int(sides[i]),
                     state,
                     faint,
+                    float(levels[i]),
                 )
             )
         out.append(decide(group.field, tuple(marks)))
-    return out
+    return doubt_unanswered(out)
