@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
-from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
+from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
 from printables.layout import WISHED_AUTONOMY
 from referentiel import UnknownVersionError, load_version
 from referentiel.context import read_context_value
