@@ -44,15 +44,15 @@ from app.features.diagnostics.service import (
     format_resume_code,
     nothing_scored,
     record_diagnostic,
-    referential_of,
     request_fingerprint,
     scoped_key,
     stored_result,
+    taken_back,
+    walk_of,
 )
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.throttle import client_address
 from referentiel import Referential, load_referential
-from referentiel.adaptive import progress
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.submission import Submission, SubmissionError, read_submission
 
@@ -95,17 +95,19 @@ def _caller(request: Request[Any, Any, Any]) -> str:
     return f"user:{user.id}" if user is not None else f"address:{client_address(request)}"
 
 
-def _state(diagnostic: Diagnostic, service: DiagnosticService) -> SessionOut:
-    ref = referential_of(diagnostic)
-    done, total = progress(ref, diagnostic.answers)
+def _state(diagnostic: Diagnostic) -> SessionOut:
+    state = walk_of(diagnostic)
+    upcoming = state.upcoming
     return SessionOut(
         id=diagnostic.id,
         status=diagnostic.status,
         resume_code=format_resume_code(diagnostic.resume_code) if diagnostic.resume_code else None,
         referential_version=diagnostic.referential_version,
         answers=diagnostic.answers,
-        next_item=service.next_question(diagnostic),
-        progress=ProgressOut(competences_done=done, competences=total),
+        next_item=upcoming,
+        previous_answer=None if upcoming is None else taken_back(diagnostic, upcoming.id),
+        progress=ProgressOut(asked=len(state.asked), left_at_most=state.left),
+        not_asked={code: rule.id for code, rule in state.skipped.items()},
     )
 
 
@@ -304,20 +306,15 @@ class DiagnosticApi(Controller):
 
     @post("/sessions", summary="Commencer un diagnostic adaptatif", responses=problems())
     async def start(self, db_session: NamedDependency[AsyncSession]) -> SessionOut:
-        service = DiagnosticService(db_session)
-        return _state(await service.start(), service)
+        return _state(await DiagnosticService(db_session).start())
 
     @get(
         "/sessions/{diagnostic_id:uuid}",
         summary="Où en est un diagnostic adaptatif",
         responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
     )
-    async def state(
-        self,
-        diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
-    ) -> SessionOut:
-        return _state(diagnostic, DiagnosticService(db_session))
+    async def state(self, diagnostic: NamedDependency[Diagnostic]) -> SessionOut:
+        return _state(diagnostic)
 
     @put(
         "/sessions/{diagnostic_id:uuid}/answers/{item_id:str}",
@@ -348,7 +345,7 @@ class DiagnosticApi(Controller):
             raise Problem(409, COMPLETED) from None
         except DiagnosticError as error:
             raise Problem(422, "Réponse refusée.", error.problems) from None
-        return _state(diagnostic, service)
+        return _state(diagnostic)
 
     @delete(
         "/sessions/{diagnostic_id:uuid}/answers/last",
@@ -361,9 +358,8 @@ class DiagnosticApi(Controller):
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> SessionOut:
-        service = DiagnosticService(db_session)
-        await service.back(diagnostic)
-        return _state(diagnostic, service)
+        await DiagnosticService(db_session).back(diagnostic)
+        return _state(diagnostic)
 
     @post(
         "/sessions/{diagnostic_id:uuid}/finish",
