@@ -40,10 +40,14 @@ from app.features.diagnostics.service import (
     CompletedError,
     DiagnosticError,
     DiagnosticService,
+    Idempotency,
     IdempotencyConflictError,
+    Provenance,
+    add_diagnostic,
+    diagnostic_row,
     format_resume_code,
+    insert_diagnostic,
     nothing_scored,
-    record_diagnostic,
     request_fingerprint,
     scoped_key,
     stored_result,
@@ -187,19 +191,23 @@ class DiagnosticApi(Controller):
         structure_id = None
         if data.person_id is not None:
             structure_id = await _structure_of_person(request, db_engine, data.person_id)
-        try:
-            recorded = await record_diagnostic(
-                db_engine,
-                submission,
-                data.channel,
-                person_id=data.person_id,
-                structure_id=structure_id,
-                idempotency_key=None
-                if idempotency_key is None
-                else scoped_key(_caller(request), idempotency_key),
-                fingerprint=request_fingerprint(msgspec.to_builtins(data)),
-                audit=None if data.person_id is None else AuditEntry(auditor, "diagnostic.create"),
+        idempotency = None
+        if idempotency_key is not None:
+            idempotency = Idempotency(
+                scoped_key(_caller(request), idempotency_key),
+                request_fingerprint(msgspec.to_builtins(data)),
             )
+        provenance = Provenance(data.channel, data.person_id, structure_id)
+        try:
+            row = diagnostic_row(submission, provenance, idempotency)
+            if data.person_id is None:
+                recorded = await insert_diagnostic(db_engine, row)
+            else:
+                async with AsyncSession(db_engine) as db:
+                    recorded = await add_diagnostic(
+                        db, row, AuditEntry(auditor, "diagnostic.create")
+                    )
+                    await db.commit()
         except IdempotencyConflictError:
             raise Problem(
                 422, "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic."
@@ -286,14 +294,10 @@ class DiagnosticApi(Controller):
             raise Problem(409, UNFINISHED)
         submission = _submission(data, diagnostic.referential_version)
         try:
-            recorded = await record_diagnostic(
+            recorded = await add_diagnostic(
                 db_session,
-                submission,
-                diagnostic.channel,
-                person_id=diagnostic.person_id,
-                structure_id=diagnostic.structure_id,
-                supersedes=diagnostic,
-                audit=AuditEntry(auditor, "diagnostic.correct"),
+                diagnostic_row(submission, Provenance.correcting(diagnostic)),
+                AuditEntry(auditor, "diagnostic.correct"),
             )
         except DiagnosticError as error:
             status = 409 if MSG_ALREADY_CORRECTED in error.problems else 422
@@ -401,10 +405,7 @@ class DiagnosticApi(Controller):
             problems.append(MSG_NOTHING_SCORED)
         if problems:
             raise Problem(422, INVALID, problems)
-        service = DiagnosticService(db_session)
-        await service.save_context(diagnostic, data.context)
-        await service.save_goals(diagnostic, data.goals)
-        result = await service.finish(diagnostic)
+        result = await DiagnosticService(db_session).finish(diagnostic, data.context, data.goals)
         return ScoredDiagnosticOut(diagnostic.id, result_out(stored_result(result)))
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+import anyio
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
@@ -26,6 +27,7 @@ from app.features.diagnostics.dependencies import (
     open_here,
     visible_diagnostic,
 )
+from app.features.diagnostics.printing import RESULT_PDFS, attestation_pdf, paper_facts
 from app.features.diagnostics.service import (
     CompletedError,
     DiagnosticError,
@@ -39,7 +41,7 @@ from app.features.diagnostics.service import (
 from app.i18n import decimal_mark, gettext_for, request_language
 from app.sessions import rotate_session
 from app.territories import find_communes
-from app.throttle import Limit, client_address, per_address
+from app.throttle import Limit, client_address, per_address, per_user
 from app.web import Msg, page, see_other
 from referentiel import load_referential
 from referentiel.context import ContextValueError, read_context_value
@@ -333,9 +335,7 @@ class DiagnosticSteps(Controller):
             for need in diagnostic.context.get("needs", [])
             if is_goal(data.get(f"goal_{need}"))
         }
-        service = DiagnosticService(db_session)
-        await service.save_goals(diagnostic, goals)
-        await service.finish(diagnostic)
+        await DiagnosticService(db_session).finish(diagnostic, goals=goals)
         return see_other(f"/diagnostic/{diagnostic.id}/resultat")
 
     @get("/terminer")
@@ -360,6 +360,7 @@ class DiagnosticSteps(Controller):
         self,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
         impression: FromQuery[bool] = False,
     ) -> Template | Redirect:
         if diagnostic.status != DiagnosticStatus.COMPLETED:
@@ -375,5 +376,27 @@ class DiagnosticSteps(Controller):
             ref=shown,
             explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
             printing=impression,
-            resume_code=format_resume_code(diagnostic.resume_code or ""),
+            facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
+        )
+
+    @get("/resultat.pdf", guards=[per_user(RESULT_PDFS)])
+    async def result_pdf(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[bytes] | Redirect:
+        """The attestation of the result, to download or print: opened by whoever may open
+        the result page (the browser that made it, or the person's structure)."""
+        if diagnostic.status != DiagnosticStatus.COMPLETED:
+            return see_other(_next_step(diagnostic))
+        facts = await paper_facts(db_session, diagnostic, request.app.state.settings)
+        pdf = await anyio.to_thread.run_sync(
+            attestation_pdf, diagnostic, facts, request_language(request)
+        )
+        name = f"resultat-{facts.day:%Y-%m-%d}.pdf"
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
-from app.features.diagnostics.service import record_diagnostic
+from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
 from printables.layout import WISHED_AUTONOMY
 from referentiel import UnknownVersionError, load_version
 from referentiel.context import read_context_value
@@ -124,15 +124,11 @@ class Importer:
             page.message = "; ".join(problems)[:500]
             await self.db.commit()
             return
+        provenance = Provenance(
+            Channel.SCAN, person_id, self.structure_id, sheet_serial=page.sheet_serial
+        )
         try:
-            recorded = await record_diagnostic(
-                self.db,
-                submission,
-                Channel.SCAN,
-                person_id=person_id,
-                structure_id=self.structure_id,
-                sheet_serial=page.sheet_serial,
-            )
+            recorded = await add_diagnostic(self.db, diagnostic_row(submission, provenance))
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
             page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
