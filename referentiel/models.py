@@ -8,9 +8,12 @@ of stopping at the first.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# The answer « I don't understand / not for me »: typed, printed and posted, never scored.
+UNKNOWN: Final[Literal["?"]] = "?"
 
 
 class _Frozen(BaseModel):
@@ -47,12 +50,30 @@ class ScaleValue(_Frozen):
     short: str
 
 
+class ScaleChoice(NamedTuple):
+    """One answer as every form shows it: what is typed or ticked (« 0 »…« 4 », « ? »), the
+    short words of the paper form's column and the whole sentence."""
+
+    value: str
+    short: str
+    label: str
+
+
 class Scale(_Frozen):
     """The answer scale shared by every item: 0..4 plus « ? », which is never scored."""
 
     values: tuple[ScaleValue, ...]
     unknown_label: str
     unknown_short: str
+
+    @property
+    def choices(self) -> tuple[ScaleChoice, ...]:
+        """The six answers in order, the one wording that the web form, the paper form and
+        the mediator's paper-entry screen all show."""
+        return (
+            *(ScaleChoice(str(v.value), v.short, v.label) for v in self.values),
+            ScaleChoice(UNKNOWN, self.unknown_short, self.unknown_label),
+        )
 
 
 class Domain(_Frozen):
@@ -83,6 +104,8 @@ class Item(_Frozen):
     text: str
     falc: str
     pictogram: str
+    # A technical word of `text` in plain words, with an example; shown under the question.
+    hint: str = ""
 
 
 class AdaptiveForm(_Frozen):

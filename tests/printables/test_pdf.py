@@ -111,7 +111,7 @@ def test_the_attestation_marks_estimated_levels_and_a_profile_to_complete(
 def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential) -> None:
     result = score(ref, {"E1.1": 1, "C1.1": 0}, knows_help=False)
     issuer = Issuer(
-        service="parcours-numérique · https://parcours.example.fr/",
+        service="parcours-numérique – https://parcours.example.fr/",
         structure="Médiathèque de Moulins",
         resume_code="ABCD-EFGH",
         resume_address="https://parcours.example.fr/reprendre",
@@ -119,7 +119,7 @@ def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential
     text = " ".join(
         _text(render_attestation(ref, result, None, dt.date(2026, 11, 22), issuer=issuer)).split()
     )
-    assert "parcours-numérique · https://parcours.example.fr/" in text
+    assert "parcours-numérique – https://parcours.example.fr/" in text
     assert "Établie le 22 novembre 2026 Structure : Médiathèque de Moulins" in text  # no alias
     assert (
         "Pour revoir ce résultat en ligne, tapez le code ABCD-EFGH sur "

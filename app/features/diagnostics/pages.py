@@ -49,6 +49,7 @@ from referentiel.explain import explain
 from referentiel.goals import is_goal
 from referentiel.i18n import localized
 from referentiel.masks import AUTONOMY_ORDER
+from referentiel.scoring import DiagnosticResult
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 MultiForm = Annotated[dict[str, Any], FORM]
@@ -143,6 +144,12 @@ class ResidentPages(Controller):
             )
         open_here(request, diagnostic.id)
         return see_other(_next_step(diagnostic))
+
+
+def _starting_out(result: DiagnosticResult) -> bool:
+    """Every domain known is at 0: the result opens with what the person can do next."""
+    known = [d.level for d in result.domains if d.level is not None]
+    return bool(known) and not any(known)
 
 
 def _next_step(diagnostic: Diagnostic) -> str:
@@ -375,6 +382,7 @@ class DiagnosticSteps(Controller):
             result=result,
             ref=shown,
             explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
+            starting_out=_starting_out(result),
             printing=impression,
             facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
         )
