@@ -43,8 +43,9 @@ _KEYED_SECTIONS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("needs", "code", ("label", "falc")),
     ("profiles", "code", ("label", "plain_label")),
 )
-# Fields a French entry may leave empty (an item with no word to explain): translated when written.
-_OPTIONAL: Final = frozenset({"hint"})
+# Fields a French entry may leave empty (an item with no word to explain, a level said as its
+# answer): translated when written.
+_OPTIONAL: Final = frozenset({"hint", "level_label"})
 
 
 class MissingTranslationsError(ValueError):
@@ -75,8 +76,9 @@ def _slots(dump: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any], str]]:
     yield ("title",), dump, "title"
     scale = dump["scale"]
     for value in scale["values"]:
-        for field in ("label", "short"):
-            yield ("scale", "values", str(value["value"]), field), value, field
+        for field in ("label", "short", "level_label"):
+            if value[field] or field not in _OPTIONAL:
+                yield ("scale", "values", str(value["value"]), field), value, field
     for field in ("unknown_label", "unknown_short"):
         yield ("scale", field), scale, field
     for section, key, fields in _KEYED_SECTIONS:

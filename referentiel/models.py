@@ -48,6 +48,14 @@ class ScaleValue(_Frozen):
     value: int = Field(ge=0, le=4)
     label: str
     short: str
+    # How a result says a domain at this level, when the answer's sentence would discourage
+    # (« Pas encore » rather than « Je ne sais pas le faire »); empty: the sentence itself.
+    level_label: str = ""
+
+    @property
+    def as_level(self) -> str:
+        """The words of a result (web page and attestation) for a domain at this level."""
+        return self.level_label or self.label
 
 
 class ScaleChoice(NamedTuple):

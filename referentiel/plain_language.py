@@ -105,7 +105,7 @@ def resident_texts(ref: Referential) -> Iterator[tuple[str, str]]:
     """
     scale = ref.scale
     for value in scale.values:
-        yield f"échelle {value.value}", f"{value.label}\n{value.short}"
+        yield f"échelle {value.value}", f"{value.label}\n{value.short}\n{value.level_label}"
     yield "échelle ?", f"{scale.unknown_label}\n{scale.unknown_short}"
     for domain in ref.domains:
         yield f"domaine {domain.code}", domain.plain_label

@@ -34,6 +34,7 @@ TEXT_FIELDS = frozenset(
         "falc",
         "means",
         "hint",
+        "level_label",
     }
 )
 # String fields that are identifiers or structure, never translated.

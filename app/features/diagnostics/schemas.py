@@ -170,7 +170,7 @@ class ProgressOut(msgspec.Struct):
     left_at_most: int
 
 
-class SessionOut(msgspec.Struct):
+class AdaptiveOut(msgspec.Struct):
     """A diagnostic taken one question at a time: the next question (``null`` once every
     competence is placed), the answer it had before « back » (``previous_answer``, to show
     selected), the competences not asked because first answers show them not yet acquired
