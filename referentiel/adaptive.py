@@ -80,6 +80,8 @@ def walk(ref: Referential, answers: Mapping[str, Answer]) -> Walk:
     """Replay the short form over ``answers``: what was asked, and what comes next."""
     form = ref.forms.rapide
     order = ref.prerequisite_order
+    # without a bound, the most the walk could ever ask
+    bound = form.max_questions or form.max_per_competence * len(order)
     asked: list[Item] = []
     for position, competence in enumerate(order):
         known = {i.id: answers[i.id] for i in asked}
@@ -87,13 +89,13 @@ def walk(ref: Referential, answers: Mapping[str, Answer]) -> Walk:
         if competence in skipped:
             continue
         to_come = [c for c in order[position + 1 :] if c not in skipped]
-        room = min(form.max_per_competence, form.max_questions - len(asked) - len(to_come))
+        room = min(form.max_per_competence, bound - len(asked) - len(to_come))
         walked, upcoming = _competence(ref, competence, answers, room)
         asked.extend(walked)
         if upcoming is not None:
             here = room - len(walked)
             later = form.max_per_competence * len(to_come)
-            left = min(here + later, form.max_questions - len(asked))
+            left = min(here + later, bound - len(asked))
             return Walk(tuple(asked), upcoming, left, skipped)
     known = {i.id: answers[i.id] for i in asked}
     return Walk(tuple(asked), None, 0, inferred(ref, known))

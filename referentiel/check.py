@@ -134,7 +134,7 @@ def _forms(ref: Referential) -> Iterator[str]:
             if question not in questions:
                 yield f"formulaire {name} : question de contexte inconnue {question}"
     rapide = ref.forms.rapide
-    if rapide.max_questions < len(ref.competences):
+    if rapide.max_questions is not None and rapide.max_questions < len(ref.competences):
         yield (
             f"formulaire rapide : max_questions {rapide.max_questions} ne laisse pas une "
             f"question à chacune des {len(ref.competences)} compétences"

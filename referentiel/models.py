@@ -121,20 +121,23 @@ class AdaptiveForm(_Frozen):
     has), then go up or down; see :mod:`referentiel.adaptive`.
 
     ``median_questions`` is what a simulated population is asked (tests/referentiel), and at
-    ``seconds_per_question`` it gives the duration promised on the start page.
+    ``seconds_per_question`` it gives the duration promised on the start page. Referentials
+    before 2026.2 have neither, nor ``max_questions`` (no bound on the total).
     """
 
     kind: Literal["adaptive"]
     label: str
     max_per_competence: int = Field(ge=1)
     start_difficulty: int = Field(ge=1, le=3)
-    max_questions: int = Field(ge=1)
-    median_questions: int = Field(ge=1)
-    seconds_per_question: int = Field(ge=1)
+    max_questions: int | None = Field(default=None, ge=1)
+    median_questions: int | None = Field(default=None, ge=1)
+    seconds_per_question: int | None = Field(default=None, ge=1)
 
     @property
-    def minutes(self) -> int:
+    def minutes(self) -> int | None:
         """The typical duration of the questions, rounded to the minute (at least one)."""
+        if self.median_questions is None or self.seconds_per_question is None:
+            return None
         return max(1, round(self.median_questions * self.seconds_per_question / 60))
 
 

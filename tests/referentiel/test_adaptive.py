@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from referentiel.adaptive import first_item, next_item, walk
+from referentiel.load import known_versions, load_version
 from tests.referentiel.strategies import REF, answer_values
 
 FORM = REF.forms.rapide
@@ -94,3 +95,14 @@ def test_removing_the_last_answer_goes_back_to_the_same_question():
     assert next_item(REF, answers) == first
     answers[first.id] = 1
     assert next_item(REF, answers) == second
+
+
+def test_a_diagnostic_begun_under_an_archived_version_walks_as_that_version_did():
+    archived = [load_version(v) for v in known_versions() if v != REF.version]
+    assert archived
+    for old in archived:
+        answers: dict[str, int | str] = {}
+        while (item := next_item(old, answers)) is not None:
+            answers[item.id] = 0
+        asked = {old.item(i).competence for i in answers}
+        assert asked | set(walk(old, answers).skipped) == {c.code for c in old.competences}
