@@ -30,7 +30,8 @@ class FormTexts(BaseModel):
     items_heading: str
     yes: str
     no: str
-    commune_hint: str
+    commune_hint: str  # revision 1 asked the INSEE code
+    postal_code: str
     wished_autonomy: str
     # attestation
     attestation_title: str
@@ -42,6 +43,8 @@ class FormTexts(BaseModel):
     attestation_needs: str
     attestation_profile: str
     attestation_unknown_level: str
+    attestation_estimated: str
+    attestation_to_complete: str
     attestation_note: str
     attestation_version: str
 
@@ -60,6 +63,7 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         yes="Oui",
         no="Non",
         commune_hint="code INSEE",
+        postal_code="Code postal",
         wished_autonomy="Pour ces choses, mon objectif :",
         attestation_title="Attestation de positionnement numérique",
         attestation_for="Établie le {date} pour {alias}",
@@ -70,6 +74,11 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         attestation_needs="Mon autonomie pour ce que je veux faire",
         attestation_profile="En résumé",
         attestation_unknown_level="Pas assez de réponses pour le dire",
+        attestation_estimated="En partie estimé, sans question : à vérifier avec un médiateur.",
+        attestation_to_complete=(
+            "Il manque des réponses pour dire où la personne en est. "
+            "Un médiateur peut compléter le diagnostic avec elle."
+        ),
         attestation_note=(
             "Ce document résume ce que la personne a déclaré savoir faire. "
             "Ce n'est pas un diplôme : les badges numériques viennent ensuite, avec des preuves."
@@ -89,6 +98,7 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         yes="Yes",
         no="No",
         commune_hint="INSEE code",
+        postal_code="Postcode",
         wished_autonomy="For these things, my goal:",
         attestation_title="Digital skills self-assessment",
         attestation_for="Issued on {date} for {alias}",
@@ -99,6 +109,11 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         attestation_needs="How autonomous I am for what I want to do",
         attestation_profile="In short",
         attestation_unknown_level="Not enough answers to tell",
+        attestation_estimated="Partly estimated, without a question: to check with a mediator.",
+        attestation_to_complete=(
+            "Some answers are missing to tell where the person stands. "
+            "A mediator can complete the assessment with them."
+        ),
         attestation_note=(
             "This document sums up what the person said they can do. "
             "It is not a diploma: digital badges come later, with evidence."
