@@ -87,6 +87,32 @@ def no_horizontal_scroll(page: Page) -> None:
     assert width[0] <= width[1], f"{page.url} scrolls sideways at {width[1]} px: {width[0]} px wide"
 
 
+_HIDDEN_OVERFLOW = """() => {
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.overflowX === 'visible' || style.clip !== 'auto') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;  // visually hidden on purpose
+    if (el.scrollWidth > el.clientWidth + 1)
+      found.push(`${el.tagName.toLowerCase()}.${el.className}: `
+                 + `${el.scrollWidth} px in ${el.clientWidth}`);
+  }
+  return found;
+}"""
+
+
+def hidden_overflow(page: Page) -> list[str]:
+    """What is out of sight to the right: the page scrolling sideways, or a box whose content
+    scrolls or is cut sideways (a table in a scrolling region, say). Empty: nothing."""
+    found: list[str] = page.evaluate(_HIDDEN_OVERFLOW)
+    try:
+        no_horizontal_scroll(page)
+    except AssertionError as error:
+        found.append(str(error))
+    return found
+
+
 def question_number(page: Page) -> int:
     legend = page.locator("fieldset legend .hint").inner_text()
     found = re.search(r"\d+", legend)

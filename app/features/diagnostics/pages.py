@@ -36,9 +36,9 @@ from app.features.diagnostics.service import (
 )
 from app.i18n import decimal_mark, gettext_for, request_language
 from app.sessions import rotate_session
-from app.territories import find_communes
+from app.territories import as_typed, find_communes
 from app.throttle import Limit, client_address, per_address
-from app.web import Msg, page, see_other
+from app.web import Msg, flash, page, see_other
 from referentiel.adaptive import progress
 from referentiel.context import ContextValueError, read_context_value
 from referentiel.explain import explain
@@ -57,6 +57,10 @@ MSG_NOT_HERE = (
 MSG_ERASED = (
     "C'est fait : rien de votre diagnostic ne reste sur cet appareil. Votre code permet "
     "toujours de le retrouver."
+)
+MSG_SAVED_FOR_PERSON = (
+    "Diagnostic terminé et enregistré dans la fiche. Ouvrez-le dans le suivi pour voir le "
+    "résultat, les besoins et les objectifs, ou imprimer l'attestation."
 )
 # What « Terminer et effacer de cet appareil » asks the browser to forget.
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
@@ -138,6 +142,15 @@ class ResidentPages(Controller):
             )
         open_here(request, diagnostic.id)
         return see_other(_next_step(diagnostic))
+
+
+def _finished(request: Request[Any, Any, Any], diagnostic: Diagnostic) -> Redirect:
+    """A resident sees their result; a diagnostic made with a person the mediator follows
+    goes back to that person's page, where it heads the follow-up."""
+    if diagnostic.person_id is None:
+        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+    flash(request, MSG_SAVED_FOR_PERSON)
+    return see_other(f"/pro/personnes/{diagnostic.person_id}")
 
 
 def _next_step(diagnostic: Diagnostic) -> str:
@@ -227,7 +240,7 @@ class DiagnosticSteps(Controller):
             "diagnostic/context.html",
             diagnostic=diagnostic,
             values=diagnostic.context,
-            commune_query="",
+            commune_query=as_typed(diagnostic.context.get("commune")),
             communes=[],
             errors={},
         )
@@ -324,6 +337,7 @@ class DiagnosticSteps(Controller):
     @post("/objectifs")
     async def save_goals(
         self,
+        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
@@ -336,7 +350,7 @@ class DiagnosticSteps(Controller):
         service = DiagnosticService(db_session)
         await service.save_goals(diagnostic, goals)
         await service.finish(diagnostic)
-        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+        return _finished(request, diagnostic)
 
     @get("/terminer")
     async def finish_without_goals(
@@ -349,11 +363,12 @@ class DiagnosticSteps(Controller):
     @post("/terminer")
     async def finish(
         self,
+        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         await DiagnosticService(db_session).finish(diagnostic)
-        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+        return _finished(request, diagnostic)
 
     @get("/resultat")
     async def result(
