@@ -17,9 +17,10 @@ import anyio
 
 from app.throttle import Limit, per_user
 
-# What one account may have drawn in an hour: a day's printing, not a loop.
-PDFS_PER_ACCOUNT: Final = Limit("pdf", attempts=30, window=timedelta(hours=1))
-PDF_LIMIT = per_user(PDFS_PER_ACCOUNT)
+# Each PDF costs a second or more of drawing: plenty for a person or a mediator, not for a
+# loop. Counted per account, or per address for a resident without one.
+PDFS: Final = Limit("pdf", attempts=20, window=timedelta(minutes=10))
+PDF_LIMIT = per_user(PDFS)
 _ONE_AT_A_TIME = threading.Lock()
 
 

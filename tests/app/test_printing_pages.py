@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.db.models import Role, User
 from app.features.forms.pages import MAX_SHEETS, PrintOrder, read_order
-from app.pdf import PDFS_PER_ACCOUNT
+from app.pdf import PDFS
 from app.throttle import Throttles
 from printables.reader import read_file
 from tests.app.test_mediator_pages import create_person, login, text_of
@@ -109,8 +109,8 @@ def test_pdfs_are_counted_per_account_and_refused_past_the_limit(backend, client
     async def use_up(db: Any) -> None:
         user = await db.scalar(select(User).where(User.email == email))
         throttles = Throttles(backend.settings.secret())
-        for _ in range(PDFS_PER_ACCOUNT.attempts):
-            await throttles.hit(db, PDFS_PER_ACCOUNT, f"user:{user.id}")
+        for _ in range(PDFS.attempts):
+            await throttles.hit(db, PDFS, f"user:{user.id}")
         await db.commit()
 
     backend.run(use_up)

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from referentiel import load_referential
-from tests.e2e.browsing import axe_violations, describe_violations, hidden_overflow
+from tests.e2e.browsing import axe_violations, describe_violations, layout_problems
 
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 320, "height": 640}
@@ -83,7 +83,7 @@ _SHOWN_LABELS = """() => [...document.querySelectorAll('table.timeline thead th'
 def _readable_whole(page: Any, where: str) -> None:
     """Nothing hidden sideways, every column of the follow-up named on the screen, axe-core
     clean."""
-    problems = hidden_overflow(page)
+    problems = layout_problems(page)
     assert not problems, f"{where}: {problems}"
     width = page.evaluate("() => window.innerWidth")
     shown = page.evaluate(_SHOWN_LABELS)
@@ -122,7 +122,7 @@ def test_a_mediator_follows_a_person_on_a_laptop_and_on_a_phone(
             viewer.goto(link)
             main = viewer.inner_text("main")
             assert "Réponses" in main and "Je sais" in main
-            problems = hidden_overflow(viewer)
+            problems = layout_problems(viewer)
             assert not problems, f"{link}: {problems}"
             violations = axe_violations(viewer)
             assert not violations, describe_violations(link, violations)

@@ -11,7 +11,7 @@ import pytest
 
 from printables.codes import aruco_dictionary
 from printables.layout import Layout
-from printables.pdf import render_attestation, render_forms
+from printables.pdf import Issuer, render_attestation, render_forms
 from printables.reader import read_image
 from referentiel.models import Referential
 from referentiel.scoring import score
@@ -90,3 +90,24 @@ def test_the_attestation_says_levels_and_autonomy_in_plain_words(
         assert ref.domains[0].plain_label in text and "Je sais où trouver de l" in text
     else:
         assert "November 22, 2026" in text and "My CAF paperwork" in text
+
+
+def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential) -> None:
+    result = score(ref, {"E1.1": 1, "C1.1": 0}, knows_help=False)
+    issuer = Issuer(
+        service="parcours-numérique · https://parcours.example.fr/",
+        structure="Médiathèque de Moulins",
+        resume_code="ABCD-EFGH",
+        resume_address="https://parcours.example.fr/reprendre",
+    )
+    text = " ".join(
+        _text(render_attestation(ref, result, None, dt.date(2026, 11, 22), issuer=issuer)).split()
+    )
+    assert "parcours-numérique · https://parcours.example.fr/" in text
+    assert "Établie le 22 novembre 2026 Structure : Médiathèque de Moulins" in text  # no alias
+    assert (
+        "Pour revoir ce résultat en ligne, tapez le code ABCD-EFGH sur "
+        "https://parcours.example.fr/reprendre"
+    ) in text
+    bare = " ".join(_text(render_attestation(ref, result, "M. B.", dt.date(2026, 11, 22))).split())
+    assert "Établie le 22 novembre 2026 pour M. B." in bare and "tapez le code" not in bare

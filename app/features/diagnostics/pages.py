@@ -7,9 +7,10 @@ answer twice, and every step is read back from the database, so a lost connectio
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
@@ -26,6 +27,7 @@ from app.features.diagnostics.dependencies import (
     open_here,
     visible_diagnostic,
 )
+from app.features.diagnostics.printing import attestation_pdf, paper_facts
 from app.features.diagnostics.service import (
     CompletedError,
     DiagnosticError,
@@ -35,10 +37,11 @@ from app.features.diagnostics.service import (
     result_of,
 )
 from app.i18n import decimal_mark, gettext_for, request_language
+from app.pdf import PDF_LIMIT, draw
 from app.sessions import rotate_session
 from app.territories import as_typed, find_communes
 from app.throttle import Limit, client_address, per_address
-from app.web import Msg, flash, page, see_other
+from app.web import Msg, download, flash, page, see_other
 from referentiel.adaptive import progress
 from referentiel.context import ContextValueError, read_context_value
 from referentiel.explain import explain
@@ -375,6 +378,7 @@ class DiagnosticSteps(Controller):
         self,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
         impression: FromQuery[bool] = False,
     ) -> Template | Redirect:
         if diagnostic.status != DiagnosticStatus.COMPLETED:
@@ -390,5 +394,20 @@ class DiagnosticSteps(Controller):
             ref=shown,
             explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
             printing=impression,
-            resume_code=format_resume_code(diagnostic.resume_code or ""),
+            facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
         )
+
+    @get("/resultat.pdf", guards=[PDF_LIMIT])
+    async def result_pdf(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[bytes] | Redirect:
+        """The attestation of the result, to download or print: opened by whoever may open
+        the result page (the browser that made it, or the person's structure)."""
+        if diagnostic.status != DiagnosticStatus.COMPLETED:
+            return see_other(_next_step(diagnostic))
+        facts = await paper_facts(db_session, diagnostic, request.app.state.settings)
+        pdf = await draw(partial(attestation_pdf, diagnostic, facts, request_language(request)))
+        return download(pdf, "application/pdf", f"resultat-{facts.day:%Y-%m-%d}.pdf")
