@@ -51,7 +51,7 @@ from app.nul_bytes import NulByteMiddleware
 from app.openapi import openapi_config
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
-from app.web import local_date
+from app.web import local_date, pictogram
 
 HERE = Path(__file__).parent
 
@@ -80,7 +80,9 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(local_date=local_date, role_labels=ROLE_LABELS, home_of=home_of)
+    environment.globals.update(
+        local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS, home_of=home_of
+    )
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 

@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo
 from litestar import Request, Response
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from app import preferences
 from app.db.types import as_utc
 from app.features.accounts.guards import current_user
 from app.i18n import LANGUAGES, gettext_for, request_language
+from printables.pictograms import pictogram_svg
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
 
@@ -68,6 +70,16 @@ def local_date(moment: datetime | None, with_time: bool = False) -> str:
     if moment is None:
         return ""
     return as_utc(moment).astimezone(PARIS).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+def pictogram(name: str) -> Markup:
+    """The referential's pictogram that the paper form prints, drawn inline on a page.
+
+    Always beside a text that says the same, so it is decorative: hidden from screen readers
+    (an inline SVG's `alt=""`) and never focusable. It takes the colour of the text around it.
+    """
+    hidden = '<svg class="picto" aria-hidden="true" focusable="false" '
+    return Markup(pictogram_svg(name).replace("<svg ", hidden, 1))
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]

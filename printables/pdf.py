@@ -124,7 +124,7 @@ def render_attestation(
         )
     texts = TEXTS[lang]
     shown = language_referential(ref, lang)
-    scale = {v.value: v.label for v in shown.scale.values}
+    scale = {v.value: v.as_level for v in shown.scale.values}
     autonomy = {a.code: a.label for a in shown.autonomy_levels}
     wanted = set(needs) if needs is not None else None
     domains = [

@@ -8,9 +8,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from referentiel.context import context_problem
-from referentiel.models import Referential
+from referentiel.models import UNKNOWN, Referential
 
-UNKNOWN: Literal["?"] = "?"
+__all__ = [
+    "UNKNOWN",  # the « ? » answer, defined with the scale that offers it
+    "Answer",
+    "Evidence",
+    "answer_problems",
+    "context_problems",
+    "evidence_problems",
+    "is_answer",
+]
+
 Answer = int | Literal["?"]
 
 

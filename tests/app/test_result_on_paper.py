@@ -17,8 +17,7 @@ from app.pdf import PDFS
 from app.web import PARIS
 from referentiel import load_referential
 from tests.app.conftest import login
-from tests.app.test_resident_pages import start
-from tests.app.test_result_page import finished_diagnostic
+from tests.app.resident import answer_all, finish, start
 from tests.paper import pdf_text
 
 PAPER_ITEMS = [item.id for item in load_referential().form_items("papier")]
@@ -26,7 +25,10 @@ PAPER_ITEMS = [item.id for item in load_referential().form_items("papier")]
 
 def finished(client: Any) -> str:
     """A resident's diagnostic, answered « 2 » and finished in this browser (no need chosen)."""
-    return finished_diagnostic(client, lambda _item: "2")
+    diagnostic = start(client)
+    answer_all(client, diagnostic, lambda _item: "2")
+    finish(client, diagnostic)
+    return diagnostic
 
 
 def _pdf(response: Any) -> str:
@@ -43,7 +45,7 @@ def test_the_result_page_says_when_and_where_to_type_the_code(backend, client):
     code = re.search(r'class="code">([A-Z0-9]{4}-[A-Z0-9]{4})<', page)
     assert code, page
     assert f'class="address">{backend.settings.address("/reprendre")}<' in page
-    assert "parcours-numérique · http://" in page
+    assert "parcours-numérique – http://" in page
     # the advice to use the browser's Print is for the screen only
     assert re.search(r'<p class="[^"]*no-print[^"]*">Utilisez la fonction « Imprimer »', page)
     assert "Structure :" not in page  # a resident alone: no structure

@@ -73,7 +73,7 @@ def test_a_beginner_on_a_phone_in_larger_text_reaches_the_printed_result(
     page.emulate_media(media="print")
     printed = page.pdf(format="A4")  # as a browser prints, background graphics off
     text = pdf_text(printed)
-    assert "Diagnostic du " in text and f"parcours-numérique · {server.url}/" in text, text
+    assert "Diagnostic du " in text and f"parcours-numérique – {server.url}/" in text, text
     assert code in text and f"{server.url}/reprendre" in text, text
     assert "Utilisez la fonction" not in text, text
     # « 0 » everywhere: every bar is drawn, and empty

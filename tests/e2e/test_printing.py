@@ -48,7 +48,7 @@ def test_the_printed_result_says_what_a_sheet_alone_must_say(new_context: Any, s
     assert any(  # the test may cross midnight
         f"Diagnostic du {day:%d/%m/%Y}" in text for day in (today, today - timedelta(days=1))
     ), text
-    assert f"parcours-numérique · {server.url}/" in text, text
+    assert f"parcours-numérique – {server.url}/" in text, text
     assert code in text and f"{server.url}/reprendre" in text, text
     for screen_only in ("Utilisez la fonction", "Version à imprimer", "Terminer et effacer"):
         assert screen_only not in text, text

@@ -13,6 +13,7 @@ from printables.codes import aruco_dictionary
 from printables.layout import Layout
 from printables.pdf import Issuer, render_attestation, render_forms
 from printables.reader import read_image
+from referentiel.i18n import localized
 from referentiel.models import Referential
 from referentiel.scoring import score
 from tests.printables.conftest import SERIAL
@@ -95,7 +96,7 @@ def test_the_attestation_says_levels_and_autonomy_in_plain_words(
 def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential) -> None:
     result = score(ref, {"E1.1": 1, "C1.1": 0}, knows_help=False)
     issuer = Issuer(
-        service="parcours-numérique · https://parcours.example.fr/",
+        service="parcours-numérique – https://parcours.example.fr/",
         structure="Médiathèque de Moulins",
         resume_code="ABCD-EFGH",
         resume_address="https://parcours.example.fr/reprendre",
@@ -103,7 +104,7 @@ def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential
     text = " ".join(
         _text(render_attestation(ref, result, None, dt.date(2026, 11, 22), issuer=issuer)).split()
     )
-    assert "parcours-numérique · https://parcours.example.fr/" in text
+    assert "parcours-numérique – https://parcours.example.fr/" in text
     assert "Établie le 22 novembre 2026 Structure : Médiathèque de Moulins" in text  # no alias
     assert (
         "Pour revoir ce résultat en ligne, tapez le code ABCD-EFGH sur "
@@ -111,3 +112,15 @@ def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential
     ) in text
     bare = " ".join(_text(render_attestation(ref, result, "M. B.", dt.date(2026, 11, 22))).split())
     assert "Établie le 22 novembre 2026 pour M. B." in bare and "tapez le code" not in bare
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_attestation_at_zero_says_not_yet_as_the_result_page_does(
+    ref: Referential, lang: str
+) -> None:
+    result = score(ref, {item.id: 0 for item in ref.items}, knows_help=True)
+    shown = localized(ref, lang)
+    pdf = render_attestation(ref, result, "Mme L.", dt.date(2026, 11, 22), lang=lang)  # type: ignore[arg-type]
+    text = " ".join(_text(pdf).split())
+    assert text.count(shown.scale.values[0].as_level) == len(ref.domains)
+    assert shown.scale.values[0].label not in text

@@ -22,6 +22,7 @@ from app.features.diagnostics.dependencies import visible_diagnostic
 from app.features.diagnostics.schemas import (
     EXAMPLE_BODY,
     SCORED_EXAMPLE,
+    AdaptiveOut,
     AnswerIn,
     CorrectedOut,
     CorrectionIn,
@@ -30,7 +31,6 @@ from app.features.diagnostics.schemas import (
     FinishIn,
     ProgressOut,
     ScoredDiagnosticOut,
-    SessionOut,
     result_out,
 )
 from app.features.diagnostics.service import (
@@ -40,10 +40,14 @@ from app.features.diagnostics.service import (
     CompletedError,
     DiagnosticError,
     DiagnosticService,
+    Idempotency,
     IdempotencyConflictError,
+    Provenance,
+    add_diagnostic,
+    diagnostic_row,
     format_resume_code,
+    insert_diagnostic,
     nothing_scored,
-    record_diagnostic,
     referential_of,
     request_fingerprint,
     scoped_key,
@@ -95,10 +99,10 @@ def _caller(request: Request[Any, Any, Any]) -> str:
     return f"user:{user.id}" if user is not None else f"address:{client_address(request)}"
 
 
-def _state(diagnostic: Diagnostic, service: DiagnosticService) -> SessionOut:
+def _adaptive(diagnostic: Diagnostic, service: DiagnosticService) -> AdaptiveOut:
     ref = referential_of(diagnostic)
     done, total = progress(ref, diagnostic.answers)
-    return SessionOut(
+    return AdaptiveOut(
         id=diagnostic.id,
         status=diagnostic.status,
         resume_code=format_resume_code(diagnostic.resume_code) if diagnostic.resume_code else None,
@@ -185,19 +189,23 @@ class DiagnosticApi(Controller):
         structure_id = None
         if data.person_id is not None:
             structure_id = await _structure_of_person(request, db_engine, data.person_id)
-        try:
-            recorded = await record_diagnostic(
-                db_engine,
-                submission,
-                data.channel,
-                person_id=data.person_id,
-                structure_id=structure_id,
-                idempotency_key=None
-                if idempotency_key is None
-                else scoped_key(_caller(request), idempotency_key),
-                fingerprint=request_fingerprint(msgspec.to_builtins(data)),
-                audit=None if data.person_id is None else AuditEntry(auditor, "diagnostic.create"),
+        idempotency = None
+        if idempotency_key is not None:
+            idempotency = Idempotency(
+                scoped_key(_caller(request), idempotency_key),
+                request_fingerprint(msgspec.to_builtins(data)),
             )
+        provenance = Provenance(data.channel, data.person_id, structure_id)
+        try:
+            row = diagnostic_row(submission, provenance, idempotency)
+            if data.person_id is None:
+                recorded = await insert_diagnostic(db_engine, row)
+            else:
+                async with AsyncSession(db_engine) as db:
+                    recorded = await add_diagnostic(
+                        db, row, AuditEntry(auditor, "diagnostic.create")
+                    )
+                    await db.commit()
         except IdempotencyConflictError:
             raise Problem(
                 422, "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic."
@@ -284,14 +292,10 @@ class DiagnosticApi(Controller):
             raise Problem(409, UNFINISHED)
         submission = _submission(data, diagnostic.referential_version)
         try:
-            recorded = await record_diagnostic(
+            recorded = await add_diagnostic(
                 db_session,
-                submission,
-                diagnostic.channel,
-                person_id=diagnostic.person_id,
-                structure_id=diagnostic.structure_id,
-                supersedes=diagnostic,
-                audit=AuditEntry(auditor, "diagnostic.correct"),
+                diagnostic_row(submission, Provenance.correcting(diagnostic)),
+                AuditEntry(auditor, "diagnostic.correct"),
             )
         except DiagnosticError as error:
             status = 409 if MSG_ALREADY_CORRECTED in error.problems else 422
@@ -302,25 +306,31 @@ class DiagnosticApi(Controller):
             headers={"Location": f"/api/v1/diagnostics/{recorded.id}"},
         )
 
-    @post("/sessions", summary="Commencer un diagnostic adaptatif", responses=problems())
-    async def start(self, db_session: NamedDependency[AsyncSession]) -> SessionOut:
+    @post(
+        "/diagnostics/adaptive",
+        summary="Commencer un diagnostic adaptatif",
+        description="Une question à la fois : `next_item` est la suivante, `null` quand "
+        "chaque compétence est placée.",
+        responses=problems(),
+    )
+    async def start_adaptive(self, db_session: NamedDependency[AsyncSession]) -> AdaptiveOut:
         service = DiagnosticService(db_session)
-        return _state(await service.start(), service)
+        return _adaptive(await service.start(), service)
 
     @get(
-        "/sessions/{diagnostic_id:uuid}",
+        "/diagnostics/{diagnostic_id:uuid}/adaptive",
         summary="Où en est un diagnostic adaptatif",
         responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
     )
-    async def state(
+    async def adaptive_state(
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> SessionOut:
-        return _state(diagnostic, DiagnosticService(db_session))
+    ) -> AdaptiveOut:
+        return _adaptive(diagnostic, DiagnosticService(db_session))
 
     @put(
-        "/sessions/{diagnostic_id:uuid}/answers/{item_id:str}",
+        "/diagnostics/{diagnostic_id:uuid}/answers/{item_id:str}",
         summary="Répondre à une question",
         responses=problems(
             404,
@@ -340,7 +350,7 @@ class DiagnosticApi(Controller):
         item_id: FromPath[str],
         data: JSONBody[AnswerIn],
         db_session: NamedDependency[AsyncSession],
-    ) -> SessionOut:
+    ) -> AdaptiveOut:
         service = DiagnosticService(db_session)
         try:
             await service.answer(diagnostic, item_id, data.value)
@@ -348,10 +358,10 @@ class DiagnosticApi(Controller):
             raise Problem(409, COMPLETED) from None
         except DiagnosticError as error:
             raise Problem(422, "Réponse refusée.", error.problems) from None
-        return _state(diagnostic, service)
+        return _adaptive(diagnostic, service)
 
     @delete(
-        "/sessions/{diagnostic_id:uuid}/answers/last",
+        "/diagnostics/{diagnostic_id:uuid}/answers/last",
         summary="Revenir à la question précédente",
         status_code=200,
         responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
@@ -360,13 +370,13 @@ class DiagnosticApi(Controller):
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> SessionOut:
+    ) -> AdaptiveOut:
         service = DiagnosticService(db_session)
         await service.back(diagnostic)
-        return _state(diagnostic, service)
+        return _adaptive(diagnostic, service)
 
     @post(
-        "/sessions/{diagnostic_id:uuid}/finish",
+        "/diagnostics/{diagnostic_id:uuid}/finish",
         summary="Terminer et obtenir le résultat",
         status_code=200,
         responses=problems(
@@ -405,10 +415,7 @@ class DiagnosticApi(Controller):
             problems.append(MSG_NOTHING_SCORED)
         if problems:
             raise Problem(422, INVALID, problems)
-        service = DiagnosticService(db_session)
-        await service.save_context(diagnostic, data.context)
-        await service.save_goals(diagnostic, data.goals)
-        result = await service.finish(diagnostic)
+        result = await DiagnosticService(db_session).finish(diagnostic, data.context, data.goals)
         return ScoredDiagnosticOut(diagnostic.id, result_out(stored_result(result)))
 
 

@@ -48,6 +48,7 @@ from referentiel.explain import explain
 from referentiel.goals import is_goal
 from referentiel.i18n import localized
 from referentiel.masks import AUTONOMY_ORDER
+from referentiel.scoring import DiagnosticResult
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 MultiForm = Annotated[dict[str, Any], FORM]
@@ -154,6 +155,12 @@ def _finished(request: Request[Any, Any, Any], diagnostic: Diagnostic) -> Redire
         return see_other(f"/diagnostic/{diagnostic.id}/resultat")
     flash(request, MSG_SAVED_FOR_PERSON)
     return see_other(f"/pro/personnes/{diagnostic.person_id}")
+
+
+def _starting_out(result: DiagnosticResult) -> bool:
+    """Every domain known is at 0: the result opens with what the person can do next."""
+    known = [d.level for d in result.domains if d.level is not None]
+    return bool(known) and not any(known)
 
 
 def _next_step(diagnostic: Diagnostic) -> str:
@@ -350,9 +357,7 @@ class DiagnosticSteps(Controller):
             for need in diagnostic.context.get("needs", [])
             if is_goal(data.get(f"goal_{need}"))
         }
-        service = DiagnosticService(db_session)
-        await service.save_goals(diagnostic, goals)
-        await service.finish(diagnostic)
+        await DiagnosticService(db_session).finish(diagnostic, goals=goals)
         return _finished(request, diagnostic)
 
     @get("/terminer")
@@ -393,6 +398,7 @@ class DiagnosticSteps(Controller):
             result=result,
             ref=shown,
             explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
+            starting_out=_starting_out(result),
             printing=impression,
             facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
         )

@@ -32,8 +32,11 @@ from app.features.diagnostics.service import (
     AuditEntry,
     DiagnosticError,
     DiagnosticService,
+    Idempotency,
     IdempotencyConflictError,
-    record_diagnostic,
+    Provenance,
+    add_diagnostic,
+    diagnostic_row,
     request_fingerprint,
     scoped_key,
 )
@@ -205,25 +208,32 @@ class PaperPages(Controller):
         user = logged_in_user(request)
         action = "diagnostic.create" if correcting is None else "diagnostic.correct"
         # The form's own key makes a double click or a re-sent POST save one diagnostic only.
+        provenance = Provenance(
+            Channel.PAPER,
+            person.id if person else None,
+            person.structure_id if person else user.structure_id,
+        )
+        if correcting is not None:
+            provenance = Provenance.correcting(correcting)
+        idempotency = Idempotency(
+            scoped_key(f"user:{user.id}", f"papier:{entry.form_key}"),
+            request_fingerprint(
+                {"person": str(person.id) if person else None, **entry.fingerprint_payload()}
+            ),
+        )
         try:
-            recorded = await record_diagnostic(
+            recorded = await add_diagnostic(
                 db,
-                checked.submission,
-                Channel.PAPER if correcting is None else correcting.channel,
-                person_id=person.id if person else None,
-                structure_id=person.structure_id if person else user.structure_id,
-                idempotency_key=scoped_key(f"user:{user.id}", f"papier:{entry.form_key}"),
-                fingerprint=request_fingerprint(
-                    {"person": str(person.id) if person else None, **entry.fingerprint_payload()}
-                ),
-                taken_at=None if correcting is None else correcting.completed_at,
-                supersedes=correcting,
-                audit=None if person is None else AuditEntry(auditor, action),
+                diagnostic_row(checked.submission, provenance, idempotency),
+                None if person is None else AuditEntry(auditor, action),
             )
-        except IdempotencyConflictError:
-            errors = {"": Msg(MSG_ALREADY_SAVED)}
-            return _paper_page(request, entry, person, errors, 409, correcting=correcting)
-        except DiagnosticError as error:
+            await db.commit()
+        except (IdempotencyConflictError, DiagnosticError) as error:
+            await db.rollback()  # before the page is sent: SQLite writes its session meanwhile
+            if isinstance(error, IdempotencyConflictError):
+                return _paper_page(
+                    request, entry, person, {"": Msg(MSG_ALREADY_SAVED)}, 409, correcting=correcting
+                )
             message = MSG_CORRECTED if MSG_ALREADY_CORRECTED in error.problems else MSG_NO_ANSWER
             errors = {"": Msg(message)}
             return _paper_page(request, entry, person, errors, 422, correcting=correcting)

@@ -46,7 +46,7 @@ async def paper_facts(db: AsyncSession, diagnostic: Diagnostic, settings: Settin
     code = diagnostic.resume_code if diagnostic.person_id is None else None
     return PaperFacts(
         day=as_utc(finished).astimezone(PARIS).date(),
-        service=f"{SERVICE_NAME} · {settings.address('/')}",
+        service=f"{SERVICE_NAME} – {settings.address('/')}",
         structure=structure.name if structure else None,
         alias=person.alias if person else None,
         resume_code=format_resume_code(code) if code else None,

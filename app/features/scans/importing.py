@@ -1,4 +1,11 @@
-"""Turning a read page into a diagnostic, and the one-click corrections of doubtful rows."""
+"""Turning a read page into a diagnostic, and the one-click corrections of doubtful rows.
+
+Sheets ask the commune's postal code, which people know (the reader gives it as
+``postal_code``); the commune it stands for comes from the one commune lookup of the
+service (:mod:`app.territories`). A postal code shared by several communes, or that no
+commune has, leaves the commune to a person, who sees the postal code boxes and the name
+written beside them. Sheets of layout revision 1 asked the INSEE code, which is kept as read.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
-from app.features.diagnostics.service import record_diagnostic
-from printables.layout import WISHED_AUTONOMY
+from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
+from app.features.people.service import resolve_commune
+from app.territories import Commune, find_communes
+from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY
+from printables.reader import ContextReading, PageReading
 from referentiel import UnknownVersionError, load_version
 from referentiel.context import read_context_value
 from referentiel.goals import is_goal
@@ -25,15 +35,76 @@ UNKNOWN_PERSON = (
     "elle n'a pas été importée, et ses réponses n'ont pas été gardées."
 )
 CLEARED = "corrected"
+MSG_COMMUNE_NOT_FOUND = (
+    "Aucune commune, ou plusieurs, pour ce que vous avez tapé : tapez le code postal et le nom "
+    "de la commune, par exemple « 03000 Moulins »."
+)
+
+
+class CommuneNotFoundError(ValueError):
+    """A commune typed at review that is no commune, or several."""
+
+
+def communes_of(postal_code: str) -> list[Commune]:
+    """The communes a postal code serves, and only those: 03190 is the postal code of eleven
+    communes, and also the INSEE code of Moulins, which is not one of them."""
+    return [c for c in find_communes(postal_code) if postal_code in c.postal_codes]
+
+
+def with_commune(reading: PageReading) -> PageReading:
+    """The page with the commune its postal code stands for, when exactly one commune has
+    it; otherwise the commune is doubtful and comes with the picture of the postal code and
+    the written name. The postal code's own reading stays, for the review to offer its
+    communes."""
+    code = reading.context.get(POSTAL_CODE)
+    if code is None:  # a sheet of layout revision 1, or a page that could not be read
+        return reading
+    read = code.value if code.state == "ticked" and isinstance(code.value, str) else None
+    found = communes_of(read) if read else []
+    crops = {k: v for k, v in reading.crops.items() if k != POSTAL_CODE}
+    update: dict[str, Any] = {"crops": crops}
+    if len(found) == 1:
+        commune = ContextReading(value=found[0].insee, state="ticked", confidence=code.confidence)
+    elif code.state == "empty":
+        commune = ContextReading(value=None, state="empty", confidence=code.confidence)
+    else:
+        commune = ContextReading(value=None, state="ambiguous", confidence=code.confidence)
+        if POSTAL_CODE in reading.crops:
+            crops[COMMUNE] = reading.crops[POSTAL_CODE]
+        if read:  # read clearly, but not the code of one commune
+            note = (
+                f"commune à choisir : le code postal {read} est celui de {len(found)} communes"
+                if found
+                else f"commune à vérifier : aucune commune n'a le code postal {read}"
+            )
+            update["status"] = "review"
+            update["error"] = " ; ".join(filter(None, (reading.error, note)))
+    update["context"] = {**reading.context, COMMUNE: commune}
+    return reading.model_copy(update=update)
+
+
+def read_postal_code(page: ScanPage) -> str | None:
+    """The postal code read clearly on the sheet, if any (never on a sheet of revision 1)."""
+    code = page.reading.get("context", {}).get(POSTAL_CODE, {})
+    value = code.get("value")
+    return value if code.get("state") == "ticked" and isinstance(value, str) else None
+
+
+def commune_choices(page: ScanPage) -> list[Commune]:
+    """The communes a person chooses from for a doubtful commune: those of the postal code
+    read on the sheet (none when it was unclear)."""
+    code = read_postal_code(page)
+    return communes_of(code) if code else []
 
 
 def doubtful_keys(page: ScanPage) -> list[str]:
-    """Answers and context questions a person must still decide, in form order."""
+    """Answers and context questions a person must still decide, in form order. The postal
+    code is not one: its doubts are the commune's."""
     return [
         key
         for section in ("answers", "context")
         for key, reading in page.reading.get(section, {}).items()
-        if reading.get("state") in DOUBTFUL
+        if reading.get("state") in DOUBTFUL and key != POSTAL_CODE
     ]
 
 
@@ -63,6 +134,8 @@ def parse_choice(page: ScanPage, key: str, choice: str) -> Any:
 
 
 def _context_choice(page: ScanPage, key: str, choice: str) -> Any:
+    if key == COMMUNE:
+        return _commune_choice(page, choice)
     ref = load_version(str(page.reading.get("form_version")))
     question = next((q for q in ref.context_questions if q.id == key), None)
     if question is not None:
@@ -70,6 +143,17 @@ def _context_choice(page: ScanPage, key: str, choice: str) -> Any:
     if key == WISHED_AUTONOMY and is_goal(choice):
         return choice
     raise ValueError(choice)
+
+
+def _commune_choice(page: ScanPage, choice: str) -> str:
+    """One of the postal code's communes, or a commune typed by the person (its postal code
+    and name, as anywhere else in the service)."""
+    if choice in {c.insee for c in commune_choices(page)}:
+        return choice
+    found = resolve_commune(choice)
+    if found.insee is None:
+        raise CommuneNotFoundError(MSG_COMMUNE_NOT_FOUND)
+    return found.insee
 
 
 def _submission_payload(page: ScanPage) -> dict[str, Any]:
@@ -124,15 +208,11 @@ class Importer:
             page.message = "; ".join(problems)[:500]
             await self.db.commit()
             return
+        provenance = Provenance(
+            Channel.SCAN, person_id, self.structure_id, sheet_serial=page.sheet_serial
+        )
         try:
-            recorded = await record_diagnostic(
-                self.db,
-                submission,
-                Channel.SCAN,
-                person_id=person_id,
-                structure_id=self.structure_id,
-                sheet_serial=page.sheet_serial,
-            )
+            recorded = await add_diagnostic(self.db, diagnostic_row(submission, provenance))
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
             page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
