@@ -84,6 +84,12 @@ def resolve_commune(typed: str) -> CommuneChoice:
     return CommuneChoice(None, tuple(f"« {how_to_type(c)} »" for c in matches[:12]))
 
 
+def known_context(person: Person) -> dict[str, str]:
+    """The context answers a person's record already gives: their age band and commune."""
+    known = {"age_band": person.birth_year_band, "commune": person.commune_insee}
+    return {key: value for key, value in known.items() if value}
+
+
 def commune_name(insee: str | None) -> str | None:
     if insee is None:
         return None
