@@ -17,7 +17,7 @@ from app.access import Permission, allowed, needs, visible_person
 from app.audit import Auditor
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
-from app.features.accounts.guards import current_user
+from app.features.accounts import current_user
 from app.features.diagnostics.dependencies import visible_diagnostic
 from app.features.diagnostics.schemas import (
     EXAMPLE_BODY,
@@ -48,15 +48,15 @@ from app.features.diagnostics.service import (
     format_resume_code,
     insert_diagnostic,
     nothing_scored,
-    referential_of,
     request_fingerprint,
     scoped_key,
     stored_result,
+    taken_back,
+    walk_of,
 )
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.throttle import client_address
 from referentiel import Referential, load_referential
-from referentiel.adaptive import progress
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.submission import Submission, SubmissionError, read_submission
 
@@ -99,17 +99,19 @@ def _caller(request: Request[Any, Any, Any]) -> str:
     return f"user:{user.id}" if user is not None else f"address:{client_address(request)}"
 
 
-def _adaptive(diagnostic: Diagnostic, service: DiagnosticService) -> AdaptiveOut:
-    ref = referential_of(diagnostic)
-    done, total = progress(ref, diagnostic.answers)
+def _adaptive(diagnostic: Diagnostic) -> AdaptiveOut:
+    state = walk_of(diagnostic)
+    upcoming = state.upcoming
     return AdaptiveOut(
         id=diagnostic.id,
         status=diagnostic.status,
         resume_code=format_resume_code(diagnostic.resume_code) if diagnostic.resume_code else None,
         referential_version=diagnostic.referential_version,
         answers=diagnostic.answers,
-        next_item=service.next_question(diagnostic),
-        progress=ProgressOut(competences_done=done, competences=total),
+        next_item=upcoming,
+        previous_answer=None if upcoming is None else taken_back(diagnostic, upcoming.id),
+        progress=ProgressOut(asked=len(state.asked), left_at_most=state.left),
+        not_asked={code: rule.id for code, rule in state.skipped.items()},
     )
 
 
@@ -314,20 +316,15 @@ class DiagnosticApi(Controller):
         responses=problems(),
     )
     async def start_adaptive(self, db_session: NamedDependency[AsyncSession]) -> AdaptiveOut:
-        service = DiagnosticService(db_session)
-        return _adaptive(await service.start(), service)
+        return _adaptive(await DiagnosticService(db_session).start())
 
     @get(
         "/diagnostics/{diagnostic_id:uuid}/adaptive",
         summary="Où en est un diagnostic adaptatif",
         responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
     )
-    async def adaptive_state(
-        self,
-        diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
-    ) -> AdaptiveOut:
-        return _adaptive(diagnostic, DiagnosticService(db_session))
+    async def adaptive_state(self, diagnostic: NamedDependency[Diagnostic]) -> AdaptiveOut:
+        return _adaptive(diagnostic)
 
     @put(
         "/diagnostics/{diagnostic_id:uuid}/answers/{item_id:str}",
@@ -358,7 +355,7 @@ class DiagnosticApi(Controller):
             raise Problem(409, COMPLETED) from None
         except DiagnosticError as error:
             raise Problem(422, "Réponse refusée.", error.problems) from None
-        return _adaptive(diagnostic, service)
+        return _adaptive(diagnostic)
 
     @delete(
         "/diagnostics/{diagnostic_id:uuid}/answers/last",
@@ -371,9 +368,8 @@ class DiagnosticApi(Controller):
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> AdaptiveOut:
-        service = DiagnosticService(db_session)
-        await service.back(diagnostic)
-        return _adaptive(diagnostic, service)
+        await DiagnosticService(db_session).back(diagnostic)
+        return _adaptive(diagnostic)
 
     @post(
         "/diagnostics/{diagnostic_id:uuid}/finish",

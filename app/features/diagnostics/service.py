@@ -22,9 +22,8 @@ from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
 from referentiel import Referential, load_referential, load_version
-from referentiel.adaptive import next_item
-from referentiel.answers import UNKNOWN, is_answer
-from referentiel.models import Item
+from referentiel.adaptive import Walk, walk
+from referentiel.answers import UNKNOWN, Answer, is_answer
 from referentiel.scoring import RESULT_ADAPTER, DiagnosticResult, score
 from referentiel.submission import Submission
 
@@ -101,6 +100,17 @@ def referential_of(diagnostic: Diagnostic) -> Referential:
     return load_version(diagnostic.referential_version)
 
 
+def walk_of(diagnostic: Diagnostic) -> Walk:
+    """Where the short form stands: what was asked, the next question, how many are left."""
+    return walk(referential_of(diagnostic), diagnostic.answers)
+
+
+def taken_back(diagnostic: Diagnostic, item_id: str) -> Answer | None:
+    """The answer « back » took away from this question, to show it selected again."""
+    value: Answer | None = (diagnostic.taken_back or {}).get(item_id)
+    return value
+
+
 def result_of(diagnostic: Diagnostic) -> DiagnosticResult:
     """The scored result, re-read with the referential version it was taken with."""
     return RESULT_ADAPTER.validate_python(
@@ -117,7 +127,10 @@ class DiagnosticService:
         channel: Channel = Channel.ONLINE,
         person_id: UUID | None = None,
         structure_id: UUID | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> Diagnostic:
+        """A diagnostic in progress; ``context`` holds the answers already known (a person's
+        record gives their age band and commune)."""
         for _ in range(5):
             diagnostic = Diagnostic(
                 channel=channel,
@@ -125,7 +138,7 @@ class DiagnosticService:
                 referential_version=load_referential().version,
                 answers={},
                 asked=[],
-                context={},
+                context=dict(context or {}),
                 goals={},
                 resume_code=new_resume_code(),
                 person_id=person_id,
@@ -142,6 +155,16 @@ class DiagnosticService:
 
     async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
         return await self.db.get(Diagnostic, diagnostic_id)
+
+    async def correctable(self, diagnostic: Diagnostic) -> bool:
+        """A mediator corrects a completed paper or scanned form in its latest version, typed
+        on today's referential (the form a correction is typed on)."""
+        return (
+            diagnostic.status == DiagnosticStatus.COMPLETED
+            and diagnostic.channel != Channel.ONLINE
+            and diagnostic.referential_version == load_referential().version
+            and await self.successor(diagnostic) is None
+        )
 
     async def delete(self, diagnostic: Diagnostic, auditor: Auditor) -> None:
         """Delete one diagnostic (a paper form typed by mistake): the row is gone."""
@@ -182,9 +205,6 @@ class DiagnosticService:
             fresh = as_utc(found.updated_at) > now - in_progress_for
         return found if fresh else None
 
-    def next_question(self, diagnostic: Diagnostic) -> Item | None:
-        return next_item(referential_of(diagnostic), diagnostic.answers)
-
     async def answer(self, diagnostic: Diagnostic, item_id: str, value: Any) -> None:
         ref = referential_of(diagnostic)
         problems = []
@@ -198,14 +218,22 @@ class DiagnosticService:
             raise DiagnosticError(problems)
         diagnostic.answers = {**diagnostic.answers, item_id: value}
         diagnostic.asked = [*(i for i in diagnostic.asked if i != item_id), item_id]
+        kept = {k: v for k, v in (diagnostic.taken_back or {}).items() if k != item_id}
+        diagnostic.taken_back = kept or None
         await self.db.commit()
 
     async def back(self, diagnostic: Diagnostic) -> str | None:
-        """Forget the last answer; returns its item id, to ask it again."""
+        """Take the last answer away, to ask its question again with that answer selected
+        (:func:`taken_back`); returns its item id."""
         if not diagnostic.asked or diagnostic.status != DiagnosticStatus.IN_PROGRESS:
             return None
         *kept, last = diagnostic.asked
         diagnostic.asked = kept
+        if last in diagnostic.answers:
+            diagnostic.taken_back = {
+                **(diagnostic.taken_back or {}),
+                last: diagnostic.answers[last],
+            }
         diagnostic.answers = {k: v for k, v in diagnostic.answers.items() if k != last}
         await self.db.commit()
         return last
@@ -240,6 +268,7 @@ class DiagnosticService:
         diagnostic.result = stored_result(result)
         diagnostic.status = DiagnosticStatus.COMPLETED
         diagnostic.completed_at = datetime.now(UTC)
+        diagnostic.taken_back = None
         await self.db.commit()
         return result
 

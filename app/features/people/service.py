@@ -16,11 +16,11 @@ from uuid import UUID
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import privacy  # a module, not its names: app.privacy imports this feature too
 from app.audit import Auditor
 from app.db.models import Consent, Diagnostic, DiagnosticStatus, Person, Structure, User
 from app.features.people.consent import CONSENT_VERSION
 from app.features.people.personal import iso
-from app.privacy import erase_parts, export_parts
 from app.territories import communes, find_communes, how_to_type
 from referentiel import load_referential
 
@@ -82,6 +82,12 @@ def resolve_commune(typed: str) -> CommuneChoice:
     if len(matches) == 1:
         return CommuneChoice(matches[0].insee)
     return CommuneChoice(None, tuple(f"« {how_to_type(c)} »" for c in matches[:12]))
+
+
+def known_context(person: Person) -> dict[str, str]:
+    """The context answers a person's record already gives: their age band and commune."""
+    known = {"age_band": person.birth_year_band, "commune": person.commune_insee}
+    return {key: value for key, value in known.items() if value}
 
 
 def commune_name(insee: str | None) -> str | None:
@@ -154,6 +160,7 @@ class DomainStep:
     code: str
     level: int | None
     change: int | None
+    inferred: bool = False  # includes a competence not asked, taken as not yet acquired
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,11 @@ class TimelineEntry:
     def corrected(self) -> bool:
         """This version replaces an earlier one a mediator corrected."""
         return self.diagnostic.supersedes_id is not None
+
+    @property
+    def inferred(self) -> bool:
+        """A level of this diagnostic includes a competence not asked."""
+        return any(s.inferred for s in self.domains)
 
     def step(self, code: str) -> DomainStep | None:
         return next((s for s in self.domains if s.code == code), None)
@@ -317,6 +329,7 @@ class PeopleService:
                 entries.append(TimelineEntry(diagnostic, (), None, None))
                 continue
             levels = domain_levels(diagnostic)
+            inferred = inferred_domains(diagnostic)
             for code in levels:
                 if code not in codes:
                     codes.append(code)
@@ -325,6 +338,7 @@ class PeopleService:
                     code,
                     levels.get(code),
                     _change(previous[1].get(code) if previous else None, levels.get(code)),
+                    code in inferred,
                 )
                 for code in codes
             )
@@ -353,7 +367,7 @@ class PeopleService:
                 "created_at": iso(person.created_at),
                 "updated_at": iso(person.updated_at),
             },
-            **await export_parts(self.db, person),
+            **await privacy.export_parts(self.db, person),
         }
         self.auditor.record(self.db, "person.export", "person", person.id)
         await self.db.commit()
@@ -367,7 +381,7 @@ class PeopleService:
         erasure does not depend on SQLite's foreign-key pragma.
         """
         person_id = person.id
-        counts = await erase_parts(self.db, person)
+        counts = await privacy.erase_parts(self.db, person)
         self.auditor.record(self.db, "person.erase", "person", person_id, erased=counts)
         await self.db.commit()
         self.db.expunge_all()
@@ -386,6 +400,12 @@ def domain_levels(diagnostic: Diagnostic) -> dict[str, int | None]:
         for d in domains
         if isinstance(d, Mapping) and isinstance(d.get("code"), str)
     }
+
+
+def inferred_domains(diagnostic: Diagnostic) -> set[str]:
+    """The domains whose stored level includes a competence not asked (`inferred`)."""
+    domains = (diagnostic.result or {}).get("domains") or []
+    return {d["code"] for d in domains if isinstance(d, Mapping) and d.get("inferred") is True}
 
 
 def _change(before: int | None, after: int | None) -> int | None:
