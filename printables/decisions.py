@@ -6,9 +6,10 @@ printed outline, as AMC's ``--prop``:
 * ``ink``: share of pixels darker than the sheet's ink threshold;
 * ``light``: share of pixels at least a fifth darker than the paper, which sees light pencil;
 * ``ring``: how many of the strips just outside the box hold a stroke (out of ``sides``);
-* ``stroke``: how much darker than its own paper a thin line in the centre of the box is, on
+* ``line``: how much darker than its own paper a thin line in the centre of the box is, on
   average (grey levels of a black-hat, :func:`printables.marks.strokes`), which sees a fine
-  pen or a light pencil where ``ink`` and ``light`` see nothing.
+  pen or a light pencil where ``ink`` and ``light`` see nothing or a stray trace, and in how
+  many ninths of that centre it runs (a tick or a cross crosses several, a dot sits in one).
 
 States follow AMC and SDAPS: empty, ticked, cancelled (filled in completely, the form's
 instruction for cancelling: AMC ``--seuil-up``, SDAPS ``checkcorrect``), and ambiguous in
@@ -23,14 +24,17 @@ thresholds, a faint stray mark, or a winner that does not beat the runner-up by 
 (OMRChecker's largest-gap idea). Nothing is guessed silently: every decision carries a confidence.
 
 Faint marks. A box is empty only when the three measures say so: never « empty » for a mark
-that could not be seen well. A line seen only by ``stroke`` is a fine tick from FINE_TICK on
-(read like a light pencil tick, with a low confidence, and only when the rest of its row is
-clean) and ambiguous from FINE_TRACE on. On the corpus's photos taken at arm's length, empty
-boxes measure up to 0.5 and ticks of a fine pen or a pencil 0.1 to 0.4 mm wide from about 1.3;
-only the faintest of all (0.1 mm, light grey, on the poorest photo) fall to the level of the
-paper's own grain, some seen and some not. So the sheet is read as a whole too
-(:func:`doubt_unanswered`): on a sheet answered with fine strokes, a question read as
-unanswered may hold a mark too faint to see, and goes to a person.
+that could not be seen well. A line that ink and light do not read as a tick is a fine tick
+from FINE_TICK on if it runs across the box (read like a light pencil tick, with a low
+confidence, and only when the rest of its row is clean), and ambiguous from FINE_TRACE on.
+On the corpus's photos taken at arm's length, empty boxes measure up to 0.5 and ticks of a
+fine pen or a pencil 0.1 to 0.4 mm wide from about 1.3; only the faintest of all (0.1 mm,
+light grey, on the poorest photo) fall to the level of the paper's own grain, some seen and
+some not. So the sheet is read as a whole too (:func:`doubt_unanswered`): on a sheet answered
+with fine strokes, some of them barely seen, a question read as unanswered may hold a mark
+too faint to see, and goes to a person. When even the faintest line of the sheet is well
+above a tick (FINE_SURE), the same pen on the same photo would have shown elsewhere too: an
+unanswered question is unanswered.
 """
 
 from __future__ import annotations
@@ -49,12 +53,23 @@ SOLID: Final = 0.75  # ...if even its least inked ninth is this dark,
 GAPPED: Final = 0.5  # ...and a thick cross if its least inked ninth is this light
 CANCEL: Final = 0.95  # whatever its shape, a box this dark is cancelled
 PENCIL: Final = 0.12  # light-stroke share that makes a faint (pencil) tick
-FINE_TRACE: Final = 0.6  # from this stroke level on, a box holds a line, however faint
+FINE_TRACE: Final = 0.6  # from this line level on, a box holds a line, however faint
+FINE_REACH: Final = 3  # ninths of the box's centre a line crosses to be a tick, not a dot
 FINE_TICK: Final = 1.0  # from this one on, the line is a tick (a fine pen, a pencil)
 FINE_SHEET: Final = 2  # boxes with a line seen only as a fine stroke: a sheet answered so
+FINE_SURE: Final = 2.5  # ...the faintest of them this clear: nothing else was missed
 GAP: Final = 0.07  # the chosen box must beat the runner-up by this much
 RING_SIDES: Final = 3  # strokes on this many sides (or all it has, if fewer) make a circle
 CIRCLED_CONFIDENCE: Final = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """The thin line in a box's centre: its level (grey levels darker than the paper around
+    it, on average) and how many of the centre's ninths it crosses."""
+
+    level: float = 0.0
+    reach: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +81,12 @@ class BoxMark:
     sides: int
     state: BoxState
     faint: bool = False
-    stroke: float = 0.0
+    line: Line = Line()
 
     @property
     def fine(self) -> bool:
-        """A line that only the fine-stroke measure sees (a fine pen, a pencil, from afar)."""
-        return max(self.ink, self.light) < TRACE and self.stroke >= FINE_TRACE
+        """A line that ink and light do not read as a tick (a fine pen, a pencil, from afar)."""
+        return self.ink < TICK and self.light < PENCIL and self.line.level >= FINE_TRACE
 
     @property
     def strength(self) -> float:
@@ -100,21 +115,20 @@ class FieldMark:
 
 
 def box_state(
-    ink: float, light: float, solid: float = 0.0, stroke: float = 0.0
+    ink: float, light: float, solid: float = 0.0, line: Line = Line()
 ) -> tuple[BoxState, bool]:
     """The state of one box, and whether it is a faint tick (a pencil, a fine pen). `solid`
-    matters only for a dark box (ink ≥ HEAVY), `stroke` only for a box that ink and light see
-    as clean."""
+    matters only for a dark box (ink ≥ HEAVY), `line` only for a box that ink and light do not
+    read as a tick."""
     if ink >= CANCEL or (ink >= HEAVY and solid >= SOLID):
         return "cancelled", False
     if ink >= HEAVY and solid > GAPPED:
         return "ambiguous", False
     if ink >= TICK:
         return "ticked", False
-    clean = max(ink, light) < TRACE
-    if light >= PENCIL or (clean and stroke >= FINE_TICK):
+    if light >= PENCIL or (line.level >= FINE_TICK and line.reach >= FINE_REACH):
         return "ticked", True  # light pencil against the paper, or a fine pen's thin line
-    if clean and stroke < FINE_TRACE:
+    if max(ink, light) < TRACE and line.level < FINE_TRACE:
         return "empty", False
     return "ambiguous", False  # a faint stray mark or line: a hesitation, dirt, a tick?
 
@@ -127,7 +141,7 @@ def _tick_confidence(mark: BoxMark) -> float:
     if mark.circled:
         return CIRCLED_CONFIDENCE
     if mark.fine:
-        return 0.55 + 0.15 * _clip((mark.stroke - FINE_TICK) / FINE_TICK)
+        return 0.55 + 0.15 * _clip((mark.line.level - FINE_TICK) / FINE_TICK)
     if mark.faint:
         return 0.6 + 0.15 * _clip((mark.light - PENCIL) / PENCIL)
     return 0.5 + 0.5 * _clip((mark.ink - TICK) / 0.1)
@@ -136,7 +150,7 @@ def _tick_confidence(mark: BoxMark) -> float:
 def _clean_confidence(marks: list[BoxMark]) -> float:
     """How sure that these boxes hold nothing: how far the most marked one is from a trace."""
     worst = max(
-        (max(m.ink / TRACE, m.light / TRACE, m.stroke / FINE_TRACE) for m in marks), default=0.0
+        (max(m.ink / TRACE, m.light / TRACE, m.line.level / FINE_TRACE) for m in marks), default=0.0
     )
     return 0.5 + 0.5 * _clip(1 - worst)
 
@@ -192,9 +206,10 @@ def _multiple(field: Field, marks: tuple[BoxMark, ...]) -> FieldMark:
 
 def doubt_unanswered(fields: list[FieldMark]) -> list[FieldMark]:
     """The sheet read as a whole: when it was answered with fine strokes (FINE_SHEET boxes
-    show one), each question read as unanswered is ambiguous instead, since its mark may be
-    too faint for the picture: a person looks."""
-    if sum(m.fine for f in fields for m in f.boxes) < FINE_SHEET:
+    show one), some barely seen (below FINE_SURE), each question read as unanswered is
+    ambiguous instead, since its mark may be too faint for the picture: a person looks."""
+    fine = [m.line.level for f in fields for m in f.boxes if m.fine]
+    if len(fine) < FINE_SHEET or min(fine) >= FINE_SURE:
         return fields
     return [
         FieldMark(f.field, f.boxes, "ambiguous", (), 0.3) if f.state == "empty" else f

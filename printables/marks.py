@@ -26,7 +26,16 @@ from typing import Final
 import cv2
 import numpy as np
 
-from printables.decisions import HEAVY, BoxMark, FieldMark, box_state, decide, doubt_unanswered
+from printables.decisions import (
+    FINE_TRACE,
+    HEAVY,
+    BoxMark,
+    FieldMark,
+    Line,
+    box_state,
+    decide,
+    doubt_unanswered,
+)
 from printables.layout import Box, Field, Layout, Rect
 
 INNER: Final = 0.7
@@ -215,6 +224,30 @@ def _solid(mask: np.ndarray, r: np.ndarray) -> float:
     )
 
 
+def _ninths(rects: np.ndarray) -> np.ndarray:
+    """Each rectangle (n, 4) cut into 3 × 3 cells: (n, 9, 4)."""
+    x0, y0, x1, y1 = (rects[:, i : i + 1] for i in range(4))
+    steps = np.arange(4) / 3
+    xs = np.round(x0 + (x1 - x0) * steps).astype(np.int64)  # (n, 4)
+    ys = np.round(y0 + (y1 - y0) * steps).astype(np.int64)
+    cells = [
+        np.stack([xs[:, i], ys[:, j], xs[:, i + 1], ys[:, j + 1]], axis=-1)
+        for j in range(3)
+        for i in range(3)
+    ]
+    return np.stack(cells, axis=1)
+
+
+def _reach(table: np.ndarray, rects: np.ndarray, level: float) -> np.ndarray:
+    """How many ninths of each rectangle hold a line of at least `level`: a tick or a cross
+    runs across several, a dot sits in one."""
+    cells = _ninths(rects)
+    area = (cells[..., 2] - cells[..., 0]) * (cells[..., 3] - cells[..., 1])
+    means = _sums(table, cells) / np.maximum(area, 1)
+    reach: np.ndarray = (means >= level).sum(axis=1)
+    return reach
+
+
 def _shares(table: np.ndarray, rects: np.ndarray) -> np.ndarray:
     area = (rects[:, 2] - rects[:, 0]) * (rects[:, 3] - rects[:, 1])
     shares: np.ndarray = _sums(table, rects) / np.maximum(area, 1)
@@ -235,13 +268,15 @@ def read_fields(flat: np.ndarray, layout: Layout, scale: float) -> list[FieldMar
         inks = _shares(ink, group.inner + shifts)
         lights = _shares(light, group.inner + shifts)
         levels = _shares(fine, group.centre + shifts)
+        reaches = _reach(fine, group.centre + shifts, FINE_TRACE)
         stroked = _shares(light, group.strips + shifts[group.owner]) >= RING_STRIP
         rings = np.bincount(group.owner, weights=stroked, minlength=len(shifts))
         sides = np.bincount(group.owner, minlength=len(shifts))
         marks = []
         for i, box in enumerate(group.field.boxes):
             solid = _solid(ink_mask, group.body[i] + shifts[i]) if inks[i] >= HEAVY else 0.0
-            state, faint = box_state(float(inks[i]), float(lights[i]), solid, float(levels[i]))
+            line = Line(float(levels[i]), int(reaches[i]))
+            state, faint = box_state(float(inks[i]), float(lights[i]), solid, line)
             marks.append(
                 BoxMark(
                     box,
@@ -251,7 +286,7 @@ def read_fields(flat: np.ndarray, layout: Layout, scale: float) -> list[FieldMar
                     int(sides[i]),
                     state,
                     faint,
-                    float(levels[i]),
+                    line,
                 )
             )
         out.append(decide(group.field, tuple(marks)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from printables.decisions import BoxMark, FieldMark, box_state, decide, doubt_unanswered
+from printables.decisions import BoxMark, FieldMark, Line, box_state, decide, doubt_unanswered
 from printables.layout import Box, Field, Rect
 
 RECT = Rect(x=0, y=0, w=5, h=5)
@@ -16,15 +16,15 @@ def _field(count: int, kind: str = "item") -> Field:
 
 
 def _marks(field: Field, *measures: tuple[float, float, int]) -> tuple[BoxMark, ...]:
-    return _lines(field, *((ink, light, ring, 0.0) for ink, light, ring in measures))
+    return _lines(field, *((ink, light, ring, Line()) for ink, light, ring in measures))
 
 
-def _lines(field: Field, *measures: tuple[float, float, int, float]) -> tuple[BoxMark, ...]:
-    """Marks with their fine-stroke level too (ink, light, ring, stroke)."""
+def _lines(field: Field, *measures: tuple[float, float, int, Line]) -> tuple[BoxMark, ...]:
+    """Marks with their thin line too (ink, light, ring, line)."""
     out = []
-    for box, (ink, light, ring, stroke) in zip(field.boxes, measures, strict=True):
-        state, faint = box_state(ink, light, stroke=stroke)
-        out.append(BoxMark(box, ink, light, ring, 4, state, faint, stroke))
+    for box, (ink, light, ring, line) in zip(field.boxes, measures, strict=True):
+        state, faint = box_state(ink, light, line=line)
+        out.append(BoxMark(box, ink, light, ring, 4, state, faint, line))
     return tuple(out)
 
 
@@ -106,36 +106,44 @@ def test_multiple_choice_keeps_every_tick_and_doubts_a_trace() -> None:
 
 
 @pytest.mark.parametrize(
-    ("stroke", "state"),
+    ("light", "line", "state"),
     [
-        (0.2, "empty"),  # the paper's own grain
-        (0.8, "ambiguous"),  # a line too faint to call a tick: a person looks
-        (1.6, "ticked"),  # a fine pen's tick, seen by nothing else
+        (0.0, Line(0.2, 0), "empty"),  # the paper's own grain
+        (0.0, Line(0.8, 4), "ambiguous"),  # a line too faint to call a tick: a person looks
+        (0.0, Line(1.6, 4), "ticked"),  # a fine pen's tick, seen by nothing else
+        (0.06, Line(3.0, 5), "ticked"),  # ...that light sees as a stray trace
+        (0.0, Line(4.0, 1), "ambiguous"),  # a dot, not a tick: a hesitation?
     ],
 )
-def test_a_line_that_ink_and_light_miss_is_never_empty(stroke: float, state: str) -> None:
-    assert box_state(0.0, 0.0, stroke=stroke)[0] == state
+def test_a_line_that_ink_and_light_miss_is_never_empty(
+    light: float, line: Line, state: str
+) -> None:
+    assert box_state(0.0, light, line=line)[0] == state
 
 
 def test_a_fine_tick_is_the_answer_only_in_a_clean_row() -> None:
     field = _field(3)
-    fine = (0.0, 0.0, 0, 1.6)
-    read = decide(field, _lines(field, (0.0, 0.0, 0, 0.1), fine, (0.0, 0.0, 0, 0.2)))
+    fine = (0.0, 0.0, 0, Line(1.6, 4))
+    read = decide(
+        field, _lines(field, (0.0, 0.0, 0, Line(0.1, 0)), fine, (0.0, 0.0, 0, Line(0.2, 0)))
+    )
     assert (read.state, read.chosen) == ("ticked", ("1",))
     assert read.confidence < 0.7
-    faint_elsewhere = decide(field, _lines(field, (0.0, 0.0, 0, 0.8), fine, (0.0, 0.0, 0, 0.2)))
+    faint_elsewhere = decide(
+        field, _lines(field, (0.0, 0.0, 0, Line(0.8, 4)), fine, (0.0, 0.0, 0, Line(0.2, 0)))
+    )
     assert faint_elsewhere.state == "ambiguous"
 
 
 def test_an_empty_row_is_less_sure_when_a_line_nears_the_trace() -> None:
     field = _field(3)
-    clean = decide(field, _lines(field, *[(0.0, 0.0, 0, 0.0)] * 3))
-    grainy = decide(field, _lines(field, *[(0.0, 0.0, 0, 0.45)] * 3))
+    clean = decide(field, _lines(field, *[(0.0, 0.0, 0, Line())] * 3))
+    grainy = decide(field, _lines(field, *[(0.0, 0.0, 0, Line(0.45, 0))] * 3))
     assert (clean.state, grainy.state) == ("empty", "empty")
     assert grainy.confidence < clean.confidence == 1.0
 
 
-def _sheet(*rows: tuple[tuple[float, float, int, float], ...]) -> list[FieldMark]:
+def _sheet(*rows: tuple[tuple[float, float, int, Line], ...]) -> list[FieldMark]:
     out = []
     for index, measures in enumerate(rows):
         field = _field(len(measures)).model_copy(update={"key": f"E{index}.1"})
@@ -143,12 +151,15 @@ def _sheet(*rows: tuple[tuple[float, float, int, float], ...]) -> list[FieldMark
     return out
 
 
-def test_on_a_sheet_answered_with_fine_strokes_an_unanswered_row_goes_to_review() -> None:
+def test_on_a_sheet_answered_with_barely_seen_lines_an_unanswered_row_goes_to_review() -> None:
     """Its mark may be too faint for the picture: some of a fine pen's ticks are seen, others
-    not."""
-    fine, blank = (0.0, 0.0, 0, 1.6), (0.0, 0.0, 0, 0.1)
+    not. Clear lines everywhere, or a single one, say nothing of the others."""
+    fine, blank = (0.0, 0.0, 0, Line(1.6, 4)), (0.0, 0.0, 0, Line(0.1, 0))
     read = doubt_unanswered(_sheet((fine, blank), (blank, fine), (blank, blank)))
     assert [f.state for f in read] == ["ticked", "ticked", "ambiguous"]
-    inked = (0.3, 0.35, 0, 9.0)
+    clear = (0.0, 0.0, 0, Line(4.0, 5))
+    read = doubt_unanswered(_sheet((clear, blank), (blank, clear), (blank, blank)))
+    assert [f.state for f in read] == ["ticked", "ticked", "empty"]
+    inked = (0.3, 0.35, 0, Line(9.0, 5))
     read = doubt_unanswered(_sheet((inked, blank), (blank, fine), (blank, blank)))
-    assert [f.state for f in read] == ["ticked", "ticked", "empty"]  # one fine line: not a sheet
+    assert [f.state for f in read] == ["ticked", "ticked", "empty"]
