@@ -21,9 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.db.models import Channel, Person
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
-from app.features.diagnostics.paper import read_commune
-from app.features.diagnostics.service import DiagnosticService
+from app.features.accounts import PAGE_ERRORS, logged_in_user
+from app.features.diagnostics import DiagnosticService, read_commune
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
 from app.features.people.service import (
@@ -32,9 +31,10 @@ from app.features.people.service import (
     PeopleService,
     birth_year_bands,
     commune_name,
+    known_context,
     new_person_problems,
 )
-from app.i18n import gettext_for, request_language
+from app.i18n import LANGUAGE_NAMES, gettext_for, request_language
 from app.territories import as_typed
 from app.web import (
     PARIS,
@@ -50,6 +50,7 @@ from app.web import (
     see_other,
     slug,
 )
+from printables.texts import LANGUAGES
 from referentiel import Referential, load_referential
 
 PAGE_SIZE = 50
@@ -228,6 +229,7 @@ class MediatorPages(Controller):
             profiles={p.code: p.label for p in ref.profiles},
             consent_version=CONSENT_VERSION,
             current_version=load_referential().version,
+            languages_printed={code: LANGUAGE_NAMES[code] for code in LANGUAGES},
         )
 
     @get("/personnes/{person_id:uuid}/modifier")
@@ -275,7 +277,10 @@ class MediatorPages(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         diagnostic = await DiagnosticService(db_session).start(
-            Channel.ONLINE, person_id=person.id, structure_id=person.structure_id
+            Channel.ONLINE,
+            person_id=person.id,
+            structure_id=person.structure_id,
+            context=known_context(person),
         )
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
