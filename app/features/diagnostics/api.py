@@ -52,6 +52,7 @@ from app.features.diagnostics.service import (
 )
 from app.features.people.access import person_for
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
+from app.territories import unknown_commune
 from app.throttle import client_address
 from referentiel import Referential, load_referential
 from referentiel.adaptive import progress
@@ -85,6 +86,7 @@ def _submission(data: DiagnosticIn | CorrectionIn, version: str | None) -> Submi
     except SubmissionError as error:
         raise Problem(422, INVALID, error.problems) from None
     problems = goal_problems(data.goals, {n.code for n in submission.ref.needs})
+    problems.extend(unknown_commune(submission.context))
     if problems:
         raise Problem(422, INVALID, problems)
     return submission
@@ -407,7 +409,7 @@ class DiagnosticApi(Controller):
             raise Problem(409, COMPLETED)
         ref = referential_of(diagnostic)
         problems = goal_problems(data.goals, {n.code for n in ref.needs})
-        problems.extend(context_problems(ref, data.context))
+        problems.extend(context_problems(ref, data.context) or unknown_commune(data.context))
         if nothing_scored(diagnostic.answers):
             problems.append(MSG_NOTHING_SCORED)
         if problems:

@@ -53,11 +53,10 @@ from app.features.people.service import (
     PeopleError,
     PeopleService,
     birth_year_bands,
-    commune_name,
     new_person_problems,
 )
 from app.i18n import gettext_for, request_language
-from app.territories import as_typed
+from app.territories import as_typed, display_name
 from app.web import PARIS, Msg, flash, page, see_other
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
@@ -123,7 +122,7 @@ def _view(
         template,
         status=status,
         bands=_bands(_localized_ref(request)),
-        commune_name=commune_name,
+        commune_name=display_name,
         **ctx,
     )
 

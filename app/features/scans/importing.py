@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Channel, Diagnostic, PageOutcome, Person, ScanPage
 from app.features.diagnostics.service import AUTONOMY_GOALS, record_diagnostic
+from app.territories import communes, unknown_commune
 from printables.layout import WISHED_AUTONOMY
 from referentiel import UnknownVersionError, load_version
 from referentiel.submission import SubmissionError, read_submission
@@ -69,7 +70,7 @@ def _context_choice(page: ScanPage, key: str, choice: str) -> Any:
         allowed = ("oui", "non")
     elif question.kind == "single":
         allowed = tuple(o.code for o in question.options)
-    elif question.kind == "commune" and len(choice) == 5:
+    elif question.kind == "commune" and choice in communes():
         allowed = (choice,)
     else:
         allowed = ()
@@ -125,6 +126,9 @@ class Importer:
             wished = read.get(WISHED_AUTONOMY)
             goals = dict.fromkeys(context.get("needs", []), wished) if wished else {}
             submission = read_submission({**payload, "context": context})
+            misread = unknown_commune(context)  # a code no commune has
+            if misread:
+                raise SubmissionError(misread)
         except (SubmissionError, UnknownVersionError) as error:
             problems = error.problems if isinstance(error, SubmissionError) else [str(error)]
             page.message = "; ".join(problems)[:500]
