@@ -5,8 +5,10 @@ controller). The app-wide guard below reads the matrix; a route without a permis
 refused to everyone, so a forgotten declaration fails closed. The README shows this table
 (tests/app/test_access_matrix.py keeps them equal and walks every route with every role).
 
-Data rules come on top of the matrix: a professional only ever sees the people of their own
-structure (`app.features.people.access.person_for`).
+One data rule comes on top of the matrix, for every feature (people, diagnostics, scans): a
+professional whose role holds the « people » permission sees their own structure's people,
+and nobody else does (:func:`person_for`). Anything else answers « not found », so that
+another structure's records cannot even be detected.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Role, User
+from app.db.models import Person, Role, User
 from app.errors import Problem
 
 
@@ -34,8 +38,9 @@ class Permission(enum.StrEnum):
 
 # What each permission covers, for the README and the pages that explain a refusal.
 DESCRIPTIONS: Mapping[Permission, str] = {
-    Permission.PUBLIC: "residents' pages, the adaptive diagnostic, the referential, the API "
-    "documentation (person-linked diagnostics answer 404 unless the people permission applies)",
+    Permission.PUBLIC: "residents' pages and their result as a PDF, the adaptive diagnostic, "
+    "the referential, the API documentation (person-linked diagnostics answer 404 unless the "
+    "people permission applies)",
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
     "corrections, paper forms, export, erasure",
@@ -64,10 +69,34 @@ MATRIX: Mapping[Permission, frozenset[Role | None]] = {
 }
 
 PERMISSION = "permission"
+MSG_PERSON_NOT_FOUND = "Personne introuvable dans votre structure."
 
 
 def allowed(user: User | None, permission: Permission) -> bool:
     return (None if user is None else user.role) in MATRIX[permission]
+
+
+async def person_in_structure(
+    db: AsyncSession, structure_id: UUID, person_id: UUID
+) -> Person | None:
+    """The person if they belong to the structure, else None."""
+    person = await db.get(Person, person_id)
+    return person if person is not None and person.structure_id == structure_id else None
+
+
+async def person_for(db: AsyncSession, user: User | None, person_id: UUID) -> Person | None:
+    """The person if ``user`` may see them, else None (callers answer 404)."""
+    if user is None or not allowed(user, Permission.PEOPLE):
+        return None
+    return await person_in_structure(db, user.structure_id, person_id)
+
+
+async def visible_person(db: AsyncSession, user: User | None, person_id: UUID) -> Person:
+    """The person if ``user`` may see them, else a 404 that says nothing more."""
+    person = await person_for(db, user, person_id)
+    if person is None:
+        raise Problem(404, MSG_PERSON_NOT_FOUND)
+    return person
 
 
 def permission_of(handler: BaseRouteHandler) -> Permission | None:

@@ -36,6 +36,7 @@ from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
+from app.features.diagnostics.paper_pages import PaperPages
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
 from app.features.scans.api import ScanApi
@@ -47,7 +48,7 @@ from app.nul_bytes import NulByteMiddleware
 from app.openapi import openapi_config
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
-from app.web import local_date
+from app.web import local_date, pictogram
 
 HERE = Path(__file__).parent
 
@@ -76,7 +77,7 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(local_date=local_date, role_labels=ROLE_LABELS)
+    environment.globals.update(local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS)
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MyAccountPages,
             AdminPages,
             MediatorPages,
+            PaperPages,
             DiagnosticApi,
             PeopleApi,
             ScanPages,

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.public_url.lower().startswith("https://")
 
+    def address(self, path: str) -> str:
+        """The full address people type or follow for a path of the service (on paper, say)."""
+        return self.public_url.rstrip("/") + path
+
     def cookie_name(self, name: str) -> str:
         """`__Host-` binds a cookie to this exact origin over HTTPS; browsers refuse it on http."""
         return f"__Host-{name}" if self.secure_cookies else name

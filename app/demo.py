@@ -19,7 +19,7 @@ from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
 from app.features.accounts.totp import TotpBox, new_secret, readable_secret
-from app.features.diagnostics.service import record_diagnostic
+from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
 from app.features.people.consent import CONSENT_VERSION
 from referentiel import load_referential
 from referentiel.submission import read_submission
@@ -85,18 +85,16 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
             answers = {
                 i.id: max(0, min(4, level + rng.randint(-1, 1))) for i in ref.form_items("papier")
             }
-            await record_diagnostic(
-                db,
-                read_submission({"answers": answers, "context": {"knows_help": True}}),
-                Channel.PAPER,
-                person_id=person.id,
-                structure_id=structure.id,
-                taken_at=datetime.now(UTC) - timedelta(days=60 * (visits - visit)),
-            )
+            taken_at = datetime.now(UTC) - timedelta(days=60 * (visits - visit))
+            submission = read_submission({"answers": answers, "context": {"knows_help": True}})
+            provenance = Provenance(Channel.PAPER, person.id, structure.id, taken_at=taken_at)
+            await add_diagnostic(db, diagnostic_row(submission, provenance))
         await db.commit()
     for _ in range(3):
         answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}
-        await record_diagnostic(db, read_submission({"answers": answers}), Channel.ONLINE)
+        row = diagnostic_row(read_submission({"answers": answers}), Provenance(Channel.ONLINE))
+        await add_diagnostic(db, row)
+    await db.commit()
     private_var_dir()
     CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     CREDENTIALS.chmod(0o600)

@@ -13,6 +13,7 @@ from importlib import resources
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import get_decimal_symbol
 from babel.support import NullTranslations, Translations
 from litestar import Request
 
@@ -43,3 +44,8 @@ def request_language(request: Request) -> str:  # type: ignore[type-arg]
 
 def gettext_for(lang: str) -> Gettext:
     return translations(lang).gettext
+
+
+def decimal_mark(lang: str) -> str:
+    """« , » in French, « . » in English: how a page writes a deduced value such as 2,5."""
+    return str(get_decimal_symbol(lang))

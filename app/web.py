@@ -1,27 +1,38 @@
-"""Rendering pages: every template gets the language, its gettext, the referential in that
+"""What every page needs: rendering (the language, its gettext, the referential in that
 language, the display preferences, the logged-in professional, if any, and the message left
-for this page by the previous one (a « flash », kept in the session across the redirect)."""
+for this page by the previous one, a « flash » kept in the session across the redirect),
+reading a posted form, the error summary, and files to download."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from litestar import Request
+from litestar import Request, Response
+from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from app import preferences
 from app.db.types import as_utc
 from app.features.accounts.guards import current_user
 from app.i18n import LANGUAGES, gettext_for, request_language
-from referentiel import load_referential
+from printables.pictograms import pictogram_svg
+from referentiel import Referential, load_referential
 from referentiel.i18n import localized
 
 PARIS = ZoneInfo("Europe/Paris")
 FLASH = "flash"
+
+FormData = Mapping[str, str | list[str]]
+Form = URLEncodedBody[dict[str, str | list[str]]]
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,16 @@ def local_date(moment: datetime | None, with_time: bool = False) -> str:
     return as_utc(moment).astimezone(PARIS).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
+def pictogram(name: str) -> Markup:
+    """The referential's pictogram that the paper form prints, drawn inline on a page.
+
+    Always beside a text that says the same, so it is decorative: hidden from screen readers
+    (an inline SVG's `alt=""`) and never focusable. It takes the colour of the text around it.
+    """
+    hidden = '<svg class="picto" aria-hidden="true" focusable="false" '
+    return Markup(pictogram_svg(name).replace("<svg ", hidden, 1))
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]
     lang = request_language(request)
     response = Template(
@@ -86,3 +107,60 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
 def see_other(path: str) -> Redirect:
     """After a form post, go to a page by GET, so that a refresh never posts twice."""
     return Redirect(path=path, status_code=303)
+
+
+def one(data: FormData, key: str) -> str:
+    """A form field sent once (the first value if sent several times), without spaces around."""
+    value = data.get(key, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip()
+
+
+def many(data: FormData, key: str) -> list[str]:
+    """A form field that may be sent several times (checkboxes), its blank values left out."""
+    value = data.get(key, [])
+    values = value if isinstance(value, list) else [value]
+    return [v.strip() for v in values if v.strip()]
+
+
+def parse_uuid(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def localized_ref(request: Request) -> Referential:  # type: ignore[type-arg]
+    """Today's referential in the page's language."""
+    return localized(load_referential(), request_language(request))
+
+
+def error_summary(
+    request: Request,  # type: ignore[type-arg]
+    errors: Mapping[str, Msg],
+    labels: Mapping[str, tuple[str, str]],
+) -> list[tuple[str, str, str]]:
+    """(anchor, label, message) per error, for the error summary at the top of a form;
+    ``labels`` gives each error key its field's anchor and label."""
+    _ = gettext_for(request_language(request))
+    return [(*labels.get(key, ("", "")), msg.render(_)) for key, msg in errors.items()]
+
+
+def slug(text: str, default: str) -> str:
+    """A file name's part from a name people wrote: ASCII letters, digits and hyphens."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40] or default
+
+
+def download(content: bytes, media_type: str, name: str) -> Response[bytes]:
+    """A file the browser saves under ``name`` (accents kept for browsers that read them)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(name)}"
+        },
+    )

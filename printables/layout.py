@@ -36,7 +36,7 @@ from printables.fonts import text_width, wrap
 from printables.sheet import LAYOUT_REVISION
 from printables.texts import TEXTS, Language, language_referential
 from referentiel import load_version
-from referentiel.models import ContextQuestion, Referential
+from referentiel.models import UNKNOWN, ContextQuestion, Referential
 
 PAGE_W: Final = 210.0
 PAGE_H: Final = 297.0
@@ -81,7 +81,7 @@ WISHED_AUTONOMY: Final = "wished_autonomy"
 COMMUNE: Final = "commune"
 YES: Final = "yes"
 NO: Final = "no"
-UNKNOWN_VALUE: Final = "?"
+UNKNOWN_VALUE: Final = UNKNOWN
 
 
 class LayoutError(ValueError):
@@ -315,14 +315,13 @@ def _label_after(box: Rect, text: str, line_y: float, line_h: float, bold: bool 
 
 
 def _column_heads(ref: Referential) -> tuple[Text, ...]:
-    labels = [v.short for v in ref.scale.values] + [ref.scale.unknown_short]
     return tuple(
         Text(
             rect=_column(i).model_copy(update={"y": HEAD_Y, "h": HEAD_H}),
-            text=label,
+            text=choice.short,
             align="center",
         )
-        for i, label in enumerate(labels)
+        for i, choice in enumerate(ref.scale.choices)
     )
 
 
@@ -333,7 +332,7 @@ def _column(index: int) -> Rect:
 
 
 def _item_rows(ref: Referential) -> tuple[ItemRow, ...]:
-    values = [str(v.value) for v in ref.scale.values] + [UNKNOWN_VALUE]
+    values = [choice.value for choice in ref.scale.choices]
     rows = []
     for index, item in enumerate(ref.form_items("papier")):
         y = HEAD_Y + HEAD_H + index * ROW

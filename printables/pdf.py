@@ -13,6 +13,7 @@ from typing import Final
 
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict
 from weasyprint import HTML
 
 from printables.codes import marker_svg, qr_svg
@@ -89,19 +90,33 @@ def render_forms(
     return pdf
 
 
+class Issuer(BaseModel):
+    """Who gives the attestation and where to see it again: read on paper, it must say where
+    it comes from without the screen around it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service: str  # the service's name and address, as printed at the top
+    structure: str | None = None  # the structure that accompanied the person, if any
+    resume_code: str | None = None  # the code that opens the result again online…
+    resume_address: str | None = None  # …typed at this address
+
+
 def render_attestation(
     ref: Referential,
     result: DiagnosticResult,
-    alias: str,
+    alias: str | None,
     issued: dt.date,
     *,
     lang: Language = "fr",
     needs: Sequence[str] | None = None,
+    issuer: Issuer | None = None,
 ) -> bytes:
     """One page for the person: levels by domain in plain words, autonomy for each need.
 
-    `needs` restricts the autonomy list to the needs the person named (all needs by default).
-    The result must come from `ref` (the same referential version).
+    `alias` is None for an anonymous resident. `needs` restricts the autonomy list to the
+    needs the person named (all needs by default). The result must come from `ref` (the same
+    referential version).
     """
     if result.version != ref.version:
         raise ValueError(
@@ -109,7 +124,7 @@ def render_attestation(
         )
     texts = TEXTS[lang]
     shown = language_referential(ref, lang)
-    scale = {v.value: v.label for v in shown.scale.values}
+    scale = {v.value: v.as_level for v in shown.scale.values}
     autonomy = {a.code: a.label for a in shown.autonomy_levels}
     wanted = set(needs) if needs is not None else None
     domains = [
@@ -131,14 +146,19 @@ def render_attestation(
         if wanted is None or need.code in wanted
     ]
     profile = next((p.plain_label for p in shown.profiles if p.code == result.profile), None)
+    date = format_date(issued, format="long", locale=lang)
     html = (
         _environment()
         .get_template("attestation.html")
         .render(
             lang=lang,
             texts=texts,
-            alias=alias,
-            date=format_date(issued, format="long", locale=lang),
+            issued=(
+                texts.attestation_for.format(date=date, alias=alias)
+                if alias
+                else texts.attestation_issued.format(date=date)
+            ),
+            issuer=issuer,
             version=ref.version,
             domains=domains,
             needs=need_rows,

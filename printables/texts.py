@@ -35,6 +35,9 @@ class FormTexts(BaseModel):
     # attestation
     attestation_title: str
     attestation_for: str
+    attestation_issued: str
+    attestation_structure: str
+    attestation_resume: str
     attestation_domains: str
     attestation_needs: str
     attestation_profile: str
@@ -60,6 +63,9 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         wished_autonomy="Pour ces choses, mon objectif :",
         attestation_title="Attestation de positionnement numérique",
         attestation_for="Établie le {date} pour {alias}",
+        attestation_issued="Établie le {date}",
+        attestation_structure="Structure : {structure}",
+        attestation_resume="Pour revoir ce résultat en ligne, tapez le code {code} sur {address}",
         attestation_domains="Mes niveaux par domaine",
         attestation_needs="Mon autonomie pour ce que je veux faire",
         attestation_profile="En résumé",
@@ -86,6 +92,9 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         wished_autonomy="For these things, my goal:",
         attestation_title="Digital skills self-assessment",
         attestation_for="Issued on {date} for {alias}",
+        attestation_issued="Issued on {date}",
+        attestation_structure="Organisation: {structure}",
+        attestation_resume="To see this result again online, type the code {code} at {address}",
         attestation_domains="My levels by area",
         attestation_needs="How autonomous I am for what I want to do",
         attestation_profile="In short",

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from referentiel.models import Referential
+from referentiel.context import context_problem
+from referentiel.models import UNKNOWN, Referential
 
-UNKNOWN: Literal["?"] = "?"
+__all__ = [
+    "UNKNOWN",  # the « ? » answer, defined with the scale that offers it
+    "Answer",
+    "Evidence",
+    "answer_problems",
+    "context_problems",
+    "evidence_problems",
+    "is_answer",
+]
+
 Answer = int | Literal["?"]
-INSEE_PATTERN = "[0-9][0-9AB][0-9]{3}"  # a commune's INSEE code (2A/2B: Corsica)
-_INSEE = re.compile(INSEE_PATTERN)
 
 
 class Evidence(BaseModel):
@@ -58,21 +65,7 @@ def context_problems(ref: Referential, context: Any) -> list[str]:
         question = questions.get(key)
         if question is None:
             problems.append(f"context.{key} : question inconnue")
-            continue
-        codes = {o.code for o in question.options}
-        if question.kind == "yes_no":
-            ok = isinstance(value, bool)
-            expected = "true ou false"
-        elif question.kind == "single":
-            ok = isinstance(value, str) and value in codes
-            expected = "une de ces valeurs : " + ", ".join(sorted(codes))
-        elif question.kind == "multiple":
-            ok = isinstance(value, list) and all(isinstance(v, str) and v in codes for v in value)
-            expected = "une liste parmi : " + ", ".join(sorted(codes))
-        else:
-            ok = isinstance(value, str) and _INSEE.fullmatch(value) is not None
-            expected = "un code commune INSEE à 5 caractères"
-        if value is not None and not ok:
+        elif value is not None and (expected := context_problem(question, value)) is not None:
             problems.append(f"context.{key} : {expected}")
     return problems
 

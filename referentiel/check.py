@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from referentiel.models import Referential
+from referentiel.plain_language import point_median, resident_texts, unexplained_jargon
 
 MIN_DIFFICULTIES_PER_COMPETENCE = 2
 
@@ -44,6 +45,7 @@ def check(ref: Referential) -> Iterator[str]:
     yield from _forms(ref)
     yield from _needs(ref)
     yield from _autonomy(ref)
+    yield from _plain_language(ref)
 
 
 def _duplicates(kind: str, codes: Iterable[str]) -> Iterator[str]:
@@ -157,3 +159,25 @@ def _autonomy(ref: Referential) -> Iterator[str]:
     profiles = sorted(p.code for p in ref.profiles)
     if profiles != sorted(["eloigne", "debutant", "autonome", "avance"]):
         yield f"profils : eloigne, debutant, autonome, avance attendus (lu : {profiles})"
+
+
+def _plain_language(ref: Referential) -> Iterator[str]:
+    """The French texts read easily: no point médian anywhere, no unexplained jargon in what a
+    resident reads."""
+    for where, text in _strings(ref.model_dump()):
+        for problem in point_median(text):
+            yield f"{where} : {problem}"
+    for where, text in resident_texts(ref):
+        for problem in unexplained_jargon(text, "fr"):
+            yield f"{where} : {problem}"
+
+
+def _strings(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, str):
+        yield where or "(racine)", node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list | tuple):
+        for index, value in enumerate(node):
+            yield from _strings(value, f"{where}.{index}")

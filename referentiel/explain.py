@@ -2,7 +2,8 @@
 
 Each sentence says which answers and which rule produced a level, so that a mediator can
 check a result with the person. Sentences are French message ids: pass a ``gettext`` to get
-another language (the app's catalogs translate them).
+another language (the app's catalogs translate them), and the referential in that same
+language (:func:`referentiel.i18n.localized`), whose item labels and scale sentences they quote.
 """
 
 from __future__ import annotations
@@ -33,10 +34,25 @@ class Explanation(BaseModel):
     autonomy: dict[str, str]
 
 
-def explain(ref: Referential, result: DiagnosticResult, _: Translate = _identity) -> Explanation:
+def explain(
+    ref: Referential,
+    result: DiagnosticResult,
+    _: Translate = _identity,
+    *,
+    decimal_mark: str = ",",
+) -> Explanation:
+    """`result` in words. `ref` is the result's referential in the reader's language: every
+    quoted label comes from it; `_` translates the sentences around them and `decimal_mark`
+    writes a deduced value such as 2,5 (French) or 2.5 (English)."""
+    if ref.version != result.version:
+        raise ValueError(
+            f"résultat du référentiel {result.version}, référentiel fourni {ref.version}"
+        )
     return Explanation(
         version=_("Référentiel version {version}.").format(version=result.version),
-        competences={c.code: _competence(ref, result, c, _) for c in result.competences},
+        competences={
+            c.code: _competence(ref, result, c, _, decimal_mark) for c in result.competences
+        },
         domains={d.code: _domain(ref, result, d.code, _) for d in result.domains},
         profile=_profile(ref, result, _),
         autonomy={a.need: _need(ref, result, a.need, _) for a in result.autonomy},
@@ -44,7 +60,11 @@ def explain(ref: Referential, result: DiagnosticResult, _: Translate = _identity
 
 
 def _competence(
-    ref: Referential, result: DiagnosticResult, score: CompetenceScore, _: Translate
+    ref: Referential,
+    result: DiagnosticResult,
+    score: CompetenceScore,
+    _: Translate,
+    decimal_mark: str,
 ) -> list[str]:
     tube = ref.tube(score.code)
     values = [result.answers.get(i.id) for i in tube]
@@ -52,7 +72,11 @@ def _competence(
     lines = []
     for item, value in zip(tube, values, strict=True):
         if value == UNKNOWN:
-            lines.append(_("« {item} » : « ? », pas compté.").format(item=item.falc))
+            lines.append(
+                _("« {item} » : vous avez répondu « ? ». Cette réponse ne compte pas.").format(
+                    item=item.falc
+                )
+            )
         elif value is not None:
             lines.append(
                 _("« {item} » : vous avez répondu {value} ({label}).").format(
@@ -60,25 +84,25 @@ def _competence(
                 )
             )
     if score.level is None and not score.evidence:
-        lines.append(_("Aucune réponse utilisable : niveau inconnu."))
+        lines.append(_("Pas assez de réponses pour donner un niveau."))
         return lines
     estimates = tube_values(scorer_for(ref).tubes[_index(ref, score.code)], answered)
     for item, estimate, own in zip(tube, estimates, answered, strict=False):
         if own is None:
             lines.append(
-                _(
-                    "« {item} » n'a pas été demandé : déduit à {value} de vos autres réponses."
-                ).format(item=item.falc, value=_number(float(estimate)))
+                _("« {item} » : pas demandé. D'après vos autres réponses : {value}.").format(
+                    item=item.falc, value=_number(float(estimate), decimal_mark)
+                )
             )
     if estimates:
         lines.append(
             _(
-                "Niveau = moyenne des items (les plus difficiles comptent plus), "
-                "arrondie au plus proche."
+                "Votre niveau est la moyenne de ces réponses. "
+                "Les choses les plus difficiles comptent un peu plus."
             )
         )
     lines.extend(_evidence_lines(score, _))
-    lines.append(_("Niveau retenu : {level} sur 4.").format(level=score.level))
+    lines.append(_("Votre niveau : {level} sur 4.").format(level=score.level))
     return lines
 
 
@@ -87,15 +111,17 @@ def _evidence_lines(score: CompetenceScore, _: Translate) -> list[str]:
     for item in score.evidence:
         if item.kind == "observed_task":
             text = (
-                _("Mise en situation réussie : au moins le niveau {level}.").format(level=ALONE)
+                _("Vous l'avez fait devant un médiateur : niveau {level} au moins.").format(
+                    level=ALONE
+                )
                 if item.passed
-                else _("Mise en situation non réussie : niveau limité à 1.")
+                else _("Devant un médiateur, ce n'était pas encore possible : niveau 1 au plus.")
             )
         else:
-            text = _("Résultat Pix niveau {pix} pris en compte.").format(pix=item.pix_level)
+            text = _("Votre résultat Pix compte aussi : niveau {pix}.").format(pix=item.pix_level)
         lines.append(text + (f" ({item.source})" if item.source else ""))
     if score.evidence:
-        lines.append(_("Ces preuves passent avant l'auto-évaluation."))
+        lines.append(_("Ce que vous avez montré compte plus que vos réponses."))
     return lines
 
 
@@ -116,8 +142,8 @@ def _profile(ref: Referential, result: DiagnosticResult, _: Translate) -> str:
             "Utiliser un appareil (E1) ou se connecter (E2) se fait seulement avec aide, "
             "ou au moins 4 compétences sont à 0."
         ),
-        "debutant": _("Au moins une compétence de base est en dessous de « seul·e »."),
-        "autonome": _("Toutes les compétences de base se font seul·e."),
+        "debutant": _("Au moins une compétence de base ne se fait pas encore sans aide."),
+        "autonome": _("Toutes les compétences de base se font sans aide."),
         "avance": _(
             "Toutes les compétences de base sont au moins à 3 et au moins 3 compétences à 4."
         ),
@@ -138,7 +164,9 @@ def _need(ref: Referential, result: DiagnosticResult, code: str, _: Translate) -
     )
     rules = {
         "A4": _("Tout est à 4 : vous pouvez aider les autres."),
-        "A3": _("Chaque compétence nécessaire atteint le niveau demandé : vous le faites seul·e."),
+        "A3": _(
+            "Chaque compétence nécessaire atteint le niveau demandé : vous le faites sans aide."
+        ),
         "A2": _("Chaque compétence nécessaire est au moins à 1 : vous le faites avec quelqu'un."),
         "A1": _("Vous savez où trouver de l'aide près de chez vous."),
         "A0": _("Pour l'instant, quelqu'un le fait pour vous."),
@@ -150,5 +178,5 @@ def _index(ref: Referential, code: str) -> int:
     return next(i for i, c in enumerate(ref.competences) if c.code == code)
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+def _number(value: float, decimal_mark: str) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", decimal_mark)

@@ -3,9 +3,10 @@
 French is the source language: ``referentiel.yaml`` holds the French texts. Each other language
 has a file ``data/referentiel.<lang>.yaml`` (and, for an archived version,
 ``data/archive/<lang>/<version>.yaml``) that gives, by code or id, every person-facing text:
-the title, the answer scale, domains, competences, items, forms, autonomy levels, needs,
-context questions with their options, and profiles. Codes, ids, difficulties, mappings and
-required levels are never translated: they come from the French file only.
+the title, the answer scale, domains, competences, items (and their hint, when the French has
+one), forms, autonomy levels, needs, context questions with their options, and profiles.
+Codes, ids, difficulties, mappings and required levels are never translated: they come from
+the French file only.
 
 A translation is all or nothing. :func:`missing_translations` lists every missing, empty or
 unknown key, one line each; :func:`localized` refuses to mix languages and raises
@@ -37,11 +38,14 @@ Path = tuple[str, ...]
 _KEYED_SECTIONS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("domains", "code", ("label", "plain_label")),
     ("competences", "code", ("label", "plain_label")),
-    ("items", "id", ("text", "falc")),
+    ("items", "id", ("text", "falc", "hint")),
     ("autonomy_levels", "code", ("label", "means")),
     ("needs", "code", ("label", "falc")),
     ("profiles", "code", ("label", "plain_label")),
 )
+# Fields a French entry may leave empty (an item with no word to explain, a level said as its
+# answer): translated when written.
+_OPTIONAL: Final = frozenset({"hint", "level_label"})
 
 
 class MissingTranslationsError(ValueError):
@@ -72,14 +76,16 @@ def _slots(dump: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any], str]]:
     yield ("title",), dump, "title"
     scale = dump["scale"]
     for value in scale["values"]:
-        for field in ("label", "short"):
-            yield ("scale", "values", str(value["value"]), field), value, field
+        for field in ("label", "short", "level_label"):
+            if value[field] or field not in _OPTIONAL:
+                yield ("scale", "values", str(value["value"]), field), value, field
     for field in ("unknown_label", "unknown_short"):
         yield ("scale", field), scale, field
     for section, key, fields in _KEYED_SECTIONS:
         for entry in dump[section]:
             for field in fields:
-                yield (section, entry[key], field), entry, field
+                if entry[field] or field not in _OPTIONAL:
+                    yield (section, entry[key], field), entry, field
     for name, form in dump["forms"].items():
         yield ("forms", name, "label"), form, "label"
     for question in dump["context_questions"]:

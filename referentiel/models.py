@@ -8,9 +8,12 @@ of stopping at the first.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# The answer « I don't understand / not for me »: typed, printed and posted, never scored.
+UNKNOWN: Final[Literal["?"]] = "?"
 
 
 class _Frozen(BaseModel):
@@ -45,6 +48,23 @@ class ScaleValue(_Frozen):
     value: int = Field(ge=0, le=4)
     label: str
     short: str
+    # How a result says a domain at this level, when the answer's sentence would discourage
+    # (« Pas encore » rather than « Je ne sais pas le faire »); empty: the sentence itself.
+    level_label: str = ""
+
+    @property
+    def as_level(self) -> str:
+        """The words of a result (web page and attestation) for a domain at this level."""
+        return self.level_label or self.label
+
+
+class ScaleChoice(NamedTuple):
+    """One answer as every form shows it: what is typed or ticked (« 0 »…« 4 », « ? »), the
+    short words of the paper form's column and the whole sentence."""
+
+    value: str
+    short: str
+    label: str
 
 
 class Scale(_Frozen):
@@ -53,6 +73,15 @@ class Scale(_Frozen):
     values: tuple[ScaleValue, ...]
     unknown_label: str
     unknown_short: str
+
+    @property
+    def choices(self) -> tuple[ScaleChoice, ...]:
+        """The six answers in order, the one wording that the web form, the paper form and
+        the mediator's paper-entry screen all show."""
+        return (
+            *(ScaleChoice(str(v.value), v.short, v.label) for v in self.values),
+            ScaleChoice(UNKNOWN, self.unknown_short, self.unknown_label),
+        )
 
 
 class Domain(_Frozen):
@@ -83,6 +112,8 @@ class Item(_Frozen):
     text: str
     falc: str
     pictogram: str
+    # A technical word of `text` in plain words, with an example; shown under the question.
+    hint: str = ""
 
 
 class AdaptiveForm(_Frozen):

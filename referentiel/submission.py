@@ -13,7 +13,9 @@ from referentiel.answers import (
     context_problems,
     evidence_problems,
 )
+from referentiel.goals import goal_problems
 from referentiel.load import UnknownVersionError, load_referential, load_version
+from referentiel.masks import AutonomyCode
 from referentiel.models import Referential
 from referentiel.scoring import DiagnosticResult, score
 
@@ -25,6 +27,8 @@ class Submission:
     evidence: tuple[Evidence, ...] = ()
     knows_help: bool | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
+    goals: Mapping[str, AutonomyCode] = field(default_factory=dict)
+    """Need -> the autonomy level the person chose to reach for it."""
 
     def score(self) -> DiagnosticResult:
         return score(self.ref, self.answers, self.evidence, self.knows_help)
@@ -39,14 +43,14 @@ class SubmissionError(ValueError):
 
 
 def read_submission(raw: Any) -> Submission:
-    """Check a ``{"version"?, "answers", "evidence"?, "context"?}`` object.
+    """Check a ``{"version"?, "answers", "evidence"?, "context"?, "goals"?}`` object.
 
     Raises with every problem at once, so a caller can show them all.
     """
     if not isinstance(raw, Mapping):
         raise SubmissionError(["le contenu doit être un objet JSON"])
     problems: list[str] = []
-    unexpected = sorted(set(raw) - {"version", "answers", "evidence", "context"})
+    unexpected = sorted(set(raw) - {"version", "answers", "evidence", "context", "goals"})
     problems.extend(f"{key} : champ inconnu" for key in unexpected)
     try:
         ref = load_version(raw["version"]) if "version" in raw else load_referential()
@@ -63,7 +67,9 @@ def read_submission(raw: Any) -> Submission:
     problems.extend(evidence_errors)
     context = raw.get("context", {})
     problems.extend(context_problems(ref, context))
+    goals = raw.get("goals", {})
+    problems.extend(goal_problems(ref, goals))
     if problems or not isinstance(answers, Mapping) or not isinstance(context, Mapping):
         raise SubmissionError(problems)
     knows_help = context.get("knows_help")
-    return Submission(ref, dict(answers), tuple(evidence), knows_help, dict(context))
+    return Submission(ref, dict(answers), tuple(evidence), knows_help, dict(context), dict(goals))

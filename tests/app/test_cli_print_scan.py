@@ -58,7 +58,9 @@ def test_print_and_read_back_forms(tmp_path: Path) -> None:
         "context",
         "error",
     }
-    assert all(p["status"] == "ok" and p["form_version"] == "2026.1" for p in pages)
+    assert all(
+        p["status"] == "ok" and p["form_version"] == load_referential().version for p in pages
+    )
     assert pages[0]["sheet_id"] != pages[1]["sheet_id"]
 
 

@@ -124,6 +124,17 @@ def test_unknown_pages_get_a_french_error_page(client):
     assert "Revenir à l'accueil" in html.unescape(response.text)
 
 
+def test_a_context_answer_outside_the_choices_is_refused_not_stored(client):
+    diagnostic = start(client)
+    page = client.post(
+        f"/diagnostic/{diagnostic}/contexte",
+        data={"_csrf_token": _token(client), "frequency": "parfois", "knows_help": "oui"},
+    )
+    assert page.status_code == 400
+    assert "frequency : une de ces valeurs" in html.unescape(page.text)
+    assert client.get(f"/api/v1/diagnostics/{diagnostic}").json()["context"] == {}
+
+
 def _context(client, diagnostic: str, **fields: str):  # type: ignore[no-untyped-def]
     return client.post(
         f"/diagnostic/{diagnostic}/contexte", data={"_csrf_token": _token(client), **fields}

@@ -222,8 +222,9 @@ def test_a_resident_ends_their_visit_and_leaves_nothing_on_the_device(backend, c
 def test_the_address_of_a_diagnostic_does_not_open_it_in_another_browser(backend, client):
     diagnostic = start_resident(client)
     with TestClient(app=create_app(backend.settings)) as next_visitor:
-        response = next_visitor.get(f"/diagnostic/{diagnostic}/question", follow_redirects=False)
-        assert response.status_code == 303
-        assert response.headers["location"] == "/reprendre?appareil=1"
+        for step in ("question", "resultat.pdf"):
+            response = next_visitor.get(f"/diagnostic/{diagnostic}/{step}", follow_redirects=False)
+            assert response.status_code == 303
+            assert response.headers["location"] == "/reprendre?appareil=1"
         page = next_visitor.get(response.headers["location"])
         assert "tapez son code" in page.text

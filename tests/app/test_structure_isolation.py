@@ -198,6 +198,7 @@ def test_diagnostics_linked_to_another_structures_person_are_404(backend, client
     for path in (
         f"/diagnostic/{other.in_progress}/question",
         f"/diagnostic/{other.completed}/resultat",
+        f"/diagnostic/{other.completed}/resultat.pdf",
     ):
         assert client.get(path).status_code == 404, path
     assert snapshot(backend, other.person_id) == before

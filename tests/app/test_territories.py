@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.db.models import Consent, Person, User
+from app.features.diagnostics.paper import read_commune
 from app.features.people.consent import CONSENT_VERSION
-from app.features.people.paper import read_commune
 from app.territories import (
     arrondissements,
     as_typed,

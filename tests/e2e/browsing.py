@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS_22 = [*AXE_TAGS, "wcag22a", "wcag22aa"]
 MOBILE = {"width": 320, "height": 640}
 MAX_TABS = 80
 
@@ -103,8 +105,9 @@ def diagnostic_id(page: Page) -> str:
 # --- axe-core ------------------------------------------------------------------------------
 
 
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now.
+def axe_violations(page: Page, tags: list[str] = AXE_TAGS) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now (or those of
+    ``tags``: the WCAG 2.2 ones add « target size »).
 
     axe-core is evaluated by the driver: a script tag added to the page would be refused by
     the Content-Security-Policy, as any inline script is.
@@ -113,7 +116,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
         " resultTypes: ['violations']})",
-        AXE_TAGS,
+        tags,
     )
     violations: list[dict[str, Any]] = result["violations"]
     return violations
@@ -198,12 +201,14 @@ def adaptive_diagnostic(request: Any, answer: int | str = 2) -> str:
     return identifier
 
 
-def page_problems(page: Page, policy: PolicyWatch, name: str) -> list[str]:
-    """What is wrong with the page as it is now: axe-core violations, sideways scrolling at its
-    width, refusals under the Content-Security-Policy (empty: nothing)."""
+def page_problems(
+    page: Page, policy: PolicyWatch, name: str, tags: list[str] = AXE_TAGS
+) -> list[str]:
+    """What is wrong with the page as it is now: axe-core violations (of ``tags``), sideways
+    scrolling at its width, refusals under the Content-Security-Policy (empty: nothing)."""
     page.wait_for_load_state("load")
     problems = []
-    violations = axe_violations(page)
+    violations = axe_violations(page, tags)
     if violations:
         problems.append(describe_violations(f"{name} ({page.url})", violations))
     try:
@@ -214,3 +219,154 @@ def page_problems(page: Page, policy: PolicyWatch, name: str) -> list[str]:
     if refused:
         problems.append(f"{name}: refused by the Content-Security-Policy: {refused}")
     return problems
+
+
+# --- reflow, targets, text size (WCAG 1.4.10, 2.5.8, 1.4.4) -------------------------------
+
+MIN_TARGET = 24  # px, WCAG 2.2 « target size (minimum) »
+
+_REFLOW = """() => {
+  const width = window.innerWidth;
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > width) problems.push(`the page is ${root.scrollWidth} px wide`);
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className.trim()
+       ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
+    const style = getComputedStyle(el);
+    // moved off screen on purpose, to the left (the skip link until it has the focus)
+    if (style.position === 'absolute' && box.right <= 0) continue;
+    if (box.right > width + 0.5 || box.width > width + 0.5) {
+      problems.push(`${name(el)} reaches ${Math.round(box.right)} px`
+        + ` (${Math.round(box.width)} px wide)`);
+    }
+    if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(`${name(el)} scrolls sideways (${el.scrollWidth} px in ${el.clientWidth} px)`);
+    }
+  }
+  return problems;
+}"""
+
+_TARGETS = """(min) => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  const targets = [...document.querySelectorAll(selector)]
+    .map((el) => ({el, box: el.getBoundingClientRect()}))
+    .filter(({el, box}) => box.width && box.height && !(box.right <= 0
+      && getComputedStyle(el).position === 'absolute'));
+  const centre = (box) => [box.left + box.width / 2, box.top + box.height / 2];
+  const small = targets.filter(({box}) => box.width < min - 0.01 || box.height < min - 0.01);
+  const problems = [];
+  for (const target of small) {
+    // The spacing exception: a 24 px circle on the target's centre touches no other target
+    // and no other small target's circle.
+    const [x, y] = centre(target.box);
+    const crowded = targets.some((other) => {
+      if (other === target) return false;
+      const b = other.box;
+      if (small.includes(other)) {
+        const [ox, oy] = centre(b);
+        if (Math.hypot(ox - x, oy - y) < min) return true;
+      }
+      const dx = Math.max(b.left - x, 0, x - b.right), dy = Math.max(b.top - y, 0, y - b.bottom);
+      return Math.hypot(dx, dy) < min / 2;
+    });
+    if (crowded) {
+      problems.push(`${target.el.outerHTML.slice(0, 90)}: ${Math.round(target.box.width)} x `
+        + `${Math.round(target.box.height)} px, too close to another target`);
+    }
+  }
+  // Boxes to tick keep one size, whatever the length of their label.
+  const boxes = [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+    .map((el) => [el.value, el.getBoundingClientRect()]).filter(([, b]) => b.width);
+  for (const [value, box] of boxes) {
+    const [, first] = boxes[0];
+    if (Math.abs(box.width - first.width) > 0.5 || Math.abs(box.height - first.height) > 0.5) {
+      problems.push(`the box for ${value} is ${box.width} x ${box.height} px, `
+        + `the first one ${first.width} x ${first.height} px`);
+    }
+  }
+  return problems;
+}"""
+
+_CUT_WORDS = """() => {
+  const cut = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement.closest('table')) continue;
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width).map((r) => r.top));
+      if (lines.size > 1) cut.push(word[0]);
+    }
+  }
+  return cut;
+}"""
+
+
+def layout_problems(page: Page) -> list[str]:
+    """What a person at this width cannot read or hit well: anything wider than the screen or
+    scrolling sideways, a target under 24 x 24 px without the space around it that WCAG 2.2
+    accepts instead, boxes to tick of different sizes, a word cut in two in a table."""
+    problems: list[str] = [*page.evaluate(_REFLOW), *page.evaluate(_TARGETS, MIN_TARGET)]
+    cut = page.evaluate(_CUT_WORDS)
+    if cut:
+        problems.append(f"words cut in two in a table: {cut}")
+    return [f"{page.url}: {problem}" for problem in problems]
+
+
+def text_sizes(page: Page, selectors: list[str]) -> dict[str, float]:
+    """The computed font size (px) of the first element matching each selector."""
+    sizes: dict[str, float] = page.evaluate(
+        "(selectors) => Object.fromEntries(selectors.map((s) => {"
+        " const el = document.querySelector(s);"
+        " return [s, el ? parseFloat(getComputedStyle(el).fontSize) : null]; }))",
+        selectors,
+    )
+    missing = [s for s, size in sizes.items() if size is None]
+    assert not missing, f"{page.url}: nothing matches {missing}"
+    return sizes
+
+
+def larger_text(page: Page) -> None:
+    """Follow the header's « Texte plus grand » link (it comes back to the same page)."""
+    with page.expect_navigation():
+        page.locator("a[href^='/preferences/texte']").click()
+    assert "large-text" in (page.locator("html").get_attribute("class") or ""), page.url
+
+
+# --- a resident's way through the pages -----------------------------------------------------
+
+
+def submit(page: Page, action_end: str) -> None:
+    """Press the submit button of the form posting to an address ending in ``action_end``."""
+    with page.expect_navigation():
+        page.locator(f"form[action$={action_end!r}] button[type=submit]").first.click()
+
+
+def start_diagnostic(page: Page) -> None:
+    page.goto("/")
+    submit(page, "/diagnostic")
+    assert page.url.endswith("/question"), page.url
+
+
+def answer_until_the_end(page: Page, values: str | list[str], seen: Any = None) -> int:
+    """Answer every question asked, however many there are: ``values`` in turn (a single
+    value: that one each time); ``seen`` is called on each question page first. Returns how
+    many questions were asked."""
+    cycle = [values] if isinstance(values, str) else values
+    asked = 0
+    while urlsplit(page.url).path.endswith("/question"):
+        if seen is not None:
+            seen(page)
+        value = cycle[asked % len(cycle)]
+        with page.expect_navigation():
+            page.locator(f"button[name=value][value={value!r}]").click()
+        asked += 1
+        assert asked <= 100, "the questions never end"
+    return asked

@@ -112,7 +112,12 @@ def server() -> Iterator[Server]:
         port = _free_port()
         database = Path(tmp) / "e2e.sqlite3"
         log = Path(tmp) / "server.log"
-        env = {**os.environ, "PARCOURS_SECRET_KEY": "e2e-secret-key-not-for-production"}
+        env = {
+            **os.environ,
+            "PARCOURS_SECRET_KEY": "e2e-secret-key-not-for-production",
+            # the address printed on paper for the resume code
+            "PARCOURS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        }
         env.pop("PARCOURS_DATABASE_URL", None)
         with log.open("wb") as sink:
             process = subprocess.Popen(

@@ -88,7 +88,7 @@ def _large_text(setup: Setup) -> Setup:
         setup(page, states)
         with page.expect_navigation():
             page.locator("a[href^='/preferences/texte']").click()
-        assert "large-text" in (page.locator("body").get_attribute("class") or "")
+        assert "large-text" in (page.locator("html").get_attribute("class") or "")
 
     return large
 

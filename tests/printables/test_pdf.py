@@ -11,8 +11,9 @@ import pytest
 
 from printables.codes import aruco_dictionary
 from printables.layout import Layout
-from printables.pdf import render_attestation, render_forms
+from printables.pdf import Issuer, render_attestation, render_forms
 from printables.reader import read_image
+from referentiel.i18n import localized
 from referentiel.models import Referential
 from referentiel.scoring import score
 from tests.printables.conftest import SERIAL
@@ -90,3 +91,36 @@ def test_the_attestation_says_levels_and_autonomy_in_plain_words(
         assert ref.domains[0].plain_label in text and "Je sais où trouver de l" in text
     else:
         assert "November 22, 2026" in text and "My CAF paperwork" in text
+
+
+def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential) -> None:
+    result = score(ref, {"E1.1": 1, "C1.1": 0}, knows_help=False)
+    issuer = Issuer(
+        service="parcours-numérique – https://parcours.example.fr/",
+        structure="Médiathèque de Moulins",
+        resume_code="ABCD-EFGH",
+        resume_address="https://parcours.example.fr/reprendre",
+    )
+    text = " ".join(
+        _text(render_attestation(ref, result, None, dt.date(2026, 11, 22), issuer=issuer)).split()
+    )
+    assert "parcours-numérique – https://parcours.example.fr/" in text
+    assert "Établie le 22 novembre 2026 Structure : Médiathèque de Moulins" in text  # no alias
+    assert (
+        "Pour revoir ce résultat en ligne, tapez le code ABCD-EFGH sur "
+        "https://parcours.example.fr/reprendre"
+    ) in text
+    bare = " ".join(_text(render_attestation(ref, result, "M. B.", dt.date(2026, 11, 22))).split())
+    assert "Établie le 22 novembre 2026 pour M. B." in bare and "tapez le code" not in bare
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_attestation_at_zero_says_not_yet_as_the_result_page_does(
+    ref: Referential, lang: str
+) -> None:
+    result = score(ref, {item.id: 0 for item in ref.items}, knows_help=True)
+    shown = localized(ref, lang)
+    pdf = render_attestation(ref, result, "Mme L.", dt.date(2026, 11, 22), lang=lang)  # type: ignore[arg-type]
+    text = " ".join(_text(pdf).split())
+    assert text.count(shown.scale.values[0].as_level) == len(ref.domains)
+    assert shown.scale.values[0].label not in text

@@ -67,7 +67,7 @@ def test_scans_read_exactly(name: str, layout: Layout, blank_300: np.ndarray) ->
     assert read_values(page) == expected(layout, filling)
     assert (page.sheet_id, page.form_version, page.sheet and page.sheet.person) == (
         SERIAL,
-        "2026.1",
+        layout.version,
         PERSON,
     )
 

@@ -33,14 +33,16 @@ TEXT_FIELDS = frozenset(
         "text",
         "falc",
         "means",
+        "hint",
+        "level_label",
     }
 )
 # String fields that are identifiers or structure, never translated.
 STRUCTURAL_FIELDS = frozenset(
     {"version", "code", "id", "competence", "domain", "pictogram", "kind"}
 )
-# Texts that are the same in both languages by nature.
-SAME_IN_BOTH = frozenset({"?"})
+# Texts that are the same in both languages by nature (and an item's absent hint).
+SAME_IN_BOTH = frozenset({"?", ""})
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from litestar.openapi.spec import Example
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.access import Permission, allowed, needs
+from app.access import Permission, allowed, needs, visible_person
 from app.audit import Auditor
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
@@ -34,29 +34,30 @@ from app.features.diagnostics.schemas import (
     result_out,
 )
 from app.features.diagnostics.service import (
-    AUTONOMY_GOALS,
     MSG_ALREADY_CORRECTED,
     MSG_NOTHING_SCORED,
     AuditEntry,
     CompletedError,
     DiagnosticError,
     DiagnosticService,
+    Idempotency,
     IdempotencyConflictError,
+    Provenance,
+    add_diagnostic,
+    diagnostic_row,
     format_resume_code,
+    insert_diagnostic,
     nothing_scored,
-    record_diagnostic,
     referential_of,
     request_fingerprint,
     scoped_key,
     stored_result,
 )
-from app.features.people.access import person_for
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.territories import unknown_commune
 from app.throttle import client_address
 from referentiel import Referential, load_referential
 from referentiel.adaptive import progress
-from referentiel.answers import context_problems
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.submission import Submission, SubmissionError, read_submission
 
@@ -67,26 +68,20 @@ UNFINISHED = "Ce diagnostic n'est pas terminé : il se complète encore, sans co
 NOT_CORRECTABLE = "Ce diagnostic ne peut pas être corrigé par votre structure."
 
 
-def goal_problems(goals: dict[str, str], need_codes: set[str]) -> list[str]:
-    return [
-        f"goals.{need} : besoin inconnu"
-        if need not in need_codes
-        else f"goals.{need} : objectif {goal!r} inconnu (A0 à A4)"
-        for need, goal in goals.items()
-        if need not in need_codes or goal not in AUTONOMY_GOALS
-    ]
-
-
 def _submission(data: DiagnosticIn | CorrectionIn, version: str | None) -> Submission:
-    raw = {"answers": data.answers, "context": data.context, "evidence": data.evidence}
+    raw: dict[str, Any] = {
+        "answers": data.answers,
+        "context": data.context,
+        "evidence": data.evidence,
+        "goals": data.goals,
+    }
     if version is not None:
         raw["version"] = version
     try:
         submission = read_submission(raw)
     except SubmissionError as error:
         raise Problem(422, INVALID, error.problems) from None
-    problems = goal_problems(data.goals, {n.code for n in submission.ref.needs})
-    problems.extend(unknown_commune(submission.context))
+    problems = unknown_commune(submission.context)
     if problems:
         raise Problem(422, INVALID, problems)
     return submission
@@ -99,9 +94,7 @@ async def _structure_of_person(
     if user is None:
         raise Problem(401, "Un jeton d'accès est nécessaire pour lier une personne.")
     async with AsyncSession(engine) as db:
-        person = await person_for(db, user, person_id)
-    if person is None:
-        raise Problem(404, "Personne introuvable dans votre structure.")
+        person = await visible_person(db, user, person_id)
     return person.structure_id
 
 
@@ -201,20 +194,23 @@ class DiagnosticApi(Controller):
         structure_id = None
         if data.person_id is not None:
             structure_id = await _structure_of_person(request, db_engine, data.person_id)
-        try:
-            recorded = await record_diagnostic(
-                db_engine,
-                submission,
-                data.channel,
-                person_id=data.person_id,
-                structure_id=structure_id,
-                idempotency_key=None
-                if idempotency_key is None
-                else scoped_key(_caller(request), idempotency_key),
-                fingerprint=request_fingerprint(msgspec.to_builtins(data)),
-                goals=data.goals,
-                audit=None if data.person_id is None else AuditEntry(auditor, "diagnostic.create"),
+        idempotency = None
+        if idempotency_key is not None:
+            idempotency = Idempotency(
+                scoped_key(_caller(request), idempotency_key),
+                request_fingerprint(msgspec.to_builtins(data)),
             )
+        provenance = Provenance(data.channel, data.person_id, structure_id)
+        try:
+            row = diagnostic_row(submission, provenance, idempotency)
+            if data.person_id is None:
+                recorded = await insert_diagnostic(db_engine, row)
+            else:
+                async with AsyncSession(db_engine) as db:
+                    recorded = await add_diagnostic(
+                        db, row, AuditEntry(auditor, "diagnostic.create")
+                    )
+                    await db.commit()
         except IdempotencyConflictError:
             raise Problem(
                 422, "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic."
@@ -301,15 +297,10 @@ class DiagnosticApi(Controller):
             raise Problem(409, UNFINISHED)
         submission = _submission(data, diagnostic.referential_version)
         try:
-            recorded = await record_diagnostic(
+            recorded = await add_diagnostic(
                 db_session,
-                submission,
-                diagnostic.channel,
-                person_id=diagnostic.person_id,
-                structure_id=diagnostic.structure_id,
-                goals=data.goals,
-                supersedes=diagnostic,
-                audit=AuditEntry(auditor, "diagnostic.correct"),
+                diagnostic_row(submission, Provenance.correcting(diagnostic)),
+                AuditEntry(auditor, "diagnostic.correct"),
             )
         except DiagnosticError as error:
             status = 409 if MSG_ALREADY_CORRECTED in error.problems else 422
@@ -407,17 +398,24 @@ class DiagnosticApi(Controller):
     ) -> ScoredDiagnosticOut:
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             raise Problem(409, COMPLETED)
-        ref = referential_of(diagnostic)
-        problems = goal_problems(data.goals, {n.code for n in ref.needs})
-        problems.extend(context_problems(ref, data.context) or unknown_commune(data.context))
+        try:
+            read_submission(
+                {
+                    "version": diagnostic.referential_version,
+                    "answers": diagnostic.answers,
+                    "context": data.context,
+                    "goals": data.goals,
+                }
+            )
+        except SubmissionError as error:
+            problems = error.problems
+        else:
+            problems = unknown_commune(data.context)
         if nothing_scored(diagnostic.answers):
             problems.append(MSG_NOTHING_SCORED)
         if problems:
             raise Problem(422, INVALID, problems)
-        service = DiagnosticService(db_session)
-        await service.save_context(diagnostic, data.context)
-        await service.save_goals(diagnostic, data.goals)
-        result = await service.finish(diagnostic)
+        result = await DiagnosticService(db_session).finish(diagnostic, data.context, data.goals)
         return ScoredDiagnosticOut(diagnostic.id, result_out(stored_result(result)))
 
 

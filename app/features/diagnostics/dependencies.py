@@ -1,5 +1,6 @@
 """The diagnostic named by the path, for the pages and the API: the one access rule of
-`DiagnosticService.visible`, answered as each side answers errors.
+`DiagnosticService.visible`, answered as each side answers errors; and the paper or scanned
+form of a person that a mediator corrects.
 
 On the pages an anonymous diagnostic is also bound to the browser session that started or
 resumed it: its address alone (in the history of a shared PC, say) does not reopen it; its
@@ -17,14 +18,19 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Diagnostic
+from app.db.models import Channel, Diagnostic, DiagnosticStatus, Person
 from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.diagnostics.service import DiagnosticService, NotVisibleError
+from referentiel import load_referential
 
 CURRENT = "diagnostic_id"  # the anonymous diagnostic this browser works on
 OPENED = "diagnostics"  # every anonymous diagnostic started or resumed in this browser
 OPENED_MAX = 10
+NOT_CORRECTABLE = (
+    "Ce diagnostic ne se corrige pas ici : seule la dernière version d'un formulaire papier "
+    "ou scanné se corrige."
+)
 
 
 def open_here(request: Request[Any, Any, Any], diagnostic_id: UUID) -> None:
@@ -67,3 +73,23 @@ def visible_diagnostic(not_found: str, *, bound_to_session: bool = False) -> Pro
 
     provider: Callable[..., Awaitable[Diagnostic]] = provide
     return Provide(provider)
+
+
+async def correctable_paper_diagnostic(
+    person: NamedDependency[Person],
+    diagnostic_id: FromPath[UUID],
+    db_session: NamedDependency[AsyncSession],
+) -> Diagnostic:
+    """A completed paper or scanned diagnostic of the path's person, in its latest version and
+    in today's referential (the form a correction is typed on); else 404."""
+    diagnostic = await db_session.get(Diagnostic, diagnostic_id)
+    if (
+        diagnostic is None
+        or diagnostic.person_id != person.id
+        or diagnostic.status != DiagnosticStatus.COMPLETED
+        or diagnostic.channel == Channel.ONLINE
+        or diagnostic.referential_version != load_referential().version
+        or await DiagnosticService(db_session).successor(diagnostic) is not None
+    ):
+        raise Problem(404, NOT_CORRECTABLE)
+    return diagnostic

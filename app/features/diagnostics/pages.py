@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+import anyio
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
@@ -26,8 +27,8 @@ from app.features.diagnostics.dependencies import (
     open_here,
     visible_diagnostic,
 )
+from app.features.diagnostics.printing import RESULT_PDFS, attestation_pdf, paper_facts
 from app.features.diagnostics.service import (
-    AUTONOMY_GOALS,
     CompletedError,
     DiagnosticError,
     DiagnosticService,
@@ -35,14 +36,18 @@ from app.features.diagnostics.service import (
     referential_of,
     result_of,
 )
-from app.i18n import gettext_for, request_language
+from app.i18n import decimal_mark, gettext_for, request_language
 from app.sessions import rotate_session
 from app.territories import Found, as_typed, communes, search
-from app.throttle import Limit, client_address, per_address
+from app.throttle import Limit, client_address, per_address, per_user
 from app.web import Msg, page, see_other
 from referentiel.adaptive import progress
+from referentiel.context import ContextValueError, read_context_value
 from referentiel.explain import explain
+from referentiel.goals import is_goal
 from referentiel.i18n import localized
+from referentiel.masks import AUTONOMY_ORDER
+from referentiel.scoring import DiagnosticResult
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 MultiForm = Annotated[dict[str, Any], FORM]
@@ -141,6 +146,12 @@ class ResidentPages(Controller):
             )
         open_here(request, diagnostic.id)
         return see_other(_next_step(diagnostic))
+
+
+def _starting_out(result: DiagnosticResult) -> bool:
+    """Every domain known is at 0: the result opens with what the person can do next."""
+    known = [d.level for d in result.domains if d.level is not None]
+    return bool(known) and not any(known)
 
 
 def _next_step(diagnostic: Diagnostic) -> str:
@@ -246,12 +257,16 @@ class DiagnosticSteps(Controller):
         ref = referential_of(diagnostic)
         context: dict[str, Any] = {}
         for question in ref.context_questions:
-            if question.kind == "single" and data.get(question.id):
-                context[question.id] = str(data[question.id])
-            elif question.kind == "multiple" and question.id != "needs":
-                context[question.id] = _values(data, question.id)
-            elif question.kind == "yes_no" and data.get(question.id) in ("oui", "non"):
-                context[question.id] = data[question.id] == "oui"
+            if question.kind == "commune" or question.id == "needs":
+                continue  # the commune is found below; the needs have their own page
+            try:
+                value = read_context_value(question, _values(data, question.id))
+            except ContextValueError as error:
+                raise Problem(
+                    400, "Réponse non enregistrée.", [f"{question.id} : {error}"]
+                ) from None
+            if value is not None:
+                context[question.id] = value
         errors: dict[str, str] = {}
         query = str(data.get("commune_query", "")).strip()[:100]
         chosen = communes().get(str(data.get("commune", "")))
@@ -321,7 +336,7 @@ class DiagnosticSteps(Controller):
             needs=diagnostic.context.get("needs", []),
             goals=diagnostic.goals,
             current={a.need: a.level for a in result.autonomy},
-            levels=AUTONOMY_GOALS,
+            levels=AUTONOMY_ORDER,
         )
 
     @post("/objectifs")
@@ -334,11 +349,9 @@ class DiagnosticSteps(Controller):
         goals = {
             need: str(data[f"goal_{need}"])
             for need in diagnostic.context.get("needs", [])
-            if data.get(f"goal_{need}") in AUTONOMY_GOALS
+            if is_goal(data.get(f"goal_{need}"))
         }
-        service = DiagnosticService(db_session)
-        await service.save_goals(diagnostic, goals)
-        await service.finish(diagnostic)
+        await DiagnosticService(db_session).finish(diagnostic, goals=goals)
         return see_other(f"/diagnostic/{diagnostic.id}/resultat")
 
     @get("/terminer")
@@ -363,20 +376,44 @@ class DiagnosticSteps(Controller):
         self,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
         impression: FromQuery[bool] = False,
     ) -> Template | Redirect:
         if diagnostic.status != DiagnosticStatus.COMPLETED:
             return see_other(_next_step(diagnostic))
         lang = request_language(request)
-        source = referential_of(diagnostic)
+        shown = localized(referential_of(diagnostic), lang)
         result = result_of(diagnostic)
         return page(
             request,
             "diagnostic/result.html",
             diagnostic=diagnostic,
             result=result,
-            ref=localized(source, lang),
-            explanation=explain(source, result, gettext_for(lang)),
+            ref=shown,
+            explanation=explain(shown, result, gettext_for(lang), decimal_mark=decimal_mark(lang)),
+            starting_out=_starting_out(result),
             printing=impression,
-            resume_code=format_resume_code(diagnostic.resume_code or ""),
+            facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
+        )
+
+    @get("/resultat.pdf", guards=[per_user(RESULT_PDFS)])
+    async def result_pdf(
+        self,
+        request: Request[Any, Any, Any],
+        diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[bytes] | Redirect:
+        """The attestation of the result, to download or print: opened by whoever may open
+        the result page (the browser that made it, or the person's structure)."""
+        if diagnostic.status != DiagnosticStatus.COMPLETED:
+            return see_other(_next_step(diagnostic))
+        facts = await paper_facts(db_session, diagnostic, request.app.state.settings)
+        pdf = await anyio.to_thread.run_sync(
+            attestation_pdf, diagnostic, facts, request_language(request)
+        )
+        name = f"resultat-{facts.day:%Y-%m-%d}.pdf"
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

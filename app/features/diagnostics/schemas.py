@@ -20,7 +20,8 @@ from app.db.models import Channel, DiagnosticStatus
 from app.features.diagnostics.service import stored_result
 from app.openapi import documented, shape
 from referentiel import Referential, load_referential
-from referentiel.answers import INSEE_PATTERN, UNKNOWN, Evidence
+from referentiel.answers import UNKNOWN, Evidence
+from referentiel.context import INSEE_PATTERN
 from referentiel.load import known_versions
 from referentiel.masks import AUTONOMY_ORDER, ProfileCode
 from referentiel.models import Item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -11,15 +12,15 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.access import person_for
 from app.audit import Auditor
 from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
-from app.features.people.access import person_for
 from referentiel import Referential, load_referential, load_version
 from referentiel.adaptive import next_item
 from referentiel.answers import UNKNOWN, is_answer
@@ -30,7 +31,6 @@ from referentiel.submission import Submission
 # No 0/O, 1/I/L: a code read aloud or copied from paper must not be misread.
 RESUME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RESUME_LENGTH = 8
-AUTONOMY_GOALS = ("A0", "A1", "A2", "A3", "A4")
 MSG_COMPLETED = "ce diagnostic est terminé : il ne change plus (une correction en crée un nouveau)"
 MSG_NOTHING_SCORED = "answers : au moins une réponse de 0 à 4 est nécessaire"
 MSG_ALREADY_CORRECTED = "ce diagnostic a déjà été corrigé : corrigez sa dernière version"
@@ -143,6 +143,12 @@ class DiagnosticService:
     async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
         return await self.db.get(Diagnostic, diagnostic_id)
 
+    async def delete(self, diagnostic: Diagnostic, auditor: Auditor) -> None:
+        """Delete one diagnostic (a paper form typed by mistake): the row is gone."""
+        await self.db.execute(delete(Diagnostic).where(Diagnostic.id == diagnostic.id))
+        auditor.record(self.db, "diagnostic.delete", "diagnostic", diagnostic.id)
+        await self.db.commit()
+
     async def visible(self, diagnostic_id: UUID, user: User | None) -> Diagnostic:
         """The one access rule: an anonymous diagnostic is reached by its unguessable id; a
         person's diagnostic only by their structure (`person_for`)."""
@@ -209,11 +215,6 @@ class DiagnosticService:
         diagnostic.context = {**diagnostic.context, **context}
         await self.db.commit()
 
-    async def save_goals(self, diagnostic: Diagnostic, goals: Mapping[str, str]) -> None:
-        _unfinished(diagnostic)
-        diagnostic.goals = dict(goals)
-        await self.db.commit()
-
     async def preview(self, diagnostic: Diagnostic) -> DiagnosticResult:
         """The result so far, to propose goals before the diagnostic is closed."""
         return score(
@@ -222,9 +223,19 @@ class DiagnosticService:
             knows_help=diagnostic.context.get("knows_help"),
         )
 
-    async def finish(self, diagnostic: Diagnostic) -> DiagnosticResult:
-        """Score and close the diagnostic; from then on it never changes (CompletedError)."""
+    async def finish(
+        self,
+        diagnostic: Diagnostic,
+        context: Mapping[str, Any] | None = None,
+        goals: Mapping[str, str] | None = None,
+    ) -> DiagnosticResult:
+        """Keep the last context answers and the goals (checked by the caller), score, and
+        close the diagnostic, in one commit; from then on it never changes (CompletedError)."""
         _unfinished(diagnostic)
+        if context:
+            diagnostic.context = {**diagnostic.context, **context}
+        if goals is not None:
+            diagnostic.goals = dict(goals)
         result = await self.preview(diagnostic)
         diagnostic.result = stored_result(result)
         diagnostic.status = DiagnosticStatus.COMPLETED
@@ -245,85 +256,37 @@ def _unfinished(diagnostic: Diagnostic) -> None:
         raise CompletedError()
 
 
-async def _writer_engine(db: AsyncEngine | AsyncSession) -> AsyncEngine:
-    """The engine, once a session has handed its connection back: the writer needs one of its
-    own, and on SQLite the pool has just one."""
-    if isinstance(db, AsyncEngine):
-        return db
-    await db.commit()
-    bind = db.bind
-    assert isinstance(bind, AsyncEngine), "the session is bound to the app's engine"
-    return bind
+@dataclass(frozen=True)
+class Provenance:
+    """Where a complete diagnostic comes from, and whom it belongs to."""
+
+    channel: Channel
+    person_id: UUID | None = None
+    structure_id: UUID | None = None
+    sheet_serial: str | None = None
+    taken_at: datetime | None = None  # when the sheet was filled in, if not now
+    supersedes_id: UUID | None = None
+
+    @classmethod
+    def correcting(cls, diagnostic: Diagnostic) -> Provenance:
+        """A new version of ``diagnostic``: the same person, structure, channel and date (a
+        corrected typo does not move the day the form was filled in)."""
+        return cls(
+            channel=diagnostic.channel,
+            person_id=diagnostic.person_id,
+            structure_id=diagnostic.structure_id,
+            taken_at=diagnostic.completed_at,
+            supersedes_id=diagnostic.id,
+        )
 
 
-async def record_diagnostic(
-    db: AsyncEngine | AsyncSession,
-    submission: Submission,
-    channel: Channel,
-    *,
-    person_id: UUID | None = None,
-    structure_id: UUID | None = None,
-    idempotency_key: str | None = None,
-    fingerprint: str | None = None,
-    goals: Mapping[str, str] | None = None,
-    sheet_serial: str | None = None,
-    taken_at: datetime | None = None,
-    supersedes: Diagnostic | None = None,
-    audit: AuditEntry | None = None,
-) -> Recorded:
-    """Store a complete diagnostic.
+@dataclass(frozen=True)
+class Idempotency:
+    """A request that may be sent twice: its key (`scoped_key`) and what it asked for
+    (`request_fingerprint`)."""
 
-    With an idempotency key already used for the same request, the first diagnostic is
-    returned and nothing is created; with a different request, IdempotencyConflictError.
-    This is the API's hot path, so it needs no ORM session: a Core INSERT (an ORM flush costs
-    ten times more) written with other requests' rows in one transaction
-    (`app.db.group_commit`). Given a session, it commits it first.
-
-    A diagnostic that names a person, or corrects another, is written with its audit event
-    (``audit``) in a transaction of its own; a correction must be of the latest version
-    (DiagnosticError otherwise). A diagnostic with no answer on the scale is refused.
-    """
-    if nothing_scored(submission.answers):
-        raise DiagnosticError([MSG_NOTHING_SCORED])
-    engine = await _writer_engine(db)
-    now = datetime.now(UTC)
-    result = stored_result(submission.score())
-    values: dict[str, Any] = {
-        "id": uuid4(),
-        "channel": channel,
-        "status": DiagnosticStatus.COMPLETED,
-        "referential_version": submission.ref.version,
-        "answers": dict(submission.answers),
-        "asked": list(submission.answers),
-        "context": dict(submission.context),
-        "goals": dict(goals or {}),
-        "result": result,
-        "person_id": person_id,
-        "structure_id": structure_id,
-        "idempotency_key": idempotency_key,
-        "request_hash": fingerprint,
-        "sheet_serial": sheet_serial,
-        "completed_at": taken_at or now,
-        "created_at": taken_at or now,
-        "updated_at": now,
-        "supersedes_id": None if supersedes is None else supersedes.id,
-    }
-    try:
-        if audit is None:
-            await group_commit(engine, _INSERT).insert(values)
-        else:
-            await _insert_audited(engine, values, audit, supersedes)
-    except IntegrityError:
-        if idempotency_key is None:
-            raise
-        async with engine.connect() as connection:
-            first = (await connection.execute(_BY_KEY, {"key": idempotency_key})).first()
-        if first is None:  # the conflict was on another unique column (a sheet serial)
-            raise
-        if first.request_hash != fingerprint:
-            raise IdempotencyConflictError(idempotency_key) from None
-        return Recorded(first.id, first.result or {}, created=False)
-    return Recorded(values["id"], result, created=True)
+    key: str
+    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -334,29 +297,111 @@ class AuditEntry:
     action: str
 
 
-async def _insert_audited(
-    engine: AsyncEngine,
-    values: dict[str, Any],
-    audit: AuditEntry,
-    supersedes: Diagnostic | None,
-) -> None:
-    async with AsyncSession(engine) as db:
-        try:
-            await db.execute(_INSERT, values)
-        except IntegrityError:
+def diagnostic_row(
+    submission: Submission, provenance: Provenance, idempotency: Idempotency | None = None
+) -> dict[str, Any]:
+    """The row of a complete diagnostic, scored; DiagnosticError when no answer is on the
+    scale. Nothing is written: `insert_diagnostic` or `add_diagnostic` does."""
+    if nothing_scored(submission.answers):
+        raise DiagnosticError([MSG_NOTHING_SCORED])
+    now = datetime.now(UTC)
+    return {
+        "id": uuid4(),
+        "channel": provenance.channel,
+        "status": DiagnosticStatus.COMPLETED,
+        "referential_version": submission.ref.version,
+        "answers": dict(submission.answers),
+        "asked": list(submission.answers),
+        "context": dict(submission.context),
+        "goals": dict(submission.goals),
+        "result": stored_result(submission.score()),
+        "person_id": provenance.person_id,
+        "structure_id": provenance.structure_id,
+        "idempotency_key": None if idempotency is None else idempotency.key,
+        "request_hash": None if idempotency is None else idempotency.fingerprint,
+        "sheet_serial": provenance.sheet_serial,
+        "completed_at": provenance.taken_at or now,
+        "created_at": provenance.taken_at or now,
+        "updated_at": now,
+        "supersedes_id": provenance.supersedes_id,
+    }
+
+
+async def insert_diagnostic(engine: AsyncEngine, row: dict[str, Any]) -> Recorded:
+    """Write the row in a transaction of its own, shared with other requests' rows.
+
+    This is the API's hot path, so it needs no ORM session: a Core INSERT (an ORM flush costs
+    ten times more) committed with concurrent requests' rows (`app.db.group_commit`). With an
+    idempotency key already used for the same request, the first diagnostic is returned and
+    nothing is created; with a different request, IdempotencyConflictError.
+    """
+    try:
+        await group_commit(engine, _INSERT).insert(row)
+    except IntegrityError:
+        if row["idempotency_key"] is None:
+            raise
+        async with engine.connect() as connection:
+            first = (await connection.execute(_BY_KEY, {"key": row["idempotency_key"]})).first()
+        if first is None:  # the conflict was on another unique column (a sheet serial)
+            raise
+        return _replayed(row, first)
+    return Recorded(row["id"], row["result"], created=True)
+
+
+async def add_diagnostic(
+    db: AsyncSession, row: dict[str, Any], audit: AuditEntry | None = None
+) -> Recorded:
+    """Write the row, and its audit event, in the caller's transaction: the caller commits.
+
+    A refused row leaves that transaction usable: the idempotency key of an earlier request
+    gives its diagnostic back (or IdempotencyConflictError), a version corrected already
+    gives DiagnosticError, and any other unique value taken (a sheet serial) raises
+    IntegrityError.
+    """
+    key = row["idempotency_key"]
+    if key is not None and (first := await _first_with_key(db, key)) is not None:
+        return _replayed(row, first)  # a request sent again (a double click) writes nothing
+    try:
+        async with _one_statement(db):
+            await db.execute(_INSERT, row)
+    except IntegrityError:
+        if key is not None and (first := await _first_with_key(db, key)) is not None:
+            return _replayed(row, first)  # the same request, sent at the same moment
+        if row["supersedes_id"] is not None:
             # supersedes_id is unique: a version is corrected once, even by two at once.
-            if supersedes is None:
-                raise
             raise DiagnosticError([MSG_ALREADY_CORRECTED]) from None
+        raise
+    if audit is not None:
         audit.auditor.record(
             db,
             audit.action,
             "diagnostic",
-            values["id"],
-            structure_id=values["structure_id"],
-            channel=str(values["channel"]),
+            row["id"],
+            structure_id=row["structure_id"],
+            channel=str(row["channel"]),
         )
-        await db.commit()
+    return Recorded(row["id"], row["result"], created=True)
+
+
+def _one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[Any]:
+    """What lets a statement fail alone. On PostgreSQL a failed statement spoils the whole
+    transaction, so it runs in a savepoint; SQLite undoes just the statement, and a savepoint
+    there would commit at its end when it is the first write of the transaction."""
+    if db.get_bind().dialect.name == "sqlite":
+        return contextlib.nullcontext()
+    return db.begin_nested()
+
+
+async def _first_with_key(db: AsyncSession, key: str) -> Row[Any] | None:
+    return (await db.execute(_BY_KEY, {"key": key})).first()
+
+
+def _replayed(row: dict[str, Any], first: Row[Any]) -> Recorded:
+    """The diagnostic first recorded with this row's idempotency key, if it is the same
+    request."""
+    if first.request_hash != row["request_hash"]:
+        raise IdempotencyConflictError(row["idempotency_key"])
+    return Recorded(first.id, first.result or {}, created=False)
 
 
 # A plain INSERT, compiled once and cached by SQLAlchemy (the dialects' ON CONFLICT variants

@@ -15,7 +15,7 @@ from app.features.people.commune_fields import COMMUNE_NAME_MAX
 from app.features.people.service import ALIAS_MAX, birth_year_bands
 from app.openapi import documented
 from app.territories import display_name
-from referentiel.answers import INSEE_PATTERN
+from referentiel.context import INSEE_PATTERN
 
 # Checked by the service, which names every field at fault in one 422.
 ALIAS = documented(

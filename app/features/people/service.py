@@ -1,7 +1,7 @@
 """Use cases of a person's record: create with consent, list, read, update, export, erase,
 and the timeline of their diagnostics.
 
-Access is decided before these are called (:func:`app.features.people.access.person_for`):
+Access is decided before these are called (:func:`app.access.person_for`):
 the service trusts the person it is given and scopes lists by structure.
 """
 
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import Auditor
@@ -347,12 +347,6 @@ class PeopleService:
         await self.db.commit()
         self.db.expunge_all()
         return counts
-
-    async def delete_diagnostic(self, diagnostic: Diagnostic) -> None:
-        """Delete one diagnostic (a paper form typed by mistake): the row is gone."""
-        await self.db.execute(delete(Diagnostic).where(Diagnostic.id == diagnostic.id))
-        self.auditor.record(self.db, "diagnostic.delete", "diagnostic", diagnostic.id)
-        await self.db.commit()
 
 
 def domain_codes() -> list[str]:

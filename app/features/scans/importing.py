@@ -10,11 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Channel, Diagnostic, PageOutcome, Person, ScanPage
-from app.features.diagnostics.service import AUTONOMY_GOALS, record_diagnostic
+from app.access import person_in_structure
+from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
+from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
 from app.territories import communes, unknown_commune
 from printables.layout import WISHED_AUTONOMY
 from referentiel import UnknownVersionError, load_version
+from referentiel.context import read_context_value
+from referentiel.goals import is_goal
 from referentiel.submission import SubmissionError, read_submission
 
 DOUBTFUL = ("ambiguous",)
@@ -63,20 +66,13 @@ def parse_choice(page: ScanPage, key: str, choice: str) -> Any:
 def _context_choice(page: ScanPage, key: str, choice: str) -> Any:
     ref = load_version(str(page.reading.get("form_version")))
     question = next((q for q in ref.context_questions if q.id == key), None)
-    allowed: tuple[str, ...]
-    if question is None:
-        allowed = AUTONOMY_GOALS if key == WISHED_AUTONOMY else ()
-    elif question.kind == "yes_no":
-        allowed = ("oui", "non")
-    elif question.kind == "single":
-        allowed = tuple(o.code for o in question.options)
-    elif question.kind == "commune" and choice in communes():
-        allowed = (choice,)
-    else:
-        allowed = ()
-    if choice not in allowed:
-        raise ValueError(choice)
-    return choice == "oui" if allowed == ("oui", "non") else choice
+    if question is not None:
+        if question.kind == "commune" and choice not in communes():
+            raise ValueError(choice)  # shaped like an INSEE code, but no commune's
+        return read_context_value(question, [choice])  # a ContextValueError is a ValueError
+    if key == WISHED_AUTONOMY and is_goal(choice):
+        return choice
+    raise ValueError(choice)
 
 
 def _submission_payload(page: ScanPage) -> dict[str, Any]:
@@ -125,7 +121,7 @@ class Importer:
             context = {k: v for k, v in read.items() if k in {q.id for q in ref.context_questions}}
             wished = read.get(WISHED_AUTONOMY)
             goals = dict.fromkeys(context.get("needs", []), wished) if wished else {}
-            submission = read_submission({**payload, "context": context})
+            submission = read_submission({**payload, "context": context, "goals": goals})
             misread = unknown_commune(context)  # a code no commune has
             if misread:
                 raise SubmissionError(misread)
@@ -134,16 +130,11 @@ class Importer:
             page.message = "; ".join(problems)[:500]
             await self.db.commit()
             return
+        provenance = Provenance(
+            Channel.SCAN, person_id, self.structure_id, sheet_serial=page.sheet_serial
+        )
         try:
-            recorded = await record_diagnostic(
-                self.db,
-                submission,
-                Channel.SCAN,
-                person_id=person_id,
-                structure_id=self.structure_id,
-                sheet_serial=page.sheet_serial,
-                goals=goals,
-            )
+            recorded = await add_diagnostic(self.db, diagnostic_row(submission, provenance))
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
             page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
@@ -167,5 +158,5 @@ class Importer:
             person_id = UUID(reference)
         except ValueError:
             return None
-        person = await self.db.get(Person, person_id)
-        return person.id if person and person.structure_id == self.structure_id else None
+        person = await person_in_structure(self.db, self.structure_id, person_id)
+        return None if person is None else person.id

@@ -17,21 +17,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.features.diagnostics.service import AUTONOMY_GOALS
 from app.territories import CommuneError, as_typed, resolve
-from app.web import Msg
+from app.web import FormData, Msg, many, one
 from referentiel.answers import UNKNOWN, Answer
+from referentiel.context import ContextValueError, as_text, read_context_value
 from referentiel.models import Item, Referential
 from referentiel.submission import Submission, SubmissionError, read_submission
-
-FormData = Mapping[str, str | list[str]]
 
 KEY_ALIASES = {"à": "0", "&": "1", "é": "2", '"': "3", "'": "4", ",": "?", ".": "?"}
 ITEM_FIELD = "item-"
 GOAL_FIELD = "goal-"
 FORM_KEY_FIELD = "formulaire"
 _FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-YES, NO = "oui", "non"
 
 MSG_EMPTY_FORM = "Le formulaire est vide : tapez les réponses de la feuille, une par ligne."
 MSG_CELL_EMPTY = "Case vide : tapez 0 à 4, ou ? si la personne n'a pas répondu."
@@ -67,19 +64,6 @@ def new_form_key() -> str:
 def row_anchor(item_id: str) -> str:
     """An id usable in a URL fragment and a CSS selector: E1.1 -> r-E1-1."""
     return "r-" + item_id.replace(".", "-")
-
-
-def _one(data: FormData, key: str) -> str:
-    value = data.get(key, "")
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return value.strip()
-
-
-def _many(data: FormData, key: str) -> list[str]:
-    value = data.get(key, [])
-    values = value if isinstance(value, list) else [value]
-    return [v.strip() for v in values if v.strip()]
 
 
 @dataclass
@@ -118,35 +102,32 @@ class PaperEntry:
         goals: Mapping[str, str],
     ) -> PaperEntry:
         """A recorded paper diagnostic as it was typed, to correct it."""
-        knows_help = context.get("knows_help")
         return cls(
             cells={item.id: str(answers.get(item.id, "")) for item in ref.form_items("papier")},
             age_band=str(context.get("age_band", "")),
             equipment=list(context.get("equipment", [])),
             frequency=str(context.get("frequency", "")),
             commune=as_typed(context.get("commune")),
-            knows_help="" if knows_help is None else YES if knows_help else NO,
+            knows_help="".join(as_text(context.get("knows_help"))),
             needs=list(context.get("needs", [])),
             goals=dict(goals),
         )
 
     @classmethod
     def from_form(cls, ref: Referential, data: FormData) -> PaperEntry:
-        key = _one(data, FORM_KEY_FIELD)
+        key = one(data, FORM_KEY_FIELD)
         return cls(
             cells={
-                item.id: _one(data, ITEM_FIELD + item.id)[:8] for item in ref.form_items("papier")
+                item.id: one(data, ITEM_FIELD + item.id)[:8] for item in ref.form_items("papier")
             },
-            age_band=_one(data, "age_band"),
-            equipment=_many(data, "equipment"),
-            frequency=_one(data, "frequency"),
-            commune=_one(data, "commune")[:100],
-            knows_help=_one(data, "knows_help"),
-            needs=_many(data, "needs"),
+            age_band=one(data, "age_band"),
+            equipment=many(data, "equipment"),
+            frequency=one(data, "frequency"),
+            commune=one(data, "commune")[:100],
+            knows_help=one(data, "knows_help"),
+            needs=many(data, "needs"),
             goals={
-                need.code: goal
-                for need in ref.needs
-                if (goal := _one(data, GOAL_FIELD + need.code))
+                need.code: goal for need in ref.needs if (goal := one(data, GOAL_FIELD + need.code))
             },
             form_key=key if _FORM_KEY.fullmatch(key) else new_form_key(),
         )
@@ -168,14 +149,13 @@ class PaperEntry:
 
 @dataclass
 class PaperCheck:
-    """The outcome: a submission and its goals, or the problems by field key.
+    """The outcome: a submission, or the problems by field key.
 
     Keys: an item id for a row, a context question id, ``goal-<need>`` for a goal, and ``""``
     for the form as a whole. Insertion order is the order of the form.
     """
 
     submission: Submission | None
-    goals: dict[str, str]
     errors: dict[str, Msg]
     commune_insee: str | None = None
 
@@ -198,45 +178,45 @@ def check_paper(ref: Referential, entry: PaperEntry) -> PaperCheck:
                 answers[item.id] = value
 
     context: dict[str, Any] = {}
-    if entry.age_band:
-        context["age_band"] = entry.age_band
-    if entry.equipment:
-        context["equipment"] = entry.equipment
-    if entry.frequency:
-        context["frequency"] = entry.frequency
+    questions = {q.id: q for q in ref.context_questions}
+    # A goal written for a need names that need, even if its box was not ticked.
+    fields = {
+        "age_band": [entry.age_band],
+        "equipment": entry.equipment,
+        "frequency": [entry.frequency],
+        "knows_help": [entry.knows_help],
+        "needs": list(dict.fromkeys([*entry.needs, *entry.goals])),
+    }
+    for key, texts in fields.items():
+        try:
+            chosen = read_context_value(questions[key], texts)
+        except ContextValueError:
+            errors[key] = Msg(MSG_CHOICE_UNKNOWN)
+            continue
+        if chosen not in (None, []):
+            context[key] = chosen
     commune_insee, commune_error = read_commune(entry.commune)
     if commune_insee is not None:
         context["commune"] = commune_insee
     if commune_error is not None:
         errors["commune"] = commune_error
-    if entry.knows_help in (YES, NO):
-        context["knows_help"] = entry.knows_help == YES
-    elif entry.knows_help:
-        errors["knows_help"] = Msg(MSG_CHOICE_UNKNOWN)
-    # A goal written for a need names that need, even if its box was not ticked.
-    needs = list(dict.fromkeys([*entry.needs, *entry.goals]))
-    if needs:
-        context["needs"] = needs
-    need_codes = {n.code for n in ref.needs}
-    goals: dict[str, str] = {}
-    for need, goal in entry.goals.items():
-        if need in need_codes and goal in AUTONOMY_GOALS:
-            goals[need] = goal
-        else:
-            errors[GOAL_FIELD + need] = Msg(MSG_GOAL_UNKNOWN)
 
     # The same check as an online or API submission; its findings go to their field.
     try:
-        submission = read_submission({"answers": answers, "context": context})
+        submission = read_submission({"answers": answers, "context": context, "goals": entry.goals})
     except SubmissionError as error:
         submission = None
         for line in error.problems:
             where, _, _message = line.partition(" : ")
-            key = where.removeprefix("answers.").removeprefix("context.")
-            errors.setdefault(key, Msg(MSG_CHOICE_UNKNOWN if key in context else line))
+            section, _, key = where.partition(".")
+            key = key or where
+            if section == "goals":
+                errors.setdefault(GOAL_FIELD + key, Msg(MSG_GOAL_UNKNOWN))
+            else:
+                errors.setdefault(key, Msg(MSG_CHOICE_UNKNOWN if key in context else line))
     if errors:
-        return PaperCheck(None, goals, _ordered(ref, errors), commune_insee)
-    return PaperCheck(submission, goals, {}, commune_insee)
+        return PaperCheck(None, _ordered(ref, errors), commune_insee)
+    return PaperCheck(submission, {}, commune_insee)
 
 
 def _ordered(ref: Referential, errors: dict[str, Msg]) -> dict[str, Msg]:

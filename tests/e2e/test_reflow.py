@@ -1,0 +1,157 @@
+"""Readable on a 320 px phone, in normal and in larger text.
+
+Every resident page (listed from the app's routes, so that a new page cannot be forgotten) is
+walked the way a resident reaches it, answering a whole diagnostic: nothing is wider than the
+screen or scrolls sideways (WCAG 1.4.10), every target is at least 24 x 24 px or has the room
+around it that WCAG 2.2 (2.5.8) accepts instead, boxes to tick keep one size when their label
+wraps, and tables cut no word in two. « Texte plus grand » enlarges every kind of text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from litestar.response import Template
+from litestar.routes import HTTPRoute
+
+from app.access import Permission, permission_of
+from app.asgi import create_app
+from app.config import Settings
+from tests.e2e.browsing import (
+    answer_until_the_end,
+    diagnostic_id,
+    larger_text,
+    layout_problems,
+    start_diagnostic,
+    submit,
+    text_sizes,
+)
+
+Check = Callable[[Any], None]
+ENLARGED = 1.25  # « texte plus grand » is 30 % larger; every text must grow at least this much
+
+
+def resident_routes(folder: Path) -> dict[str, re.Pattern[str]]:
+    """Every page a resident may see: the public pages outside /pro that answer with a
+    template, each with a pattern of its addresses."""
+    app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{folder / 'routes.sqlite3'}"))
+    found = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith("/pro"):
+            continue
+        for handler in route.route_handlers:
+            answers = handler.parsed_fn_signature.return_type
+            if (
+                "GET" in handler.http_methods
+                and permission_of(handler) == Permission.PUBLIC
+                and (answers.is_subclass_of(Template) or Template in answers.args)
+            ):
+                pattern = re.sub(r"\\\{[a-z_]+:uuid\\\}", "[0-9a-f-]{36}", re.escape(route.path))
+                found[route.path] = re.compile(pattern)
+    assert "/diagnostic/{diagnostic_id:uuid}/resultat" in found, found
+    return found
+
+
+def walk_every_resident_page(page: Any, check: Check) -> None:
+    """From the home page to the result as a beginner, with the detours a resident may take
+    (a wrong resume code, a commune shared by several places, no need chosen, a wrong
+    address); ``check`` is called on every page shown."""
+    page.goto("/")
+    check(page)
+    page.goto("/reprendre")
+    check(page)
+    page.locator("#code").fill("ZZZZ-ZZZZ")
+    submit(page, "/reprendre")
+    check(page)
+    page.goto("/cette-page-n-existe-pas")
+    check(page)
+
+    start_diagnostic(page)
+    answer_until_the_end(page, "0", seen=check)
+    identifier = diagnostic_id(page)
+    check(page)
+    page.locator("#commune_query").fill("Saint-Denis")
+    submit(page, "/contexte")
+    check(page)
+    page.goto(f"/diagnostic/{identifier}/besoins")
+    check(page)
+    submit(page, "/besoins")  # nothing chosen
+    check(page)
+    page.goto(f"/diagnostic/{identifier}/besoins")
+    for need in page.locator("input[name=needs]").all()[:2]:
+        need.check()
+    submit(page, "/besoins")
+    check(page)
+    submit(page, "/objectifs")
+    check(page)
+    page.goto(page.url.split("?")[0] + "?impression=1")
+    check(page)
+
+
+@pytest.mark.parametrize("size", ["normal", "larger"])
+def test_every_resident_page_fits_a_320px_phone(new_context: Any, tmp_path: Path, size: str):
+    routes = resident_routes(tmp_path)
+    page = new_context().new_page()
+    if size == "larger":
+        page.goto("/")
+        larger_text(page)
+    seen: set[str] = set()
+    problems: list[str] = []
+
+    def check(shown: Any) -> None:
+        shown.wait_for_load_state("load")
+        path = urlsplit(shown.url).path
+        seen.update(name for name, pattern in routes.items() if pattern.fullmatch(path))
+        problems.extend(layout_problems(shown))
+
+    walk_every_resident_page(page, check)
+    assert not problems, "\n".join(problems)
+    assert seen == set(routes), (
+        f"resident pages never shown: {sorted(set(routes) - seen)}: "
+        "walk_every_resident_page must reach them"
+    )
+
+
+# The texts of each kind on the pages that hold them.
+TEXTS = {
+    "home": ["h1", "h2", "main p", "main li", "main button", ".top a", ".foot p"],
+    "question": [".question", "legend .hint", ".scale button", ".scale .value", ".notice", ".code"],
+    "context": ["h1", "main > p", "legend", "label.choice", "label[for=commune_query]", ".hint"],
+    "result": ["h1", "h2", ".issued", ".notice", "caption", "th", "td", "summary", ".actions a"],
+}
+
+
+def _grows(page: Any, kind: str) -> list[str]:
+    """Sizes of the page's texts in normal, then larger text; back to normal after."""
+    normal = text_sizes(page, TEXTS[kind])
+    larger_text(page)
+    larger = text_sizes(page, TEXTS[kind])
+    with page.expect_navigation():
+        page.locator("a[href^='/preferences/texte']").click()
+    return [
+        f"{kind}: {selector} is {larger[selector]} px in larger text, {size} px in normal"
+        for selector, size in normal.items()
+        if larger[selector] < ENLARGED * size
+    ]
+
+
+def test_larger_text_enlarges_questions_headings_hints_and_tables(new_context: Any):
+    page = new_context().new_page()
+    page.goto("/")
+    problems = _grows(page, "home")
+    start_diagnostic(page)
+    problems += _grows(page, "question")
+    answer_until_the_end(page, "1")
+    problems += _grows(page, "context")
+    identifier = diagnostic_id(page)
+    page.goto(f"/diagnostic/{identifier}/besoins")
+    page.locator("input[name=needs]").first.check()
+    submit(page, "/besoins")
+    submit(page, "/objectifs")
+    problems += _grows(page, "result")
+    assert not problems, "\n".join(problems)
