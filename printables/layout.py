@@ -6,18 +6,25 @@ the frozen font table of :mod:`printables.fonts`), so the reader recomputes exac
 sheet was printed with from what its QR code says: layout revision, referential version and
 language (:func:`layout_for`).
 
-The page, top to bottom (revision 1):
+The page, top to bottom (revision 2):
 
 * four ArUco markers in the corners (distinct ids, so they also give the orientation) and the
   QR code under the top-right marker;
-* the title, the two-line instruction with a drawn example, and the commune's INSEE code as
-  five rows of digit boxes (0–9, plus A and B on the second row for Corsica's 2A/2B); that
-  grid is mostly filled in by the mediator, so its boxes are smaller;
+* the title, the two-line instruction with a drawn example, and the commune as people know
+  it: its name written on a line (never machine-read: a person looks at it when the postal
+  code is shared by several communes) and its postal code as five rows of digit boxes 0–9;
+  that grid is often filled in by the mediator, so its boxes are smaller;
+* the column headings: the number a mediator types for each answer on the keyboard entry
+  screen (0–4, and « ? »), above the answer's short wording;
 * one row per item: pictogram, plain-language label, five answer boxes 0–4 and « ? »;
 * the context questions, flowed line by line (age band, equipment, frequency of use, whether
   the person knows where to find help), then the needs as a grid of tick boxes, then one
   single row for the wished autonomy A0–A4 that applies to the ticked needs. One wished level
   for all needs keeps the page to one sheet; the mediator refines it per need on screen.
+
+Revision 1 asked the commune's INSEE code (a second row with A and B for Corsica's 2A/2B),
+which people do not know, had no numbers in the column headings and taller item rows; its
+geometry is still computed (:data:`REVISIONS`), so sheets printed with it are still read.
 
 All text is at least 12 pt. Context option labels are printed without their trailing
 parenthesis (« Rarement (moins d'une fois par semaine) » prints « Rarement »): the paper form
@@ -34,7 +41,7 @@ from pydantic import BaseModel, ConfigDict
 
 from printables.fonts import text_width, wrap
 from printables.sheet import LAYOUT_REVISION
-from printables.texts import TEXTS, Language, language_referential
+from printables.texts import TEXTS, FormTexts, Language, language_referential
 from referentiel import load_version
 from referentiel.models import UNKNOWN, ContextQuestion, Referential
 
@@ -48,10 +55,9 @@ QR_SIZE: Final = 20.0
 TEXT_PT: Final = 12.0
 TITLE_PT: Final = 20.0
 
-# The items table.
+# The items table (the row pitch and the headings' height depend on the revision).
 HEAD_Y: Final = 42.0
-HEAD_H: Final = 10.0
-ROW: Final = 6.4
+HEAD_LINE: Final = 4.6  # one line of a column heading
 BOX: Final = 5.0
 PICTO: Final = 5.0
 LABEL_X: Final = 12.5
@@ -70,15 +76,19 @@ BLOCK_GAP: Final = 8.0
 HALO: Final = 2.2  # free space kept left of an option's box, where a circling stroke shows
 GRID_MIN_OPTIONS: Final = 9  # a longer list reads better as columns than as a flowing line
 
-# The commune grid, in the top band.
+# The commune, in the top band.
 DIGIT_PITCH: Final = 5.0
 DIGIT_BOX: Final = 4.2
 COMMUNE_DIGITS: Final = 5
-CORSICA_ROW: Final = 1  # the second character of 2A… / 2B… codes
+CORSICA_ROW: Final = 1  # the second character of 2A… / 2B… INSEE codes (revision 1)
+NAME_X: Final = 82.0  # the commune's heading and written name, right of the title
+NAME_H: Final = 6.0
 
 FieldKind = Literal["item", "single", "multiple", "yes_no", "digit"]
+CodeKind = Literal["insee", "postal"]
 WISHED_AUTONOMY: Final = "wished_autonomy"
 COMMUNE: Final = "commune"
+POSTAL_CODE: Final = "postal_code"
 YES: Final = "yes"
 NO: Final = "no"
 UNKNOWN_VALUE: Final = UNKNOWN
@@ -90,6 +100,23 @@ class LayoutError(ValueError):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Revision(_Frozen):
+    """What differs between two printed layouts. A sheet's QR code names its revision, and
+    every revision ever printed stays here, so that old sheets are read as they were printed."""
+
+    number: int
+    row: float  # the item rows' pitch
+    head_h: float  # the column headings' height
+    numbered_heads: bool  # headings start with the number typed on the entry screen
+    code: CodeKind  # what the digit boxes ask: the commune's INSEE code or its postal code
+
+
+REVISIONS: Final = {
+    1: Revision(number=1, row=6.4, head_h=10.0, numbered_heads=False, code="insee"),
+    2: Revision(number=2, row=6.2, head_h=14.2, numbered_heads=True, code="postal"),
+}
 
 
 class Rect(_Frozen):
@@ -172,11 +199,31 @@ class Question(_Frozen):
 
 
 class CommuneGrid(_Frozen):
+    """The commune's code as rows of digit boxes, one row per character, each with a square
+    where the character is written; from revision 2, the postal code, and a line for the
+    commune's name."""
+
+    code: CodeKind
     heading: Text
     hint: Text
     column_labels: tuple[Text, ...]
     write_ins: tuple[Rect, ...]
     rows: tuple[tuple[Box, ...], ...]
+    name_line: Rect | None = None
+
+    @property
+    def key(self) -> str:
+        """The context key of what the digits give: ``commune`` (INSEE) or ``postal_code``."""
+        return COMMUNE if self.code == "insee" else POSTAL_CODE
+
+    def area(self) -> Rect:
+        """The digit boxes and the written name: what a person looks at to check them."""
+        area = self.write_ins[0].union(self.rows[-1][-1].rect)
+        for row in self.rows:
+            area = area.union(row[-1].rect)
+        if self.name_line is None:
+            return area
+        return area.union(self.name_line).union(self.hint.rect)
 
 
 class Marker(_Frozen):
@@ -199,6 +246,7 @@ class Layout(_Frozen):
     example_labels: tuple[Text, Text]
     items_heading: Text
     column_heads: tuple[Text, ...]
+    column_numbers: tuple[Text, ...]
     items: tuple[ItemRow, ...]
     questions: tuple[Question, ...]
     commune: CommuneGrid | None
@@ -214,9 +262,10 @@ class Layout(_Frozen):
                 Field(key=q.key, kind=q.kind, boxes=tuple(o.box for o in q.options), area=area)
             )
         if self.commune is not None:
-            for index, row in enumerate(self.commune.rows):
-                area = self.commune.write_ins[index].union(row[-1].rect).grow(0.6)
-                out.append(Field(key=f"{COMMUNE}.{index + 1}", kind="digit", boxes=row, area=area))
+            grid = self.commune
+            for index, row in enumerate(grid.rows):
+                area = grid.write_ins[index].union(row[-1].rect).grow(0.6)
+                out.append(Field(key=f"{grid.key}.{index + 1}", kind="digit", boxes=row, area=area))
         return tuple(out)
 
 
@@ -234,15 +283,19 @@ QR_RECT: Final = Rect(x=PAGE_W - MARGIN - QR_SIZE, y=MARGIN + MARKER + 3.5, w=QR
 
 
 @cache
-def layout_for(version: str, lang: Language) -> Layout:
-    """The layout a sheet of this referential version and language was printed with.
+def layout_for(version: str, lang: Language, revision: int) -> Layout:
+    """The layout a sheet of this referential version, language and layout revision was
+    printed with.
 
     Raises :class:`referentiel.UnknownVersionError` for a version this installation lacks.
     """
-    return build_layout(load_version(version), lang)
+    return build_layout(load_version(version), lang, revision)
 
 
-def build_layout(ref: Referential, lang: Language = "fr") -> Layout:
+def build_layout(
+    ref: Referential, lang: Language = "fr", revision: int = LAYOUT_REVISION
+) -> Layout:
+    spec = REVISIONS[revision]
     texts = TEXTS[lang]
     shown = language_referential(ref, lang)
     markers = marker_rects()
@@ -253,7 +306,7 @@ def build_layout(ref: Referential, lang: Language = "fr") -> Layout:
         size_pt=TITLE_PT,
         bold=True,
     )
-    grid = _commune_grid(commune_question, texts.commune_hint) if commune_question else None
+    grid = _commune_grid(commune_question, spec.code, lang) if commune_question else None
     instruction_y = MARGIN + 11
     instructions = tuple(
         Text(
@@ -270,7 +323,7 @@ def build_layout(ref: Referential, lang: Language = "fr") -> Layout:
     cancel_label = _label_after(cancel_box, texts.example_cancel, example_y, 6.2)
     serial = Text(rect=Rect(x=title.rect.x, y=example_y + 6.4, w=60, h=5.2), text=texts.serial)
     layout = Layout(
-        revision=LAYOUT_REVISION,
+        revision=revision,
         version=ref.version,
         lang=lang,
         page_w=PAGE_W,
@@ -283,13 +336,14 @@ def build_layout(ref: Referential, lang: Language = "fr") -> Layout:
         example_boxes=(tick_box, cancel_box),
         example_labels=(tick_label, cancel_label),
         items_heading=Text(
-            rect=Rect(x=LABEL_X, y=HEAD_Y + HEAD_H - 5.2, w=ANSWER_X - LABEL_X, h=5.2),
+            rect=Rect(x=LABEL_X, y=HEAD_Y + spec.head_h - 5.2, w=ANSWER_X - LABEL_X, h=5.2),
             text=texts.items_heading,
             bold=True,
         ),
-        column_heads=_column_heads(shown),
-        items=_item_rows(shown),
-        questions=_questions(shown, texts.yes, texts.no, texts.wished_autonomy, markers),
+        column_heads=_column_heads(shown, spec),
+        column_numbers=_column_numbers(shown) if spec.numbered_heads else (),
+        items=_item_rows(shown, spec),
+        questions=_questions(shown, spec, texts, markers),
         commune=grid,
     )
     _check_fits(layout, grid)
@@ -314,14 +368,29 @@ def _label_after(box: Rect, text: str, line_y: float, line_h: float, bold: bool 
     )
 
 
-def _column_heads(ref: Referential) -> tuple[Text, ...]:
+def _column_heads(ref: Referential, spec: Revision) -> tuple[Text, ...]:
+    """Each column's short wording, at the bottom of the headings' band."""
     return tuple(
         Text(
-            rect=_column(i).model_copy(update={"y": HEAD_Y, "h": HEAD_H}),
+            rect=_column(i).model_copy(update={"y": HEAD_Y, "h": spec.head_h}),
             text=choice.short,
             align="center",
         )
         for i, choice in enumerate(ref.scale.choices)
+    )
+
+
+def _column_numbers(ref: Referential) -> tuple[Text, ...]:
+    """The number of each answer 0–4, the one typed on the keyboard entry screen, on the top
+    line of its heading (« ? » is its own number)."""
+    return tuple(
+        Text(
+            rect=_column(i).model_copy(update={"y": HEAD_Y, "h": HEAD_LINE}),
+            text=str(value.value),
+            bold=True,
+            align="center",
+        )
+        for i, value in enumerate(ref.scale.values)
     )
 
 
@@ -331,11 +400,12 @@ def _column(index: int) -> Rect:
     return Rect(x=x, y=0, w=UNKNOWN_W if index == 5 else ANSWER_W, h=PAGE_H)
 
 
-def _item_rows(ref: Referential) -> tuple[ItemRow, ...]:
+def _item_rows(ref: Referential, spec: Revision) -> tuple[ItemRow, ...]:
     values = [choice.value for choice in ref.scale.choices]
     rows = []
+    row_h = spec.row
     for index, item in enumerate(ref.form_items("papier")):
-        y = HEAD_Y + HEAD_H + index * ROW
+        y = HEAD_Y + spec.head_h + index * row_h
         boxes = []
         for col, value in enumerate(values):
             column = _column(col)
@@ -343,41 +413,61 @@ def _item_rows(ref: Referential) -> tuple[ItemRow, ...]:
             boxes.append(
                 Box(
                     value=value,
-                    rect=Rect(x=cx - BOX / 2, y=y + (ROW - BOX) / 2, w=BOX, h=BOX),
-                    halo=Rect(x=column.x + 1, y=y, w=column.w - 2, h=ROW),
+                    rect=Rect(x=cx - BOX / 2, y=y + (row_h - BOX) / 2, w=BOX, h=BOX),
+                    halo=Rect(x=column.x + 1, y=y, w=column.w - 2, h=row_h),
                 )
             )
         rows.append(
             ItemRow(
                 item_id=item.id,
-                band=Rect(x=MARGIN, y=y, w=PAGE_W - 2 * MARGIN, h=ROW),
+                band=Rect(x=MARGIN, y=y, w=PAGE_W - 2 * MARGIN, h=row_h),
                 label=Text(
-                    rect=Rect(x=LABEL_X, y=y, w=ANSWER_X - LABEL_X - 1, h=ROW), text=item.falc
+                    rect=Rect(x=LABEL_X, y=y, w=ANSWER_X - LABEL_X - 1, h=row_h), text=item.falc
                 ),
                 pictogram=item.pictogram,
-                pictogram_rect=Rect(x=MARGIN + 0.5, y=y + (ROW - PICTO) / 2, w=PICTO, h=PICTO),
+                pictogram_rect=Rect(x=MARGIN + 0.5, y=y + (row_h - PICTO) / 2, w=PICTO, h=PICTO),
                 boxes=tuple(boxes),
             )
         )
     return tuple(rows)
 
 
-def _commune_grid(question: ContextQuestion, hint: str) -> CommuneGrid:
-    columns = [str(d) for d in range(10)] + ["A", "B"]
+def _commune_grid(question: ContextQuestion, code: CodeKind, lang: Language) -> CommuneGrid:
+    """Revision 1: the heading and « code INSEE » above a grid with A and B for Corsica.
+    Revision 2: the heading and a line for the written name, then « Code postal » beside a
+    grid of digits only."""
+    texts = TEXTS[lang]
+    columns = [str(d) for d in range(10)] + (["A", "B"] if code == "insee" else [])
     grid_w = DIGIT_PITCH * (len(columns) + 1) + 1.4
     x0 = QR_RECT.x - 3 - grid_w
-    heading = Text(
-        rect=Rect(x=x0, y=MARGIN - 1, w=text_width(question.falc, TEXT_PT, True) + 0.5, h=6),
-        text=question.falc,
-        bold=True,
-    )
-    hint_text = Text(
-        rect=Rect(x=heading.rect.right + 2, y=MARGIN - 1, w=text_width(hint, TEXT_PT) + 0.5, h=6),
-        text=hint,
-    )
     boxes_x = x0 + DIGIT_PITCH + 1.4
     labels_y = MARGIN + 5
     rows_y = labels_y + 5
+    heading_x = x0 if code == "insee" else NAME_X
+    heading = Text(
+        rect=Rect(
+            x=heading_x, y=MARGIN - 1, w=text_width(question.falc, TEXT_PT, True) + 0.5, h=NAME_H
+        ),
+        text=question.falc,
+        bold=True,
+    )
+    name_line = None
+    if code == "insee":
+        hint_rect = Rect(
+            x=heading.rect.right + 2,
+            y=MARGIN - 1,
+            w=text_width(texts.commune_hint, TEXT_PT) + 0.5,
+            h=NAME_H,
+        )
+        hint_text = texts.commune_hint
+    else:
+        name_x = heading.rect.right + 2
+        name_right = PAGE_W - MARGIN - MARKER - 3
+        name_line = Rect(x=name_x, y=MARGIN - 1, w=name_right - name_x, h=NAME_H)
+        width = text_width(texts.postal_code, TEXT_PT, True) + 0.5
+        hint_rect = Rect(x=boxes_x - 1 - width, y=labels_y, w=width, h=5)
+        hint_text = texts.postal_code
+    hint = Text(rect=hint_rect, text=hint_text, bold=code == "postal")
     column_labels = tuple(
         Text(
             rect=Rect(x=boxes_x + i * DIGIT_PITCH, y=labels_y, w=DIGIT_PITCH, h=5),
@@ -405,11 +495,13 @@ def _commune_grid(question: ContextQuestion, hint: str) -> CommuneGrid:
             )
         )
     return CommuneGrid(
+        code=code,
         heading=heading,
-        hint=hint_text,
+        hint=hint,
         column_labels=column_labels,
         write_ins=tuple(write_ins),
         rows=tuple(rows),
+        name_line=name_line,
     )
 
 
@@ -446,16 +538,17 @@ class _Lines:
 
 
 def _questions(
-    ref: Referential, yes: str, no: str, wished: str, markers: tuple[Marker, ...]
+    ref: Referential, spec: Revision, texts: FormTexts, markers: tuple[Marker, ...]
 ) -> tuple[Question, ...]:
-    lines = _Lines(HEAD_Y + HEAD_H + len(ref.form_items("papier")) * ROW + 1.5, markers)
+    top = HEAD_Y + spec.head_h + len(ref.form_items("papier")) * spec.row + 1.5
+    lines = _Lines(top, markers)
     lines.new()
     out = []
     for q in _context_questions(ref):
         if q.kind == "commune":
             continue
         if q.kind == "yes_no":
-            options = [(YES, yes), (NO, no)]
+            options = [(YES, texts.yes), (NO, texts.no)]
         else:
             options = [(o.code, _paper_label(o.label)) for o in q.options]
             needs = {n.code: n.falc for n in ref.needs}
@@ -464,7 +557,7 @@ def _questions(
         place = _grid if len(options) >= GRID_MIN_OPTIONS else _flow
         out.append(place(lines, q.id, q.kind, q.falc, options))
     levels: list[tuple[str, str]] = [(a.code, a.label) for a in ref.autonomy_levels]
-    out.append(_flow(lines, WISHED_AUTONOMY, "single", wished, levels))
+    out.append(_flow(lines, WISHED_AUTONOMY, "single", texts.wished_autonomy, levels))
     return tuple(out)
 
 

@@ -2,10 +2,10 @@
 
 For each page: find the corner markers and the homography (:mod:`printables.registration`),
 rectify the page, read the QR code where the layout puts it (then anywhere, as a fallback),
-take the layout of the referential version and language the QR names, and read every group of
-boxes (:mod:`printables.marks`). A page is ``ok`` when every answer is clear, ``review`` when a
-person must look at something (each doubtful group comes with its picture), ``error`` when it
-cannot be read at all; one bad page never stops the others.
+take the layout of the layout revision, referential version and language the QR names, and
+read every group of boxes (:mod:`printables.marks`). A page is ``ok`` when every answer is
+clear, ``review`` when a person must look at something (each doubtful group comes with its
+picture), ``error`` when it cannot be read at all; one bad page never stops the others.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from printables.decisions import BoxState, FieldMark
 from printables.inputs import Document, InputError, Limits, Source, open_document
 from printables.layout import (
-    COMMUNE,
     NO,
     QR_RECT,
     UNKNOWN_VALUE,
     YES,
     Layout,
+    Rect,
     layout_for,
 )
 from printables.marks import flatten, read_fields
@@ -36,7 +36,7 @@ from printables.texts import Language
 from referentiel import UnknownVersionError
 
 Status = Literal["ok", "review", "error"]
-LayoutSource = Callable[[str, Language], Layout]
+LayoutSource = Callable[[str, Language, int], Layout]  # version, language, revision
 
 _QR_PX_PER_MM: Final = 8.0
 _QR_ONLY: Final = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
@@ -51,7 +51,9 @@ class AnswerReading(BaseModel):
 
 
 class ContextReading(BaseModel):
-    """One context question: a code, a list of codes, yes/no, or the commune's INSEE code."""
+    """One context question: a code, a list of codes, yes/no, or the commune's code: its
+    postal code (key ``postal_code``) on the sheets printed now, its INSEE code (key
+    ``commune``) on sheets of layout revision 1."""
 
     value: str | bool | list[str] | None
     state: BoxState
@@ -60,8 +62,11 @@ class ContextReading(BaseModel):
 
 class PageReading(BaseModel):
     """What one page says. The JSON form (``model_dump``) has exactly the public fields;
-    `sheet` (the whole QR identity, with the person reference) and `crops` (a PNG of each
-    doubtful group, by field key) are for the application and are not dumped."""
+    `sheet` (the whole QR identity, with the person reference) and `crops` are for the
+    application and are not dumped. `crops` holds a PNG of each doubtful answer or context
+    question, by its key, and of the postal code's boxes with the commune's written name
+    whenever a postal code is read: a postal code may be shared by several communes, and then
+    a person reads the name."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -152,7 +157,7 @@ def read_image(
     if sheet is None and qr_problem is not None:
         return failed(qr_problem)
     try:
-        layout = layouts(sheet.version, sheet.lang) if sheet else None
+        layout = layouts(sheet.version, sheet.lang, sheet.revision) if sheet else None
     except UnknownVersionError as error:
         return failed(
             f"feuille du référentiel {error.version}, que ce logiciel ne connaît pas "
@@ -173,14 +178,20 @@ def read_image(
     rectified = registration.page()
     marks = read_fields(flatten(rectified), layout, CANONICAL)
     answers, context = _answers(layout, marks)
-    doubtful = [m for m in marks if m.state == "ambiguous"]
-    if COMMUNE in context and context[COMMUNE].state == "ambiguous":
-        # Each digit row may be clear while the code is not (three digits of five).
-        doubtful += [m for m in marks if m.field.kind == "digit" and m not in doubtful]
-    crops = {m.field.key: _crop(rectified, m) for m in doubtful}
+    areas = _areas(layout)
+    # Each digit row may be clear while the code is not (three digits of five): the code's
+    # reading decides.
+    doubtful = [
+        key
+        for key in areas
+        if (context[key] if key in context else answers[key]).state == "ambiguous"
+    ]
+    crops = {key: _crop(rectified, areas[key]) for key in doubtful}
+    grid = layout.commune
+    if grid is not None and grid.name_line is not None and context[grid.key].state != "empty":
+        crops[grid.key] = _crop(rectified, areas[grid.key])
     if doubtful:
-        keys = sorted({_public_key(m.field.key) for m in doubtful}, key=_order(layout))
-        notes.append(f"à vérifier : {', '.join(keys)}")
+        notes.append(f"à vérifier : {', '.join(doubtful)}")
     return PageReading(
         file=name,
         page=page,
@@ -195,14 +206,13 @@ def read_image(
     )
 
 
-def _public_key(key: str) -> str:
-    """The answer or context key a field feeds: the commune's five digit rows feed one."""
-    return COMMUNE if key.startswith(f"{COMMUNE}.") else key
-
-
-def _order(layout: Layout) -> Callable[[str], int]:
-    keys = [_public_key(f.key) for f in layout.fields()]
-    return keys.index
+def _areas(layout: Layout) -> dict[str, Rect]:
+    """Where each answer and context question is on the page, in form order; the commune's
+    code is one, from its five digit rows (and the written name) together."""
+    areas = {f.key: f.area for f in layout.fields() if f.kind != "digit"}
+    if layout.commune is not None:
+        areas[layout.commune.key] = layout.commune.area().grow(0.6)
+    return areas
 
 
 def _qr_crop(registration: Registration, px_per_mm: float) -> np.ndarray:
@@ -237,8 +247,8 @@ def _read_qr(registration: Registration) -> tuple[SheetRef | None, str | None]:
         return None, str(error)
 
 
-def _crop(page: np.ndarray, mark: FieldMark) -> bytes:
-    area = mark.field.area.grow(_CROP_MARGIN)
+def _crop(page: np.ndarray, rect: Rect) -> bytes:
+    area = rect.grow(_CROP_MARGIN)
     h, w = page.shape[:2]
     x0, y0 = max(0, round(area.x * CANONICAL)), max(0, round(area.y * CANONICAL))
     x1, y1 = min(w, round(area.right * CANONICAL)), min(h, round(area.bottom * CANONICAL))
@@ -267,8 +277,8 @@ def _answers(
                 state=mark.state,
                 confidence=mark.confidence,
             )
-    if digits:
-        context[COMMUNE] = _commune(digits)
+    if layout.commune is not None:
+        context[layout.commune.key] = _code(digits)
     return answers, context
 
 
@@ -288,8 +298,8 @@ def _context_value(kind: str, chosen: tuple[str, ...]) -> str | bool | list[str]
     return chosen[0]
 
 
-def _commune(digits: list[FieldMark]) -> ContextReading:
-    """Five digit rows make one INSEE code: all filled, or none; anything else is doubtful."""
+def _code(digits: list[FieldMark]) -> ContextReading:
+    """Five digit rows make one code: all filled, or none; anything else is doubtful."""
     confidence = min(m.confidence for m in digits)
     states = {m.state for m in digits}
     if states <= {"empty", "cancelled"}:

@@ -1,10 +1,11 @@
 """What a sheet's QR code says: which layout to read it with, and which sheet it is.
 
-Payload: ``PN1|<referential version>|<lang>|<serial>|<person or empty>``. ``PN`` names the
-project and ``1`` the layout revision: the page geometry is computed from the referential
-version and the language, and the revision changes whenever the code that computes it does,
-so a sheet printed years ago is still read with the geometry it was printed with. The payload
-stays short (about 30 bytes) so that the code has large modules and reads on blurry photos.
+Payload: ``PN2|<referential version>|<lang>|<serial>|<person or empty>``. ``PN`` names the
+project and ``2`` the layout revision: the page geometry is computed from the referential
+version, the language and the revision, and the revision changes whenever the code that
+computes it does, so a sheet printed years ago is still read with the geometry it was printed
+with (:data:`READABLE_REVISIONS`). The payload stays short (about 30 bytes) so that the code
+has large modules and reads on blurry photos.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pydantic import BaseModel, ConfigDict
 
 from printables.texts import LANGUAGES, Language
 
-LAYOUT_REVISION: Final = 1
-_PREFIX: Final = f"PN{LAYOUT_REVISION}"
+LAYOUT_REVISION: Final = 2  # what is printed now
+READABLE_REVISIONS: Final = (1, 2)  # what may come back: every revision ever printed
+_PREFIX: Final = "PN"
+_REVISION: Final = re.compile(r"PN([0-9]{1,3})")
 _SEPARATOR: Final = "|"
 # Crockford's base 32: no I, L, O, U, so a serial copied by hand cannot be misread.
 _ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -41,14 +44,19 @@ class SheetRef(BaseModel):
     lang: Language
     serial: str
     person: str | None = None
+    revision: int = LAYOUT_REVISION
 
     def payload(self) -> str:
         check_sheet(self)
-        return _SEPARATOR.join((_PREFIX, self.version, self.lang, self.serial, self.person or ""))
+        return _SEPARATOR.join(
+            (f"{_PREFIX}{self.revision}", self.version, self.lang, self.serial, self.person or "")
+        )
 
 
 def check_sheet(sheet: SheetRef) -> None:
     """Refuse what would not survive the round trip through the QR code."""
+    if sheet.revision not in READABLE_REVISIONS:
+        raise PayloadError(f"mise en page inconnue : {sheet.revision}")
     if not _VERSION.fullmatch(sheet.version):
         raise PayloadError(f"version de référentiel invalide : {sheet.version!r}")
     if not _SERIAL.fullmatch(sheet.serial):
@@ -74,18 +82,25 @@ def display_serial(serial: str) -> str:
 
 def parse_payload(text: str) -> SheetRef:
     parts = text.split(_SEPARATOR)
-    if not parts[0].startswith("PN") or len(parts) != 5:
-        raise PayloadError("ce code QR n'est pas celui d'un Numérimètre de parcours-numérique")
-    if parts[0] != _PREFIX:
+    revision = _REVISION.fullmatch(parts[0])
+    if revision is not None and int(revision.group(1)) > LAYOUT_REVISION and len(parts) == 5:
         raise PayloadError(
             f"feuille d'une mise en page plus récente ({parts[0]}) : "
             "mettez à jour parcours-numérique pour la lire"
         )
+    if revision is None or int(revision.group(1)) not in READABLE_REVISIONS or len(parts) != 5:
+        raise PayloadError("ce code QR n'est pas celui d'un Numérimètre de parcours-numérique")
     _, version, lang, serial, person = parts
     if lang not in LANGUAGES:
         raise PayloadError(f"langue de feuille inconnue : {lang!r}")
     sheet = SheetRef.model_validate(
-        {"version": version, "lang": lang, "serial": serial, "person": person or None}
+        {
+            "version": version,
+            "lang": lang,
+            "serial": serial,
+            "person": person or None,
+            "revision": int(revision.group(1)),
+        }
     )
     check_sheet(sheet)
     return sheet

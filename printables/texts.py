@@ -30,7 +30,8 @@ class FormTexts(BaseModel):
     items_heading: str
     yes: str
     no: str
-    commune_hint: str
+    commune_hint: str  # revision 1 asked the INSEE code
+    postal_code: str
     wished_autonomy: str
     # attestation
     attestation_title: str
@@ -60,6 +61,7 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         yes="Oui",
         no="Non",
         commune_hint="code INSEE",
+        postal_code="Code postal",
         wished_autonomy="Pour ces choses, mon objectif :",
         attestation_title="Attestation de positionnement numérique",
         attestation_for="Établie le {date} pour {alias}",
@@ -89,6 +91,7 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         yes="Yes",
         no="No",
         commune_hint="INSEE code",
+        postal_code="Postcode",
         wished_autonomy="For these things, my goal:",
         attestation_title="Digital skills self-assessment",
         attestation_for="Issued on {date} for {alias}",

@@ -172,7 +172,7 @@ def test_a_trainer_reads_no_persons_diagnostic(backend, client):
         json={"answers": PAPER, "person_id": person.json()["id"]},
         headers=mine,
     ).json()["id"]
-    started = client.post("/api/v1/sessions").json()["id"]
+    started = client.post("/api/v1/diagnostics/adaptive").json()["id"]
 
     async def in_progress(db: Any) -> str:
         found = await db.get(Person, UUID(person.json()["id"]))
@@ -182,7 +182,7 @@ def test_a_trainer_reads_no_persons_diagnostic(backend, client):
         return str(diagnostic.id)
 
     ongoing = backend.run(in_progress)
-    finish = client.post(f"/api/v1/sessions/{ongoing}/finish", json={}, headers=theirs)
+    finish = client.post(f"/api/v1/diagnostics/{ongoing}/finish", json={}, headers=theirs)
     assert finish.status_code == 404
     unknown = client.get(f"/api/v1/diagnostics/{uuid.uuid4()}")
     for headers in (theirs, {}):
@@ -192,4 +192,4 @@ def test_a_trainer_reads_no_persons_diagnostic(backend, client):
     assert client.get(f"/api/v1/people/{person.json()['id']}", headers=theirs).status_code == 403
     assert client.get(f"/api/v1/diagnostics/{linked}", headers=mine).status_code == 200
     # the anonymous adaptive diagnostic stays open to its holder, whoever they are
-    assert client.get(f"/api/v1/sessions/{started}", headers=theirs).status_code == 200
+    assert client.get(f"/api/v1/diagnostics/{started}/adaptive", headers=theirs).status_code == 200

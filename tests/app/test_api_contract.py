@@ -152,7 +152,7 @@ def test_diagnostics_take_a_token_optionally(client):
     create = schema["paths"]["/api/v1/diagnostics"]["post"]
     assert create["security"] == [{}, {BEARER: []}]
     assert set(create["responses"]) >= {"200", "201", "400", "401", "403", "404", "413", "422"}
-    finish = schema["paths"]["/api/v1/sessions/{diagnostic_id}/finish"]["post"]
+    finish = schema["paths"]["/api/v1/diagnostics/{diagnostic_id}/finish"]["post"]
     assert set(finish["responses"]) >= {"200", "404", "409", "422"}
     assert "201" not in finish["responses"]
 

@@ -40,7 +40,7 @@ def json_operations(client: Any) -> list[tuple[str, str]]:
 def test_deeply_nested_json_is_a_400_on_every_json_route(backend, client):
     headers = {**bearer(backend), **JSON}
     ids = {
-        "diagnostic_id": client.post("/api/v1/sessions").json()["id"],
+        "diagnostic_id": client.post("/api/v1/diagnostics/adaptive").json()["id"],
         "person_id": new_person(client, headers)["id"],
         "item_id": load_referential().items[0].id,
     }

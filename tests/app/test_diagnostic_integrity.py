@@ -90,20 +90,20 @@ def test_only_the_structure_corrects_and_never_a_residents_own_diagnostic(backen
 
 
 def test_finishing_twice_changes_nothing(client):
-    session = client.post("/api/v1/sessions").json()
-    item = session["next_item"]["id"]
-    client.put(f"/api/v1/sessions/{session['id']}/answers/{item}", json={"value": 3})
+    adaptive = client.post("/api/v1/diagnostics/adaptive").json()
+    item = adaptive["next_item"]["id"]
+    client.put(f"/api/v1/diagnostics/{adaptive['id']}/answers/{item}", json={"value": 3})
     done = client.post(
-        f"/api/v1/sessions/{session['id']}/finish", json={"context": {"knows_help": True}}
+        f"/api/v1/diagnostics/{adaptive['id']}/finish", json={"context": {"knows_help": True}}
     )
     assert done.status_code == 200
     twice = client.post(
-        f"/api/v1/sessions/{session['id']}/finish",
+        f"/api/v1/diagnostics/{adaptive['id']}/finish",
         json={"context": {"knows_help": False}, "goals": {REF.needs[0].code: "A1"}},
     )
     assert twice.status_code == 409
     assert twice.headers["content-type"].startswith("application/problem+json")
-    stored = client.get(f"/api/v1/diagnostics/{session['id']}").json()
+    stored = client.get(f"/api/v1/diagnostics/{adaptive['id']}").json()
     assert stored["context"] == {"knows_help": True} and stored["goals"] == {}
 
 
@@ -218,7 +218,7 @@ def resume(client: Any, code: str) -> Any:
 
 
 def started_code(client: Any) -> tuple[str, str]:
-    state = client.post("/api/v1/sessions").json()
+    state = client.post("/api/v1/diagnostics/adaptive").json()
     return state["id"], state["resume_code"]
 
 

@@ -56,16 +56,16 @@ def commits_on_diagnostics(engine: AsyncEngine) -> Iterator[list[None]]:
 
 
 def test_finishing_through_the_api_is_one_commit(client):
-    state = client.post("/api/v1/sessions").json()
+    state = client.post("/api/v1/diagnostics/adaptive").json()
     while state["next_item"] is not None:
         item = state["next_item"]["id"]
         state = client.put(
-            f"/api/v1/sessions/{state['id']}/answers/{item}", json={"value": 2}
+            f"/api/v1/diagnostics/{state['id']}/answers/{item}", json={"value": 2}
         ).json()
     need = REF.needs[0].code
     with commits_on_diagnostics(client.app.state.engine) as commits:
         done = client.post(
-            f"/api/v1/sessions/{state['id']}/finish",
+            f"/api/v1/diagnostics/{state['id']}/finish",
             json={"context": {"knows_help": True, "needs": [need]}, "goals": {need: "A2"}},
         )
     assert done.status_code == 200, done.text

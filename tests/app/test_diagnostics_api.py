@@ -104,45 +104,47 @@ def test_unknown_or_malformed_diagnostic_ids_are_404(client):
 
 
 def test_the_adaptive_steps_ask_go_back_and_finish(client):
-    started = client.post("/api/v1/sessions")
+    started = client.post("/api/v1/diagnostics/adaptive")
     assert started.status_code == 201
     state = started.json()
-    session = state["id"]
+    adaptive = state["id"]
     first = state["next_item"]["id"]
-    state = client.put(f"/api/v1/sessions/{session}/answers/{first}", json={"value": 0}).json()
+    state = client.put(f"/api/v1/diagnostics/{adaptive}/answers/{first}", json={"value": 0}).json()
     assert state["answers"] == {first: 0}
     second = state["next_item"]["id"]
     assert second != first
-    state = client.delete(f"/api/v1/sessions/{session}/answers/last").json()
+    state = client.delete(f"/api/v1/diagnostics/{adaptive}/answers/last").json()
     assert state["answers"] == {}
     assert state["next_item"]["id"] == first
-    bad = client.put(f"/api/v1/sessions/{session}/answers/{first}", json={"value": 7})
+    bad = client.put(f"/api/v1/diagnostics/{adaptive}/answers/{first}", json={"value": 7})
     assert bad.status_code == 422
     while state["next_item"] is not None:
         item = state["next_item"]["id"]
-        state = client.put(f"/api/v1/sessions/{session}/answers/{item}", json={"value": 3}).json()
+        state = client.put(
+            f"/api/v1/diagnostics/{adaptive}/answers/{item}", json={"value": 3}
+        ).json()
     assert state["progress"]["competences_done"] == state["progress"]["competences"]
     need = REF.needs[0].code
     done = client.post(
-        f"/api/v1/sessions/{session}/finish",
+        f"/api/v1/diagnostics/{adaptive}/finish",
         json={"context": {"knows_help": False, "needs": [need]}, "goals": {need: "A3"}},
     )
     assert done.status_code == 200, done.text
     assert done.json()["result"]["profile"] in {"autonome", "avance"}
     # A completed diagnostic never changes: a late answer or a second finish is a conflict.
-    late = client.put(f"/api/v1/sessions/{session}/answers/{first}", json={"value": 1})
+    late = client.put(f"/api/v1/diagnostics/{adaptive}/answers/{first}", json={"value": 1})
     assert late.status_code == 409
     again = client.post(
-        f"/api/v1/sessions/{session}/finish", json={"context": {"knows_help": True}}
+        f"/api/v1/diagnostics/{adaptive}/finish", json={"context": {"knows_help": True}}
     )
     assert again.status_code == 409
-    stored = client.get(f"/api/v1/diagnostics/{session}").json()
+    stored = client.get(f"/api/v1/diagnostics/{adaptive}").json()
     assert stored["context"]["knows_help"] is False
     assert stored["result"] == done.json()["result"]
 
 
 def test_a_resume_code_is_given_at_start(client):
-    state = client.post("/api/v1/sessions").json()
+    state = client.post("/api/v1/diagnostics/adaptive").json()
     assert len(state["resume_code"]) == 9
     assert state["resume_code"][4] == "-"
 
@@ -151,3 +153,22 @@ def test_the_openapi_schema_documents_the_api(client):
     schema = client.get("/schema/openapi.json").json()
     assert "/api/v1/diagnostics" in schema["paths"]
     assert "/api/v1/referentiel" in schema["paths"]
+
+
+def test_a_session_is_never_the_adaptive_diagnostic(client):
+    """« Session » names a dated training session only: the adaptive diagnostic is a
+    diagnostic, under /api/v1/diagnostics."""
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    assert not [path for path in paths if "session" in path.lower()]
+    assert {
+        "/api/v1/diagnostics/adaptive",
+        "/api/v1/diagnostics/{diagnostic_id}/adaptive",
+        "/api/v1/diagnostics/{diagnostic_id}/answers/{item_id}",
+        "/api/v1/diagnostics/{diagnostic_id}/answers/last",
+        "/api/v1/diagnostics/{diagnostic_id}/finish",
+    } <= set(paths)
+    started = client.post("/api/v1/diagnostics/adaptive")
+    assert started.status_code == 201
+    again = client.get(f"/api/v1/diagnostics/{started.json()['id']}/adaptive")
+    assert again.json()["next_item"] == started.json()["next_item"]
+    assert client.post("/api/v1/sessions").status_code == 404

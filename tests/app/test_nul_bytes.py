@@ -48,14 +48,14 @@ def test_a_nul_is_found_in_a_url_encoded_form(fields):
 def test_a_nul_in_an_alias_a_search_or_an_answer_is_a_400_problem(backend, client):
     headers = bearer(backend)
     person = new_person(client, headers, alias="Jo")
-    session = client.post("/api/v1/sessions").json()["id"]
+    adaptive = client.post("/api/v1/diagnostics/adaptive").json()["id"]
     refused = [
         ("POST", "/api/v1/people", {"json": {"alias": "Jo\x00", "consent": True}}),
         ("PATCH", f"/api/v1/people/{person['id']}", {"json": {"alias": "\x00"}}),
         ("GET", "/api/v1/people", {"params": {"q": "J\x00"}}),
         ("POST", "/api/v1/diagnostics", {"json": {"answers": {}, "goals": {"caf\x00": "A1"}}}),
-        ("PUT", f"/api/v1/sessions/{session}/answers/E1.1%00", {"json": {"value": 1}}),
-        ("POST", f"/api/v1/sessions/{session}/finish", {"json": {"context": {"x": "\x00"}}}),
+        ("PUT", f"/api/v1/diagnostics/{adaptive}/answers/E1.1%00", {"json": {"value": 1}}),
+        ("POST", f"/api/v1/diagnostics/{adaptive}/finish", {"json": {"context": {"x": "\x00"}}}),
     ]
     for method, url, sent in refused:
         response = client.request(method, url, headers=headers, **sent)

@@ -10,6 +10,7 @@ import re
 import time
 import uuid
 
+import cv2
 import numpy as np
 
 from app.config import uploads_dir
@@ -18,7 +19,15 @@ from printables.layout import build_layout
 from printables.pdf import render_forms
 from referentiel import load_referential
 from tests.app.conftest import csrf
-from tests.printables.corpus import Filling, PhotoSettings, draw, encode, photo, render_blank
+from tests.printables.corpus import (
+    Filling,
+    PhotoSettings,
+    draw,
+    encode,
+    photo,
+    render_blank,
+    write_code,
+)
 
 REF = load_referential()
 LAYOUT = build_layout(REF, "fr")
@@ -27,16 +36,30 @@ DPI = 200
 
 
 def sheet_page(
-    person: str | None, answers: dict[str, str], serial: str | None = None, *, twice: str = ""
+    person: str | None,
+    answers: dict[str, str],
+    serial: str | None = None,
+    *,
+    twice: str = "",
+    postal_code: str = "",
+    name: str = "",
 ) -> np.ndarray:
     """A filled sheet scanned at 200 dpi; ``answers`` maps item ids to box values, and the
-    item ``twice`` gets two ticks (a row to check)."""
+    item ``twice`` gets two ticks (a row to check); the commune's postal code in its boxes,
+    its name written on its line."""
     pdf = render_forms(REF, 1, person=person, serials=[serial or uuid.uuid4().hex[:12].upper()])
     page = render_blank(pdf, DPI)
     filling = Filling({key: [(value, "tick")] for key, value in answers.items()})
     if twice:
         filling.marks[twice] = [("1", "tick"), ("3", "tick")]
+    if postal_code:
+        write_code(filling, LAYOUT, postal_code, random.Random(7))
     draw(page, DPI, LAYOUT, filling, random.Random(7))
+    if name:
+        assert LAYOUT.commune is not None and LAYOUT.commune.name_line is not None
+        line, px = LAYOUT.commune.name_line, DPI / 25.4
+        at = (round((line.x + 2) * px), round((line.bottom - 1) * px))
+        cv2.putText(page, name, at, cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
     return page
 
 
@@ -203,3 +226,69 @@ def test_a_phone_photo_upside_down_in_poor_light_comes_back_with_at_most_one_cli
     diagnostic = client.get(f"/api/v1/diagnostics/{page['diagnostic_id']}", headers=mediator).json()
     assert diagnostic["person_id"] == person["id"]
     assert diagnostic["answers"] == {key: int(value) for key, value in answers.items()}
+
+
+def _review(client, state):  # type: ignore[no-untyped-def]
+    found = re.search(
+        r'href="(/pro/scans/pages/[0-9a-f-]{36})"', client.get(f"/pro/scans/{state['id']}").text
+    )
+    assert found
+    return found.group(1)
+
+
+def test_a_postal_code_of_one_commune_gives_that_commune(client, mediator):
+    scan = sheet_page(None, everything("2"), postal_code="29200", name="Brest")
+    upload(client, [("brest.png", encode(scan))])
+    [page] = finished(client, mediator, batch_ids(client)[0])["pages"]
+    assert (page["status"], page["outcome"]) == ("ok", "imported"), page
+    diagnostic = client.get(f"/api/v1/diagnostics/{page['diagnostic_id']}", headers=mediator)
+    assert diagnostic.json()["context"]["commune"] == "29019"
+
+
+def test_a_postal_code_shared_by_several_communes_is_chosen_from_the_written_name(client, mediator):
+    """A resident of Moulins writes 03000 and « Moulins »: six communes have that postal
+    code. The review shows what was written and offers those six; one click imports the sheet
+    with Moulins' INSEE code, 03190, which is also the postal code of eleven other communes."""
+    scan = sheet_page(None, everything("1"), postal_code="03000", name="Moulins")
+    upload(client, [("moulins.png", encode(scan))])
+    state = finished(client, mediator, batch_ids(client)[0])
+    [page] = state["pages"]
+    assert (page["status"], page["outcome"]) == ("review", "to_review"), page
+    assert page["context"]["commune"]["state"] == "ambiguous"
+    assert "03000 est celui de 6 communes" in page["message"]
+    review_path = _review(client, state)
+    review = client.get(review_path).text
+    assert "data:image/png;base64," in review
+    offered = re.findall(r'name="value" value="(\w+)">([^<]+)</button>', review)
+    assert ("03190", "Moulins") in offered
+    assert {insee for insee, _ in offered} == {"03013", "03040", "03085", "03184", "03190", "03200"}
+    client.post(
+        review_path,
+        data={"_csrf_token": client.cookies.get("csrftoken"), "key": "commune", "value": "03190"},
+    )
+    [page] = client.get(f"/api/v1/scans/{state['id']}", headers=mediator).json()["pages"]
+    assert page["outcome"] == "imported", page
+    diagnostic = client.get(f"/api/v1/diagnostics/{page['diagnostic_id']}", headers=mediator)
+    assert diagnostic.json()["context"]["commune"] == "03190"
+
+
+def test_a_postal_code_no_commune_has_is_typed_at_review(client, mediator):
+    scan = sheet_page(None, everything("4"), postal_code="03900", name="Moulins")
+    upload(client, [("typo.png", encode(scan))])
+    state = finished(client, mediator, batch_ids(client)[0])
+    [page] = state["pages"]
+    assert "aucune commune n'a le code postal 03900" in page["message"]
+    review_path = _review(client, state)
+    token = client.cookies.get("csrftoken")
+    wrong = client.post(
+        review_path, data={"_csrf_token": token, "key": "commune", "value": "03000"}
+    )
+    assert wrong.status_code == 409
+    assert "tapez le code postal et le nom" in wrong.text
+    client.post(
+        review_path, data={"_csrf_token": token, "key": "commune", "value": "03000 Moulins"}
+    )
+    [page] = client.get(f"/api/v1/scans/{state['id']}", headers=mediator).json()["pages"]
+    assert page["outcome"] == "imported", page
+    diagnostic = client.get(f"/api/v1/diagnostics/{page['diagnostic_id']}", headers=mediator)
+    assert diagnostic.json()["context"]["commune"] == "03190"

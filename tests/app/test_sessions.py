@@ -191,7 +191,7 @@ def test_changing_the_password_closes_the_other_sessions(backend, client):
 def test_a_resident_ends_their_visit_and_leaves_nothing_on_the_device(backend, client):
     diagnostic = start_resident(client)
     for item in ITEMS[:3]:
-        client.put(f"/api/v1/sessions/{diagnostic}/answers/{item}", json={"value": 2})
+        client.put(f"/api/v1/diagnostics/{diagnostic}/answers/{item}", json={"value": 2})
     token = client.cookies.get("csrftoken")
     client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": token})
     result = client.get(f"/diagnostic/{diagnostic}/resultat")

@@ -182,10 +182,10 @@ def test_diagnostics_linked_to_another_structures_person_are_404(backend, client
     before = snapshot(backend, other.person_id)
     api = [
         ("GET", f"/api/v1/diagnostics/{other.completed}", None),
-        ("GET", f"/api/v1/sessions/{other.in_progress}", None),
-        ("PUT", f"/api/v1/sessions/{other.in_progress}/answers/{PAPER_ITEMS[0]}", {"value": 4}),
-        ("DELETE", f"/api/v1/sessions/{other.in_progress}/answers/last", None),
-        ("POST", f"/api/v1/sessions/{other.in_progress}/finish", {}),
+        ("GET", f"/api/v1/diagnostics/{other.in_progress}/adaptive", None),
+        ("PUT", f"/api/v1/diagnostics/{other.in_progress}/answers/{PAPER_ITEMS[0]}", {"value": 4}),
+        ("DELETE", f"/api/v1/diagnostics/{other.in_progress}/answers/last", None),
+        ("POST", f"/api/v1/diagnostics/{other.in_progress}/finish", {}),
         (
             "POST",
             "/api/v1/diagnostics",

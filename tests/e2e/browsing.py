@@ -180,7 +180,7 @@ def adaptive_diagnostic(request: Any, answer: int | str = 2) -> str:
     """A diagnostic whose questions are all answered (``answer`` each) but not finished, and
     opened in this browser with its resume code (as its pages open only where it was started
     or resumed)."""
-    response = request.post("/api/v1/sessions")
+    response = request.post("/api/v1/diagnostics/adaptive")
     assert response.status == 201, response.text()
     state = response.json()
     form = request.get("/reprendre").text()
@@ -193,7 +193,7 @@ def adaptive_diagnostic(request: Any, answer: int | str = 2) -> str:
     while state["next_item"] is not None:
         item = state["next_item"]["id"]
         response = request.put(
-            f"/api/v1/sessions/{state['id']}/answers/{item}", data={"value": answer}
+            f"/api/v1/diagnostics/{state['id']}/answers/{item}", data={"value": answer}
         )
         assert response.ok, response.text()
         state = response.json()

@@ -54,7 +54,7 @@ def states(shared_page: Any) -> dict[str, str]:
     assert page.url.endswith("/objectifs"), page.url
     completed = adaptive_diagnostic(page.request, answer=1)
     response = page.request.post(
-        f"/api/v1/sessions/{completed}/finish",
+        f"/api/v1/diagnostics/{completed}/finish",
         data={
             "context": {"needs": ["impots", "arnaques"], "commune": "93066"},
             "goals": {"impots": "A3"},

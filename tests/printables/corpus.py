@@ -2,9 +2,11 @@
 
 The real PDF is rendered to an image (pypdfium2), marks are drawn where the layout puts the
 boxes, as a person would draw them (tick, cross, filled box, light pencil, circled box,
-scribbled-out box), then the page goes through a flatbed scanner or a phone camera: rotation
-(upside down too), perspective, resolution, blur, noise, JPEG compression, uneven light, and a
-slight crumple. The truth that was drawn comes with it, in the reader's output format.
+scribbled-out box, and faint ticks of a fine pen or a pencil 0.1 to 0.4 mm wide, light grey
+to dark), then the page goes through a flatbed scanner or a phone camera: rotation (upside
+down too), perspective, resolution (down to 6 pixels per mm for a photo taken at arm's
+length), blur, noise, JPEG compression, uneven light, and a slight crumple. The truth that was
+drawn comes with it, in the reader's output format.
 
 It lives with the tests, not in the library: only tests and the benchmark need fake sheets.
 """
@@ -22,10 +24,12 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from printables.layout import COMMUNE, UNKNOWN_VALUE, Box, Layout
+from printables.layout import UNKNOWN_VALUE, Box, Layout
 from printables.reader import PageReading
 
-MarkKind = Literal["tick", "cross", "fill", "pencil", "circle", "scribble"]
+MarkKind = Literal[
+    "tick", "cross", "fill", "pencil", "circle", "scribble", "fine_pen", "fine_pencil"
+]
 CANCELLING: frozenset[MarkKind] = frozenset({"fill", "scribble"})
 MM_PER_INCH = 25.4
 
@@ -73,11 +77,25 @@ def random_filling(layout: Layout, rng: random.Random, hard: float = 0.0) -> Fil
             marks.append((cancelled, rng.choice(["fill", "scribble"])))
         marks += [(v, rng.choices(kinds, weights)[0]) for v in chosen]
         filling.marks[f.key] = marks
-    if rng.random() < 0.7:
-        code = rng.choice(["75056", "33063", "59350", "2A004", "2B033", "97411", "01001"])
-        for index, digit in enumerate(code):
-            filling.marks[f"{COMMUNE}.{index + 1}"] = [(digit, rng.choice(["tick", "cross"]))]
+    if layout.commune is not None and rng.random() < 0.7:
+        write_code(filling, layout, rng.choice(CODES[layout.commune.code]), rng)
     return filling
+
+
+# Codes people write: postal codes (a big city's, Corsica's, overseas, and some shared by
+# several communes), and the INSEE codes that sheets of layout revision 1 asked for.
+CODES = {
+    "postal": ["75001", "33000", "59000", "20000", "97400", "01000", "03190", "13001"],
+    "insee": ["75056", "33063", "59350", "2A004", "2B033", "97411", "01001"],
+}
+
+
+def write_code(filling: Filling, layout: Layout, code: str, rng: random.Random) -> None:
+    """Tick (or cross) one box per character of `code` in the commune's digit rows."""
+    assert layout.commune is not None
+    for index, digit in enumerate(code):
+        mark: MarkKind = rng.choice(["tick", "cross"])
+        filling.marks[f"{layout.commune.key}.{index + 1}"] = [(digit, mark)]
 
 
 def expected(layout: Layout, filling: Filling) -> tuple[dict[str, object], dict[str, object]]:
@@ -95,21 +113,49 @@ def expected(layout: Layout, filling: Filling) -> tuple[dict[str, object], dict[
             context[f.key] = {"yes": True, "no": False}[chosen[0]] if chosen else None
         elif f.kind == "single":
             context[f.key] = chosen[0] if chosen else None
-    digits = [filling.chosen(f"{COMMUNE}.{i}") for i in range(1, 6)]
-    context[COMMUNE] = "".join(d[0] for d in digits) if all(digits) else None
+    if layout.commune is not None:
+        key = layout.commune.key
+        digits = [filling.chosen(f"{key}.{i + 1}") for i in range(len(layout.commune.rows))]
+        context[key] = "".join(d[0] for d in digits) if all(digits) else None
     return answers, context
 
 
 # --- drawing ---------------------------------------------------------------------------------
 
 
-class Pen:
-    """Draws in page millimetres on an image rendered at `dpi`."""
+@dataclass(frozen=True)
+class Faint:
+    """A fine pen or a pencil: stroke width in mm and grey level on white paper (0 is black)."""
 
-    def __init__(self, image: np.ndarray, dpi: float, rng: random.Random) -> None:
+    width: float
+    level: int
+    grainy: bool = False
+
+
+FAINT_WIDTH = (0.1, 0.4)  # mm
+FAINT_LEVEL = (60, 200)  # dark to light grey
+
+
+def random_faint(rng: random.Random) -> Faint:
+    """One person's fine pen or pencil, from dark to light grey."""
+    return Faint(
+        width=rng.uniform(*FAINT_WIDTH),
+        level=rng.randint(*FAINT_LEVEL),
+        grainy=rng.random() < 0.5,
+    )
+
+
+class Pen:
+    """Draws in page millimetres on an image rendered at `dpi`. `faint` is the tool of the
+    fine marks (``fine_pen``, ``fine_pencil``); by default each mark gets a random one."""
+
+    def __init__(
+        self, image: np.ndarray, dpi: float, rng: random.Random, faint: Faint | None = None
+    ) -> None:
         self.image = image
         self.scale = dpi / MM_PER_INCH
         self.rng = rng
+        self.faint = faint
 
     def px(self, points: list[tuple[float, float]]) -> np.ndarray:
         return (np.array(points) * self.scale * 16).round().astype(np.int32)
@@ -129,10 +175,15 @@ class Pen:
 
 
 def draw(
-    image: np.ndarray, dpi: float, layout: Layout, filling: Filling, rng: random.Random
+    image: np.ndarray,
+    dpi: float,
+    layout: Layout,
+    filling: Filling,
+    rng: random.Random,
+    faint: Faint | None = None,
 ) -> None:
     """Draw every mark of `filling` on the rendered blank `image`, in place."""
-    pen = Pen(image, dpi, rng)
+    pen = Pen(image, dpi, rng, faint)
     boxes = {f.key: {b.value: b for b in f.boxes} for f in layout.fields()}
     for key, marks in filling.marks.items():
         for value, kind in marks:
@@ -192,6 +243,63 @@ def _pencil(pen: Pen, box: Box) -> None:
     pen.image[y0:y1, x0:x1] = (region * (1 - alpha) + level * alpha).astype(np.uint8)
 
 
+SUPERSAMPLE = 4
+
+
+def fine_stroke(pen: Pen, points: list[tuple[float, float]], tool: Faint) -> None:
+    """A stroke thinner than a pixel or two: drawn 4 times larger, then averaged down, so its
+    ink (width × darkness) is right at any resolution. Ink darkens what is under it (paper or
+    print); a pencil's stroke is grainy."""
+    s = SUPERSAMPLE
+    xy = np.array(points) * pen.scale
+    x0, y0 = (xy.min(axis=0) - 3).astype(int)
+    x1, y1 = (xy.max(axis=0) + 4).astype(int)
+    mask = np.zeros(((y1 - y0) * s, (x1 - x0) * s), np.uint8)
+    local = ((xy - [x0, y0]) * s * 16).round().astype(np.int32)
+    thickness = max(1, round(tool.width * pen.scale * s))
+    cv2.polylines(mask, [local], False, 255, thickness, cv2.LINE_AA, 4)
+    small = cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+    cover = small.astype(np.float64) / 255
+    if tool.grainy:
+        generator = np.random.default_rng(pen.rng.randrange(2**32))
+        cover *= generator.uniform(0.45, 1.0, cover.shape)
+    region = pen.image[y0:y1, x0:x1].astype(np.float64)
+    ink = 1 - cover * (1 - tool.level / 255)
+    pen.image[y0:y1, x0:x1] = np.clip(region * ink, 0, 255).round().astype(np.uint8)
+
+
+def _fine(pen: Pen, box: Box, grainy: bool) -> None:
+    """A tick, or for a pen sometimes a cross, of a fine pen or a pencil."""
+    tool = pen.faint or random_faint(pen.rng)
+    tool = Faint(tool.width, tool.level, grainy)
+    r, j = box.rect, pen.jitter
+    if not grainy and pen.rng.random() < 0.4:
+        near = pen.rng.uniform(0.1, 0.25)
+        far = 1 - near
+        for stroke in (((near, near), (far, far)), ((far, near), (near, far))):
+            points = [(r.x + r.w * (u + j(0.04)), r.y + r.h * (v + j(0.04))) for u, v in stroke]
+            fine_stroke(pen, points, tool)
+        return
+    size = pen.rng.uniform(0.75, 1.1)
+    fine_stroke(
+        pen,
+        [
+            (r.x + r.w * (0.2 + j(0.06)), r.y + r.h * (0.5 + j(0.08))),
+            (r.x + r.w * (0.42 + j(0.05)), r.y + r.h * (0.82 + j(0.05))),
+            (r.x + r.w * (0.2 + 0.72 * size + j(0.04)), r.y + r.h * (1 - 0.9 * size + j(0.04))),
+        ],
+        tool,
+    )
+
+
+def _fine_pen(pen: Pen, box: Box) -> None:
+    _fine(pen, box, grainy=False)
+
+
+def _fine_pencil(pen: Pen, box: Box) -> None:
+    _fine(pen, box, grainy=True)
+
+
 def _circle(pen: Pen, box: Box) -> None:
     """A ring around the box, inside the free space the layout keeps around it."""
     r = box.rect
@@ -242,6 +350,8 @@ _MARKS = {
     "circle": _circle,
     "fill": _fill,
     "scribble": _scribble,
+    "fine_pen": _fine_pen,
+    "fine_pencil": _fine_pencil,
 }
 
 
@@ -324,6 +434,7 @@ def random_scan(rng: random.Random, dpi: float = 200.0, hard: float = 0.0) -> Sc
 class PhotoSettings:
     size: tuple[int, int] = (4000, 3000)  # 12 megapixels
     fill: float = 0.85  # share of the frame's short side the page's long side covers... roughly
+    px_per_mm: float | None = None  # instead of `fill`: the page's resolution in the photo
     turn: int = 0  # quarter turns
     tilt: float = 0.0  # degrees
     perspective: float = 0.05  # corner displacement, share of the page size
@@ -343,6 +454,8 @@ def photo(page: np.ndarray, page_dpi: float, settings: PhotoSettings, rng: rando
     if settings.turn % 2 == 0:
         out_w, out_h = out_h, out_w  # the long side of the frame along the page's
     scale = min(out_w / width, out_h / height) * settings.fill
+    if settings.px_per_mm is not None:
+        scale = settings.px_per_mm / (page_dpi / MM_PER_INCH)
     corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
     center = np.array([out_w / 2, out_h / 2], np.float32)
     angle = math.radians(settings.turn * 90 + settings.tilt)
@@ -405,6 +518,31 @@ def random_photo(rng: random.Random, hard: float = 0.0) -> PhotoSettings:
         noise=rng.uniform(1, 4 + 3 * hard),
         quality=rng.randint(60 - int(30 * hard), 92),
     )
+
+
+def arm_length_photo(rng: random.Random) -> PhotoSettings:
+    """A phone photo taken standing, the sheet on a table at arm's length: the page at 6 to 8
+    pixels per mm, at an angle, a little blurred and noisy, in uneven light."""
+    return PhotoSettings(
+        px_per_mm=rng.uniform(6.0, 8.0),
+        turn=rng.randrange(4),
+        tilt=rng.uniform(-10, 10),
+        perspective=rng.uniform(0.02, 0.08),
+        light=rng.uniform(0.5, 0.9),
+        crumple=rng.uniform(0.0, 0.3),
+        blur=rng.uniform(0.4, 1.2),
+        noise=rng.uniform(1.5, 5.0),
+        quality=rng.randint(65, 92),
+    )
+
+
+def faint_filling(layout: Layout, rng: random.Random) -> Filling:
+    """A sheet answered with one fine pen or one pencil: every answer a faint tick or cross."""
+    kind: MarkKind = rng.choice(["fine_pen", "fine_pencil"])
+    filling = random_filling(layout, rng)
+    for key, marks in filling.marks.items():
+        filling.marks[key] = [(value, kind) for value, mark in marks if mark not in CANCELLING]
+    return filling
 
 
 def read_values(page: PageReading) -> tuple[dict[str, object], dict[str, object]]:

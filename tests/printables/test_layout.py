@@ -12,6 +12,7 @@ from PIL import ImageFont
 
 from printables.fonts import text_width
 from printables.layout import (
+    HEAD_LINE,
     MARGIN,
     PAGE_H,
     PAGE_W,
@@ -23,19 +24,23 @@ from printables.layout import (
     layout_for,
 )
 from printables.pictograms import known_pictograms
+from printables.sheet import LAYOUT_REVISION
 from referentiel import UnknownVersionError
 from referentiel.models import Referential
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-# Geometry of revision 1 per referential version and language. A printed sheet is read with the
-# layout its QR names: if one of these changes, sheets already printed would be misread. Bump
-# LAYOUT_REVISION (and keep the old geometry readable) instead of updating a digest; a new
-# referential version adds its own (its texts move the boxes that follow them).
+# Geometry per layout revision, referential version and language, for each sheet that may have
+# been printed. A printed sheet is read with the layout its QR names: if one of these changes,
+# sheets already printed would be misread. Bump LAYOUT_REVISION (and keep the old geometry
+# readable) instead of updating a digest; a new referential version adds its own (its texts move
+# the boxes that follow them).
 GEOMETRY_DIGEST = {
-    ("2026.1", "fr"): "7d1f0c6a4da2ed78",
-    ("2026.1", "en"): "610d7f1bb13adcc6",
-    ("2026.2", "fr"): "3a23bfa1290bb706",
-    ("2026.2", "en"): "610d7f1bb13adcc6",
+    (1, "2026.1", "fr"): "7d1f0c6a4da2ed78",
+    (1, "2026.1", "en"): "610d7f1bb13adcc6",
+    (1, "2026.2", "fr"): "3a23bfa1290bb706",
+    (1, "2026.2", "en"): "610d7f1bb13adcc6",
+    (2, "2026.2", "fr"): "64fbfefa2e1583b3",
+    (2, "2026.2", "en"): "9d4393721861cbe4",
 }
 
 
@@ -45,6 +50,7 @@ def _texts(layout: Layout) -> list:
     out += [row.label for row in layout.items]
     for q in layout.questions:
         out += [q.heading, *(o.label for o in q.options)]
+    out += layout.column_numbers
     if layout.commune:
         out += [layout.commune.heading, layout.commune.hint, *layout.commune.column_labels]
     return out
@@ -102,18 +108,57 @@ def test_item_rows_have_five_values_and_unknown(layout: Layout) -> None:
         assert all(b.rect.w >= 5 for b in row.boxes)
 
 
-def test_corsican_codes_have_their_letters_on_the_second_digit(layout: Layout) -> None:
-    assert layout.commune is not None
-    values = [[b.value for b in row] for row in layout.commune.rows]
+def test_the_commune_is_asked_as_people_know_it(layout: Layout) -> None:
+    """Its postal code in digit boxes 0–9, and its name on a line of its own, wide enough to
+    write « Saint-Rémy-de-Provence »."""
+    grid = layout.commune
+    assert grid is not None and grid.code == "postal" and grid.key == "postal_code"
+    assert [[b.value for b in row] for row in grid.rows] == [list("0123456789")] * 5
+    assert grid.hint.text == "Code postal"
+    assert grid.name_line is not None and grid.name_line.w >= 70
+    area = grid.area()
+    assert area.union(grid.name_line) == area == area.union(grid.rows[-1][-1].rect)
+    assert [f.key for f in layout.fields() if f.kind == "digit"] == [
+        f"postal_code.{i}" for i in range(1, 6)
+    ]
+    printed = [layout.title.rect, *(t.rect for t in layout.instructions), layout.qr]
+    printed += [m.rect for m in layout.markers] + [grid.hint.rect]
+    assert not any(_overlap(grid.name_line, rect) for rect in printed)
+
+
+def test_revision_1_sheets_asked_the_insee_code_with_corsica_letters(ref: Referential) -> None:
+    grid = build_layout(ref, "fr", revision=1).commune
+    assert grid is not None and grid.key == "commune" and grid.name_line is None
+    values = [[b.value for b in row] for row in grid.rows]
     assert values[1][-2:] == ["A", "B"]
     assert all(len(row) == 10 for i, row in enumerate(values) if i != 1)
 
 
-def test_layouts_are_found_by_version_and_cached(ref: Referential) -> None:
-    assert layout_for(ref.version, "fr") is layout_for(ref.version, "fr")
-    assert layout_for(ref.version, "fr") == build_layout(ref, "fr")
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_column_headings_carry_the_numbers_typed_on_the_entry_screen(
+    ref: Referential, lang: str
+) -> None:
+    """0 to 4 above each answer's wording, as the keyboard entry screen asks them; « ? » is
+    its own heading."""
+    layout = build_layout(ref, lang)  # type: ignore[arg-type]
+    numbers = layout.column_numbers
+    assert [n.text for n in numbers] == ["0", "1", "2", "3", "4"]
+    assert layout.column_heads[-1].text == "?"
+    for number, head, box in zip(numbers, layout.column_heads, layout.items[0].boxes, strict=False):
+        assert number.bold and number.rect.x <= box.rect.x and box.rect.right <= number.rect.right
+        label_top = head.rect.bottom - 2 * HEAD_LINE - 0.4  # two lines at most, at the bottom
+        assert number.rect.bottom <= label_top + 0.01
+        assert head.rect.bottom <= layout.items[0].band.y
+
+
+def test_layouts_are_found_by_version_and_revision_and_cached(ref: Referential) -> None:
+    current = layout_for(ref.version, "fr", LAYOUT_REVISION)
+    assert current is layout_for(ref.version, "fr", LAYOUT_REVISION)
+    assert current == build_layout(ref, "fr")
+    assert layout_for(ref.version, "fr", 1) == build_layout(ref, "fr", 1)
+    assert layout_for(ref.version, "fr", 1).revision == 1
     with pytest.raises(UnknownVersionError):
-        layout_for("1999.1", "fr")
+        layout_for("1999.1", "fr", LAYOUT_REVISION)
 
 
 def test_a_paper_form_too_long_for_one_page_is_refused(ref: Referential) -> None:
@@ -123,10 +168,12 @@ def test_a_paper_form_too_long_for_one_page_is_refused(ref: Referential) -> None
         build_layout(too_long, "fr")
 
 
-@pytest.mark.parametrize(("version", "lang"), list(GEOMETRY_DIGEST))
-def test_the_printed_geometry_does_not_change_under_printed_sheets(version: str, lang: str) -> None:
-    layout = layout_for(version, lang)  # type: ignore[arg-type]
-    assert geometry_digest(layout) == GEOMETRY_DIGEST[version, lang]
+@pytest.mark.parametrize(("revision", "version", "lang"), list(GEOMETRY_DIGEST))
+def test_the_printed_geometry_does_not_change_under_printed_sheets(
+    revision: int, version: str, lang: str
+) -> None:
+    layout = layout_for(version, lang, revision)  # type: ignore[arg-type]
+    assert geometry_digest(layout) == GEOMETRY_DIGEST[revision, version, lang]
 
 
 def test_every_pictogram_of_the_referential_is_drawn(ref: Referential) -> None:

@@ -8,13 +8,15 @@ A 100 dpi blurred scan may lose a light pencil tick: there, review is the right 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from printables.layout import COMMUNE, Layout
+from printables.layout import Layout, build_layout
 from printables.reader import read_file
+from referentiel.models import Referential
 from tests.printables.conftest import PERSON, SERIAL
 from tests.printables.corpus import (
     Filling,
@@ -26,9 +28,13 @@ from tests.printables.corpus import (
     photo,
     random_filling,
     read_values,
+    render_blank,
     scan,
     silent_errors,
+    write_code,
 )
+
+REVISION_1_PDF = Path(__file__).parent / "data" / "revision1.pdf"
 
 SCANS = {
     "200 dpi, slightly skewed": ScanSettings(dpi=200, angle=1.5, noise=2, quality=85),
@@ -125,20 +131,69 @@ def test_two_ticks_in_a_row_go_to_review_with_a_picture(
     assert page.status == "review"
     assert (page.answers["E2.1"].value, page.answers["E2.1"].state) == (None, "ambiguous")
     assert "E2.1" in (page.error or "")
-    crop = cv2.imdecode(np.frombuffer(page.crops["E2.1"], np.uint8), cv2.IMREAD_GRAYSCALE)
+    crop = _picture(page.crops["E2.1"])
     assert crop.shape[1] > crop.shape[0] > 30  # a row: wide, and tall enough to see
     assert page.context["needs"].value == ["caf"]
     assert "crops" not in page.model_dump() and "sheet" not in page.model_dump()
 
 
-def test_an_incomplete_commune_code_goes_to_review(layout: Layout, blank_300: np.ndarray) -> None:
-    filling = Filling({f"{COMMUNE}.1": [("7", "tick")], f"{COMMUNE}.2": [("5", "tick")]})
+def _picture(png: bytes) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
+def test_an_incomplete_postal_code_goes_to_review_with_one_picture(
+    layout: Layout, blank_300: np.ndarray
+) -> None:
+    filling = Filling({"postal_code.1": [("7", "tick")], "postal_code.2": [("5", "tick")]})
     image = blank_300.copy()
     draw(image, 300, layout, filling, random.Random(6))
     page = read_file(scan(image, 300, ScanSettings(), random.Random(6)), "c.jpg")[0]
     assert page.status == "review"
-    assert page.context[COMMUNE].state == "ambiguous"
-    assert set(page.crops) == {f"{COMMUNE}.{i}" for i in range(1, 6)}
+    assert "à vérifier : postal_code" in (page.error or "")
+    assert (page.context["postal_code"].value, page.context["postal_code"].state) == (
+        None,
+        "ambiguous",
+    )
+    assert set(page.crops) == {"postal_code"}
+
+
+def test_a_postal_code_comes_with_the_picture_of_the_written_name(
+    layout: Layout, blank_300: np.ndarray
+) -> None:
+    """03190 is the postal code of eleven communes: the application shows the name the person
+    wrote, which the reader does not read."""
+    filling = Filling()
+    write_code(filling, layout, "03190", random.Random(6))
+    image = blank_300.copy()
+    draw(image, 300, layout, filling, random.Random(6))
+    assert layout.commune is not None and layout.commune.name_line is not None
+    line = layout.commune.name_line
+    written = (line.x + 2, line.bottom - 1), (line.x + 40, line.y + 1.5)
+    cv2.line(image, *[(round(x * 300 / 25.4), round(y * 300 / 25.4)) for x, y in written], 0, 4)
+    page = read_file(scan(image, 300, ScanSettings(), random.Random(6)), "c.jpg")[0]
+    assert page.status == "ok", page.error
+    reading = page.context["postal_code"]
+    assert (reading.value, reading.state) == ("03190", "ticked")
+    picture = _picture(page.crops["postal_code"])
+    assert picture.shape[1] > 300 and picture.shape[0] > 200  # the boxes, and the name above
+    shown = layout.commune.area().grow(2.1)  # as the reader crops it, at 6 px per mm
+    x0, y0 = round((line.x - shown.x) * 6), round((line.y - shown.y) * 6)
+    assert picture[y0 + 6 : y0 + 30, x0 + 6 : x0 + 240].min() < 100  # what was written
+    assert "crops" not in page.model_dump()
+
+
+def test_a_sheet_printed_with_the_first_layout_is_still_read(ref: Referential) -> None:
+    """Its QR code says layout revision 1: the INSEE code grid, the taller rows."""
+    layout = build_layout(ref, "fr", revision=1)
+    image = render_blank(REVISION_1_PDF.read_bytes(), 300)
+    filling = random_filling(layout, random.Random(12))
+    write_code(filling, layout, "2A004", random.Random(12))
+    draw(image, 300, layout, filling, random.Random(12))
+    page = read_file(scan(image, 300, ScanSettings(angle=1), random.Random(12)), "old.jpg")[0]
+    assert page.status == "ok", page.error
+    assert (page.sheet_id, page.sheet and page.sheet.revision) == ("OLDSHEET0001", 1)
+    assert read_values(page) == expected(layout, filling)
+    assert page.context["commune"].value == "2A004" and "postal_code" not in page.context
 
 
 def test_a_torn_off_corner_is_read_with_three_markers_and_reviewed(

@@ -29,7 +29,12 @@ def test_a_payload_reads_back_as_it_was_written(serial: str, person: str | None,
 
 def test_the_payload_is_short_and_versioned() -> None:
     sheet = SheetRef(version="2026.1", lang="fr", serial="K7QM4XZ29HTA")
-    assert sheet.payload() == "PN1|2026.1|fr|K7QM4XZ29HTA|"
+    assert sheet.payload() == "PN2|2026.1|fr|K7QM4XZ29HTA|"
+
+
+def test_a_sheet_printed_with_the_first_layout_is_still_understood() -> None:
+    sheet = parse_payload("PN1|2026.1|fr|K7QM4XZ29HTA|P-0042")
+    assert (sheet.revision, sheet.version, sheet.person) == (1, "2026.1", "P-0042")
 
 
 def test_serials_are_random_and_readable() -> None:
@@ -44,7 +49,8 @@ def test_serials_are_random_and_readable() -> None:
     [
         ("https://example.org/coupon", "n'est pas celui d'un Numérimètre"),
         ("PN1|2026.1|fr|ABCD", "n'est pas celui d'un Numérimètre"),
-        ("PN2|2030.1|fr|ABCDEFGH|", "mise en page plus récente"),
+        ("PN3|2030.1|fr|ABCDEFGH|", "mise en page plus récente"),
+        ("PN0|2026.1|fr|ABCDEFGH|", "n'est pas celui d'un Numérimètre"),
         ("PN1|2026.1|de|ABCDEFGH|", "langue de feuille inconnue"),
         ("PN1|2026.1|fr|abc|", "numéro de feuille invalide"),
         ("PN1|2026.1|fr|ABCDEFGH|Jean Dupont", "référence de personne invalide"),

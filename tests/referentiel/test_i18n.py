@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from referentiel import load_referential
+from referentiel import known_versions, load_referential, load_version
 from referentiel.i18n import (
     LANGUAGES,
     MissingTranslationsError,
@@ -107,6 +107,15 @@ def _str_field_names(node: Any) -> set[str]:
 
 def test_every_french_text_has_an_english_counterpart(ref):
     assert missing_translations(ref, "en") == []
+
+
+@pytest.mark.parametrize("version", known_versions())
+def test_every_version_still_shipped_reads_in_english(version):
+    """A result taken with an archived referential stays readable in English too (its texts
+    come from data/archive/en/<version>.yaml)."""
+    old = load_version(version)
+    assert missing_translations(old, "en") == []
+    assert localized(old, "en").version == version
 
 
 def test_the_english_file_translates_the_current_version(ref, raw_en):

@@ -22,6 +22,7 @@ from app.features.diagnostics.dependencies import visible_diagnostic
 from app.features.diagnostics.schemas import (
     EXAMPLE_BODY,
     SCORED_EXAMPLE,
+    AdaptiveOut,
     AnswerIn,
     CorrectedOut,
     CorrectionIn,
@@ -30,7 +31,6 @@ from app.features.diagnostics.schemas import (
     FinishIn,
     ProgressOut,
     ScoredDiagnosticOut,
-    SessionOut,
     result_out,
 )
 from app.features.diagnostics.service import (
@@ -104,10 +104,10 @@ def _caller(request: Request[Any, Any, Any]) -> str:
     return f"user:{user.id}" if user is not None else f"address:{client_address(request)}"
 
 
-def _state(diagnostic: Diagnostic, service: DiagnosticService) -> SessionOut:
+def _adaptive(diagnostic: Diagnostic, service: DiagnosticService) -> AdaptiveOut:
     ref = referential_of(diagnostic)
     done, total = progress(ref, diagnostic.answers)
-    return SessionOut(
+    return AdaptiveOut(
         id=diagnostic.id,
         status=diagnostic.status,
         resume_code=format_resume_code(diagnostic.resume_code) if diagnostic.resume_code else None,
@@ -311,25 +311,31 @@ class DiagnosticApi(Controller):
             headers={"Location": f"/api/v1/diagnostics/{recorded.id}"},
         )
 
-    @post("/sessions", summary="Commencer un diagnostic adaptatif", responses=problems())
-    async def start(self, db_session: NamedDependency[AsyncSession]) -> SessionOut:
+    @post(
+        "/diagnostics/adaptive",
+        summary="Commencer un diagnostic adaptatif",
+        description="Une question à la fois : `next_item` est la suivante, `null` quand "
+        "chaque compétence est placée.",
+        responses=problems(),
+    )
+    async def start_adaptive(self, db_session: NamedDependency[AsyncSession]) -> AdaptiveOut:
         service = DiagnosticService(db_session)
-        return _state(await service.start(), service)
+        return _adaptive(await service.start(), service)
 
     @get(
-        "/sessions/{diagnostic_id:uuid}",
+        "/diagnostics/{diagnostic_id:uuid}/adaptive",
         summary="Où en est un diagnostic adaptatif",
         responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
     )
-    async def state(
+    async def adaptive_state(
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> SessionOut:
-        return _state(diagnostic, DiagnosticService(db_session))
+    ) -> AdaptiveOut:
+        return _adaptive(diagnostic, DiagnosticService(db_session))
 
     @put(
-        "/sessions/{diagnostic_id:uuid}/answers/{item_id:str}",
+        "/diagnostics/{diagnostic_id:uuid}/answers/{item_id:str}",
         summary="Répondre à une question",
         responses=problems(
             404,
@@ -349,7 +355,7 @@ class DiagnosticApi(Controller):
         item_id: FromPath[str],
         data: JSONBody[AnswerIn],
         db_session: NamedDependency[AsyncSession],
-    ) -> SessionOut:
+    ) -> AdaptiveOut:
         service = DiagnosticService(db_session)
         try:
             await service.answer(diagnostic, item_id, data.value)
@@ -357,10 +363,10 @@ class DiagnosticApi(Controller):
             raise Problem(409, COMPLETED) from None
         except DiagnosticError as error:
             raise Problem(422, "Réponse refusée.", error.problems) from None
-        return _state(diagnostic, service)
+        return _adaptive(diagnostic, service)
 
     @delete(
-        "/sessions/{diagnostic_id:uuid}/answers/last",
+        "/diagnostics/{diagnostic_id:uuid}/answers/last",
         summary="Revenir à la question précédente",
         status_code=200,
         responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
@@ -369,13 +375,13 @@ class DiagnosticApi(Controller):
         self,
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
-    ) -> SessionOut:
+    ) -> AdaptiveOut:
         service = DiagnosticService(db_session)
         await service.back(diagnostic)
-        return _state(diagnostic, service)
+        return _adaptive(diagnostic, service)
 
     @post(
-        "/sessions/{diagnostic_id:uuid}/finish",
+        "/diagnostics/{diagnostic_id:uuid}/finish",
         summary="Terminer et obtenir le résultat",
         status_code=200,
         responses=problems(

@@ -160,7 +160,7 @@ class ProgressOut(msgspec.Struct):
     competences: int
 
 
-class SessionOut(msgspec.Struct):
+class AdaptiveOut(msgspec.Struct):
     """A diagnostic taken one question at a time: the next question (``null`` once every
     competence is placed) and the code to resume it on another device."""
 

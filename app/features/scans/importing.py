@@ -1,4 +1,11 @@
-"""Turning a read page into a diagnostic, and the one-click corrections of doubtful rows."""
+"""Turning a read page into a diagnostic, and the one-click corrections of doubtful rows.
+
+Sheets ask the commune's postal code, which people know (the reader gives it as
+``postal_code``); the commune it stands for comes from the one commune lookup of the
+service (:mod:`app.territories`). A postal code shared by several communes, or that no
+commune has, leaves the commune to a person, who sees the postal code boxes and the name
+written beside them. Sheets of layout revision 1 asked the INSEE code, which is kept as read.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
 from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
-from app.territories import communes, unknown_commune
-from printables.layout import WISHED_AUTONOMY
+from app.territories import Commune, CommuneError, by_postal_code, resolve, unknown_commune
+from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY
+from printables.reader import ContextReading, PageReading
 from referentiel import UnknownVersionError, load_version
 from referentiel.context import read_context_value
 from referentiel.goals import is_goal
@@ -26,15 +34,70 @@ UNKNOWN_PERSON = (
     "elle n'a pas été importée, et ses réponses n'ont pas été gardées."
 )
 CLEARED = "corrected"
+MSG_COMMUNE_NOT_FOUND = (
+    "Aucune commune, ou plusieurs, pour ce que vous avez tapé : tapez le code postal et le nom "
+    "de la commune, par exemple « 03000 Moulins »."
+)
+
+
+class CommuneNotFoundError(ValueError):
+    """A commune typed at review that is no commune, or several."""
+
+
+def with_commune(reading: PageReading) -> PageReading:
+    """The page with the commune its postal code stands for, when exactly one commune has
+    it; otherwise the commune is doubtful and comes with the picture of the postal code and
+    the written name. The postal code's own reading stays, for the review to offer its
+    communes."""
+    code = reading.context.get(POSTAL_CODE)
+    if code is None:  # a sheet of layout revision 1, or a page that could not be read
+        return reading
+    read = code.value if code.state == "ticked" and isinstance(code.value, str) else None
+    found = by_postal_code(read) if read else ()
+    crops = {k: v for k, v in reading.crops.items() if k != POSTAL_CODE}
+    update: dict[str, Any] = {"crops": crops}
+    if len(found) == 1:
+        commune = ContextReading(value=found[0].insee, state="ticked", confidence=code.confidence)
+    elif code.state == "empty":
+        commune = ContextReading(value=None, state="empty", confidence=code.confidence)
+    else:
+        commune = ContextReading(value=None, state="ambiguous", confidence=code.confidence)
+        if POSTAL_CODE in reading.crops:
+            crops[COMMUNE] = reading.crops[POSTAL_CODE]
+        if read:  # read clearly, but not the code of one commune
+            note = (
+                f"commune à choisir : le code postal {read} est celui de {len(found)} communes"
+                if found
+                else f"commune à vérifier : aucune commune n'a le code postal {read}"
+            )
+            update["status"] = "review"
+            update["error"] = " ; ".join(filter(None, (reading.error, note)))
+    update["context"] = {**reading.context, COMMUNE: commune}
+    return reading.model_copy(update=update)
+
+
+def read_postal_code(page: ScanPage) -> str | None:
+    """The postal code read clearly on the sheet, if any (never on a sheet of revision 1)."""
+    code = page.reading.get("context", {}).get(POSTAL_CODE, {})
+    value = code.get("value")
+    return value if code.get("state") == "ticked" and isinstance(value, str) else None
+
+
+def commune_choices(page: ScanPage) -> tuple[Commune, ...]:
+    """The communes a person chooses from for a doubtful commune: those of the postal code
+    read on the sheet (none when it was unclear)."""
+    code = read_postal_code(page)
+    return by_postal_code(code) if code else ()
 
 
 def doubtful_keys(page: ScanPage) -> list[str]:
-    """Answers and context questions a person must still decide, in form order."""
+    """Answers and context questions a person must still decide, in form order. The postal
+    code is not one: its doubts are the commune's."""
     return [
         key
         for section in ("answers", "context")
         for key, reading in page.reading.get(section, {}).items()
-        if reading.get("state") in DOUBTFUL
+        if reading.get("state") in DOUBTFUL and key != POSTAL_CODE
     ]
 
 
@@ -64,15 +127,29 @@ def parse_choice(page: ScanPage, key: str, choice: str) -> Any:
 
 
 def _context_choice(page: ScanPage, key: str, choice: str) -> Any:
+    if key == COMMUNE:
+        return _commune_choice(page, choice)
     ref = load_version(str(page.reading.get("form_version")))
     question = next((q for q in ref.context_questions if q.id == key), None)
     if question is not None:
-        if question.kind == "commune" and choice not in communes():
-            raise ValueError(choice)  # shaped like an INSEE code, but no commune's
         return read_context_value(question, [choice])  # a ContextValueError is a ValueError
     if key == WISHED_AUTONOMY and is_goal(choice):
         return choice
     raise ValueError(choice)
+
+
+def _commune_choice(page: ScanPage, choice: str) -> str:
+    """One of the postal code's communes, or a commune typed by the person (its postal code
+    and name, as anywhere else in the service)."""
+    if choice in {c.insee for c in commune_choices(page)}:
+        return choice
+    try:
+        commune = resolve(choice)
+    except CommuneError:
+        commune = None
+    if commune is None:
+        raise CommuneNotFoundError(MSG_COMMUNE_NOT_FOUND)
+    return commune.insee
 
 
 def _submission_payload(page: ScanPage) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from app.access import Permission, needs
 from app.db.models import BatchStatus, PageOutcome
 from app.errors import Problem
 from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
-from app.features.scans.importing import doubtful_keys
+from app.features.scans.importing import commune_choices, doubtful_keys, read_postal_code
 from app.features.scans.service import ScanError, ScanService
 from app.features.scans.uploads import MAX_REQUEST_BYTES, UPLOADS_PER_ACCOUNT, take_upload
 from app.i18n import gettext_for, request_language
@@ -118,6 +118,8 @@ class ScanPages(Controller):
             scan_page=scan_page,
             doubtful=doubtful_keys(scan_page),
             questions=questions,
+            postal_code=read_postal_code(scan_page),
+            communes=commune_choices(scan_page),
         )
 
     @post("/pages/{page_id:uuid}")

@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage, Structure, User
-from app.features.scans.importing import Importer, correct, doubtful_keys, parse_choice
+from app.features.scans.importing import (
+    CommuneNotFoundError,
+    Importer,
+    correct,
+    doubtful_keys,
+    parse_choice,
+)
 from printables.inputs import Limits
 
 LIMITS = Limits()
@@ -121,6 +127,8 @@ class ScanService:
             raise ScanError("Cette ligne n'est plus à vérifier.")
         try:
             value = parse_choice(page, key, choice)
+        except CommuneNotFoundError as error:
+            raise ScanError(str(error)) from None
         except ValueError:
             raise ScanError("Choix inconnu.") from None
         correct(page, key, value)

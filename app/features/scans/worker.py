@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased, defer
 
 from app.config import Settings, uploads_dir
 from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage
-from app.features.scans.importing import Importer
+from app.features.scans.importing import Importer, with_commune
 from app.features.scans.service import LIMITS
 from printables.inputs import InputError, open_document
 from printables.reader import PageReading, read_page, refused
@@ -40,7 +40,8 @@ POLL_SECONDS = 2.0
 STALE_AFTER = timedelta(minutes=5)  # a page claimed by a worker that died meanwhile
 
 
-def page_row(batch_id: UUID, reading: PageReading) -> ScanPage:
+def page_row(batch_id: UUID, read: PageReading) -> ScanPage:
+    reading = with_commune(read)
     return ScanPage(
         batch_id=batch_id,
         number=reading.page,
