@@ -132,6 +132,7 @@ def render_attestation(
             "label": shown.domain(d.code).plain_label,
             "level": d.level,
             "words": scale[d.level] if d.level is not None else texts.attestation_unknown_level,
+            "estimated": d.inferred,
         }
         for d in result.domains
     ]
@@ -145,7 +146,10 @@ def render_attestation(
         for need in shown.needs
         if wanted is None or need.code in wanted
     ]
-    profile = next((p.plain_label for p in shown.profiles if p.code == result.profile), None)
+    profile = next(
+        (p.plain_label for p in shown.profiles if p.code == result.profile),
+        texts.attestation_to_complete,
+    )
     date = format_date(issued, format="long", locale=lang)
     html = (
         _environment()

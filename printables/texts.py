@@ -43,6 +43,8 @@ class FormTexts(BaseModel):
     attestation_needs: str
     attestation_profile: str
     attestation_unknown_level: str
+    attestation_estimated: str
+    attestation_to_complete: str
     attestation_note: str
     attestation_version: str
 
@@ -72,6 +74,11 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         attestation_needs="Mon autonomie pour ce que je veux faire",
         attestation_profile="En résumé",
         attestation_unknown_level="Pas assez de réponses pour le dire",
+        attestation_estimated="En partie estimé, sans question : à vérifier avec un médiateur.",
+        attestation_to_complete=(
+            "Il manque des réponses pour dire où la personne en est. "
+            "Un médiateur peut compléter le diagnostic avec elle."
+        ),
         attestation_note=(
             "Ce document résume ce que la personne a déclaré savoir faire. "
             "Ce n'est pas un diplôme : les badges numériques viennent ensuite, avec des preuves."
@@ -102,6 +109,11 @@ TEXTS: Final[dict[Language, FormTexts]] = {
         attestation_needs="How autonomous I am for what I want to do",
         attestation_profile="In short",
         attestation_unknown_level="Not enough answers to tell",
+        attestation_estimated="Partly estimated, without a question: to check with a mediator.",
+        attestation_to_complete=(
+            "Some answers are missing to tell where the person stands. "
+            "A mediator can complete the assessment with them."
+        ),
         attestation_note=(
             "This document sums up what the person said they can do. "
             "It is not a diploma: digital badges come later, with evidence."

@@ -1,29 +1,54 @@
-"""The adaptive short form: Pix-style tube walk, at most a few items per competence.
+"""The adaptive short form: Pix-style tube walk, a few items per competence, a bounded total.
 
-In each competence (taken in prerequisite order, easiest first for the person) the walk asks
-the first item of the starting difficulty; « 3 or 4 » moves one difficulty up, « 0 or 1 » one
-down, « 2 » is enough, and « ? » tries another item of the same difficulty. The path depends
-only on the answers given, so « back » is simply removing the last answer.
+Competences are taken in prerequisite order. In each, the walk asks the first item of the
+starting difficulty (the easiest, so that a beginner is never met by a hard question first);
+« 3 or 4 » moves one difficulty up, « 0 or 1 » one down, « 2 » is enough, and « ? » tries
+another item of the same difficulty. A competence that an inference rule takes as not yet
+acquired (:mod:`referentiel.inference`) is skipped. At most ``max_per_competence`` items per
+competence and ``max_questions`` in all: a competence gets a further item only while every
+competence still to come keeps room for its first question.
+
+The path depends only on the answers given (each step reads only the answers walked before
+it), so « back » is simply removing the last answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from referentiel.answers import UNKNOWN, Answer
-from referentiel.models import Item, Referential
+from referentiel.inference import inferred
+from referentiel.models import Inference, Item, Referential
 
 GO_UP_FROM = 3
 GO_DOWN_FROM = 1
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where a person is in the short form.
+
+    ``asked`` are the items answered so far, in the order asked; ``upcoming`` is the next
+    question (None at the end); ``left`` is at most how many questions remain, ``upcoming``
+    included: it never grows, and shrinks faster when a rule spares questions.
+    """
+
+    asked: tuple[Item, ...]
+    upcoming: Item | None
+    left: int
+    skipped: Mapping[str, Inference] = field(default_factory=dict)
 
 
 def _first_unasked(tube: tuple[Item, ...], difficulty: int, asked: set[str]) -> Item | None:
     return next((i for i in tube if i.difficulty == difficulty and i.id not in asked), None)
 
 
-def _start(tube: tuple[Item, ...], difficulty: int) -> Item:
-    """The first item of the starting difficulty, or of the nearest one the tube has."""
-    return min(tube, key=lambda i: (abs(i.difficulty - difficulty), -i.difficulty))
+def first_item(ref: Referential, competence: str) -> Item:
+    """A competence's first question: the first item of the starting difficulty, or of the
+    nearest one its tube has."""
+    start = ref.forms.rapide.start_difficulty
+    return min(ref.tube(competence), key=lambda i: (abs(i.difficulty - start), -i.difficulty))
 
 
 def _step(tube: tuple[Item, ...], item: Item, answer: Answer, asked: set[str]) -> Item | None:
@@ -36,15 +61,14 @@ def _step(tube: tuple[Item, ...], item: Item, answer: Answer, asked: set[str]) -
     return None
 
 
-def competence_path(
-    ref: Referential, competence: str, answers: Mapping[str, Answer]
+def _competence(
+    ref: Referential, competence: str, answers: Mapping[str, Answer], room: int
 ) -> tuple[list[Item], Item | None]:
-    """Items already walked in one competence, and the next one to ask (None when done)."""
-    form = ref.forms.rapide
+    """Items already walked in one competence (at most ``room``), and the next one to ask."""
     tube = ref.tube(competence)
     walked: list[Item] = []
-    current: Item | None = _start(tube, form.start_difficulty)
-    while current is not None and len(walked) < form.max_per_competence:
+    current: Item | None = first_item(ref, competence)
+    while current is not None and len(walked) < room:
         if current.id not in answers:
             return walked, current
         walked.append(current)
@@ -52,16 +76,31 @@ def competence_path(
     return walked, None
 
 
+def walk(ref: Referential, answers: Mapping[str, Answer]) -> Walk:
+    """Replay the short form over ``answers``: what was asked, and what comes next."""
+    form = ref.forms.rapide
+    order = ref.prerequisite_order
+    # without a bound, the most the walk could ever ask
+    bound = form.max_questions or form.max_per_competence * len(order)
+    asked: list[Item] = []
+    for position, competence in enumerate(order):
+        known = {i.id: answers[i.id] for i in asked}
+        skipped = inferred(ref, known)
+        if competence in skipped:
+            continue
+        to_come = [c for c in order[position + 1 :] if c not in skipped]
+        room = min(form.max_per_competence, bound - len(asked) - len(to_come))
+        walked, upcoming = _competence(ref, competence, answers, room)
+        asked.extend(walked)
+        if upcoming is not None:
+            here = room - len(walked)
+            later = form.max_per_competence * len(to_come)
+            left = min(here + later, bound - len(asked))
+            return Walk(tuple(asked), upcoming, left, skipped)
+    known = {i.id: answers[i.id] for i in asked}
+    return Walk(tuple(asked), None, 0, inferred(ref, known))
+
+
 def next_item(ref: Referential, answers: Mapping[str, Answer]) -> Item | None:
     """The next question of the short form, or None when the form is complete."""
-    for competence in ref.prerequisite_order:
-        _, upcoming = competence_path(ref, competence, answers)
-        if upcoming is not None:
-            return upcoming
-    return None
-
-
-def progress(ref: Referential, answers: Mapping[str, Answer]) -> tuple[int, int]:
-    """(competences finished, competences in all), for a progress bar that never goes back."""
-    done = sum(competence_path(ref, c, answers)[1] is None for c in ref.prerequisite_order)
-    return done, len(ref.prerequisite_order)
+    return walk(ref, answers).upcoming

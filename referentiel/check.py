@@ -12,8 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from referentiel.adaptive import first_item
 from referentiel.models import Referential
 from referentiel.plain_language import point_median, resident_texts, unexplained_jargon
+from referentiel.rules import Tube, tube_confidence
 
 MIN_DIFFICULTIES_PER_COMPETENCE = 2
 
@@ -43,6 +45,7 @@ def check(ref: Referential) -> Iterator[str]:
     yield from _items(ref)
     yield from _orders(ref)
     yield from _forms(ref)
+    yield from _inferences(ref)
     yield from _needs(ref)
     yield from _autonomy(ref)
     yield from _plain_language(ref)
@@ -130,10 +133,44 @@ def _forms(ref: Referential) -> Iterator[str]:
         for question in form.context:
             if question not in questions:
                 yield f"formulaire {name} : question de contexte inconnue {question}"
-    start = ref.forms.rapide.start_difficulty
-    for comp in ref.competences:
-        if not any(i.competence == comp.code and i.difficulty == start for i in ref.items):
-            yield f"formulaire rapide : compétence {comp.code} sans item de difficulté {start}"
+    rapide = ref.forms.rapide
+    if rapide.max_questions is not None and rapide.max_questions < len(ref.competences):
+        yield (
+            f"formulaire rapide : max_questions {rapide.max_questions} ne laisse pas une "
+            f"question à chacune des {len(ref.competences)} compétences"
+        )
+
+
+def _inferences(ref: Referential) -> Iterator[str]:
+    yield from _duplicates("déduction", (r.id for r in ref.inferences))
+    rank = {code: n for n, code in enumerate(ref.prerequisite_order)}
+    items = {i.id: i for i in ref.items}
+    one_answer = tube_confidence(Tube("", (1,)), (0,))
+    for rule in ref.inferences:
+        where = f"déduction {rule.id}"
+        if not rule.items or not rule.competences:
+            yield f"{where} : il faut au moins un item et une compétence"
+        latest = -1
+        for item_id in rule.items:
+            item = items.get(item_id)
+            if item is None:
+                yield f"{where} : item inconnu {item_id}"
+            elif first_item(ref, item.competence).id != item_id:
+                yield f"{where} : {item_id} n'est pas la première question de {item.competence}"
+            else:
+                latest = max(latest, rank.get(item.competence, -1))
+        for code in rule.competences:
+            if code not in rank:
+                yield f"{where} : compétence inconnue {code}"
+            elif rank[code] <= latest:
+                yield f"{where} : {code} doit venir après les items dans l'ordre des prérequis"
+            if code in ref.core_competences:
+                yield f"{where} : {code} est une compétence socle, le profil a besoin de sa réponse"
+        if rule.confidence >= one_answer:
+            yield (
+                f"{where} : confiance {rule.confidence} pas plus faible qu'une réponse "
+                f"({one_answer})"
+            )
 
 
 def _needs(ref: Referential) -> Iterator[str]:

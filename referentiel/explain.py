@@ -83,6 +83,8 @@ def _competence(
                     item=item.falc, value=value, label=ref.scale.values[value].label
                 )
             )
+    if score.inferred is not None:
+        return [*lines, *_inferred_lines(ref, score.inferred, _)]
     if score.level is None and not score.evidence:
         lines.append(_("Pas assez de réponses pour donner un niveau."))
         return lines
@@ -104,6 +106,16 @@ def _competence(
     lines.extend(_evidence_lines(score, _))
     lines.append(_("Votre niveau : {level} sur 4.").format(level=score.level))
     return lines
+
+
+def _inferred_lines(ref: Referential, rule_id: str, _: Translate) -> list[str]:
+    rule = next(r for r in ref.inferences if r.id == rule_id)
+    items = ", ".join(_("« {item} »").format(item=ref.item(i).falc) for i in rule.items)
+    return [
+        _("Pas demandé : vous avez répondu 0 ou 1 à {items}.").format(items=items),
+        _("Sans doute pas encore acquis : à vérifier avec un médiateur."),
+        _("Votre niveau : 0 sur 4. C'est une estimation, moins sûre qu'une réponse."),
+    ]
 
 
 def _evidence_lines(score: CompetenceScore, _: Translate) -> list[str]:
@@ -137,7 +149,7 @@ def _profile(ref: Referential, result: DiagnosticResult, _: Translate) -> str:
     levels = {c.code: c.level for c in result.competences}
     core = ", ".join(f"{c} = {levels.get(c, '?')}" for c in ref.core_competences)
     rules = {
-        None: _("Pas assez de réponses sur les compétences de base pour situer un profil."),
+        None: _("Profil à compléter : il faut une réponse pour chaque compétence de base."),
         "eloigne": _(
             "Utiliser un appareil (E1) ou se connecter (E2) se fait seulement avec aide, "
             "ou au moins 4 compétences sont à 0."

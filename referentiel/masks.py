@@ -40,13 +40,15 @@ def field(packed: int, number: int) -> int:
 
 
 def profile_of(packed: int, core: int, basics: int) -> ProfileCode | None:
-    """Global profile (research §6.5.3); unknown competences take no part in it.
+    """Global profile (research §6.5.3), or None (« à compléter »).
 
     ``core`` and ``basics`` are bit sets: the core competences, and E1/E2 (use a device,
-    get online).
+    get online). The profile says whether the person does the core things alone, so it needs
+    a level for every core competence: with fewer, two answers about one competence would
+    make someone « autonome ». The other competences take part only when known.
     """
     known = packed & FIELD_MASK
-    if not known & core:
+    if core & ~known:
         return None
     not_alone = known & ~(packed >> FIELD * ALONE)
     at_zero = known & ~(packed >> FIELD)

@@ -117,12 +117,28 @@ class Item(_Frozen):
 
 
 class AdaptiveForm(_Frozen):
-    """Pix-style tube form: start in the middle of each tube, then go up or down."""
+    """Pix-style tube form: start each tube at ``start_difficulty`` (or the nearest the tube
+    has), then go up or down; see :mod:`referentiel.adaptive`.
+
+    ``median_questions`` is what a simulated population is asked (tests/referentiel), and at
+    ``seconds_per_question`` it gives the duration promised on the start page. Referentials
+    before 2026.2 have neither, nor ``max_questions`` (no bound on the total).
+    """
 
     kind: Literal["adaptive"]
     label: str
     max_per_competence: int = Field(ge=1)
     start_difficulty: int = Field(ge=1, le=3)
+    max_questions: int | None = Field(default=None, ge=1)
+    median_questions: int | None = Field(default=None, ge=1)
+    seconds_per_question: int | None = Field(default=None, ge=1)
+
+    @property
+    def minutes(self) -> int | None:
+        """The typical duration of the questions, rounded to the minute (at least one)."""
+        if self.median_questions is None or self.seconds_per_question is None:
+            return None
+        return max(1, round(self.median_questions * self.seconds_per_question / 60))
 
 
 class FixedForm(_Frozen):
@@ -168,6 +184,17 @@ class ContextQuestion(_Frozen):
     options: tuple[Option, ...] = ()
 
 
+class Inference(_Frozen):
+    """A rule of the short form: when every item of ``items`` is answered « not alone » (0 or
+    1), the ``competences`` behind them are not asked and are taken as not yet acquired, with
+    ``confidence`` (see :mod:`referentiel.inference`)."""
+
+    id: str
+    items: tuple[str, ...]
+    competences: tuple[str, ...]
+    confidence: float = Field(gt=0, lt=1)
+
+
 class Profile(_Frozen):
     code: Literal["eloigne", "debutant", "autonome", "avance"]
     label: str
@@ -185,6 +212,7 @@ class Referential(_Frozen):
     core_competences: tuple[str, ...]
     items: tuple[Item, ...]
     forms: Forms
+    inferences: tuple[Inference, ...] = ()
     autonomy_levels: tuple[AutonomyLevel, ...]
     needs: tuple[Need, ...]
     context_questions: tuple[ContextQuestion, ...]

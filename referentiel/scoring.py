@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pydantic import TypeAdapter
 
 from referentiel.answers import UNKNOWN, Answer, Evidence
+from referentiel.inference import NOT_YET, holds, inferred
 from referentiel.masks import (
     AUTONOMY_ORDER,
     COUNT_SHIFT,
@@ -44,17 +45,24 @@ _STATES = 6  # per item: absent, then values 0..4
 
 @dataclass(frozen=True, slots=True)
 class CompetenceScore:
+    """One competence's level; ``inferred`` names the rule when it was not asked but taken as
+    not yet acquired (:mod:`referentiel.inference`)."""
+
     code: str
     level: int | None
     items: int
     confidence: float
     evidence: tuple[Evidence, ...] = ()
+    inferred: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DomainScore:
+    """One domain's level; ``inferred`` when an inferred competence is part of it."""
+
     code: str
     level: int | None
+    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,9 @@ class NeedAutonomy:
 @dataclass(slots=True)
 class DiagnosticResult:
     """A scored diagnostic; it keeps its inputs so that it can explain itself later.
+
+    ``profile`` is None until every core competence is measured: ``to_complete`` lists the
+    ones still without a level (« à compléter »).
 
     One is built per diagnostic on the hot path, hence a plain dataclass (not frozen, which
     costs a third of the scoring time); treat it as read-only. ``RESULT_ADAPTER`` serialises it.
@@ -79,6 +90,7 @@ class DiagnosticResult:
     answers: Mapping[str, Answer]
     evidence: tuple[Evidence, ...] = ()
     knows_help: bool | None = None
+    to_complete: tuple[str, ...] = ()
 
     def competence(self, code: str) -> CompetenceScore:
         return next(c for c in self.competences if c.code == code)
@@ -128,6 +140,15 @@ class Scorer:
         self._basics = sum(1 << position[c] for c in ("E1", "E2") if c in position)
         self._requires = [n.requires for n in ref.needs]
         self._autonomy: dict[tuple[int, bool | None], tuple[NeedAutonomy, ...]] = {}
+        # (rule id, competence) -> where its inferred score goes, and that score
+        self._guesses = {
+            (rule.id, code): (
+                position[code],
+                CompetenceScore(code, NOT_YET, 0, rule.confidence, inferred=rule.id),
+            )
+            for rule in ref.inferences
+            for code in rule.competences
+        }
         self._crcn = {
             crcn: {c.code for c in ref.competences if crcn in c.mappings.crcn}
             for c in ref.competences
@@ -152,17 +173,40 @@ class Scorer:
         if evidence:
             scores = [self._with_evidence(s, evidence) for s in scores]
             packed, allowed = self._pack(s.level for s in scores)
+        # The profile reads measured levels only; inferred ones feed domains and needs.
+        profile = profile_of(packed, self._core, self._basics)
+        guessed = self._inferred(answers, scores)
+        if guessed:
+            packed, allowed = self._pack(s.level for s in scores)
         return DiagnosticResult(
             version=self.ref.version,
             competences=tuple(scores),
-            domains=self._domains(packed >> DOMAINS_AT),
-            profile=profile_of(packed, self._core, self._basics),
+            domains=self._domains(packed >> DOMAINS_AT, guessed),
+            profile=profile,
             autonomy=self._autonomy.get((allowed, knows_help))
             or self._autonomy_of(allowed, knows_help),
             answers=answers,
             evidence=tuple(evidence),
             knows_help=knows_help,
+            to_complete=() if profile is not None else self._unmeasured_core(scores),
         )
+
+    def _inferred(self, answers: Mapping[str, Answer], scores: list[CompetenceScore]) -> set[int]:
+        """Put each competence an inference rule takes as not yet acquired in ``scores``; the
+        indexes of the domains they belong to."""
+        if not any(holds(rule, answers) for rule in self.ref.inferences):
+            return set()
+        measured = {s.code for s in scores if s.level is not None or s.evidence}
+        domains = set()
+        for code, rule in inferred(self.ref, answers, measured).items():
+            index, guess = self._guesses[rule.id, code]
+            scores[index] = guess
+            domains.add(self._domain_of[index])
+        return domains
+
+    def _unmeasured_core(self, scores: list[CompetenceScore]) -> tuple[str, ...]:
+        levels = {s.code: s.level for s in scores}
+        return tuple(c for c in self.ref.core_competences if levels[c] is None)
 
     def _encode(self, answers: Mapping[str, Answer]) -> list[int]:
         """Each competence's tube state as one base-6 number (digit 0 = not answered).
@@ -213,7 +257,7 @@ class Scorer:
             allowed &= needs
         return packed, allowed
 
-    def _domains(self, totals: int) -> tuple[DomainScore, ...]:
+    def _domains(self, totals: int, inferred: set[int]) -> tuple[DomainScore, ...]:
         """Domain levels from the packed (sum, count) fields, one cached score per value."""
         out = []
         for index, table in enumerate(self._domain_tables):
@@ -223,6 +267,8 @@ class Scorer:
                 count, total = divmod(key, 1 << COUNT_SHIFT)
                 level = round_half_down(total, count) if count else None
                 score = table[key] = DomainScore(self.ref.domains[index].code, level)
+            if index in inferred:
+                score = DomainScore(score.code, score.level, inferred=True)
             out.append(score)
         return tuple(out)
 

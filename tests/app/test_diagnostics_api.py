@@ -116,6 +116,7 @@ def test_the_adaptive_steps_ask_go_back_and_finish(client):
     state = client.delete(f"/api/v1/diagnostics/{adaptive}/answers/last").json()
     assert state["answers"] == {}
     assert state["next_item"]["id"] == first
+    assert state["previous_answer"] == 0  # kept, to show it selected
     bad = client.put(f"/api/v1/diagnostics/{adaptive}/answers/{first}", json={"value": 7})
     assert bad.status_code == 422
     while state["next_item"] is not None:
@@ -123,7 +124,7 @@ def test_the_adaptive_steps_ask_go_back_and_finish(client):
         state = client.put(
             f"/api/v1/diagnostics/{adaptive}/answers/{item}", json={"value": 3}
         ).json()
-    assert state["progress"]["competences_done"] == state["progress"]["competences"]
+    assert state["progress"] == {"asked": len(state["answers"]), "left_at_most": 0}
     need = REF.needs[0].code
     done = client.post(
         f"/api/v1/diagnostics/{adaptive}/finish",
@@ -172,3 +173,37 @@ def test_a_session_is_never_the_adaptive_diagnostic(client):
     again = client.get(f"/api/v1/diagnostics/{started.json()['id']}/adaptive")
     assert again.json()["next_item"] == started.json()["next_item"]
     assert client.post("/api/v1/sessions").status_code == 404
+
+
+def test_a_beginner_is_spared_the_harder_questions_and_sees_them_as_not_yet_acquired(client):
+    rule = REF.inferences[0]
+    state = client.post("/api/v1/diagnostics/adaptive").json()
+    diagnostic = state["id"]
+    assert state["progress"] == {"asked": 0, "left_at_most": REF.forms.rapide.max_questions}
+    while state["next_item"] is not None:
+        item = state["next_item"]["id"]
+        before = state["progress"]["asked"] + state["progress"]["left_at_most"]
+        state = client.put(
+            f"/api/v1/diagnostics/{diagnostic}/answers/{item}", json={"value": 0}
+        ).json()
+        assert state["progress"]["asked"] + state["progress"]["left_at_most"] <= before
+    assert len(state["answers"]) <= 10
+    assert state["not_asked"] == dict.fromkeys(rule.competences, rule.id)
+    result = client.post(f"/api/v1/diagnostics/{diagnostic}/finish", json={}).json()["result"]
+    inferred = {c["code"]: c for c in result["competences"] if c["inferred"]}
+    assert set(inferred) == set(rule.competences)
+    assert all(c["level"] == 0 and c["confidence"] == rule.confidence for c in inferred.values())
+    answered = [c for c in result["competences"] if not c["inferred"]]
+    assert all(c["confidence"] > rule.confidence for c in answered)
+
+
+def test_two_answers_leave_the_profile_to_complete(client):
+    response = client.post("/api/v1/diagnostics", json={"answers": {"E1.1": 4, "E1.2": 4}})
+    assert response.status_code == 201, response.text
+    result = response.json()["result"]
+    assert result["profile"] is None
+    assert result["to_complete"] == ["E2", "C1", "I1", "P2", "C3"]
+    unknown = [c["code"] for c in result["competences"] if c["level"] is None]
+    assert len(unknown) == 11
+    empty = client.post("/api/v1/diagnostics", json={"answers": {}})
+    assert empty.status_code == 422

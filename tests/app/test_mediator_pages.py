@@ -644,3 +644,34 @@ def test_a_mistyped_paper_form_is_corrected_as_a_new_version(backend, client):
     assert "Correction enregistrée pour Marcelle" in timeline and "corrigé" in timeline
     # the first version is no longer offered for correction
     assert client.get(correct).status_code == 404
+
+
+def test_the_timeline_marks_estimated_levels_and_a_profile_to_complete(backend, client):
+    mediator(backend, client)
+    person_id = create_person(client, "Gisèle")
+    page = client.post(
+        f"/pro/personnes/{person_id}/diagnostic", data={"_csrf_token": token(client)}
+    )
+    while page.url.path.endswith("/question"):  # a beginner: « 0 » everywhere
+        item = re.search(r'name="item" value="([^"]+)"', page.text)
+        assert item, page.text
+        page = client.post(
+            page.url.path, data={"_csrf_token": token(client), "item": item[1], "value": "0"}
+        )
+    base = page.url.path.rsplit("/", 1)[0]
+    for step in ("contexte", "besoins", "terminer"):
+        page = client.post(f"{base}/{step}", data={"_csrf_token": token(client)})
+    assert page.url.path.endswith("/resultat"), page.url
+    # then a paper form with two answers only, « ? » elsewhere
+    path = f"/pro/personnes/{person_id}/papier"
+    blank = dict.fromkeys(PAPER_ITEMS, "?")
+    data = paper_form(client, path, {**blank, "E1.1": "4", "E1.3": "4"})
+    response = client.post(path, data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+    text = text_of(client.get(f"/pro/personnes/{person_id}").text)
+    ref = load_referential()
+    estimated = {ref.competence(c).domain for c in ref.inferences[0].competences}
+    assert text.count("* en partie estimé") == len(estimated)
+    assert "* : en partie estimé, sans question posée" in text
+    assert "À compléter" in text

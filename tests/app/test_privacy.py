@@ -138,6 +138,7 @@ def test_the_export_holds_everything_stored_about_the_person_and_nothing_else(ba
         "completed_at",
         "supersedes_id",
         "answers",
+        "answers_taken_back",
         "context",
         "goals",
         "result",

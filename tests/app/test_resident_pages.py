@@ -135,6 +135,23 @@ def test_a_context_answer_outside_the_choices_is_refused_not_stored(client):
     assert client.get(f"/api/v1/diagnostics/{diagnostic}").json()["context"] == {}
 
 
+def test_a_result_without_every_core_competence_is_to_complete(client):
+    diagnostic = start(client)
+    page = client.get(f"/diagnostic/{diagnostic}/question")
+    while "/question" in str(page.url):
+        item = current_item(page.text)
+        value = "?" if item.startswith("C3.") else "2"  # « démarches en ligne » never placed
+        page = client.post(
+            f"/diagnostic/{diagnostic}/question",
+            data={"_csrf_token": _token(client), "item": item, "value": value},
+        )
+    for step in ("contexte", "besoins", "terminer"):
+        page = client.post(f"/diagnostic/{diagnostic}/{step}", data={"_csrf_token": _token(client)})
+    text = html.unescape(page.text)
+    assert "Résultat à compléter" in text
+    assert "Autonome pour l'essentiel" not in text
+
+
 def _context(client, diagnostic: str, **fields: str):  # type: ignore[no-untyped-def]
     return client.post(
         f"/diagnostic/{diagnostic}/contexte", data={"_csrf_token": _token(client), **fields}

@@ -13,6 +13,7 @@ from printables.codes import aruco_dictionary
 from printables.layout import Layout
 from printables.pdf import Issuer, render_attestation, render_forms
 from printables.reader import read_image
+from printables.texts import TEXTS
 from referentiel.i18n import localized
 from referentiel.models import Referential
 from referentiel.scoring import score
@@ -91,6 +92,21 @@ def test_the_attestation_says_levels_and_autonomy_in_plain_words(
         assert ref.domains[0].plain_label in text and "Je sais où trouver de l" in text
     else:
         assert "November 22, 2026" in text and "My CAF paperwork" in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_attestation_marks_estimated_levels_and_a_profile_to_complete(
+    ref: Referential, lang: str
+) -> None:
+    rule = ref.inferences[0]
+    result = score(ref, dict.fromkeys(rule.items, 0))
+    assert result.profile is None
+    pdf = render_attestation(ref, result, "M. B.", dt.date(2026, 11, 22), lang=lang)  # type: ignore[arg-type]
+    text = " ".join(_text(pdf).split())
+    texts = TEXTS[lang]  # type: ignore[index]
+    estimated = sum(d.inferred for d in result.domains)
+    assert estimated and text.count(texts.attestation_estimated) == estimated
+    assert texts.attestation_to_complete in text
 
 
 def test_an_attestation_alone_on_paper_says_where_it_comes_from(ref: Referential) -> None:

@@ -126,3 +126,26 @@ def test_evidence_alone_gives_a_level_and_explains_it():
     lines = explain(REF, result).competences["C1"]
     assert any("devant un médiateur" in line for line in lines)
     assert lines[-1] == "Votre niveau : 2 sur 4."
+
+
+def test_two_answers_about_one_competence_leave_the_profile_to_complete():
+    result = score(REF, {"E1.1": 4, "E1.2": 4})
+    assert result.profile is None
+    assert result.to_complete == ("E2", "C1", "I1", "P2", "C3")
+    assert "Profil à compléter" in explain(REF, result).profile
+
+
+def test_a_beginner_has_the_harder_competences_as_not_yet_acquired_and_says_why():
+    rule = REF.inferences[0]
+    result = score(REF, dict.fromkeys(rule.items, 1))
+    for code in rule.competences:
+        competence = result.competence(code)
+        assert (competence.level, competence.items, competence.inferred) == (0, 0, rule.id)
+        assert competence.confidence == rule.confidence
+        lines = " ".join(explain(REF, result).competences[code])
+        assert "Pas demandé" in lines and "à vérifier avec un médiateur" in lines
+    inferred_domains = {REF.competence(c).domain for c in rule.competences}
+    assert {d.code for d in result.domains if d.inferred} == inferred_domains
+    answered = score(REF, {**dict.fromkeys(rule.items, 1), "R1.1": 3})
+    assert answered.competence("R1").inferred is None
+    assert answered.competence("R1").level == 3

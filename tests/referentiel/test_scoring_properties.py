@@ -20,6 +20,13 @@ def _levels(result: DiagnosticResult) -> dict[str, int | None]:
     }
 
 
+def _guessed(result: DiagnosticResult) -> set[str]:
+    """Levels that are, or include, a competence taken as not yet acquired without a question."""
+    return {c.code for c in result.competences if c.inferred} | {
+        f"domain:{d.code}" for d in result.domains if d.inferred
+    }
+
+
 @given(scored_sets, st.data(), st.sampled_from([None, False, True]))
 def test_raising_an_answer_never_lowers_anything(answers, data, knows_help):
     item = data.draw(st.sampled_from(sorted(answers)))
@@ -30,8 +37,12 @@ def test_raising_an_answer_never_lowers_anything(answers, data, knows_help):
         raised = _levels(after)[key]
         if level is None:
             assert raised is None, key  # no answer was added: still unknown
+        elif raised is None:
+            # a higher answer withdraws a guess (« not yet acquired »), never a measure
+            assert key in _guessed(before), key
         else:
-            assert raised is not None and raised >= level, key
+            assert raised >= level, key
+    assert _guessed(after) <= _guessed(before)
     assert _rank_profile(after) >= _rank_profile(before)
     for need in REF.needs:
         assert AUTONOMY_ORDER.index(after.need(need.code)) >= AUTONOMY_ORDER.index(
@@ -78,3 +89,33 @@ def _same(a: DiagnosticResult, b: DiagnosticResult) -> bool:
         b.profile,
         b.autonomy,
     )
+
+
+@given(answer_sets)
+def test_a_guess_never_replaces_an_answer_and_never_moves_the_profile(answers):
+    result = score(REF, answers)
+    for competence in result.competences:
+        if competence.inferred:
+            tube = {i.id for i in REF.tube(competence.code)}
+            assert not any(isinstance(answers.get(i), int) for i in tube), competence.code
+            assert competence.level == 0
+            assert (
+                competence.confidence
+                < score(REF, {REF.tube(competence.code)[0].id: 0})
+                .competence(competence.code)
+                .confidence
+            )
+    without_rules = REF.model_copy(update={"inferences": ()})
+    plain = score(without_rules, answers)
+    assert result.profile == plain.profile
+    assert result.autonomy == plain.autonomy
+    for guessed, measured in zip(result.competences, plain.competences, strict=True):
+        assert guessed.inferred or guessed == measured
+
+
+@given(answer_sets)
+def test_a_profile_needs_a_level_for_every_core_competence(answers):
+    result = score(REF, answers)
+    unknown = tuple(c for c in REF.core_competences if result.competence(c).level is None)
+    assert result.to_complete == (unknown if result.profile is None else ())
+    assert (result.profile is None) == bool(unknown)

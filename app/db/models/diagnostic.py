@@ -52,6 +52,9 @@ class Diagnostic(UUIDAuditBase):
     answers: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     # Item ids in the order they were answered (JSONB does not keep key order): « back ».
     asked: Mapped[list[str]] = mapped_column(Json, default=list)
+    # Answers « back » took away, shown selected when their question comes again; emptied when
+    # the diagnostic ends.
+    taken_back: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)
     context: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     goals: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)

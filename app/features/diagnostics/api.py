@@ -48,16 +48,16 @@ from app.features.diagnostics.service import (
     format_resume_code,
     insert_diagnostic,
     nothing_scored,
-    referential_of,
     request_fingerprint,
     scoped_key,
     stored_result,
+    taken_back,
+    walk_of,
 )
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.territories import unknown_commune
 from app.throttle import client_address
 from referentiel import Referential, load_referential
-from referentiel.adaptive import progress
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.submission import Submission, SubmissionError, read_submission
 
@@ -104,17 +104,19 @@ def _caller(request: Request[Any, Any, Any]) -> str:
     return f"user:{user.id}" if user is not None else f"address:{client_address(request)}"
 
 
-def _adaptive(diagnostic: Diagnostic, service: DiagnosticService) -> AdaptiveOut:
-    ref = referential_of(diagnostic)
-    done, total = progress(ref, diagnostic.answers)
+def _adaptive(diagnostic: Diagnostic) -> AdaptiveOut:
+    state = walk_of(diagnostic)
+    upcoming = state.upcoming
     return AdaptiveOut(
         id=diagnostic.id,
         status=diagnostic.status,
         resume_code=format_resume_code(diagnostic.resume_code) if diagnostic.resume_code else None,
         referential_version=diagnostic.referential_version,
         answers=diagnostic.answers,
-        next_item=service.next_question(diagnostic),
-        progress=ProgressOut(competences_done=done, competences=total),
+        next_item=upcoming,
+        previous_answer=None if upcoming is None else taken_back(diagnostic, upcoming.id),
+        progress=ProgressOut(asked=len(state.asked), left_at_most=state.left),
+        not_asked={code: rule.id for code, rule in state.skipped.items()},
     )
 
 
@@ -319,20 +321,15 @@ class DiagnosticApi(Controller):
         responses=problems(),
     )
     async def start_adaptive(self, db_session: NamedDependency[AsyncSession]) -> AdaptiveOut:
-        service = DiagnosticService(db_session)
-        return _adaptive(await service.start(), service)
+        return _adaptive(await DiagnosticService(db_session).start())
 
     @get(
         "/diagnostics/{diagnostic_id:uuid}/adaptive",
         summary="Où en est un diagnostic adaptatif",
         responses=problems(404, when=UNKNOWN_DIAGNOSTIC),
     )
-    async def adaptive_state(
-        self,
-        diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
-    ) -> AdaptiveOut:
-        return _adaptive(diagnostic, DiagnosticService(db_session))
+    async def adaptive_state(self, diagnostic: NamedDependency[Diagnostic]) -> AdaptiveOut:
+        return _adaptive(diagnostic)
 
     @put(
         "/diagnostics/{diagnostic_id:uuid}/answers/{item_id:str}",
@@ -363,7 +360,7 @@ class DiagnosticApi(Controller):
             raise Problem(409, COMPLETED) from None
         except DiagnosticError as error:
             raise Problem(422, "Réponse refusée.", error.problems) from None
-        return _adaptive(diagnostic, service)
+        return _adaptive(diagnostic)
 
     @delete(
         "/diagnostics/{diagnostic_id:uuid}/answers/last",
@@ -376,9 +373,8 @@ class DiagnosticApi(Controller):
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> AdaptiveOut:
-        service = DiagnosticService(db_session)
-        await service.back(diagnostic)
-        return _adaptive(diagnostic, service)
+        await DiagnosticService(db_session).back(diagnostic)
+        return _adaptive(diagnostic)
 
     @post(
         "/diagnostics/{diagnostic_id:uuid}/finish",

@@ -35,13 +35,15 @@ from app.features.diagnostics.service import (
     format_resume_code,
     referential_of,
     result_of,
+    taken_back,
+    walk_of,
 )
 from app.i18n import decimal_mark, gettext_for, request_language
 from app.sessions import rotate_session
 from app.territories import Found, as_typed, communes, search
 from app.throttle import Limit, client_address, per_address, per_user
 from app.web import Msg, page, see_other
-from referentiel.adaptive import progress
+from referentiel import load_referential
 from referentiel.context import ContextValueError, read_context_value
 from referentiel.explain import explain
 from referentiel.goals import is_goal
@@ -90,6 +92,7 @@ class ResidentPages(Controller):
             request,
             "diagnostic/home.html",
             current=request.session.get(CURRENT),
+            minutes=load_referential().forms.rapide.minutes,
             erased=Msg(MSG_ERASED) if efface else None,
         )
 
@@ -183,24 +186,21 @@ class DiagnosticSteps(Controller):
         self,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             return see_other(f"/diagnostic/{diagnostic.id}/resultat")
-        service = DiagnosticService(db_session)
-        item = service.next_question(diagnostic)
-        if item is None:
+        state = walk_of(diagnostic)
+        if state.upcoming is None:
             return see_other(f"/diagnostic/{diagnostic.id}/contexte")
         ref = localized(referential_of(diagnostic), request_language(request))
-        done, total = progress(ref, diagnostic.answers)
         return page(
             request,
             "diagnostic/question.html",
             diagnostic=diagnostic,
-            item=ref.item(item.id),
-            number=len(diagnostic.asked) + 1,
-            done=done,
-            total=total,
+            item=ref.item(state.upcoming.id),
+            previous=taken_back(diagnostic, state.upcoming.id),
+            number=len(state.asked) + 1,
+            left=state.left,
             resume_code=format_resume_code(diagnostic.resume_code or ""),
         )
 

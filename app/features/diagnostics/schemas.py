@@ -113,7 +113,13 @@ class FinishIn(msgspec.Struct, forbid_unknown_fields=True):
 class DiagnosticResultOut(msgspec.Struct):
     """A scored diagnostic as stored (`referentiel.scoring.DiagnosticResult` without the
     answers): a level 0–4 per competence and per domain (``null``: nothing to score), the
-    profile, the current autonomy per need."""
+    profile, the current autonomy per need.
+
+    A competence with ``inferred`` (the id of a rule of the referential's ``inferences``) was
+    not asked: first answers show it not yet acquired, at level 0 with a low confidence, to
+    check with a mediator; a domain with ``inferred`` includes one. ``profile`` is ``null``
+    (« à compléter ») until every core competence has a level: ``to_complete`` lists the
+    missing ones."""
 
     version: str
     competences: list[CompetenceScore]
@@ -122,6 +128,7 @@ class DiagnosticResultOut(msgspec.Struct):
     autonomy: list[NeedAutonomy]
     evidence: list[Evidence] = msgspec.field(default_factory=list)
     knows_help: bool | None = None
+    to_complete: list[str] = msgspec.field(default_factory=list)
 
 
 class ScoredDiagnosticOut(msgspec.Struct):
@@ -156,13 +163,18 @@ class DiagnosticOut(msgspec.Struct):
 
 
 class ProgressOut(msgspec.Struct):
-    competences_done: int
-    competences: int
+    """Questions answered, and at most how many remain (the next one included): this never
+    grows, and shrinks faster when first answers spare harder questions."""
+
+    asked: int
+    left_at_most: int
 
 
 class AdaptiveOut(msgspec.Struct):
     """A diagnostic taken one question at a time: the next question (``null`` once every
-    competence is placed) and the code to resume it on another device."""
+    competence is placed), the answer it had before « back » (``previous_answer``, to show
+    selected), the competences not asked because first answers show them not yet acquired
+    (``not_asked``: competence → rule id), and the code to resume it on another device."""
 
     id: UUID
     status: DiagnosticStatus
@@ -170,7 +182,9 @@ class AdaptiveOut(msgspec.Struct):
     referential_version: str
     answers: dict[str, AnswerValue]
     next_item: Item | None
+    previous_answer: AnswerValue | None
     progress: ProgressOut
+    not_asked: dict[str, str]
 
 
 def result_out(stored: Mapping[str, Any]) -> DiagnosticResultOut:

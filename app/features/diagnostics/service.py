@@ -22,9 +22,8 @@ from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
 from referentiel import Referential, load_referential, load_version
-from referentiel.adaptive import next_item
-from referentiel.answers import UNKNOWN, is_answer
-from referentiel.models import Item
+from referentiel.adaptive import Walk, walk
+from referentiel.answers import UNKNOWN, Answer, is_answer
 from referentiel.scoring import RESULT_ADAPTER, DiagnosticResult, score
 from referentiel.submission import Submission
 
@@ -99,6 +98,17 @@ def nothing_scored(answers: Mapping[str, Any]) -> bool:
 
 def referential_of(diagnostic: Diagnostic) -> Referential:
     return load_version(diagnostic.referential_version)
+
+
+def walk_of(diagnostic: Diagnostic) -> Walk:
+    """Where the short form stands: what was asked, the next question, how many are left."""
+    return walk(referential_of(diagnostic), diagnostic.answers)
+
+
+def taken_back(diagnostic: Diagnostic, item_id: str) -> Answer | None:
+    """The answer « back » took away from this question, to show it selected again."""
+    value: Answer | None = (diagnostic.taken_back or {}).get(item_id)
+    return value
 
 
 def result_of(diagnostic: Diagnostic) -> DiagnosticResult:
@@ -182,9 +192,6 @@ class DiagnosticService:
             fresh = as_utc(found.updated_at) > now - in_progress_for
         return found if fresh else None
 
-    def next_question(self, diagnostic: Diagnostic) -> Item | None:
-        return next_item(referential_of(diagnostic), diagnostic.answers)
-
     async def answer(self, diagnostic: Diagnostic, item_id: str, value: Any) -> None:
         ref = referential_of(diagnostic)
         problems = []
@@ -198,14 +205,22 @@ class DiagnosticService:
             raise DiagnosticError(problems)
         diagnostic.answers = {**diagnostic.answers, item_id: value}
         diagnostic.asked = [*(i for i in diagnostic.asked if i != item_id), item_id]
+        kept = {k: v for k, v in (diagnostic.taken_back or {}).items() if k != item_id}
+        diagnostic.taken_back = kept or None
         await self.db.commit()
 
     async def back(self, diagnostic: Diagnostic) -> str | None:
-        """Forget the last answer; returns its item id, to ask it again."""
+        """Take the last answer away, to ask its question again with that answer selected
+        (:func:`taken_back`); returns its item id."""
         if not diagnostic.asked or diagnostic.status != DiagnosticStatus.IN_PROGRESS:
             return None
         *kept, last = diagnostic.asked
         diagnostic.asked = kept
+        if last in diagnostic.answers:
+            diagnostic.taken_back = {
+                **(diagnostic.taken_back or {}),
+                last: diagnostic.answers[last],
+            }
         diagnostic.answers = {k: v for k, v in diagnostic.answers.items() if k != last}
         await self.db.commit()
         return last
@@ -240,6 +255,7 @@ class DiagnosticService:
         diagnostic.result = stored_result(result)
         diagnostic.status = DiagnosticStatus.COMPLETED
         diagnostic.completed_at = datetime.now(UTC)
+        diagnostic.taken_back = None
         await self.db.commit()
         return result
 

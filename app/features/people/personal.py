@@ -60,6 +60,7 @@ async def export_diagnostics(
             "completed_at": iso(d.completed_at),
             "supersedes_id": None if d.supersedes_id is None else str(d.supersedes_id),
             "answers": d.answers,
+            "answers_taken_back": d.taken_back or {},  # by « back », while in progress
             "context": d.context,
             "goals": d.goals,
             "result": d.result,

@@ -129,6 +129,7 @@ class DomainStep:
     code: str
     level: int | None
     change: int | None
+    inferred: bool = False  # includes a competence not asked, taken as not yet acquired
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,11 @@ class TimelineEntry:
     def corrected(self) -> bool:
         """This version replaces an earlier one a mediator corrected."""
         return self.diagnostic.supersedes_id is not None
+
+    @property
+    def inferred(self) -> bool:
+        """A level of this diagnostic includes a competence not asked."""
+        return any(s.inferred for s in self.domains)
 
     def step(self, code: str) -> DomainStep | None:
         return next((s for s in self.domains if s.code == code), None)
@@ -292,6 +298,7 @@ class PeopleService:
                 entries.append(TimelineEntry(diagnostic, (), None, None))
                 continue
             levels = domain_levels(diagnostic)
+            inferred = inferred_domains(diagnostic)
             for code in levels:
                 if code not in codes:
                     codes.append(code)
@@ -300,6 +307,7 @@ class PeopleService:
                     code,
                     levels.get(code),
                     _change(previous[1].get(code) if previous else None, levels.get(code)),
+                    code in inferred,
                 )
                 for code in codes
             )
@@ -361,6 +369,12 @@ def domain_levels(diagnostic: Diagnostic) -> dict[str, int | None]:
         for d in domains
         if isinstance(d, Mapping) and isinstance(d.get("code"), str)
     }
+
+
+def inferred_domains(diagnostic: Diagnostic) -> set[str]:
+    """The domains whose stored level includes a competence not asked (`inferred`)."""
+    domains = (diagnostic.result or {}).get("domains") or []
+    return {d["code"] for d in domains if isinstance(d, Mapping) and d.get("inferred") is True}
 
 
 def _change(before: int | None, after: int | None) -> int | None:
