@@ -32,6 +32,8 @@ class Permission(enum.StrEnum):
     ACCOUNT = "account"
     PEOPLE = "people"
     SCANS = "scans"
+    FORMS = "forms"
+    TRAINING = "training"
     ACCOUNTS_ADMIN = "accounts_admin"
     AUDIT = "audit"
 
@@ -43,8 +45,10 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     "people permission applies)",
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
-    "corrections, paper forms, export, erasure",
+    "corrections, paper forms typed in or printed for them, attestations, export, erasure",
     Permission.SCANS: "scanned paper forms of one's structure",
+    Permission.FORMS: "blank paper forms to print (a PDF)",
+    Permission.TRAINING: "the trainers' home page (workshops come later)",
     Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
     Permission.AUDIT: "the audit trail",
 }
@@ -64,6 +68,8 @@ MATRIX: Mapping[Permission, frozenset[Role | None]] = {
     Permission.ACCOUNT: ALL_ROLES,
     Permission.PEOPLE: frozenset({Role.MEDIATOR, Role.ADMIN}),
     Permission.SCANS: frozenset({Role.MEDIATOR, Role.ADMIN}),
+    Permission.FORMS: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
+    Permission.TRAINING: frozenset({Role.TRAINER}),
     Permission.ACCOUNTS_ADMIN: frozenset({Role.ADMIN}),
     Permission.AUDIT: frozenset({Role.ADMIN}),
 }
@@ -150,9 +156,16 @@ def permission_guard(
             raise pending
 
 
+TRAINER_HOME = "/pro/formation"
+
+
 def home_of(user: User) -> str:
     """The first page of the professional space this account may open."""
-    return "/pro" if allowed(user, Permission.PEOPLE) else "/pro/compte"
+    if allowed(user, Permission.PEOPLE):
+        return "/pro"
+    if allowed(user, Permission.TRAINING):
+        return TRAINER_HOME
+    return "/pro/compte"
 
 
 def is_automatic_options(handler: BaseRouteHandler) -> bool:

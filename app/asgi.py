@@ -22,7 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from app import preferences
-from app.access import ROLE_LABELS, Permission, needs, permission_guard
+from app.access import ROLE_LABELS, Permission, home_of, needs, permission_guard
 from app.access_log import AccessLog
 from app.audit import audit_keys, provide_auditor
 from app.config import Settings, get_settings
@@ -37,11 +37,14 @@ from app.features.admin.pages import AdminPages
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
+from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.forms.pages import FormPages
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
 from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
+from app.features.training.pages import TrainerPages
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
 from app.nul_bytes import NulByteMiddleware
@@ -77,7 +80,9 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS)
+    environment.globals.update(
+        local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS, home_of=home_of
+    )
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
@@ -109,6 +114,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminPages,
             MediatorPages,
             PaperPages,
+            PersonDiagnosticPages,
+            FormPages,
+            TrainerPages,
             DiagnosticApi,
             PeopleApi,
             ScanPages,

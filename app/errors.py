@@ -122,6 +122,8 @@ def handle_error(request: Request, exc: Exception) -> Response[Any]:  # type: ig
         response = problem.to_response(request)
         response.headers.update(headers)
         return response
+    from app.features.accounts.guards import current_user  # it imports app.access, which imports us
+
     _ = gettext_for(request_language(request))
     shown = exc.shown(_) if isinstance(exc, Problem) else _(detail)
     return Template(
@@ -133,6 +135,7 @@ def handle_error(request: Request, exc: Exception) -> Response[Any]:  # type: ig
             "problems": problems or [],
             "_": _,
             "lang": request_language(request),
+            "user": current_user(request),  # a professional keeps the way out (logout)
         },
         status_code=status,
         media_type=MediaType.HTML,

@@ -20,6 +20,8 @@ from litestar import Request
 from app import preferences
 
 LANGUAGES = ("fr", "en")
+# Each language in its own words, as a list of languages shows it.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
 Gettext = Callable[[str], str]
 

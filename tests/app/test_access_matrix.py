@@ -75,6 +75,8 @@ EXPECTED = [
     ("/pro/admin/journal", Permission.AUDIT),
     ("/pro/admin/", Permission.ACCOUNTS_ADMIN),
     ("/pro/scans", Permission.SCANS),
+    ("/pro/formulaires", Permission.FORMS),
+    ("/pro/formation", Permission.TRAINING),
     ("/pro", Permission.PEOPLE),
     ("/", Permission.PUBLIC),
 ]

@@ -661,7 +661,7 @@ def test_the_timeline_marks_estimated_levels_and_a_profile_to_complete(backend, 
     base = page.url.path.rsplit("/", 1)[0]
     for step in ("contexte", "besoins", "terminer"):
         page = client.post(f"{base}/{step}", data={"_csrf_token": token(client)})
-    assert page.url.path.endswith("/resultat"), page.url
+    assert page.url.path == f"/pro/personnes/{person_id}", page.url  # back to the person
     # then a paper form with two answers only, « ? » elsewhere
     path = f"/pro/personnes/{person_id}/papier"
     blank = dict.fromkeys(PAPER_ITEMS, "?")

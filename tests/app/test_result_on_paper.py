@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from app.db.models import Role
-from app.features.diagnostics.printing import RESULT_PDFS
+from app.pdf import PDFS
 from app.web import PARIS
 from referentiel import load_referential
 from tests.app.conftest import login
@@ -120,7 +120,7 @@ def test_pdfs_are_limited_per_caller(backend, client, persons_diagnostic):
     caller, _ = backend.user(Role.MEDIATOR)
     login(client, caller)
     address = f"/diagnostic/{uuid4()}/resultat.pdf"
-    for _ in range(RESULT_PDFS.attempts):
+    for _ in range(PDFS.attempts):
         assert client.get(address).status_code == 404
     refused = client.get(address)
     assert refused.status_code == 429

@@ -41,6 +41,8 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/papier", PAPER_FORM),
     ("GET", "/pro/personnes/{id}/diagnostics/{diagnostic}/corriger", None),
     ("POST", "/pro/personnes/{id}/diagnostics/{diagnostic}/corriger", PAPER_FORM),
+    ("GET", "/pro/personnes/{id}/diagnostics/{diagnostic}", None),
+    ("GET", "/pro/personnes/{id}/formulaire.pdf", None),
 ]
 
 

@@ -14,8 +14,9 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access import Permission, needs
+from app.access import Permission, home_of, needs
 from app.audit import Auditor
+from app.db.models import User
 from app.features.accounts.guards import current_user
 from app.features.accounts.login import Login, Outcome
 from app.features.accounts.middleware import SESSION_AUTH_AT, SESSION_USER
@@ -43,6 +44,12 @@ MSG_EXPIRED = "Votre session a pris fin. Reconnectez-vous pour continuer."
 
 def safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/pro"
+
+
+def landing(user: User, target: str) -> str:
+    """Where a login ends: the page asked for, or else the account's own home (a trainer has
+    no people to list on /pro)."""
+    return home_of(user) if target == "/pro" else target
 
 
 def log_in(request: Request[Any, Any, Any], user_id: UUID) -> None:
@@ -80,8 +87,9 @@ class AccountPages(Controller):
         suite: FromQuery[str] = "/pro",
         expiree: FromQuery[bool] = False,
     ) -> Template | Redirect:
-        if current_user(request) is not None:
-            return see_other(safe_next(suite))
+        user = current_user(request)
+        if user is not None:
+            return see_other(landing(user, safe_next(suite)))
         return self._form(request, safe_next(suite), "", Msg(MSG_EXPIRED) if expiree else None)
 
     @post("/connexion")
@@ -107,7 +115,7 @@ class AccountPages(Controller):
             )
             return see_other("/pro/connexion/code")
         log_in(request, outcome.user.id)
-        return see_other(target)
+        return see_other(landing(outcome.user, target))
 
     @get("/connexion/code")
     async def code_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -134,7 +142,7 @@ class AccountPages(Controller):
             error, status = _refusal(outcome, MSG_WRONG_CODE)
             return page(request, "accounts/code.html", status=status, error=error)
         log_in(request, outcome.user.id)
-        return see_other(target)
+        return see_other(landing(outcome.user, target))
 
     @post("/deconnexion")
     async def logout(

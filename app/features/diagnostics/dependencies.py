@@ -18,11 +18,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Channel, Diagnostic, DiagnosticStatus, Person
+from app.db.models import Diagnostic, Person
 from app.errors import Problem
 from app.features.accounts.guards import current_user
 from app.features.diagnostics.service import DiagnosticService, NotVisibleError
-from referentiel import load_referential
 
 CURRENT = "diagnostic_id"  # the anonymous diagnostic this browser works on
 OPENED = "diagnostics"  # every anonymous diagnostic started or resumed in this browser
@@ -75,6 +74,21 @@ def visible_diagnostic(not_found: str, *, bound_to_session: bool = False) -> Pro
     return Provide(provider)
 
 
+MSG_NOT_THEIRS = "Ce diagnostic n'existe pas dans la fiche de cette personne."
+
+
+async def person_diagnostic(
+    person: NamedDependency[Person],
+    diagnostic_id: FromPath[UUID],
+    db_session: NamedDependency[AsyncSession],
+) -> Diagnostic:
+    """A diagnostic of the path's person (who is already one the caller may see); else 404."""
+    diagnostic = await db_session.get(Diagnostic, diagnostic_id)
+    if diagnostic is None or diagnostic.person_id != person.id:
+        raise Problem(404, MSG_NOT_THEIRS)
+    return diagnostic
+
+
 async def correctable_paper_diagnostic(
     person: NamedDependency[Person],
     diagnostic_id: FromPath[UUID],
@@ -86,10 +100,7 @@ async def correctable_paper_diagnostic(
     if (
         diagnostic is None
         or diagnostic.person_id != person.id
-        or diagnostic.status != DiagnosticStatus.COMPLETED
-        or diagnostic.channel == Channel.ONLINE
-        or diagnostic.referential_version != load_referential().version
-        or await DiagnosticService(db_session).successor(diagnostic) is not None
+        or not await DiagnosticService(db_session).correctable(diagnostic)
     ):
         raise Problem(404, NOT_CORRECTABLE)
     return diagnostic

@@ -7,9 +7,9 @@ answer twice, and every step is read back from the database, so a lost connectio
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Annotated, Any
 
-import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -27,7 +27,7 @@ from app.features.diagnostics.dependencies import (
     open_here,
     visible_diagnostic,
 )
-from app.features.diagnostics.printing import RESULT_PDFS, attestation_pdf, paper_facts
+from app.features.diagnostics.printing import attestation_pdf, paper_facts
 from app.features.diagnostics.service import (
     CompletedError,
     DiagnosticError,
@@ -39,10 +39,11 @@ from app.features.diagnostics.service import (
     walk_of,
 )
 from app.i18n import decimal_mark, gettext_for, request_language
+from app.pdf import PDF_LIMIT, draw
 from app.sessions import rotate_session
 from app.territories import Found, as_typed, communes, search
-from app.throttle import Limit, client_address, per_address, per_user
-from app.web import Msg, page, see_other
+from app.throttle import Limit, client_address, per_address
+from app.web import Msg, download, flash, page, see_other
 from referentiel import load_referential
 from referentiel.context import ContextValueError, read_context_value
 from referentiel.explain import explain
@@ -68,6 +69,10 @@ MSG_COMMUNE_NEAR = (
     "Nous ne trouvons pas cette commune. Est-ce l'une de celles proposées sous le champ ?"
 )
 MSG_COMMUNE_UNKNOWN = "Nous ne trouvons pas cette commune. Vérifiez le nom ou tapez le code postal."
+MSG_SAVED_FOR_PERSON = (
+    "Diagnostic terminé et enregistré dans la fiche. Ouvrez-le dans le suivi pour voir le "
+    "résultat, les besoins et les objectifs, ou imprimer l'attestation."
+)
 # What « Terminer et effacer de cet appareil » asks the browser to forget.
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
@@ -149,6 +154,15 @@ class ResidentPages(Controller):
             )
         open_here(request, diagnostic.id)
         return see_other(_next_step(diagnostic))
+
+
+def _finished(request: Request[Any, Any, Any], diagnostic: Diagnostic) -> Redirect:
+    """A resident sees their result; a diagnostic made with a person the mediator follows
+    goes back to that person's page, where it heads the follow-up."""
+    if diagnostic.person_id is None:
+        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+    flash(request, MSG_SAVED_FOR_PERSON)
+    return see_other(f"/pro/personnes/{diagnostic.person_id}")
 
 
 def _starting_out(result: DiagnosticResult) -> bool:
@@ -342,6 +356,7 @@ class DiagnosticSteps(Controller):
     @post("/objectifs")
     async def save_goals(
         self,
+        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
@@ -352,7 +367,7 @@ class DiagnosticSteps(Controller):
             if is_goal(data.get(f"goal_{need}"))
         }
         await DiagnosticService(db_session).finish(diagnostic, goals=goals)
-        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+        return _finished(request, diagnostic)
 
     @get("/terminer")
     async def finish_without_goals(
@@ -365,11 +380,12 @@ class DiagnosticSteps(Controller):
     @post("/terminer")
     async def finish(
         self,
+        request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         await DiagnosticService(db_session).finish(diagnostic)
-        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+        return _finished(request, diagnostic)
 
     @get("/resultat")
     async def result(
@@ -396,7 +412,7 @@ class DiagnosticSteps(Controller):
             facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
         )
 
-    @get("/resultat.pdf", guards=[per_user(RESULT_PDFS)])
+    @get("/resultat.pdf", guards=[PDF_LIMIT])
     async def result_pdf(
         self,
         request: Request[Any, Any, Any],
@@ -408,12 +424,5 @@ class DiagnosticSteps(Controller):
         if diagnostic.status != DiagnosticStatus.COMPLETED:
             return see_other(_next_step(diagnostic))
         facts = await paper_facts(db_session, diagnostic, request.app.state.settings)
-        pdf = await anyio.to_thread.run_sync(
-            attestation_pdf, diagnostic, facts, request_language(request)
-        )
-        name = f"resultat-{facts.day:%Y-%m-%d}.pdf"
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        pdf = await draw(partial(attestation_pdf, diagnostic, facts, request_language(request)))
+        return download(pdf, "application/pdf", f"resultat-{facts.day:%Y-%m-%d}.pdf")

@@ -8,7 +8,7 @@ typed. The result page and the attestation read these facts from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +17,10 @@ from app.config import Settings
 from app.db.models import Diagnostic, Person, Structure
 from app.db.types import as_utc
 from app.features.diagnostics.service import format_resume_code, referential_of, result_of
-from app.throttle import Limit
 from app.web import PARIS
 
 SERVICE_NAME = "parcours-numérique"
 RESUME_PATH = "/reprendre"
-# Each PDF costs a second or so of drawing: plenty for a person or a mediator, not for a loop.
-RESULT_PDFS = Limit("result-pdf", attempts=20, window=timedelta(minutes=10))
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,10 @@ class DiagnosticService:
         channel: Channel = Channel.ONLINE,
         person_id: UUID | None = None,
         structure_id: UUID | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> Diagnostic:
+        """A diagnostic in progress; ``context`` holds the answers already known (a person's
+        record gives their age band and commune)."""
         for _ in range(5):
             diagnostic = Diagnostic(
                 channel=channel,
@@ -135,7 +138,7 @@ class DiagnosticService:
                 referential_version=load_referential().version,
                 answers={},
                 asked=[],
-                context={},
+                context=dict(context or {}),
                 goals={},
                 resume_code=new_resume_code(),
                 person_id=person_id,
@@ -152,6 +155,16 @@ class DiagnosticService:
 
     async def get(self, diagnostic_id: UUID) -> Diagnostic | None:
         return await self.db.get(Diagnostic, diagnostic_id)
+
+    async def correctable(self, diagnostic: Diagnostic) -> bool:
+        """A mediator corrects a completed paper or scanned form in its latest version, typed
+        on today's referential (the form a correction is typed on)."""
+        return (
+            diagnostic.status == DiagnosticStatus.COMPLETED
+            and diagnostic.channel != Channel.ONLINE
+            and diagnostic.referential_version == load_referential().version
+            and await self.successor(diagnostic) is None
+        )
 
     async def delete(self, diagnostic: Diagnostic, auditor: Auditor) -> None:
         """Delete one diagnostic (a paper form typed by mistake): the row is gone."""

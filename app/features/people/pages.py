@@ -31,9 +31,10 @@ from app.features.people.service import (
     PeopleError,
     PeopleService,
     birth_year_bands,
+    known_context,
     new_person_problems,
 )
-from app.i18n import gettext_for, request_language
+from app.i18n import LANGUAGE_NAMES, gettext_for, request_language
 from app.territories import as_typed, display_name
 from app.web import (
     PARIS,
@@ -49,6 +50,7 @@ from app.web import (
     see_other,
     slug,
 )
+from printables.texts import LANGUAGES
 from referentiel import Referential, load_referential
 
 PAGE_SIZE = 50
@@ -227,6 +229,7 @@ class MediatorPages(Controller):
             profiles={p.code: p.label for p in ref.profiles},
             consent_version=CONSENT_VERSION,
             current_version=load_referential().version,
+            languages_printed={code: LANGUAGE_NAMES[code] for code in LANGUAGES},
         )
 
     @get("/personnes/{person_id:uuid}/modifier")
@@ -274,7 +277,10 @@ class MediatorPages(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         diagnostic = await DiagnosticService(db_session).start(
-            Channel.ONLINE, person_id=person.id, structure_id=person.structure_id
+            Channel.ONLINE,
+            person_id=person.id,
+            structure_id=person.structure_id,
+            context=known_context(person),
         )
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 

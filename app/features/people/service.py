@@ -61,6 +61,12 @@ class PeopleError(ValueError):
         return [f"{key} : {message}" for key, message in self.problems.items()]
 
 
+def known_context(person: Person) -> dict[str, str]:
+    """The context answers a person's record already gives: their age band and commune."""
+    known = {"age_band": person.birth_year_band, "commune": person.commune_insee}
+    return {key: value for key, value in known.items() if value}
+
+
 def _check(
     alias: Any = None, birth_year_band: Any = None, commune_insee: Any = None, *, fields: set[str]
 ) -> dict[str, str]:

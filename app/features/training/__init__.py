@@ -1,0 +1,1 @@
+"""The trainers' home page: what a trainer can do here today."""

@@ -1,0 +1,24 @@
+"""Where a trainer lands after logging in: what they can do here today, said plainly. The
+workshops, their sessions and the registrations are not built yet, and the page says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from app.access import TRAINER_HOME, Permission, needs
+from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
+from app.web import page
+
+
+class TrainerPages(Controller):
+    path = TRAINER_HOME
+    include_in_schema = False
+    opt = needs(Permission.TRAINING)
+    exception_handlers = PAGE_ERRORS
+
+    @get("/")
+    async def home(self, request: Request[Any, Any, Any]) -> Template:
+        return page(request, "training/home.html", structure=logged_in_user(request).structure.name)
