@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
-from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
+from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
 from app.territories import Commune, CommuneError, by_postal_code, resolve, unknown_commune
 from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY
 from printables.reader import ContextReading, PageReading

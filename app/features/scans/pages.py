@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import BatchStatus, PageOutcome
 from app.errors import Problem
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
+from app.features.accounts import PAGE_ERRORS, logged_in_user
 from app.features.scans.importing import commune_choices, doubtful_keys, read_postal_code
 from app.features.scans.service import ScanError, ScanService
 from app.features.scans.uploads import MAX_REQUEST_BYTES, UPLOADS_PER_ACCOUNT, take_upload
