@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.audit import Auditor
 from app.db.models import Diagnostic, DiagnosticStatus, Person
-from app.features.accounts.guards import PAGE_ERRORS
+from app.features.accounts import PAGE_ERRORS
 from app.features.diagnostics.dependencies import person_diagnostic
 from app.features.diagnostics.service import DiagnosticService, referential_of, result_of
-from app.features.people.dependencies import PERSON
+from app.features.people import PERSON
 from app.i18n import gettext_for, request_language
 from app.territories import communes
 from app.web import page
