@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -169,6 +170,54 @@ def not_json(request: Request, reason: str) -> Problem:  # type: ignore[type-arg
     return Problem(400, "Le corps de la requête doit être du JSON : {hint}.", params={"hint": hint})
 
 
+@functools.cache
+def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
+    """What each domain error answers, on the API and on the pages alike: its status and
+    detail (None: the error's own message), its problems listed. One table instead of a
+    try/except in each handler; a controller may still answer one its own way (the resident's
+    pages send a finished diagnostic to its result). Read once the features are imported:
+    they import this module."""
+    from app.features.diagnostics import (
+        AlreadyCorrectedError,
+        CompletedError,
+        DiagnosticError,
+        IdempotencyConflictError,
+    )
+    from app.features.people import PeopleError
+    from app.features.scans import ScanError
+    from referentiel.submission import SubmissionError
+
+    invalid = "Le diagnostic contient des valeurs à corriger."
+    return {
+        CompletedError: (409, "Ce diagnostic est terminé : il ne change plus."),
+        AlreadyCorrectedError: (409, invalid),
+        DiagnosticError: (422, invalid),
+        SubmissionError: (422, invalid),
+        IdempotencyConflictError: (
+            422,
+            "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic.",
+        ),
+        PeopleError: (422, "La fiche contient des valeurs à corriger."),
+        ScanError: (409, None),
+    }
+
+
+def as_problem(exc: Exception) -> Exception:
+    """A domain error as the Problem its table entry says; anything else as it is."""
+    table = domain_errors()
+    found = next((table[k] for k in type(exc).__mro__ if k in table), None)
+    if found is None:
+        return exc
+    status, detail = found
+    lines = getattr(exc, "lines", None)
+    problems = lines() if callable(lines) else getattr(exc, "problems", None)
+    return Problem(
+        status,
+        detail or str(exc),
+        problems if isinstance(problems, list) and detail else None,
+    )
+
+
 def _status_and_detail(exc: Exception) -> tuple[int, str, list[str] | None]:
     if isinstance(exc, Problem):
         problems = exc.extra.get("problems") if isinstance(exc.extra, dict) else None
@@ -187,6 +236,7 @@ def _status_and_detail(exc: Exception) -> tuple[int, str, list[str] | None]:
 def handle_error(request: Request, exc: Exception) -> Response[Any]:  # type: ignore[type-arg]
     if isinstance(exc, HTTPException) and isinstance(exc.__cause__, SerializationException):
         exc = not_json(request, str(exc.__cause__))
+    exc = as_problem(exc)
     status, detail, problems = _status_and_detail(exc)
     headers = dict(getattr(exc, "headers", None) or {})
     if request.url.path.startswith(API_PREFIX):

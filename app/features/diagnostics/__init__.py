@@ -2,10 +2,24 @@
 
 from app.features.diagnostics.paper import read_commune
 from app.features.diagnostics.service import (
+    AlreadyCorrectedError,
+    CompletedError,
+    DiagnosticError,
     DiagnosticService,
+    IdempotencyConflictError,
     Provenance,
     add_diagnostic,
     diagnostic_row,
 )
 
-__all__ = ["DiagnosticService", "Provenance", "add_diagnostic", "diagnostic_row", "read_commune"]
+__all__ = [
+    "AlreadyCorrectedError",
+    "CompletedError",
+    "DiagnosticError",
+    "DiagnosticService",
+    "IdempotencyConflictError",
+    "Provenance",
+    "add_diagnostic",
+    "diagnostic_row",
+    "read_commune",
+]

@@ -30,7 +30,6 @@ from app.features.diagnostics.dependencies import (
 from app.features.diagnostics.printing import attestation_pdf, paper_facts
 from app.features.diagnostics.service import (
     CompletedError,
-    DiagnosticError,
     DiagnosticService,
     format_resume_code,
     referential_of,
@@ -114,9 +113,9 @@ class ResidentPages(Controller):
 
     @post("/diagnostic")
     async def start(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+        self, request: Request[Any, Any, Any], diagnostics: NamedDependency[DiagnosticService]
     ) -> Redirect:
-        diagnostic = await DiagnosticService(db_session).start()
+        diagnostic = await diagnostics.start()
         open_here(request, diagnostic.id)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
@@ -130,13 +129,15 @@ class ResidentPages(Controller):
     @post("/reprendre", guards=[per_address(RESUME_TRIES, count=False)])
     async def resume(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
         code = str(data.get("code", ""))[:40]
         settings = request.app.state.settings
-        diagnostic = await DiagnosticService(db_session).by_resume_code(
+        diagnostic = await diagnostics.by_resume_code(
             code,
             in_progress_for=timedelta(days=settings.resume_in_progress_days),
             result_for=timedelta(days=settings.resume_result_days),
@@ -221,27 +222,24 @@ class DiagnosticSteps(Controller):
     @post("/question")
     async def answer(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         raw = str(data.get("value", ""))
         value: int | str = int(raw) if raw.isdigit() else raw
-        try:
-            await DiagnosticService(db_session).answer(diagnostic, str(data.get("item", "")), value)
-        except CompletedError:
-            raise  # answered by the controller: back to the result
-        except DiagnosticError as error:
-            raise Problem(400, "Réponse non enregistrée.", error.problems) from None
+        # A finished diagnostic goes to its result (the controller); a value off the scale is
+        # a 422 (app.errors.domain_errors).
+        await diagnostics.answer(diagnostic, str(data.get("item", "")), value)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
     @post("/retour")
     async def back(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        await DiagnosticService(db_session).back(diagnostic)
+        await diagnostics.back(diagnostic)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
     @get("/contexte")
@@ -263,10 +261,11 @@ class DiagnosticSteps(Controller):
     @post("/contexte")
     async def save_context(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
         ref = referential_of(diagnostic)
         context: dict[str, Any] = {}
@@ -306,7 +305,7 @@ class DiagnosticSteps(Controller):
                 found=found,
                 errors=errors,
             )
-        await DiagnosticService(db_session).save_context(diagnostic, context)
+        await diagnostics.save_context(diagnostic, context)
         return see_other(f"/diagnostic/{diagnostic.id}/besoins")
 
     @get("/besoins")
@@ -325,24 +324,25 @@ class DiagnosticSteps(Controller):
     @post("/besoins")
     async def save_needs(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         known = {n.code for n in referential_of(diagnostic).needs}
         needs = [n for n in _values(data, "needs") if n in known]
-        await DiagnosticService(db_session).save_context(diagnostic, {"needs": needs})
+        await diagnostics.save_context(diagnostic, {"needs": needs})
         target = "objectifs" if needs else "terminer"
         return see_other(f"/diagnostic/{diagnostic.id}/{target}")
 
     @get("/objectifs")
     async def goals_form(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        result = await DiagnosticService(db_session).preview(diagnostic)
+        result = await diagnostics.preview(diagnostic)
         return page(
             request,
             "diagnostic/goals.html",
@@ -356,17 +356,18 @@ class DiagnosticSteps(Controller):
     @post("/objectifs")
     async def save_goals(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         goals = {
             need: str(data[f"goal_{need}"])
             for need in diagnostic.context.get("needs", [])
             if is_goal(data.get(f"goal_{need}"))
         }
-        await DiagnosticService(db_session).finish(diagnostic, goals=goals)
+        await diagnostics.finish(diagnostic, goals=goals)
         return _finished(request, diagnostic)
 
     @get("/terminer")
@@ -380,16 +381,18 @@ class DiagnosticSteps(Controller):
     @post("/terminer")
     async def finish(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        await DiagnosticService(db_session).finish(diagnostic)
+        await diagnostics.finish(diagnostic)
         return _finished(request, diagnostic)
 
     @get("/resultat")
     async def result(
         self,
+        *,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
@@ -415,6 +418,7 @@ class DiagnosticSteps(Controller):
     @get("/resultat.pdf", guards=[PDF_LIMIT])
     async def result_pdf(
         self,
+        *,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],

@@ -63,15 +63,16 @@ class PersonDiagnosticPages(Controller):
     @get("/")
     async def read(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
     ) -> Template:
-        service = DiagnosticService(db_session)
-        successor = await service.successor(diagnostic)
-        correctable = successor is None and await service.correctable(diagnostic)
+        successor = await diagnostics.successor(diagnostic)
+        correctable = successor is None and await diagnostics.correctable(diagnostic)
         auditor.record(db_session, "diagnostic.read", "diagnostic", diagnostic.id)
         await db_session.commit()
         lang = request_language(request)

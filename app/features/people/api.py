@@ -16,7 +16,6 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from app.access import Permission, needs
 from app.db.models import Person, User
 from app.errors import Problem
-from app.features.accounts import current_user
 from app.features.people.commune_fields import (
     INSEE_FIELD,
     candidates_out,
@@ -49,13 +48,6 @@ ACCESS = (401, 403)
 RECORD_FIELDS = ("alias", "birth_year_band")  # and the commune, read by read_commune_fields
 
 
-def _user(request: Request[Any, Any, Any]) -> User:
-    user = current_user(request)
-    if user is None:  # the guard already refused; this keeps the type checker honest
-        raise Problem(401, "Un jeton d'accès est nécessaire.")
-    return user
-
-
 def _invalid(error: PeopleError, candidates: tuple[Commune, ...] = ()) -> Problem:
     detail, lines = "La fiche contient des valeurs à corriger.", error.lines()
     if candidates:
@@ -86,13 +78,15 @@ class PeopleApi(Controller):
     )
     async def index(
         self,
+        *,
         request: Request[Any, Any, Any],
         people: NamedDependency[PeopleService],
         q: FromQuery[str] = "",
         limit: Annotated[int, QueryParameter(ge=1, le=LIST_LIMIT_MAX)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX)] = 0,
+        user: NamedDependency[User],
     ) -> PersonListOut:
-        found = await people.listing(_user(request).structure_id, q, limit, offset)
+        found = await people.listing(user.structure_id, q, limit, offset)
         return PersonListOut(
             items=[person_out(r.person, r.last_diagnostic_at) for r in found.rows],
             total=found.total,
@@ -115,24 +109,23 @@ class PeopleApi(Controller):
     )
     async def create(
         self,
+        *,
         request: Request[Any, Any, Any],
         data: JSONBody[PersonIn],
         people: NamedDependency[PeopleService],
+        user: NamedDependency[User],
     ) -> Response[PersonOut]:
         commune = read_commune_fields(_given(data))
         if commune.problems:  # with the other fields' problems, all at once
             others = new_person_problems(data.alias, data.birth_year_band, consent=data.consent)
             raise _invalid(PeopleError({**others, **commune.problems}), commune.candidates)
-        try:
-            person = await people.create(
-                _user(request),
-                data.alias,
-                data.birth_year_band,
-                commune.change.get(INSEE_FIELD),
-                consent=data.consent,
-            )
-        except PeopleError as error:
-            raise _invalid(error) from None
+        person = await people.create(
+            user,
+            data.alias,
+            data.birth_year_band,
+            commune.change.get(INSEE_FIELD),
+            consent=data.consent,
+        )
         return Response(
             person_out(person, None),
             status_code=201,
@@ -170,10 +163,7 @@ class PeopleApi(Controller):
         if commune.problems:
             problems = {**change_problems(changes), **commune.problems}
             raise _invalid(PeopleError(problems), commune.candidates)
-        try:
-            await people.update(person, changes)
-        except PeopleError as error:
-            raise _invalid(error) from None
+        await people.update(person, changes)
         return person_out(person, await people.last_diagnostic_at(person))
 
     @delete(

@@ -12,11 +12,11 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
-from app.db.models import BatchStatus, PageOutcome
+from app.db.models import BatchStatus, PageOutcome, User
 from app.errors import Problem
-from app.features.accounts import PAGE_ERRORS, logged_in_user
+from app.features.accounts import PAGE_ERRORS
 from app.features.scans.importing import commune_choices, doubtful_keys, read_postal_code
-from app.features.scans.service import ScanError, ScanService
+from app.features.scans.service import ScanService
 from app.features.scans.uploads import MAX_REQUEST_BYTES, UPLOADS_PER_ACCOUNT, take_upload
 from app.i18n import gettext_for, request_language
 from app.throttle import per_user
@@ -40,10 +40,13 @@ class ScanPages(Controller):
 
     @get("/")
     async def index(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+        self,
+        *,
+        user: NamedDependency[User],
+        scans: NamedDependency[ScanService],
+        request: Request[Any, Any, Any],
     ) -> Template:
-        user = logged_in_user(request)
-        batches = await ScanService(db_session).batches(user.structure_id)
+        batches = await scans.batches(user.structure_id)
         return page(request, "scans/index.html", batches=batches, error=None)
 
     # The body is read by take_upload, straight to disk, and the CSRF token with it: the
@@ -55,14 +58,19 @@ class ScanPages(Controller):
         opt={"exclude_from_csrf": True},
     )
     async def upload(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+        self,
+        *,
+        user: NamedDependency[User],
+        scans: NamedDependency[ScanService],
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
         try:
-            created = await take_upload(request, db_session, csrf=True)
+            created = await take_upload(request, scans, user, csrf=True)
             if not created:
                 raise Problem(400, "Choisissez au moins un fichier (photo ou PDF).")
         except Problem as refusal:
-            batches = await ScanService(db_session).batches(logged_in_user(request).structure_id)
+            batches = await scans.batches(user.structure_id)
             _ = gettext_for(request_language(request))
             return page(
                 request,
@@ -78,15 +86,16 @@ class ScanPages(Controller):
     @get("/{batch_id:uuid}")
     async def batch(
         self,
+        *,
+        user: NamedDependency[User],
+        scans: NamedDependency[ScanService],
         request: Request[Any, Any, Any],
         batch_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        service = ScanService(db_session)
-        batch = await service.batch(logged_in_user(request), batch_id)
+        batch = await scans.batch(user, batch_id)
         if batch is None:
             raise Problem(404, NOT_FOUND)
-        pages = await service.pages(batch.id)
+        pages = await scans.pages(batch.id)
         return page(
             request,
             "scans/batch.html",
@@ -99,11 +108,13 @@ class ScanPages(Controller):
     @get("/pages/{page_id:uuid}")
     async def review(
         self,
+        *,
+        user: NamedDependency[User],
+        scans: NamedDependency[ScanService],
         request: Request[Any, Any, Any],
         page_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        found = await ScanService(db_session).page(logged_in_user(request), page_id)
+        found = await scans.page(user, page_id)
         if found is None:
             raise Problem(404, NOT_FOUND)
         batch, scan_page = found
@@ -125,23 +136,20 @@ class ScanPages(Controller):
     @post("/pages/{page_id:uuid}")
     async def decide(
         self,
-        request: Request[Any, Any, Any],
+        *,
+        user: NamedDependency[User],
+        scans: NamedDependency[ScanService],
         page_id: FromPath[UUID],
         data: URLEncodedBody[dict[str, str]],
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        service = ScanService(db_session)
-        found = await service.page(logged_in_user(request), page_id)
+        found = await scans.page(user, page_id)
         if found is None:
             raise Problem(404, NOT_FOUND)
         batch, scan_page = found
-        try:
-            if data.get("action") == "ecarter":
-                await service.reject(scan_page)
-            else:
-                await service.correct(batch, scan_page, data.get("key", ""), data.get("value", ""))
-        except ScanError as error:
-            raise Problem(409, str(error)) from None
+        if data.get("action") == "ecarter":
+            await scans.reject(scan_page)
+        else:
+            await scans.correct(batch, scan_page, data.get("key", ""), data.get("value", ""))
         if scan_page.outcome == PageOutcome.TO_REVIEW and doubtful_keys(scan_page):
             return see_other(f"/pro/scans/pages/{scan_page.id}")
         return see_other(f"/pro/scans/{batch.id}")
