@@ -22,14 +22,17 @@ from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
 from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
 from app.features.people.service import resolve_commune
 from app.territories import Commune, find_communes
-from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY
+from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY, Layout, layout_for
 from printables.reader import ContextReading, PageReading
+from printables.texts import LANGUAGES
 from referentiel import UnknownVersionError, load_version
 from referentiel.context import read_context_value
 from referentiel.goals import is_goal
 from referentiel.submission import SubmissionError, read_submission
 
 DOUBTFUL = ("ambiguous",)
+SHEET_LAYOUT = "sheet_layout"  # in a page's reading: the language and revision printed
+MSG_DUPLICATE = "Cette feuille a déjà été importée (même numéro de feuille)."
 UNKNOWN_PERSON = (
     "Feuille imprimée pour une personne qui n'est pas (ou plus) suivie par votre structure : "
     "elle n'a pas été importée, et ses réponses n'ont pas été gardées."
@@ -95,6 +98,22 @@ def commune_choices(page: ScanPage) -> list[Commune]:
     read on the sheet (none when it was unclear)."""
     code = read_postal_code(page)
     return communes_of(code) if code else []
+
+
+def page_layout(page: ScanPage) -> Layout | None:
+    """The layout the sheet was printed with, when the page says which (pages read before
+    this was kept: French, and the revision their commune boxes give away)."""
+    version = page.reading.get("form_version")
+    if not version:
+        return None
+    printed = page.reading.get(SHEET_LAYOUT) or {}
+    context = page.reading.get("context", {})
+    revision = printed.get("revision") or (2 if POSTAL_CODE in context else 1)
+    lang = printed.get("lang") if printed.get("lang") in LANGUAGES else "fr"
+    try:
+        return layout_for(str(version), lang, int(revision))
+    except (UnknownVersionError, KeyError, ValueError):
+        return None
 
 
 def doubtful_keys(page: ScanPage) -> list[str]:
@@ -188,12 +207,13 @@ class Importer:
             page.reading, page.crops, page.person_ref = {}, {}, None
             await self.db.commit()
             return
-        if doubtful_keys(page):
-            return
+        # Before any review: nobody checks the rows of a sheet that is in already.
         if page.sheet_serial and await self._serial_taken(page.sheet_serial):
             page.outcome = PageOutcome.DUPLICATE
-            page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
+            page.message = MSG_DUPLICATE
             await self.db.commit()
+            return
+        if doubtful_keys(page):
             return
         payload = _submission_payload(page)
         try:
@@ -215,7 +235,7 @@ class Importer:
             recorded = await add_diagnostic(self.db, diagnostic_row(submission, provenance))
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
-            page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
+            page.message = MSG_DUPLICATE
         else:
             page.outcome = PageOutcome.IMPORTED
             page.diagnostic_id = recorded.id
