@@ -10,15 +10,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, home_of, needs, setup_required
-from app.audit import Auditor
 from app.errors import Problem
+from app.features.accounts.dependencies import ACCOUNTS
 from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
 from app.features.accounts.pages import log_in
 from app.features.accounts.service import TOKEN_DAYS, TOKEN_DAYS_MAX, AccountError, AccountService
@@ -33,15 +32,6 @@ from app.web import Msg, flash, page, see_other
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 NEW_TOTP = "new_totp_secret"  # offered on the page, saved only once a code proves it works
 TOKEN_NOT_FOUND = "Ce jeton n'existe pas parmi les vôtres."
-
-
-def provide_accounts(
-    db_session: NamedDependency[AsyncSession], auditor: NamedDependency[Auditor]
-) -> AccountService:
-    return AccountService(db_session, auditor)
-
-
-ACCOUNTS = {"accounts": Provide(provide_accounts, sync_to_thread=False)}
 
 
 class MyAccountPages(Controller):

@@ -17,9 +17,7 @@ from app.access import Permission, needs
 from app.audit import ACTIONS, Auditor
 from app.db.models import User
 from app.errors import Problem
-from app.features.accounts.account_pages import ACCOUNTS
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
-from app.features.accounts.service import AccountService
+from app.features.accounts import ACCOUNTS, PAGE_ERRORS, AccountService, logged_in_user
 from app.features.admin.service import AuditFilter, audit_events
 from app.web import PARIS, Msg, flash, page, see_other
 

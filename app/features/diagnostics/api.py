@@ -17,7 +17,7 @@ from app.access import Permission, allowed, needs, visible_person
 from app.audit import Auditor
 from app.db.models import Channel, Diagnostic, DiagnosticStatus
 from app.errors import Problem
-from app.features.accounts.guards import current_user
+from app.features.accounts import current_user
 from app.features.diagnostics.dependencies import visible_diagnostic
 from app.features.diagnostics.schemas import (
     EXAMPLE_BODY,

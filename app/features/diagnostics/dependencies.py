@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Diagnostic, Person
 from app.errors import Problem
-from app.features.accounts.guards import current_user
+from app.features.accounts import current_user
 from app.features.diagnostics.service import DiagnosticService, NotVisibleError
 
 CURRENT = "diagnostic_id"  # the anonymous diagnostic this browser works on

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.features.people.service import resolve_commune
+from app.features.people import resolve_commune
 from app.territories import as_typed
 from app.web import FormData, Msg, many, one
 from referentiel.answers import UNKNOWN, Answer

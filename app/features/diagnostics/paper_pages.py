@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs, person_for
 from app.audit import Auditor
 from app.db.models import Channel, Diagnostic, Person
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
+from app.features.accounts import PAGE_ERRORS, logged_in_user
 from app.features.diagnostics.dependencies import correctable_paper_diagnostic
 from app.features.diagnostics.paper import (
     FORM_KEY_FIELD,
@@ -40,7 +40,7 @@ from app.features.diagnostics.service import (
     request_fingerprint,
     scoped_key,
 )
-from app.features.people.dependencies import PERSON
+from app.features.people import PERSON
 from app.i18n import gettext_for, request_language
 from app.territories import as_typed
 from app.web import (

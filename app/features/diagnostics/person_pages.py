@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.audit import Auditor
 from app.db.models import Diagnostic, Person
-from app.features.accounts.guards import PAGE_ERRORS
+from app.features.accounts import PAGE_ERRORS
 from app.features.diagnostics.dependencies import person_diagnostic
-from app.features.diagnostics.reading import reading
+from app.features.diagnostics.reading import diagnostic_reading
 from app.features.diagnostics.service import DiagnosticService
-from app.features.people.dependencies import PERSON
+from app.features.people import PERSON
 from app.web import page
 
 
@@ -41,7 +41,7 @@ class PersonDiagnosticPages(Controller):
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
     ) -> Template:
-        shown = await reading(request, diagnostic, DiagnosticService(db_session))
+        shown = await diagnostic_reading(request, diagnostic, DiagnosticService(db_session))
         auditor.record(db_session, "diagnostic.read", "diagnostic", diagnostic.id)
         await db_session.commit()
         return page(request, "diagnostic/reading.html", person=person, **shown)

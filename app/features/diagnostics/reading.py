@@ -43,7 +43,7 @@ def _words(question: ContextQuestion, texts: list[str], gettext: Callable[[str],
     return [labels.get(text, text) for text in texts]
 
 
-async def reading(
+async def diagnostic_reading(
     request: Request[Any, Any, Any], diagnostic: Diagnostic, service: DiagnosticService
 ) -> dict[str, Any]:
     """What `diagnostic/reading.html` shows of ``diagnostic``."""

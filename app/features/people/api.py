@@ -16,7 +16,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from app.access import Permission, needs
 from app.db.models import Person, User
 from app.errors import Problem
-from app.features.accounts.guards import current_user
+from app.features.accounts import current_user
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
 from app.features.people.schemas import (

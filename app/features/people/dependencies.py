@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import visible_person
 from app.audit import Auditor
 from app.db.models import Person
-from app.features.accounts.guards import current_user
+from app.features.accounts import current_user
 from app.features.people.service import PeopleService
 
 

@@ -21,9 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.db.models import Channel, Person
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
-from app.features.diagnostics.paper import read_commune
-from app.features.diagnostics.service import DiagnosticService
+from app.features.accounts import PAGE_ERRORS, logged_in_user
+from app.features.diagnostics import DiagnosticService, read_commune
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
 from app.features.people.service import (

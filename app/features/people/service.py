@@ -16,11 +16,11 @@ from uuid import UUID
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import privacy  # a module, not its names: app.privacy imports this feature too
 from app.audit import Auditor
 from app.db.models import Consent, Diagnostic, DiagnosticStatus, Person, Structure, User
 from app.features.people.consent import CONSENT_VERSION
 from app.features.people.personal import iso
-from app.privacy import erase_parts, export_parts
 from app.territories import communes, find_communes, how_to_type
 from referentiel import load_referential
 
@@ -367,7 +367,7 @@ class PeopleService:
                 "created_at": iso(person.created_at),
                 "updated_at": iso(person.updated_at),
             },
-            **await export_parts(self.db, person),
+            **await privacy.export_parts(self.db, person),
         }
         self.auditor.record(self.db, "person.export", "person", person.id)
         await self.db.commit()
@@ -381,7 +381,7 @@ class PeopleService:
         erasure does not depend on SQLite's foreign-key pragma.
         """
         person_id = person.id
-        counts = await erase_parts(self.db, person)
+        counts = await privacy.erase_parts(self.db, person)
         self.auditor.record(self.db, "person.erase", "person", person_id, erased=counts)
         await self.db.commit()
         self.db.expunge_all()

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.errors import Problem
-from app.features.accounts.guards import logged_in_user
+from app.features.accounts import logged_in_user
 from app.features.scans.pages import wake_worker
 from app.features.scans.schemas import UploadOut
 from app.features.scans.service import ScanService

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
-from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
-from app.features.people.service import resolve_commune
+from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
+from app.features.people import resolve_commune
 from app.territories import Commune, find_communes
 from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY, Layout, layout_for
 from printables.reader import ContextReading, PageReading

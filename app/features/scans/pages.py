@@ -18,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import BatchStatus, Diagnostic, PageOutcome, ScanBatch, ScanPage
 from app.errors import Problem
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
-from app.features.diagnostics.reading import reading
-from app.features.diagnostics.service import DiagnosticService
+from app.features.accounts import PAGE_ERRORS, logged_in_user
+from app.features.diagnostics import DiagnosticService, diagnostic_reading
 from app.features.scans.importing import (
     commune_choices,
     doubtful_keys,
@@ -253,5 +252,5 @@ class ScanPages(Controller):
             raise Problem(404, SHEET_NOT_FOUND)
         if diagnostic.person_id is not None:
             return see_other(f"/pro/personnes/{diagnostic.person_id}/diagnostics/{diagnostic.id}")
-        shown = await reading(request, diagnostic, DiagnosticService(db_session))
+        shown = await diagnostic_reading(request, diagnostic, DiagnosticService(db_session))
         return page(request, "diagnostic/reading.html", person=None, **shown)

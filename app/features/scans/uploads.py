@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import uploads_dir
 from app.db.models import ScanBatch
 from app.errors import Problem
-from app.features.accounts.guards import logged_in_user
+from app.features.accounts import logged_in_user
 from app.features.scans.service import (
     MAX_BATCHES_IN_FLIGHT,
     MAX_UPLOAD_BYTES,

@@ -9,7 +9,7 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from app.access import TRAINER_HOME, Permission, needs
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
+from app.features.accounts import PAGE_ERRORS, logged_in_user
 from app.web import page
 
 
