@@ -8,20 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.app.test_scans import ITEMS, LAYOUT, everything, sheet, sheet_page
-from tests.e2e.browsing import axe_violations, describe_violations, layout_problems
+from tests.e2e.browsing import axe_violations, describe_violations, layout_problems, log_in
 from tests.printables.corpus import encode
 
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 320, "height": 640}
-
-
-def _log_in(page: Any, email: str, password: str) -> None:
-    page.goto("/pro/scans/")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert "/pro/scans" in page.url, page.url
 
 
 def _checked(page: Any, where: str) -> None:
@@ -38,7 +29,7 @@ def test_a_mediator_sends_sheets_and_checks_a_doubtful_row(
     clear.write_bytes(sheet(None, everything("2")))
     doubtful.write_bytes(encode(sheet_page(None, everything("3"), twice=ITEMS[0])))
     page = new_context(viewport=LAPTOP).new_page()
-    _log_in(page, *mediator)
+    log_in(page, *mediator, "/pro/scans/")
     page.set_input_files("#files", [str(clear), str(doubtful)])
     with page.expect_navigation():
         page.click("main form button[type=submit]")

@@ -55,6 +55,7 @@ from app.features.diagnostics.service import (
     walk_of,
 )
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
+from app.territories import unknown_commune
 from app.throttle import client_address
 from referentiel import Referential, load_referential
 from referentiel.i18n import LANGUAGES, localized
@@ -77,9 +78,13 @@ def _submission(data: DiagnosticIn | CorrectionIn, version: str | None) -> Submi
     if version is not None:
         raw["version"] = version
     try:
-        return read_submission(raw)
+        submission = read_submission(raw)
     except SubmissionError as error:
         raise Problem(422, INVALID, error.problems) from None
+    problems = unknown_commune(submission.context)
+    if problems:
+        raise Problem(422, INVALID, problems)
+    return submission
 
 
 async def _structure_of_person(
@@ -395,7 +400,6 @@ class DiagnosticApi(Controller):
     ) -> ScoredDiagnosticOut:
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             raise Problem(409, COMPLETED)
-        problems = []
         try:
             read_submission(
                 {
@@ -407,6 +411,8 @@ class DiagnosticApi(Controller):
             )
         except SubmissionError as error:
             problems = error.problems
+        else:
+            problems = unknown_commune(data.context)
         if nothing_scored(diagnostic.answers):
             problems.append(MSG_NOTHING_SCORED)
         if problems:

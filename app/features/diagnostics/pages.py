@@ -41,7 +41,7 @@ from app.features.diagnostics.service import (
 from app.i18n import decimal_mark, gettext_for, request_language
 from app.pdf import PDF_LIMIT, draw
 from app.sessions import rotate_session
-from app.territories import as_typed, find_communes
+from app.territories import Found, as_typed, communes, search
 from app.throttle import Limit, client_address, per_address
 from app.web import Msg, download, flash, page, see_other
 from referentiel import load_referential
@@ -64,6 +64,11 @@ MSG_ERASED = (
     "C'est fait : rien de votre diagnostic ne reste sur cet appareil. Votre code permet "
     "toujours de le retrouver."
 )
+MSG_COMMUNE_WHICH = "Plusieurs communes correspondent : choisissez la vôtre sous le champ."
+MSG_COMMUNE_NEAR = (
+    "Nous ne trouvons pas cette commune. Est-ce l'une de celles proposées sous le champ ?"
+)
+MSG_COMMUNE_UNKNOWN = "Nous ne trouvons pas cette commune. Vérifiez le nom ou tapez le code postal."
 MSG_SAVED_FOR_PERSON = (
     "Diagnostic terminé et enregistré dans la fiche. Ouvrez-le dans le suivi pour voir le "
     "résultat, les besoins et les objectifs, ou imprimer l'attestation."
@@ -251,7 +256,7 @@ class DiagnosticSteps(Controller):
             diagnostic=diagnostic,
             values=diagnostic.context,
             commune_query=as_typed(diagnostic.context.get("commune")),
-            communes=[],
+            found=Found(()),
             errors={},
         )
 
@@ -277,24 +282,28 @@ class DiagnosticSteps(Controller):
             if value is not None:
                 context[question.id] = value
         errors: dict[str, str] = {}
-        query = str(data.get("commune_query", "")).strip()
-        chosen = str(data.get("commune", ""))
-        matches = find_communes(query) if query else []
-        if chosen and chosen in {c.insee for c in find_communes(chosen)}:
-            context["commune"] = chosen
-        elif len(matches) == 1:
-            context["commune"] = matches[0].insee
-        elif query and not matches:
-            errors["commune"] = "Nous ne trouvons pas cette commune. Essayez le code postal."
-        if errors or (len(matches) > 1 and "commune" not in context):
+        query = str(data.get("commune_query", "")).strip()[:100]
+        chosen = communes().get(str(data.get("commune", "")))
+        found = search(query) if query else Found(())
+        if chosen is not None and (not query or chosen in found.communes):
+            context["commune"] = chosen.insee
+        elif found.one is not None:
+            context["commune"] = found.one.insee
+        elif not query:
+            context["commune"] = None  # the field was emptied
+        elif not found.communes:
+            errors["commune"] = MSG_COMMUNE_UNKNOWN
+        else:  # never picked for the person: they choose under the field
+            errors["commune"] = MSG_COMMUNE_NEAR if found.near else MSG_COMMUNE_WHICH
+        if errors:
             return page(
                 request,
                 "diagnostic/context.html",
-                status=400 if errors else 200,
+                status=400,
                 diagnostic=diagnostic,
                 values=context,
                 commune_query=query,
-                communes=matches[:30],
+                found=found,
                 errors=errors,
             )
         await DiagnosticService(db_session).save_context(diagnostic, context)

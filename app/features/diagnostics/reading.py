@@ -13,7 +13,7 @@ from litestar import Request
 from app.db.models import Diagnostic, DiagnosticStatus
 from app.features.diagnostics.service import DiagnosticService, referential_of, result_of
 from app.i18n import gettext_for, request_language
-from app.territories import communes
+from app.territories import display_name
 from referentiel.context import as_text
 from referentiel.i18n import localized
 from referentiel.models import ContextQuestion, Referential
@@ -37,8 +37,7 @@ def _words(question: ContextQuestion, texts: list[str], gettext: Callable[[str],
     if question.kind == "yes_no":
         return [gettext("Oui") if text == "oui" else gettext("Non") for text in texts]
     if question.kind == "commune":
-        found = [communes().get(text) for text in texts]
-        return [c.display if c else text for c, text in zip(found, texts, strict=True)]
+        return [display_name(text) or text for text in texts]
     labels = {option.code: option.label for option in question.options}
     return [labels.get(text, text) for text in texts]
 

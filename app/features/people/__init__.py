@@ -1,6 +1,5 @@
 """People followed by a structure: records with consent, their diagnostics, export, erasure."""
 
 from app.features.people.dependencies import PERSON
-from app.features.people.service import resolve_commune
 
-__all__ = ["PERSON", "resolve_commune"]
+__all__ = ["PERSON"]

@@ -17,6 +17,11 @@ from app.access import Permission, needs
 from app.db.models import Person, User
 from app.errors import Problem
 from app.features.accounts import current_user
+from app.features.people.commune_fields import (
+    INSEE_FIELD,
+    candidates_out,
+    read_commune_fields,
+)
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
 from app.features.people.schemas import (
@@ -33,11 +38,15 @@ from app.features.people.service import (
     PeopleError,
     PeopleService,
     birth_year_bands,
+    change_problems,
+    new_person_problems,
 )
 from app.openapi import BEARER_REQUIRED, problems
+from app.territories import Commune
 
 # Every route: 401 without a valid token, 403 for a role without the people permission.
 ACCESS = (401, 403)
+RECORD_FIELDS = ("alias", "birth_year_band")  # and the commune, read by read_commune_fields
 
 
 def _user(request: Request[Any, Any, Any]) -> User:
@@ -47,8 +56,20 @@ def _user(request: Request[Any, Any, Any]) -> User:
     return user
 
 
-def _invalid(error: PeopleError) -> Problem:
-    return Problem(422, "La fiche contient des valeurs à corriger.", error.lines())
+def _invalid(error: PeopleError, candidates: tuple[Commune, ...] = ()) -> Problem:
+    detail, lines = "La fiche contient des valeurs à corriger.", error.lines()
+    if candidates:
+        return Problem(422, detail, lines, candidates=candidates_out(candidates))
+    return Problem(422, detail, lines)
+
+
+def _given(data: PersonIn | PersonPatch) -> dict[str, Any]:
+    """The fields the client sent (an absent field is left alone)."""
+    return {
+        name: value
+        for name in data.__struct_fields__
+        if (value := getattr(data, name)) is not msgspec.UNSET
+    }
 
 
 class PeopleApi(Controller):
@@ -98,12 +119,16 @@ class PeopleApi(Controller):
         data: JSONBody[PersonIn],
         people: NamedDependency[PeopleService],
     ) -> Response[PersonOut]:
+        commune = read_commune_fields(_given(data))
+        if commune.problems:  # with the other fields' problems, all at once
+            others = new_person_problems(data.alias, data.birth_year_band, consent=data.consent)
+            raise _invalid(PeopleError({**others, **commune.problems}), commune.candidates)
         try:
             person = await people.create(
                 _user(request),
                 data.alias,
                 data.birth_year_band,
-                data.commune_insee,
+                commune.change.get(INSEE_FIELD),
                 consent=data.consent,
             )
         except PeopleError as error:
@@ -139,17 +164,17 @@ class PeopleApi(Controller):
         data: JSONBody[PersonPatch],
         people: NamedDependency[PeopleService],
     ) -> PersonOut:
-        changes = {
-            name: value
-            for name in data.__struct_fields__
-            if (value := getattr(data, name)) is not msgspec.UNSET
-        }
-        service = people
+        given = _given(data)
+        commune = read_commune_fields(given)
+        changes = {k: v for k, v in given.items() if k in RECORD_FIELDS} | commune.change
+        if commune.problems:
+            problems = {**change_problems(changes), **commune.problems}
+            raise _invalid(PeopleError(problems), commune.candidates)
         try:
-            await service.update(person, changes)
+            await people.update(person, changes)
         except PeopleError as error:
             raise _invalid(error) from None
-        return person_out(person, await service.last_diagnostic_at(person))
+        return person_out(person, await people.last_diagnostic_at(person))
 
     @delete(
         "/{person_id:uuid}",

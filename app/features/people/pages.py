@@ -30,12 +30,11 @@ from app.features.people.service import (
     PeopleError,
     PeopleService,
     birth_year_bands,
-    commune_name,
     known_context,
     new_person_problems,
 )
 from app.i18n import LANGUAGE_NAMES, gettext_for, request_language
-from app.territories import as_typed
+from app.territories import as_typed, display_name
 from app.web import (
     PARIS,
     Form,
@@ -77,7 +76,7 @@ def _view(
         template,
         status=status,
         bands=_bands(localized_ref(request)),
-        commune_name=commune_name,
+        commune_name=display_name,
         **ctx,
     )
 

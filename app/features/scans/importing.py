@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
 from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
-from app.features.people import resolve_commune
-from app.territories import Commune, find_communes
+from app.territories import Commune, CommuneError, by_postal_code, resolve, unknown_commune
 from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY, Layout, layout_for
 from printables.reader import ContextReading, PageReading
 from printables.texts import LANGUAGES
@@ -48,12 +47,6 @@ class CommuneNotFoundError(ValueError):
     """A commune typed at review that is no commune, or several."""
 
 
-def communes_of(postal_code: str) -> list[Commune]:
-    """The communes a postal code serves, and only those: 03190 is the postal code of eleven
-    communes, and also the INSEE code of Moulins, which is not one of them."""
-    return [c for c in find_communes(postal_code) if postal_code in c.postal_codes]
-
-
 def with_commune(reading: PageReading) -> PageReading:
     """The page with the commune its postal code stands for, when exactly one commune has
     it; otherwise the commune is doubtful and comes with the picture of the postal code and
@@ -63,7 +56,7 @@ def with_commune(reading: PageReading) -> PageReading:
     if code is None:  # a sheet of layout revision 1, or a page that could not be read
         return reading
     read = code.value if code.state == "ticked" and isinstance(code.value, str) else None
-    found = communes_of(read) if read else []
+    found = by_postal_code(read) if read else ()
     crops = {k: v for k, v in reading.crops.items() if k != POSTAL_CODE}
     update: dict[str, Any] = {"crops": crops}
     if len(found) == 1:
@@ -93,11 +86,11 @@ def read_postal_code(page: ScanPage) -> str | None:
     return value if code.get("state") == "ticked" and isinstance(value, str) else None
 
 
-def commune_choices(page: ScanPage) -> list[Commune]:
+def commune_choices(page: ScanPage) -> tuple[Commune, ...]:
     """The communes a person chooses from for a doubtful commune: those of the postal code
     read on the sheet (none when it was unclear)."""
     code = read_postal_code(page)
-    return communes_of(code) if code else []
+    return by_postal_code(code) if code else ()
 
 
 def page_layout(page: ScanPage) -> Layout | None:
@@ -169,10 +162,13 @@ def _commune_choice(page: ScanPage, choice: str) -> str:
     and name, as anywhere else in the service)."""
     if choice in {c.insee for c in commune_choices(page)}:
         return choice
-    found = resolve_commune(choice)
-    if found.insee is None:
+    try:
+        commune = resolve(choice)
+    except CommuneError:
+        commune = None
+    if commune is None:
         raise CommuneNotFoundError(MSG_COMMUNE_NOT_FOUND)
-    return found.insee
+    return commune.insee
 
 
 def _submission_payload(page: ScanPage) -> dict[str, Any]:
@@ -223,6 +219,9 @@ class Importer:
             wished = read.get(WISHED_AUTONOMY)
             goals = dict.fromkeys(context.get("needs", []), wished) if wished else {}
             submission = read_submission({**payload, "context": context, "goals": goals})
+            misread = unknown_commune(context)  # a code no commune has
+            if misread:
+                raise SubmissionError(misread)
         except (SubmissionError, UnknownVersionError) as error:
             problems = error.problems if isinstance(error, SubmissionError) else [str(error)]
             page.message = "; ".join(problems)[:500]
