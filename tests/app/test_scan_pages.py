@@ -19,7 +19,7 @@ from PIL import Image
 from app.asgi import create_app
 from app.db.models import Role
 from printables.review import review_row
-from tests.app.conftest import login
+from tests.app.conftest import csrf, login
 from tests.app.test_mediator_pages import text_of
 from tests.app.test_scans import (
     ITEMS,
@@ -193,3 +193,16 @@ def test_anonymous_sheets_are_listed_and_open_for_their_structure_only(backend, 
         refused = client.get(path, follow_redirects=False)
         assert refused.status_code == 404
         assert "Yvette" not in refused.text
+
+
+def test_a_sheet_scanned_twice_is_reviewed_once(client, mediator):
+    doubtful = encode(sheet_page(None, everything("2"), twice=ITEMS[0]))  # one serial, twice
+    upload(client, [("recto.png", doubtful), ("encore.png", doubtful)])
+    states = [finished(client, mediator, batch) for batch in batch_ids(client)[:2]]
+    assert [s["pages"][0]["outcome"] for s in states] == ["to_review", "to_review"]
+    first = _review_path(client, states[0]["id"])
+    client.post(first, data={"_csrf_token": csrf(client, first), "key": ITEMS[0], "value": "2"})
+    after = [client.get(f"/api/v1/scans/{s['id']}", headers=mediator).json() for s in states]
+    assert sorted(s["pages"][0]["outcome"] for s in after) == ["duplicate", "imported"]
+    copy = next(s for s in after if s["pages"][0]["outcome"] == "duplicate")
+    assert "/pro/scans/pages/" not in client.get(f"/pro/scans/{copy['id']}").text

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
-from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
+from app.db.models import Channel, Diagnostic, PageOutcome, ScanBatch, ScanPage
 from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
 from app.territories import Commune, CommuneError, by_postal_code, resolve, unknown_commune
 from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY, Layout, layout_for
@@ -239,7 +239,24 @@ class Importer:
             page.outcome = PageOutcome.IMPORTED
             page.diagnostic_id = recorded.id
             page.message = None
+            if page.sheet_serial:
+                await self._set_aside_copies(page)
         await self.db.commit()
+
+    async def _set_aside_copies(self, page: ScanPage) -> None:
+        """Other scans of the same sheet still waiting for a person are copies now: nobody
+        reviews them."""
+        batches = select(ScanBatch.id).where(ScanBatch.structure_id == self.structure_id)
+        await self.db.execute(
+            update(ScanPage)
+            .where(
+                ScanPage.sheet_serial == page.sheet_serial,
+                ScanPage.outcome == PageOutcome.TO_REVIEW,
+                ScanPage.id != page.id,
+                ScanPage.batch_id.in_(batches),
+            )
+            .values(outcome=PageOutcome.DUPLICATE, message=MSG_DUPLICATE)
+        )
 
     async def _serial_taken(self, serial: str) -> bool:
         found = await self.db.scalar(
