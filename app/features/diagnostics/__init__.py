@@ -1,6 +1,7 @@
 """Diagnostics: the resident's online form, paper entry, the API, and their results."""
 
 from app.features.diagnostics.paper import read_commune
+from app.features.diagnostics.reading import diagnostic_reading
 from app.features.diagnostics.service import (
     AlreadyCorrectedError,
     CompletedError,
@@ -20,6 +21,7 @@ __all__ = [
     "IdempotencyConflictError",
     "Provenance",
     "add_diagnostic",
+    "diagnostic_reading",
     "diagnostic_row",
     "read_commune",
 ]

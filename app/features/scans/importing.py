@@ -13,22 +13,25 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
-from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
+from app.db.models import Channel, Diagnostic, PageOutcome, ScanBatch, ScanPage
 from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
 from app.territories import Commune, CommuneError, by_postal_code, resolve, unknown_commune
-from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY
+from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY, Layout, layout_for
 from printables.reader import ContextReading, PageReading
+from printables.texts import LANGUAGES
 from referentiel import UnknownVersionError, load_version
 from referentiel.context import read_context_value
 from referentiel.goals import is_goal
 from referentiel.submission import SubmissionError, read_submission
 
 DOUBTFUL = ("ambiguous",)
+SHEET_LAYOUT = "sheet_layout"  # in a page's reading: the language and revision printed
+MSG_DUPLICATE = "Cette feuille a déjà été importée (même numéro de feuille)."
 UNKNOWN_PERSON = (
     "Feuille imprimée pour une personne qui n'est pas (ou plus) suivie par votre structure : "
     "elle n'a pas été importée, et ses réponses n'ont pas été gardées."
@@ -88,6 +91,22 @@ def commune_choices(page: ScanPage) -> tuple[Commune, ...]:
     read on the sheet (none when it was unclear)."""
     code = read_postal_code(page)
     return by_postal_code(code) if code else ()
+
+
+def page_layout(page: ScanPage) -> Layout | None:
+    """The layout the sheet was printed with, when the page says which (pages read before
+    this was kept: French, and the revision their commune boxes give away)."""
+    version = page.reading.get("form_version")
+    if not version:
+        return None
+    printed = page.reading.get(SHEET_LAYOUT) or {}
+    context = page.reading.get("context", {})
+    revision = printed.get("revision") or (2 if POSTAL_CODE in context else 1)
+    lang = printed.get("lang") if printed.get("lang") in LANGUAGES else "fr"
+    try:
+        return layout_for(str(version), lang, int(revision))
+    except (UnknownVersionError, KeyError, ValueError):
+        return None
 
 
 def doubtful_keys(page: ScanPage) -> list[str]:
@@ -184,12 +203,13 @@ class Importer:
             page.reading, page.crops, page.person_ref = {}, {}, None
             await self.db.commit()
             return
-        if doubtful_keys(page):
-            return
+        # Before any review: nobody checks the rows of a sheet that is in already.
         if page.sheet_serial and await self._serial_taken(page.sheet_serial):
             page.outcome = PageOutcome.DUPLICATE
-            page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
+            page.message = MSG_DUPLICATE
             await self.db.commit()
+            return
+        if doubtful_keys(page):
             return
         payload = _submission_payload(page)
         try:
@@ -214,12 +234,29 @@ class Importer:
             recorded = await add_diagnostic(self.db, diagnostic_row(submission, provenance))
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
-            page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
+            page.message = MSG_DUPLICATE
         else:
             page.outcome = PageOutcome.IMPORTED
             page.diagnostic_id = recorded.id
             page.message = None
+            if page.sheet_serial:
+                await self._set_aside_copies(page)
         await self.db.commit()
+
+    async def _set_aside_copies(self, page: ScanPage) -> None:
+        """Other scans of the same sheet still waiting for a person are copies now: nobody
+        reviews them."""
+        batches = select(ScanBatch.id).where(ScanBatch.structure_id == self.structure_id)
+        await self.db.execute(
+            update(ScanPage)
+            .where(
+                ScanPage.sheet_serial == page.sheet_serial,
+                ScanPage.outcome == PageOutcome.TO_REVIEW,
+                ScanPage.id != page.id,
+                ScanPage.batch_id.in_(batches),
+            )
+            .values(outcome=PageOutcome.DUPLICATE, message=MSG_DUPLICATE)
+        )
 
     async def _serial_taken(self, serial: str) -> bool:
         found = await self.db.scalar(
