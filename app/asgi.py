@@ -29,18 +29,22 @@ from app.config import Settings, get_settings
 from app.db.engine import make_alchemy_config, make_engine
 from app.db.models import StoreEntry
 from app.errors import handle_error
+from app.features.accounts import dependencies as accounts_dependencies
 from app.features.accounts.account_pages import MyAccountPages
 from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
+from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
 from app.features.forms.pages import FormPages
+from app.features.people import dependencies as people_dependencies
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
+from app.features.scans import dependencies as scans_dependencies
 from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
@@ -131,7 +135,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         guards=[permission_guard],
-        dependencies={"auditor": Provide(provide_auditor, sync_to_thread=False)},
+        # What handlers are given by name: the caller, the services (one home each).
+        dependencies={
+            "auditor": Provide(provide_auditor, sync_to_thread=False),
+            **accounts_dependencies.DEPENDENCIES,
+            **diagnostics_dependencies.DEPENDENCIES,
+            **people_dependencies.DEPENDENCIES,
+            **scans_dependencies.DEPENDENCIES,
+        },
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         stores={"sessions": SQLAlchemyStore(session_store, model=StoreEntry, namespace="sessions")},
         middleware=[

@@ -48,14 +48,26 @@ WHEN: Mapping[int, str] = {
 }
 
 
+class CommuneCandidate(msgspec.Struct):
+    """A commune that fits a postal code or a name given for a person: send its
+    `commune_insee`, or its postal code and name, to name it alone."""
+
+    commune_insee: str
+    name: str
+    postal_codes: list[str]
+    commune: str  # as shown: « Moulins (03000) »
+
+
 class ProblemDetails(msgspec.Struct):
-    """An error, as RFC 9457 describes it; the texts are in French."""
+    """An error, as RFC 9457 describes it; the texts are in French. `candidates`: the
+    communes that would fit, when a person's commune names several or none exactly."""
 
     type: str
     title: str
     status: int
     detail: str
     problems: list[str] | msgspec.UnsetType = msgspec.UNSET
+    candidates: list[CommuneCandidate] | msgspec.UnsetType = msgspec.UNSET
 
 
 def problems(*statuses: int, when: Mapping[int, str] | None = None) -> dict[int, ResponseSpec]:

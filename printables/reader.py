@@ -247,8 +247,14 @@ def _read_qr(registration: Registration) -> tuple[SheetRef | None, str | None]:
         return None, str(error)
 
 
+def crop_area(rect: Rect) -> Rect:
+    """What the picture of a doubtful field shows around it, in mm: the review lines its
+    buttons up with the boxes from this."""
+    return rect.grow(_CROP_MARGIN)
+
+
 def _crop(page: np.ndarray, rect: Rect) -> bytes:
-    area = rect.grow(_CROP_MARGIN)
+    area = crop_area(rect)
     h, w = page.shape[:2]
     x0, y0 = max(0, round(area.x * CANONICAL)), max(0, round(area.y * CANONICAL))
     x1, y1 = min(w, round(area.right * CANONICAL)), min(h, round(area.bottom * CANONICAL))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from referentiel.context import context_problem
 from referentiel.models import UNKNOWN, Referential
@@ -75,6 +76,33 @@ def is_answer(value: object) -> bool:
     return value == UNKNOWN or (type(value) is int and 0 <= value <= 4)
 
 
+# What the model says of a field that does not fit, in the words of the other problems.
+_ERRORS = {
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "bool_type": "true ou false est attendu",
+    "bool_parsing": "true ou false est attendu",
+    "int_type": "un nombre entier est attendu",
+    "int_parsing": "un nombre entier est attendu",
+    "int_from_float": "un nombre entier est attendu",
+    "string_type": "un texte est attendu",
+    "model_type": "un objet est attendu",
+    "dict_type": "un objet est attendu",
+    "greater_than_equal": "au moins {ge}",
+    "less_than_equal": "au plus {le}",
+    "literal_error": "une de ces valeurs : {expected}",
+}
+
+
+def _in_french(error: ErrorDetails) -> str:
+    """A validation error in plain French; one the table does not know in general words."""
+    ctx = {k: str(v).replace("' or '", "', '") for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return _ERRORS[error["type"]].format(**ctx)
+    except KeyError:
+        return "cette valeur ne convient pas"
+
+
 def evidence_problems(ref: Referential, evidence: Any) -> tuple[list[Evidence], list[str]]:
     """Parsed evidence and one line per unusable entry."""
     if not isinstance(evidence, list):
@@ -89,7 +117,8 @@ def evidence_problems(ref: Referential, evidence: Any) -> tuple[list[Evidence], 
             item = Evidence.model_validate(raw)
         except ValidationError as error:
             problems.extend(
-                f"{where}.{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in error.errors()
+                f"{'.'.join([where, *(str(p) for p in e['loc'])])} : {_in_french(e)}"
+                for e in error.errors()
             )
             continue
         if (item.competence is None) == (item.pix_competence is None):

@@ -8,13 +8,13 @@ so scoring a diagnostic is a few table lookups and integer operations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
 from referentiel.answers import UNKNOWN, Answer, Evidence
-from referentiel.inference import NOT_YET, holds, inferred
+from referentiel.inference import NOT_YET, inferred
 from referentiel.masks import (
     AUTONOMY_ORDER,
     COUNT_SHIFT,
@@ -31,6 +31,7 @@ from referentiel.masks import (
 )
 from referentiel.models import Referential
 from referentiel.rules import (
+    ALONE,
     Tube,
     level_with_evidence,
     round_half_down,
@@ -41,6 +42,7 @@ from referentiel.rules import (
 __all__ = ["AUTONOMY_ORDER", "PROFILE_ORDER", "DiagnosticResult", "Scorer", "score"]
 
 _STATES = 6  # per item: absent, then values 0..4
+_NO_DOMAINS: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +138,21 @@ class Scorer:
         self._tables: list[dict[int, tuple[CompetenceScore, int, int]]] = [{} for _ in self.tubes]
         self._domain_tables: list[dict[int, DomainScore]] = [{} for _ in domains]
         position = {c.code: i for i, c in enumerate(ref.competences)}
-        self._core = sum(1 << position[c] for c in ref.core_competences)
+        self._core_bits = [(c, 1 << position[c]) for c in ref.core_competences]
+        self._core = sum(bit for _, bit in self._core_bits)
+        self._missing: dict[int, tuple[str, ...]] = {}
         self._basics = sum(1 << position[c] for c in ("E1", "E2") if c in position)
         self._requires = [n.requires for n in ref.needs]
+        self._packed: dict[tuple[int, int | None], tuple[int, int]] = {}
         self._autonomy: dict[tuple[int, bool | None], tuple[NeedAutonomy, ...]] = {}
+        # Each inference rule's items as (competence index, base-6 place value): a quick look
+        # at the encoded answers tells when a rule may hold (rarely).
+        places = {
+            item.id: (index, _STATES**place)
+            for index, comp in enumerate(ref.competences)
+            for place, item in enumerate(ref.tube(comp.code))
+        }
+        self._gates = [tuple(places[item] for item in rule.items) for rule in ref.inferences]
         # (rule id, competence) -> where its inferred score goes, and that score
         self._guesses = {
             (rule.id, code): (
@@ -165,7 +178,8 @@ class Scorer:
         packed = 0
         allowed = -1
         tables = self._tables
-        for index, state in enumerate(self._encode(answers)):
+        states = self._encode(answers)
+        for index, state in enumerate(states):
             score, bits, needs = tables[index].get(state) or self._fill(index, state)
             scores.append(score)
             packed += bits
@@ -175,7 +189,15 @@ class Scorer:
             packed, allowed = self._pack(s.level for s in scores)
         # The profile reads measured levels only; inferred ones feed domains and needs.
         profile = profile_of(packed, self._core, self._basics)
-        guessed = self._inferred(answers, scores)
+        to_complete = () if profile is not None else self._unmeasured_core(packed)
+        guessed: Set[int] = _NO_DOMAINS
+        for gates in self._gates:
+            for index, place in gates:
+                if not 0 < states[index] // place % _STATES <= ALONE:  # answered 0 or 1
+                    break
+            else:
+                guessed = self._inferred(answers, scores)
+                break
         if guessed:
             packed, allowed = self._pack(s.level for s in scores)
         return DiagnosticResult(
@@ -188,14 +210,12 @@ class Scorer:
             answers=answers,
             evidence=tuple(evidence),
             knows_help=knows_help,
-            to_complete=() if profile is not None else self._unmeasured_core(scores),
+            to_complete=to_complete,
         )
 
     def _inferred(self, answers: Mapping[str, Answer], scores: list[CompetenceScore]) -> set[int]:
         """Put each competence an inference rule takes as not yet acquired in ``scores``; the
         indexes of the domains they belong to."""
-        if not any(holds(rule, answers) for rule in self.ref.inferences):
-            return set()
         measured = {s.code for s in scores if s.level is not None or s.evidence}
         domains = set()
         for code, rule in inferred(self.ref, answers, measured).items():
@@ -204,9 +224,15 @@ class Scorer:
             domains.add(self._domain_of[index])
         return domains
 
-    def _unmeasured_core(self, scores: list[CompetenceScore]) -> tuple[str, ...]:
-        levels = {s.code: s.level for s in scores}
-        return tuple(c for c in self.ref.core_competences if levels[c] is None)
+    def _unmeasured_core(self, packed: int) -> tuple[str, ...]:
+        """The core competences without a level, from the known bits (field 0)."""
+        missing = self._core & ~packed & FIELD_MASK
+        found = self._missing.get(missing)
+        if found is None:
+            found = self._missing[missing] = tuple(
+                code for code, bit in self._core_bits if missing & bit
+            )
+        return found
 
     def _encode(self, answers: Mapping[str, Answer]) -> list[int]:
         """Each competence's tube state as one base-6 number (digit 0 = not answered).
@@ -243,11 +269,16 @@ class Scorer:
         return entry
 
     def _pack_one(self, index: int, level: int | None) -> tuple[int, int]:
-        code = self.tubes[index].code
-        return (
-            competence_bits(index, self._domain_of[index], level),
-            needs_allowed(self._requires, code, level),
-        )
+        """What one competence at ``level`` adds, cached: inferred levels and evidence repack
+        a whole diagnostic."""
+        entry = self._packed.get((index, level))
+        if entry is None:
+            code = self.tubes[index].code
+            entry = self._packed[index, level] = (
+                competence_bits(index, self._domain_of[index], level),
+                needs_allowed(self._requires, code, level),
+            )
+        return entry
 
     def _pack(self, levels: Iterable[int | None]) -> tuple[int, int]:
         packed, allowed = 0, -1
@@ -257,7 +288,7 @@ class Scorer:
             allowed &= needs
         return packed, allowed
 
-    def _domains(self, totals: int, inferred: set[int]) -> tuple[DomainScore, ...]:
+    def _domains(self, totals: int, inferred: Set[int]) -> tuple[DomainScore, ...]:
         """Domain levels from the packed (sum, count) fields, one cached score per value."""
         out = []
         for index, table in enumerate(self._domain_tables):

@@ -4,6 +4,7 @@ page elsewhere), never a 500, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -131,3 +132,77 @@ def test_an_idempotency_key_outside_1_to_200_characters_is_a_400(client, key):
         "/api/v1/diagnostics", json={"answers": {}}, headers={"Idempotency-Key": key}
     )
     assert "idempotency_key" in assert_problem(response, 400)["problems"][0]
+
+
+# Words of the decoders' and the validation library's own messages: none reaches a caller.
+ENGLISH = re.compile(
+    r"\b(Expected|expected|Input|should|Field|field|required|Invalid|invalid|malformed|Object|"
+    r"truncated|permitted|valid|got|Extra|Missing|missing|must|Validation|failed|character|"
+    r"byte)\b|^data "
+)
+NOT_JSON = [
+    (b'{"answers": ', JSON, "il s'arrête avant la fin"),
+    (b'{"answers": x}', JSON, "caractère inattendu à l'octet 12"),
+    (b'{"answers": {}} x', JSON, "caractères en trop"),
+    (b'{"answers": {"\xff": 1}}', JSON, "UTF-8"),
+    (b"answers=1", {"content-type": "application/x-www-form-urlencoded"}, "formulaire"),
+    (b"--x\r\n", {"content-type": "multipart/form-data; boundary=x"}, "formulaire"),
+]
+
+
+def in_french(problem: dict[str, Any]) -> bool:
+    return not any(ENGLISH.search(t) for t in [problem["detail"], *problem.get("problems", [])])
+
+
+def test_a_body_that_is_not_json_gets_a_hint_on_every_json_route(backend, client):
+    ids = {
+        "diagnostic_id": client.post("/api/v1/diagnostics/adaptive").json()["id"],
+        "person_id": new_person(client, bearer(backend))["id"],
+        "item_id": load_referential().items[0].id,
+    }
+    for method, path in json_operations(client):
+        for body, headers, hint in NOT_JSON:
+            response = client.request(
+                method, path.format(**ids), content=body, headers={**bearer(backend), **headers}
+            )
+            problem = assert_problem(response, 400)
+            assert problem["detail"].startswith("Le corps de la requête doit être du JSON : ")
+            assert hint in problem["detail"], (method, path, problem)
+            assert in_french(problem), problem
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+FIELDS = ["answers", "context", "channel", "person_id", "evidence", "version", "goals", "x"]
+EVIDENCE = st.fixed_dictionaries(
+    {}, optional=dict.fromkeys(["kind", "competence", "pix_level", "passed", "y"], JSON_VALUES)
+)
+
+
+@WITH_FIXTURES
+@given(
+    body=st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES)
+    | st.fixed_dictionaries({"answers": st.just({"E1.1": 1}), "evidence": st.lists(EVIDENCE)})
+    | JSON_VALUES
+)
+@example(body={"answers": {}, "version": 3})
+@example(body={"answers": {"E1.1": 1}, "evidence": [{"kind": "x", "pix_level": 9, "z": 1}]})
+@example(body={})
+def test_every_problem_with_a_diagnostic_is_said_in_french(client, body):
+    response = client.post("/api/v1/diagnostics", json=body)
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        problem = assert_problem(response, response.status_code)
+        assert in_french(problem), problem
+
+
+def test_an_empty_body_is_said_to_be_empty(client):
+    problem = assert_problem(client.post("/api/v1/diagnostics", content=b"", headers=JSON), 400)
+    assert problem["problems"] == ["corps de la requête : un objet JSON est attendu, il est vide"]

@@ -675,3 +675,14 @@ def test_the_timeline_marks_estimated_levels_and_a_profile_to_complete(backend, 
     assert text.count("* en partie estimé") == len(estimated)
     assert "* : en partie estimé, sans question posée" in text
     assert "À compléter" in text
+    # each diagnostic's own page says the same
+    beginner, partial = sorted(
+        diagnostics(backend, person_id=UUID(person_id)), key=lambda d: d.created_at
+    )
+    one = text_of(client.get(f"/pro/personnes/{person_id}/diagnostics/{beginner.id}").text)
+    assert "Estimé sans question, à vérifier" in one
+    for code in ref.inferences[0].competences:
+        assert ref.competence(code).plain_label in one
+    two = text_of(client.get(f"/pro/personnes/{person_id}/diagnostics/{partial.id}").text)
+    assert "Profil : à compléter" in two
+    assert ref.competence("C3").plain_label in two and "Estimé sans question" not in two

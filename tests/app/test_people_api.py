@@ -265,3 +265,95 @@ def test_the_openapi_schema_documents_the_people_api(client):
     assert set(paths["/api/v1/people/{person_id}"]) >= {"get", "patch", "delete"}
     assert "get" in paths["/api/v1/people/{person_id}/export"]
     assert not [p for p in paths if p.startswith("/pro")]
+
+
+@pytest.mark.parametrize(
+    ("commune", "insee", "shown"),
+    [
+        ({"commune_postal_code": "03000", "commune_name": "Moulins"}, "03190", "Moulins (03000)"),
+        ({"commune_postal_code": "03190", "commune_name": "herisson"}, "03127", None),
+        ({"commune_postal_code": "29200"}, "29019", "Brest (29200)"),  # one commune: enough
+        ({"commune_postal_code": "13001"}, "13055", None),  # Marseille, never Aix (INSEE 13001)
+        ({"commune_name": "lhay les roses"}, "94038", "L'Haÿ-les-Roses (94240)"),
+        ({"commune_name": "Lyon 3e"}, "69123", None),
+        ({"commune_insee": "03190"}, "03190", "Moulins (03000)"),  # as before
+    ],
+)
+def test_a_person_is_created_with_the_commune_people_know(backend, client, commune, insee, shown):
+    person = new_person(client, bearer(backend), **commune)
+    assert person["commune_insee"] == insee
+    if shown:
+        assert person["commune"] == shown
+
+
+@pytest.mark.parametrize(
+    ("commune", "field", "says", "candidates"),
+    [
+        (
+            {"commune_postal_code": "03190"},
+            "commune_postal_code",
+            "plusieurs communes correspondent",
+            {"03127", "03297"},  # Hérisson, Vallon-en-Sully… not Moulins, whose INSEE it is
+        ),
+        ({"commune_name": "Moulins"}, "commune_name", "Moulins (03000, INSEE 03190)", None),
+        ({"commune_name": "Strasbourgg"}, "commune_name", "les plus proches", {"67482"}),
+        ({"commune_postal_code": "03190", "commune_name": "Paris"}, "commune", "aucune", set()),
+        ({"commune_postal_code": "3000"}, "commune_postal_code", "5 chiffres", set()),
+        ({"commune_name": " "}, "commune_name", "un nom de commune", set()),
+        (
+            {"commune_insee": "03190", "commune_postal_code": "03000"},
+            "commune_insee",
+            "pas les deux",
+            set(),
+        ),
+    ],
+)
+def test_a_commune_that_names_several_or_none_is_a_422_listing_the_candidates(
+    backend, client, commune, field, says, candidates
+):
+    headers = bearer(backend)
+    body = {"alias": "", "consent": True, **commune}
+    problem = assert_problem(client.post("/api/v1/people", json=body, headers=headers), 422)
+    lines = problem["problems"]
+    assert any(p.startswith("alias :") for p in lines), lines  # every problem at once
+    about = [p for p in lines if p.startswith(f"{field} :")]
+    assert about and says.lower() in about[0].lower(), lines
+    offered = {c["commune_insee"] for c in problem.get("candidates", [])}
+    if candidates is None:
+        assert {"03190", "35198", "02530"} <= offered
+    else:
+        assert candidates <= offered and ("03190" not in offered or field != "commune_postal_code")
+    if not candidates and candidates is not None:
+        assert "candidates" not in problem
+    for candidate in problem.get("candidates", []):
+        assert set(candidate) == {"commune_insee", "name", "postal_codes", "commune"}
+    assert client.get("/api/v1/people", headers=headers).json()["total"] == 0
+
+
+def test_a_postal_code_and_a_name_change_a_persons_commune(backend, client):
+    headers = bearer(backend)
+    person = new_person(client, headers, commune_insee="29019")
+    url = f"/api/v1/people/{person['id']}"
+    changed = client.patch(
+        url, json={"commune_postal_code": "03000", "commune_name": "MOULINS"}, headers=headers
+    )
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["commune_insee"], changed.json()["commune"]) == (
+        "03190",
+        "Moulins (03000)",
+    )
+    problem = assert_problem(
+        client.patch(url, json={"alias": "", "commune_name": "Saint-Denis"}, headers=headers), 422
+    )
+    assert {"alias", "commune_name"} <= {p.split(" :")[0] for p in problem["problems"]}
+    assert len(problem["candidates"]) == 4
+    assert client.get(url, headers=headers).json()["commune_insee"] == "03190"  # unchanged
+
+
+def test_the_openapi_schema_documents_the_commune_fields_and_candidates(client):
+    components = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    for shape in ("PersonIn", "PersonPatch"):
+        fields = components[shape]["properties"]
+        assert {"commune_insee", "commune_postal_code", "commune_name"} <= set(fields)
+        assert fields["commune_postal_code"]["pattern"] == "^[0-9]{5}$"
+    assert "candidates" in components["ProblemDetails"]["properties"]

@@ -150,3 +150,36 @@ def test_a_result_without_every_core_competence_is_to_complete(client):
     text = html.unescape(page.text)
     assert "Résultat à compléter" in text
     assert "Autonome pour l'essentiel" not in text
+
+
+def _context(client, diagnostic: str, **fields: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/diagnostic/{diagnostic}/contexte", data={"_csrf_token": _token(client), **fields}
+    )
+
+
+def test_the_commune_is_read_as_people_type_it_and_a_typo_is_offered_not_picked(client):
+    diagnostic = start(client)
+    state = f"/api/v1/diagnostics/{diagnostic}"
+
+    assert str(_context(client, diagnostic, commune_query="Lyon 3e").url).endswith("/besoins")
+    assert client.get(state).json()["context"]["commune"] == "69123"
+    # shown again as what to type for it, and sent back unchanged
+    form = html.unescape(client.get(f"/diagnostic/{diagnostic}/contexte").text)
+    assert 'value="69001 Lyon"' in form
+
+    page = _context(client, diagnostic, commune_query="Mouliins", knows_help="oui")
+    assert page.status_code == 400
+    text = html.unescape(page.text)
+    assert "Est-ce l'une de ces communes ?" in text and 'value="03190"' in text
+    assert client.get(state).json()["context"]["commune"] == "69123"  # nothing half written
+    chosen = _context(client, diagnostic, commune_query="Mouliins", commune="03190")
+    assert str(chosen.url).endswith("/besoins")
+    assert client.get(state).json()["context"]["commune"] == "03190"
+
+    page = _context(client, diagnostic, commune_query="13001")  # Marseille, not Aix
+    assert str(page.url).endswith("/besoins")
+    assert client.get(state).json()["context"]["commune"] == "13055"
+
+    _context(client, diagnostic, commune_query="")  # emptied: no commune any more
+    assert client.get(state).json()["context"].get("commune") is None

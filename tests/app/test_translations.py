@@ -35,6 +35,7 @@ HOW_TO_FIX = "run `make messages`, then write the English in app/locale/en/LC_ME
 # problem+json answers stay French.
 DATA_FILES = (
     "app/errors.py",
+    "app/territories.py",
     "app/access.py",
     "app/audit.py",
     "app/features/*/pages.py",

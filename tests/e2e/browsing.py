@@ -89,6 +89,16 @@ def no_horizontal_scroll(page: Page) -> None:
     assert width[0] <= width[1], f"{page.url} scrolls sideways at {width[1]} px: {width[0]} px wide"
 
 
+def log_in(page: Page, email: str, password: str, path: str = "/pro") -> None:
+    """Open ``path`` as a professional: the login page comes first, then ``path`` again."""
+    page.goto(path)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert urlsplit(page.url).path.rstrip("/") == path.rstrip("/"), page.url
+
+
 def question_number(page: Page) -> int:
     legend = page.locator("fieldset legend .hint").inner_text()
     found = re.search(r"\d+", legend)

@@ -136,6 +136,7 @@ PAGES: dict[str, Setup] = {
     "context-en": _english(_goto("/diagnostic/{answered}/contexte")),
     "context-ambiguous-commune": _commune("Saint-Denis"),
     "context-unknown-commune": _commune("Zzyzx-sur-Mer"),
+    "context-misspelt-commune": _commune("Mouliins"),
     "needs": _goto("/diagnostic/{answered}/besoins"),
     "needs-en": _english(_goto("/diagnostic/{answered}/besoins")),
     "goals": _goto("/diagnostic/{with_needs}/objectifs"),

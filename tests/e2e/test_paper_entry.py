@@ -16,7 +16,7 @@ ITEMS = [item.id for item in load_referential().form_items("papier")]
 # é -> 2, & -> 1, ' -> 4, à -> 0, "," -> ?, "." (keypad) -> ?
 KEYS = ["2", "é", "3", "&", "?", "4", "'", "0", "à", ",", "1", "2"] * 2
 READ = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "é": 2, "&": 1, "'": 4, "à": 0, ",": "?", "?": "?"}
-COMMUNES = {1: "03190", 2: "29200"}  # Moulins by its INSEE code, then Brest by its postal code
+COMMUNES = {1: "03190", 2: "29200"}  # a postal code eleven communes share, then Brest's
 EXPECTED = {item: READ[key] for item, key in zip(ITEMS, KEYS, strict=True)}
 
 
@@ -69,10 +69,10 @@ def test_forms_are_typed_one_key_per_answer_and_saved_with_enter(
         with page.expect_navigation():
             page.keyboard.press("Enter")
         if number == 1:
-            # 03190, copied from the sheet: the INSEE code of Moulins, but also the postal code
-            # of other communes. The page says what to type; the answers are still there.
+            # 03190, copied from the sheet: the INSEE code of Moulins, but a postal code first,
+            # of eleven other communes. The page says what to type; the answers are still there.
             main = page.inner_text("main")
-            assert "Tapez l'une de ces réponses" in main and "« 03000 Moulins »" in main
+            assert "Tapez l'une de ces réponses" in main and "« 03190 Hérisson »" in main
             assert page.input_value(f"#{_row(ITEMS[-1])}") == str(EXPECTED[ITEMS[-1]])
             type_into(page, "#ctx-commune", "03000 Moulins")
             with page.expect_navigation():

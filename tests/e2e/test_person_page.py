@@ -8,22 +8,13 @@ import re
 from typing import Any
 
 from referentiel import load_referential
-from tests.e2e.browsing import axe_violations, describe_violations, layout_problems
+from tests.e2e.browsing import axe_violations, describe_violations, layout_problems, log_in
 
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 320, "height": 640}
 REF = load_referential()
 CAF = next(need for need in REF.needs if need.code == "caf")
 A3 = next(level for level in REF.autonomy_levels if level.code == "A3")
-
-
-def _log_in(page: Any, email: str, password: str) -> None:
-    page.goto("/pro/connexion")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert page.url.endswith("/pro"), page.url
 
 
 def _new_person(page: Any) -> str:
@@ -99,7 +90,7 @@ def test_a_mediator_follows_a_person_on_a_laptop_and_on_a_phone(
     new_context: Any, mediator: tuple[str, str]
 ) -> None:
     page = new_context(viewport=LAPTOP).new_page()
-    _log_in(page, *mediator)
+    log_in(page, *mediator)
     person_id = _new_person(page)
     _paper_form(page, person_id)
     _online_with_the_person(page)

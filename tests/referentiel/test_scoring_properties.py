@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from referentiel.inference import inferred
 from referentiel.masks import AUTONOMY_ORDER, PROFILE_ORDER
 from referentiel.scoring import DiagnosticResult, score
 from tests.referentiel.strategies import ITEM_IDS, REF, answer_sets, scored_sets
@@ -111,6 +112,12 @@ def test_a_guess_never_replaces_an_answer_and_never_moves_the_profile(answers):
     assert result.autonomy == plain.autonomy
     for guessed, measured in zip(result.competences, plain.competences, strict=True):
         assert guessed.inferred or guessed == measured
+    # the scorer's quick look at the encoded answers applies the rules as written
+    measured_codes = {c.code for c in plain.competences if c.level is not None}
+    expected = inferred(REF, answers, measured_codes)
+    assert {c.code: c.inferred for c in result.competences if c.inferred} == {
+        code: rule.id for code, rule in expected.items()
+    }
 
 
 @given(answer_sets)

@@ -1,7 +1,6 @@
 """Professional accounts: structures, users, passwords, sessions, API tokens, role guards."""
 
-from app.features.accounts.dependencies import ACCOUNTS
 from app.features.accounts.guards import PAGE_ERRORS, current_user, logged_in_user
 from app.features.accounts.service import AccountService
 
-__all__ = ["ACCOUNTS", "PAGE_ERRORS", "AccountService", "current_user", "logged_in_user"]
+__all__ = ["PAGE_ERRORS", "AccountService", "current_user", "logged_in_user"]

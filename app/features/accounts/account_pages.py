@@ -16,9 +16,9 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from app.access import Permission, home_of, needs, setup_required
+from app.db.models import User
 from app.errors import Problem
-from app.features.accounts.dependencies import ACCOUNTS
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
+from app.features.accounts.guards import PAGE_ERRORS
 from app.features.accounts.pages import log_in
 from app.features.accounts.service import TOKEN_DAYS, TOKEN_DAYS_MAX, AccountError, AccountService
 from app.features.accounts.totp import (
@@ -39,13 +39,15 @@ class MyAccountPages(Controller):
     include_in_schema = False
     opt = needs(Permission.ACCOUNT)
     exception_handlers = PAGE_ERRORS
-    dependencies = ACCOUNTS
 
     @get("/")
     async def overview(
-        self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountService]
+        self,
+        *,
+        user: NamedDependency[User],
+        request: Request[Any, Any, Any],
+        accounts: NamedDependency[AccountService],
     ) -> Template:
-        user = logged_in_user(request)
         pending = setup_required(user)
         return page(
             request,
@@ -59,34 +61,37 @@ class MyAccountPages(Controller):
     # --- password ---
 
     @get("/mot-de-passe")
-    async def password_form(self, request: Request[Any, Any, Any]) -> Template:
-        return self._password_page(request, [])
+    async def password_form(
+        self, request: Request[Any, Any, Any], user: NamedDependency[User]
+    ) -> Template:
+        return self._password_page(request, user, [])
 
     @post("/mot-de-passe")
     async def change_password(
         self,
+        *,
+        user: NamedDependency[User],
         request: Request[Any, Any, Any],
         data: Form,
         accounts: NamedDependency[AccountService],
     ) -> Template | Redirect:
         try:
             user = await accounts.change_password(
-                logged_in_user(request),
+                user,
                 data.get("current", "")[:300],
                 data.get("new", "")[:300],
                 data.get("again", "")[:300],
             )
         except AccountError as error:
-            return self._password_page(request, error.problems, status=400)
+            return self._password_page(request, user, error.problems, status=400)
         log_in(request, user.id)  # this browser stays logged in; every other one is out
         flash(request, "Mot de passe changé. Vos autres connexions ont été fermées.")
         return see_other(home_of(user) if setup_required(user) is None else "/pro/compte")
 
     @staticmethod
     def _password_page(
-        request: Request[Any, Any, Any], problems: list[str], status: int = 200
+        request: Request[Any, Any, Any], user: User, problems: list[str], status: int = 200
     ) -> Template:
-        user = logged_in_user(request)
         return page(
             request,
             "accounts/password.html",
@@ -98,17 +103,20 @@ class MyAccountPages(Controller):
     # --- second factor ---
 
     @get("/double-authentification")
-    async def totp_page(self, request: Request[Any, Any, Any]) -> Template:
-        return self._totp_page(request, None)
+    async def totp_page(
+        self, request: Request[Any, Any, Any], user: NamedDependency[User]
+    ) -> Template:
+        return self._totp_page(request, user, None)
 
     @post("/double-authentification/activer")
     async def enable_totp(
         self,
+        *,
+        user: NamedDependency[User],
         request: Request[Any, Any, Any],
         data: Form,
         accounts: NamedDependency[AccountService],
     ) -> Template | Redirect:
-        user = logged_in_user(request)
         secret = request.session.get(NEW_TOTP)
         if user.has_totp or not isinstance(secret, str):
             return see_other("/pro/compte/double-authentification")
@@ -117,7 +125,7 @@ class MyAccountPages(Controller):
                 user, request.app.state.totp_box, secret, data.get("code", "")[:20]
             )
         except AccountError as error:
-            return self._totp_page(request, Msg(error.problems[0]), status=400)
+            return self._totp_page(request, user, Msg(error.problems[0]), status=400)
         log_in(request, user.id)
         flash(request, "Double authentification activée. Elle sera demandée à chaque connexion.")
         return see_other(home_of(user))
@@ -125,25 +133,25 @@ class MyAccountPages(Controller):
     @post("/double-authentification/retirer")
     async def disable_totp(
         self,
+        *,
+        user: NamedDependency[User],
         request: Request[Any, Any, Any],
         data: Form,
         accounts: NamedDependency[AccountService],
     ) -> Template | Redirect:
-        user = logged_in_user(request)
         try:
             await accounts.confirm_password(user, data.get("password", "")[:300])
             await accounts.disable_totp(user)
         except AccountError as error:
-            return self._totp_page(request, Msg(error.problems[0]), status=400)
+            return self._totp_page(request, user, Msg(error.problems[0]), status=400)
         log_in(request, user.id)
         flash(request, "Double authentification retirée.")
         return see_other("/pro/compte")
 
     @staticmethod
     def _totp_page(
-        request: Request[Any, Any, Any], error: Msg | None, status: int = 200
+        request: Request[Any, Any, Any], user: User, error: Msg | None, status: int = 200
     ) -> Template:
-        user = logged_in_user(request)
         context: dict[str, Any] = {"account": user, "error": error}
         if not user.has_totp:
             secret = request.session.get(NEW_TOTP)
@@ -158,33 +166,39 @@ class MyAccountPages(Controller):
 
     @get("/jetons")
     async def tokens(
-        self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountService]
+        self,
+        request: Request[Any, Any, Any],
+        accounts: NamedDependency[AccountService],
+        user: NamedDependency[User],
     ) -> Template:
-        return await self._tokens_page(request, accounts)
+        return await self._tokens_page(request, accounts, user)
 
     @post("/jetons")
     async def create_token(
         self,
+        *,
+        user: NamedDependency[User],
         request: Request[Any, Any, Any],
         data: Form,
         accounts: NamedDependency[AccountService],
     ) -> Template:
-        user = logged_in_user(request)
         days = data.get("days", "")
         if not days.isdigit() or not 1 <= int(days) <= TOKEN_DAYS_MAX:
             error = Msg("Choisissez une durée de 1 à {days} jours.", {"days": TOKEN_DAYS_MAX})
-            return await self._tokens_page(request, accounts, error=error, status=400)
+            return await self._tokens_page(request, accounts, user, error=error, status=400)
         token = await accounts.create_token(user.email, data.get("label", "")[:200], int(days))
-        return await self._tokens_page(request, accounts, new_token=token)
+        return await self._tokens_page(request, accounts, user, new_token=token)
 
     @post("/jetons/{token_id:uuid}/revoquer")
     async def revoke_token(
         self,
+        *,
+        user: NamedDependency[User],
         request: Request[Any, Any, Any],
         token_id: FromPath[UUID],
         accounts: NamedDependency[AccountService],
     ) -> Redirect:
-        token = await accounts.token(token_id, owner=logged_in_user(request))
+        token = await accounts.token(token_id, owner=user)
         if token is None:
             raise Problem(404, TOKEN_NOT_FOUND)
         await accounts.revoke_token(token)
@@ -195,6 +209,7 @@ class MyAccountPages(Controller):
     async def _tokens_page(
         request: Request[Any, Any, Any],
         accounts: AccountService,
+        user: User,
         *,
         new_token: str | None = None,
         error: Msg | None = None,
@@ -204,7 +219,7 @@ class MyAccountPages(Controller):
             request,
             "accounts/tokens.html",
             status=status,
-            tokens=await accounts.tokens(logged_in_user(request)),
+            tokens=await accounts.tokens(user),
             new_token=new_token,
             error=error,
             default_days=TOKEN_DAYS,

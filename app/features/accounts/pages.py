@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, home_of, needs
 from app.audit import Auditor
 from app.db.models import User
-from app.features.accounts.guards import current_user
 from app.features.accounts.login import Login, Outcome
 from app.features.accounts.middleware import SESSION_AUTH_AT, SESSION_USER
 from app.sessions import rotate_session
@@ -83,11 +82,13 @@ class AccountPages(Controller):
     @get("/connexion")
     async def login_form(
         self,
+        *,
+        current_user: NamedDependency[User | None],
         request: Request[Any, Any, Any],
         suite: FromQuery[str] = "/pro",
         expiree: FromQuery[bool] = False,
     ) -> Template | Redirect:
-        user = current_user(request)
+        user = current_user
         if user is not None:
             return see_other(landing(user, safe_next(suite)))
         return self._form(request, safe_next(suite), "", Msg(MSG_EXPIRED) if expiree else None)
@@ -95,6 +96,7 @@ class AccountPages(Controller):
     @post("/connexion")
     async def login(
         self,
+        *,
         request: Request[Any, Any, Any],
         data: Form,
         db_session: NamedDependency[AsyncSession],
@@ -126,6 +128,7 @@ class AccountPages(Controller):
     @post("/connexion/code")
     async def code(
         self,
+        *,
         request: Request[Any, Any, Any],
         data: Form,
         db_session: NamedDependency[AsyncSession],
@@ -147,11 +150,13 @@ class AccountPages(Controller):
     @post("/deconnexion")
     async def logout(
         self,
+        *,
+        current_user: NamedDependency[User | None],
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
     ) -> Redirect:
-        if current_user(request) is not None:
+        if current_user is not None:
             auditor.record(db_session, "logout")
             await db_session.commit()
         rotate_session(request)

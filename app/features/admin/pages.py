@@ -17,7 +17,7 @@ from app.access import Permission, needs
 from app.audit import ACTIONS, Auditor
 from app.db.models import User
 from app.errors import Problem
-from app.features.accounts import ACCOUNTS, PAGE_ERRORS, AccountService, logged_in_user
+from app.features.accounts import PAGE_ERRORS, AccountService
 from app.features.admin.service import AuditFilter, audit_events
 from app.web import PARIS, Msg, flash, page, see_other
 
@@ -32,47 +32,54 @@ class AdminPages(Controller):
     include_in_schema = False
     opt = needs(Permission.ACCOUNTS_ADMIN)
     exception_handlers = PAGE_ERRORS
-    dependencies = ACCOUNTS
 
     @get("/comptes")
     async def accounts_page(
-        self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountService]
+        self,
+        request: Request[Any, Any, Any],
+        accounts: NamedDependency[AccountService],
+        user: NamedDependency[User],
     ) -> Template:
-        return await _accounts_page(request, accounts)
+        return await _accounts_page(request, accounts, user)
 
     @post("/comptes/{user_id:uuid}/mot-de-passe")
     async def reset_password(
         self,
+        *,
         request: Request[Any, Any, Any],
         user_id: FromPath[UUID],
         db_session: NamedDependency[AsyncSession],
         accounts: NamedDependency[AccountService],
+        user: NamedDependency[User],
     ) -> Template:
-        user = await _other_account(request, db_session, user_id)
-        temporary = await accounts.reset_password(user)
-        return await _accounts_page(request, accounts, reset=(user, temporary))
+        other = await _other_account(user, db_session, user_id)
+        temporary = await accounts.reset_password(other)
+        return await _accounts_page(request, accounts, user, reset=(other, temporary))
 
     @post("/comptes/{user_id:uuid}/double-authentification/retirer")
     async def remove_totp(
         self,
+        *,
         request: Request[Any, Any, Any],
         user_id: FromPath[UUID],
         db_session: NamedDependency[AsyncSession],
         accounts: NamedDependency[AccountService],
+        user: NamedDependency[User],
     ) -> Redirect:
-        user = await _other_account(request, db_session, user_id)
-        await accounts.disable_totp(user, by_admin=True)
+        other = await _other_account(user, db_session, user_id)
+        await accounts.disable_totp(other, by_admin=True)
         flash(
             request,
             "Double authentification retirée pour {email}. Elle lui sera redemandée si son "
             "rôle l'exige.",
-            email=user.email,
+            email=other.email,
         )
         return see_other("/pro/admin/comptes")
 
     @post("/jetons/{token_id:uuid}/revoquer")
     async def revoke_token(
         self,
+        *,
         request: Request[Any, Any, Any],
         token_id: FromPath[UUID],
         accounts: NamedDependency[AccountService],
@@ -87,6 +94,7 @@ class AdminPages(Controller):
     @get("/journal", opt=needs(Permission.AUDIT))
     async def journal(
         self,
+        *,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
@@ -120,6 +128,7 @@ class AdminPages(Controller):
 async def _accounts_page(
     request: Request[Any, Any, Any],
     accounts: AccountService,
+    me: User,
     reset: tuple[User, str] | None = None,
 ) -> Template:
     return page(
@@ -128,14 +137,14 @@ async def _accounts_page(
         users=await accounts.users(),
         tokens=[t for t in await accounts.tokens() if t.active],
         reset=reset,
-        me=logged_in_user(request),
+        me=me,
     )
 
 
-async def _other_account(request: Request[Any, Any, Any], db: AsyncSession, user_id: UUID) -> User:
+async def _other_account(me: User, db: AsyncSession, user_id: UUID) -> User:
     """Another account than one's own: an administrator changes their own on /pro/compte."""
     user = await db.get(User, user_id)
-    if user is None or user.id == logged_in_user(request).id:
+    if user is None or user.id == me.id:
         raise Problem(404, USER_NOT_FOUND)
     return user
 

@@ -1,11 +1,27 @@
 """Diagnostics: the resident's online form, paper entry, the API, and their results."""
 
 from app.features.diagnostics.paper import read_commune
+from app.features.diagnostics.reading import diagnostic_reading
 from app.features.diagnostics.service import (
+    AlreadyCorrectedError,
+    CompletedError,
+    DiagnosticError,
     DiagnosticService,
+    IdempotencyConflictError,
     Provenance,
     add_diagnostic,
     diagnostic_row,
 )
 
-__all__ = ["DiagnosticService", "Provenance", "add_diagnostic", "diagnostic_row", "read_commune"]
+__all__ = [
+    "AlreadyCorrectedError",
+    "CompletedError",
+    "DiagnosticError",
+    "DiagnosticService",
+    "IdempotencyConflictError",
+    "Provenance",
+    "add_diagnostic",
+    "diagnostic_reading",
+    "diagnostic_row",
+    "read_commune",
+]

@@ -15,9 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.access import Permission, allowed, needs, visible_person
 from app.audit import Auditor
-from app.db.models import Channel, Diagnostic, DiagnosticStatus
+from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.errors import Problem
-from app.features.accounts import current_user
 from app.features.diagnostics.dependencies import visible_diagnostic
 from app.features.diagnostics.schemas import (
     EXAMPLE_BODY,
@@ -34,14 +33,10 @@ from app.features.diagnostics.schemas import (
     result_out,
 )
 from app.features.diagnostics.service import (
-    MSG_ALREADY_CORRECTED,
     MSG_NOTHING_SCORED,
     AuditEntry,
-    CompletedError,
-    DiagnosticError,
     DiagnosticService,
     Idempotency,
-    IdempotencyConflictError,
     Provenance,
     add_diagnostic,
     diagnostic_row,
@@ -55,6 +50,7 @@ from app.features.diagnostics.service import (
     walk_of,
 )
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
+from app.territories import unknown_commune
 from app.throttle import client_address
 from referentiel import Referential, load_referential
 from referentiel.i18n import LANGUAGES, localized
@@ -76,16 +72,14 @@ def _submission(data: DiagnosticIn | CorrectionIn, version: str | None) -> Submi
     }
     if version is not None:
         raw["version"] = version
-    try:
-        return read_submission(raw)
-    except SubmissionError as error:
-        raise Problem(422, INVALID, error.problems) from None
+    submission = read_submission(raw)  # SubmissionError: 422 (app.errors.domain_errors)
+    problems = unknown_commune(submission.context)
+    if problems:
+        raise Problem(422, INVALID, problems)
+    return submission
 
 
-async def _structure_of_person(
-    request: Request[Any, Any, Any], engine: AsyncEngine, person_id: UUID
-) -> UUID:
-    user = current_user(request)
+async def _structure_of_person(user: User | None, engine: AsyncEngine, person_id: UUID) -> UUID:
     if user is None:
         raise Problem(401, "Un jeton d'accès est nécessaire pour lier une personne.")
     async with AsyncSession(engine) as db:
@@ -93,9 +87,8 @@ async def _structure_of_person(
     return person.structure_id
 
 
-def _caller(request: Request[Any, Any, Any]) -> str:
+def _caller(request: Request[Any, Any, Any], user: User | None) -> str:
     """Whose Idempotency-Keys these are: the account, or else the address."""
-    user = current_user(request)
     return f"user:{user.id}" if user is not None else f"address:{client_address(request)}"
 
 
@@ -173,6 +166,8 @@ class DiagnosticApi(Controller):
     )
     async def create(
         self,
+        *,
+        current_user: NamedDependency[User | None],
         request: Request[Any, Any, Any],
         data: Annotated[DiagnosticIn, EXAMPLE_BODY],
         db_engine: NamedDependency[AsyncEngine],
@@ -185,35 +180,26 @@ class DiagnosticApi(Controller):
         # The busiest route: it takes the engine, not a session, and opens one only to check
         # a linked person (a session costs more than the insert itself). Its answer is built
         # as a dict from the stored result; ScoredDiagnosticOut documents it.
-        if data.channel != Channel.ONLINE and not allowed(current_user(request), Permission.PEOPLE):
+        if data.channel != Channel.ONLINE and not allowed(current_user, Permission.PEOPLE):
             raise Problem(403, PROFESSIONAL_CHANNELS)
         submission = _submission(data, data.version)
         structure_id = None
         if data.person_id is not None:
-            structure_id = await _structure_of_person(request, db_engine, data.person_id)
+            structure_id = await _structure_of_person(current_user, db_engine, data.person_id)
         idempotency = None
         if idempotency_key is not None:
             idempotency = Idempotency(
-                scoped_key(_caller(request), idempotency_key),
+                scoped_key(_caller(request, current_user), idempotency_key),
                 request_fingerprint(msgspec.to_builtins(data)),
             )
         provenance = Provenance(data.channel, data.person_id, structure_id)
-        try:
-            row = diagnostic_row(submission, provenance, idempotency)
-            if data.person_id is None:
-                recorded = await insert_diagnostic(db_engine, row)
-            else:
-                async with AsyncSession(db_engine) as db:
-                    recorded = await add_diagnostic(
-                        db, row, AuditEntry(auditor, "diagnostic.create")
-                    )
-                    await db.commit()
-        except IdempotencyConflictError:
-            raise Problem(
-                422, "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic."
-            ) from None
-        except DiagnosticError as error:
-            raise Problem(422, INVALID, error.problems) from None
+        row = diagnostic_row(submission, provenance, idempotency)
+        if data.person_id is None:
+            recorded = await insert_diagnostic(db_engine, row)
+        else:
+            async with AsyncSession(db_engine) as db:
+                recorded = await add_diagnostic(db, row, AuditEntry(auditor, "diagnostic.create"))
+                await db.commit()
         location = {"Location": f"/api/v1/diagnostics/{recorded.id}"}
         return Response(
             {"id": str(recorded.id), "result": recorded.result},
@@ -274,13 +260,14 @@ class DiagnosticApi(Controller):
     )
     async def correct(
         self,
-        request: Request[Any, Any, Any],
+        *,
+        current_user: NamedDependency[User | None],
         diagnostic: NamedDependency[Diagnostic],
         data: JSONBody[CorrectionIn],
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
     ) -> Response[CorrectedOut]:
-        user = current_user(request)
+        user = current_user
         # The person's structure (the access rule already held), or the structure's own
         # unlinked paper and scanned forms; never a resident's own online diagnostic.
         own = diagnostic.person_id is not None or (
@@ -293,15 +280,11 @@ class DiagnosticApi(Controller):
         if diagnostic.status != DiagnosticStatus.COMPLETED:
             raise Problem(409, UNFINISHED)
         submission = _submission(data, diagnostic.referential_version)
-        try:
-            recorded = await add_diagnostic(
-                db_session,
-                diagnostic_row(submission, Provenance.correcting(diagnostic)),
-                AuditEntry(auditor, "diagnostic.correct"),
-            )
-        except DiagnosticError as error:
-            status = 409 if MSG_ALREADY_CORRECTED in error.problems else 422
-            raise Problem(status, INVALID, error.problems) from None
+        recorded = await add_diagnostic(
+            db_session,
+            diagnostic_row(submission, Provenance.correcting(diagnostic)),
+            AuditEntry(auditor, "diagnostic.correct"),
+        )
         return Response(
             CorrectedOut(recorded.id, diagnostic.id, result_out(recorded.result)),
             status_code=201,
@@ -315,8 +298,8 @@ class DiagnosticApi(Controller):
         "chaque compétence est placée.",
         responses=problems(),
     )
-    async def start_adaptive(self, db_session: NamedDependency[AsyncSession]) -> AdaptiveOut:
-        return _adaptive(await DiagnosticService(db_session).start())
+    async def start_adaptive(self, diagnostics: NamedDependency[DiagnosticService]) -> AdaptiveOut:
+        return _adaptive(await diagnostics.start())
 
     @get(
         "/diagnostics/{diagnostic_id:uuid}/adaptive",
@@ -343,18 +326,12 @@ class DiagnosticApi(Controller):
     )
     async def answer(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
         item_id: FromPath[str],
         data: JSONBody[AnswerIn],
-        db_session: NamedDependency[AsyncSession],
     ) -> AdaptiveOut:
-        service = DiagnosticService(db_session)
-        try:
-            await service.answer(diagnostic, item_id, data.value)
-        except CompletedError:
-            raise Problem(409, COMPLETED) from None
-        except DiagnosticError as error:
-            raise Problem(422, "Réponse refusée.", error.problems) from None
+        await diagnostics.answer(diagnostic, item_id, data.value)
         return _adaptive(diagnostic)
 
     @delete(
@@ -365,10 +342,10 @@ class DiagnosticApi(Controller):
     )
     async def back(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> AdaptiveOut:
-        await DiagnosticService(db_session).back(diagnostic)
+        await diagnostics.back(diagnostic)
         return _adaptive(diagnostic)
 
     @post(
@@ -389,13 +366,12 @@ class DiagnosticApi(Controller):
     )
     async def finish(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
         data: JSONBody[FinishIn],
-        db_session: NamedDependency[AsyncSession],
     ) -> ScoredDiagnosticOut:
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             raise Problem(409, COMPLETED)
-        problems = []
         try:
             read_submission(
                 {
@@ -407,11 +383,13 @@ class DiagnosticApi(Controller):
             )
         except SubmissionError as error:
             problems = error.problems
+        else:
+            problems = unknown_commune(data.context)
         if nothing_scored(diagnostic.answers):
             problems.append(MSG_NOTHING_SCORED)
         if problems:
             raise Problem(422, INVALID, problems)
-        result = await DiagnosticService(db_session).finish(diagnostic, data.context, data.goals)
+        result = await diagnostics.finish(diagnostic, data.context, data.goals)
         return ScoredDiagnosticOut(diagnostic.id, result_out(stored_result(result)))
 
 

@@ -18,9 +18,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Diagnostic, Person
+from app.db.models import Diagnostic, Person, User
 from app.errors import Problem
-from app.features.accounts import current_user
 from app.features.diagnostics.service import DiagnosticService, NotVisibleError
 
 CURRENT = "diagnostic_id"  # the anonymous diagnostic this browser works on
@@ -44,6 +43,13 @@ def open_here(request: Request[Any, Any, Any], diagnostic_id: UUID) -> None:
     )
 
 
+def provide_diagnostics(db_session: NamedDependency[AsyncSession]) -> DiagnosticService:
+    return DiagnosticService(db_session)
+
+
+DEPENDENCIES = {"diagnostics": Provide(provide_diagnostics, sync_to_thread=False)}
+
+
 class NotOnThisDeviceError(Exception):
     """An anonymous diagnostic opened from a browser that did not start or resume it."""
 
@@ -54,12 +60,11 @@ def visible_diagnostic(not_found: str, *, bound_to_session: bool = False) -> Pro
     async def provide(
         request: Request[Any, Any, Any],
         diagnostic_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
+        diagnostics: NamedDependency[DiagnosticService],
+        current_user: NamedDependency[User | None],
     ) -> Diagnostic:
         try:
-            diagnostic = await DiagnosticService(db_session).visible(
-                diagnostic_id, current_user(request)
-            )
+            diagnostic = await diagnostics.visible(diagnostic_id, current_user)
         except NotVisibleError:
             raise Problem(404, not_found) from None
         if (

@@ -30,7 +30,6 @@ from app.features.diagnostics.dependencies import (
 from app.features.diagnostics.printing import attestation_pdf, paper_facts
 from app.features.diagnostics.service import (
     CompletedError,
-    DiagnosticError,
     DiagnosticService,
     format_resume_code,
     referential_of,
@@ -41,7 +40,7 @@ from app.features.diagnostics.service import (
 from app.i18n import decimal_mark, gettext_for, request_language
 from app.pdf import PDF_LIMIT, draw
 from app.sessions import rotate_session
-from app.territories import as_typed, find_communes
+from app.territories import Found, as_typed, communes, search
 from app.throttle import Limit, client_address, per_address
 from app.web import Msg, download, flash, page, see_other
 from referentiel import load_referential
@@ -64,6 +63,11 @@ MSG_ERASED = (
     "C'est fait : rien de votre diagnostic ne reste sur cet appareil. Votre code permet "
     "toujours de le retrouver."
 )
+MSG_COMMUNE_WHICH = "Plusieurs communes correspondent : choisissez la vôtre sous le champ."
+MSG_COMMUNE_NEAR = (
+    "Nous ne trouvons pas cette commune. Est-ce l'une de celles proposées sous le champ ?"
+)
+MSG_COMMUNE_UNKNOWN = "Nous ne trouvons pas cette commune. Vérifiez le nom ou tapez le code postal."
 MSG_SAVED_FOR_PERSON = (
     "Diagnostic terminé et enregistré dans la fiche. Ouvrez-le dans le suivi pour voir le "
     "résultat, les besoins et les objectifs, ou imprimer l'attestation."
@@ -109,9 +113,9 @@ class ResidentPages(Controller):
 
     @post("/diagnostic")
     async def start(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+        self, request: Request[Any, Any, Any], diagnostics: NamedDependency[DiagnosticService]
     ) -> Redirect:
-        diagnostic = await DiagnosticService(db_session).start()
+        diagnostic = await diagnostics.start()
         open_here(request, diagnostic.id)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
@@ -125,13 +129,15 @@ class ResidentPages(Controller):
     @post("/reprendre", guards=[per_address(RESUME_TRIES, count=False)])
     async def resume(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         data: MultiForm,
         db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
         code = str(data.get("code", ""))[:40]
         settings = request.app.state.settings
-        diagnostic = await DiagnosticService(db_session).by_resume_code(
+        diagnostic = await diagnostics.by_resume_code(
             code,
             in_progress_for=timedelta(days=settings.resume_in_progress_days),
             result_for=timedelta(days=settings.resume_result_days),
@@ -216,27 +222,24 @@ class DiagnosticSteps(Controller):
     @post("/question")
     async def answer(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         raw = str(data.get("value", ""))
         value: int | str = int(raw) if raw.isdigit() else raw
-        try:
-            await DiagnosticService(db_session).answer(diagnostic, str(data.get("item", "")), value)
-        except CompletedError:
-            raise  # answered by the controller: back to the result
-        except DiagnosticError as error:
-            raise Problem(400, "Réponse non enregistrée.", error.problems) from None
+        # A finished diagnostic goes to its result (the controller); a value off the scale is
+        # a 422 (app.errors.domain_errors).
+        await diagnostics.answer(diagnostic, str(data.get("item", "")), value)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
     @post("/retour")
     async def back(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        await DiagnosticService(db_session).back(diagnostic)
+        await diagnostics.back(diagnostic)
         return see_other(f"/diagnostic/{diagnostic.id}/question")
 
     @get("/contexte")
@@ -251,17 +254,18 @@ class DiagnosticSteps(Controller):
             diagnostic=diagnostic,
             values=diagnostic.context,
             commune_query=as_typed(diagnostic.context.get("commune")),
-            communes=[],
+            found=Found(()),
             errors={},
         )
 
     @post("/contexte")
     async def save_context(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Template | Redirect:
         ref = referential_of(diagnostic)
         context: dict[str, Any] = {}
@@ -277,27 +281,31 @@ class DiagnosticSteps(Controller):
             if value is not None:
                 context[question.id] = value
         errors: dict[str, str] = {}
-        query = str(data.get("commune_query", "")).strip()
-        chosen = str(data.get("commune", ""))
-        matches = find_communes(query) if query else []
-        if chosen and chosen in {c.insee for c in find_communes(chosen)}:
-            context["commune"] = chosen
-        elif len(matches) == 1:
-            context["commune"] = matches[0].insee
-        elif query and not matches:
-            errors["commune"] = "Nous ne trouvons pas cette commune. Essayez le code postal."
-        if errors or (len(matches) > 1 and "commune" not in context):
+        query = str(data.get("commune_query", "")).strip()[:100]
+        chosen = communes().get(str(data.get("commune", "")))
+        found = search(query) if query else Found(())
+        if chosen is not None and (not query or chosen in found.communes):
+            context["commune"] = chosen.insee
+        elif found.one is not None:
+            context["commune"] = found.one.insee
+        elif not query:
+            context["commune"] = None  # the field was emptied
+        elif not found.communes:
+            errors["commune"] = MSG_COMMUNE_UNKNOWN
+        else:  # never picked for the person: they choose under the field
+            errors["commune"] = MSG_COMMUNE_NEAR if found.near else MSG_COMMUNE_WHICH
+        if errors:
             return page(
                 request,
                 "diagnostic/context.html",
-                status=400 if errors else 200,
+                status=400,
                 diagnostic=diagnostic,
                 values=context,
                 commune_query=query,
-                communes=matches[:30],
+                found=found,
                 errors=errors,
             )
-        await DiagnosticService(db_session).save_context(diagnostic, context)
+        await diagnostics.save_context(diagnostic, context)
         return see_other(f"/diagnostic/{diagnostic.id}/besoins")
 
     @get("/besoins")
@@ -316,24 +324,25 @@ class DiagnosticSteps(Controller):
     @post("/besoins")
     async def save_needs(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         known = {n.code for n in referential_of(diagnostic).needs}
         needs = [n for n in _values(data, "needs") if n in known]
-        await DiagnosticService(db_session).save_context(diagnostic, {"needs": needs})
+        await diagnostics.save_context(diagnostic, {"needs": needs})
         target = "objectifs" if needs else "terminer"
         return see_other(f"/diagnostic/{diagnostic.id}/{target}")
 
     @get("/objectifs")
     async def goals_form(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        result = await DiagnosticService(db_session).preview(diagnostic)
+        result = await diagnostics.preview(diagnostic)
         return page(
             request,
             "diagnostic/goals.html",
@@ -347,17 +356,18 @@ class DiagnosticSteps(Controller):
     @post("/objectifs")
     async def save_goals(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         data: MultiForm,
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
         goals = {
             need: str(data[f"goal_{need}"])
             for need in diagnostic.context.get("needs", [])
             if is_goal(data.get(f"goal_{need}"))
         }
-        await DiagnosticService(db_session).finish(diagnostic, goals=goals)
+        await diagnostics.finish(diagnostic, goals=goals)
         return _finished(request, diagnostic)
 
     @get("/terminer")
@@ -371,16 +381,18 @@ class DiagnosticSteps(Controller):
     @post("/terminer")
     async def finish(
         self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        await DiagnosticService(db_session).finish(diagnostic)
+        await diagnostics.finish(diagnostic)
         return _finished(request, diagnostic)
 
     @get("/resultat")
     async def result(
         self,
+        *,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],
@@ -406,6 +418,7 @@ class DiagnosticSteps(Controller):
     @get("/resultat.pdf", guards=[PDF_LIMIT])
     async def result_pdf(
         self,
+        *,
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
         db_session: NamedDependency[AsyncSession],

@@ -17,8 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.features.people import resolve_commune
-from app.territories import as_typed
+from app.territories import CommuneError, as_typed, resolve
 from app.web import FormData, Msg, many, one
 from referentiel.answers import UNKNOWN, Answer
 from referentiel.context import ContextValueError, as_text, read_context_value
@@ -35,10 +34,6 @@ MSG_EMPTY_FORM = "Le formulaire est vide : tapez les réponses de la feuille, un
 MSG_CELL_EMPTY = "Case vide : tapez 0 à 4, ou ? si la personne n'a pas répondu."
 MSG_CELL_BAD = "« {typed} » ne convient pas : tapez 0, 1, 2, 3, 4 ou ?."
 MSG_CHOICE_UNKNOWN = "Ce choix n'existe pas : choisissez dans la liste."
-MSG_COMMUNE_UNKNOWN = "Commune introuvable : tapez le code postal, le nom ou le code INSEE."
-MSG_COMMUNE_AMBIGUOUS = (
-    "Plusieurs communes correspondent. Tapez l'une de ces réponses : {candidates}."
-)
 MSG_GOAL_UNKNOWN = "Objectif inconnu : choisissez de A0 à A4."
 
 
@@ -53,15 +48,13 @@ def read_cell(typed: str) -> Answer | None:
 
 
 def read_commune(typed: str) -> tuple[str | None, Msg | None]:
-    """A typed commune (INSEE code, postal code or name) -> its INSEE code, or the problem."""
-    if not typed.strip():
-        return None, None
-    choice = resolve_commune(typed)
-    if choice.insee is not None:
-        return choice.insee, None
-    if choice.ambiguous:
-        return None, Msg(MSG_COMMUNE_AMBIGUOUS, {"candidates": ", ".join(choice.candidates)})
-    return None, Msg(MSG_COMMUNE_UNKNOWN)
+    """A typed commune (postal code and name, name, INSEE code) -> its INSEE code, or the
+    problem, which says what to type for each candidate."""
+    try:
+        commune = resolve(typed)
+    except CommuneError as error:
+        return None, Msg(error.message, error.params)
+    return None if commune is None else commune.insee, None
 
 
 def new_form_key() -> str:

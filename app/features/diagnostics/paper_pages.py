@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs, person_for
 from app.audit import Auditor
-from app.db.models import Channel, Diagnostic, Person
-from app.features.accounts import PAGE_ERRORS, logged_in_user
+from app.db.models import Channel, Diagnostic, Person, User
+from app.features.accounts import PAGE_ERRORS
 from app.features.diagnostics.dependencies import correctable_paper_diagnostic
 from app.features.diagnostics.paper import (
     FORM_KEY_FIELD,
@@ -28,7 +28,7 @@ from app.features.diagnostics.paper import (
     row_anchor,
 )
 from app.features.diagnostics.service import (
-    MSG_ALREADY_CORRECTED,
+    AlreadyCorrectedError,
     AuditEntry,
     DiagnosticError,
     DiagnosticService,
@@ -140,17 +140,20 @@ class PaperPages(Controller):
     @post("/personnes/{person_id:uuid}/papier")
     async def person_paper_save(
         self,
+        *,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         data: Form,
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
+        user: NamedDependency[User],
     ) -> Template | Redirect:
-        return await self._save_paper(request, db_session, data, person, auditor)
+        return await self._save_paper(request, db_session, data, person, auditor, user=user)
 
     @get("/personnes/{person_id:uuid}/diagnostics/{diagnostic_id:uuid}/corriger")
     async def correction_form(
         self,
+        *,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         correcting: NamedDependency[Diagnostic],
@@ -169,9 +172,10 @@ class PaperPages(Controller):
         data: Form,
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
+        user: NamedDependency[User],
     ) -> Template | Redirect:
         return await self._save_paper(
-            request, db_session, data, person, auditor, correcting=correcting
+            request, db_session, data, person, auditor, user=user, correcting=correcting
         )
 
     @get("/papier")
@@ -181,12 +185,14 @@ class PaperPages(Controller):
     @post("/papier")
     async def paper_save(
         self,
+        *,
         request: Request[Any, Any, Any],
         data: Form,
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
+        user: NamedDependency[User],
     ) -> Template | Redirect:
-        return await self._save_paper(request, db_session, data, None, auditor)
+        return await self._save_paper(request, db_session, data, None, auditor, user=user)
 
     @staticmethod
     async def _save_paper(
@@ -196,6 +202,7 @@ class PaperPages(Controller):
         person: Person | None,
         auditor: Auditor,
         *,
+        user: User,
         correcting: Diagnostic | None = None,
     ) -> Template | Redirect:
         ref = load_referential()
@@ -205,7 +212,6 @@ class PaperPages(Controller):
             return _paper_page(
                 request, entry, person, checked.errors, status=422, correcting=correcting
             )
-        user = logged_in_user(request)
         action = "diagnostic.create" if correcting is None else "diagnostic.correct"
         # The form's own key makes a double click or a re-sent POST save one diagnostic only.
         provenance = Provenance(
@@ -234,7 +240,7 @@ class PaperPages(Controller):
                 return _paper_page(
                     request, entry, person, {"": Msg(MSG_ALREADY_SAVED)}, 409, correcting=correcting
                 )
-            message = MSG_CORRECTED if MSG_ALREADY_CORRECTED in error.problems else MSG_NO_ANSWER
+            message = MSG_CORRECTED if isinstance(error, AlreadyCorrectedError) else MSG_NO_ANSWER
             errors = {"": Msg(message)}
             return _paper_page(request, entry, person, errors, 422, correcting=correcting)
         session = dict(request.session)
@@ -264,16 +270,17 @@ class PaperPages(Controller):
     @post("/papier/annuler")
     async def paper_cancel(
         self,
+        *,
+        user: NamedDependency[User],
+        diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
     ) -> Redirect:
         """Cancel the last paper form saved in this session (a typing mistake seen too late)."""
-        user = logged_in_user(request)
         session = dict(request.session)
         last_id = parse_uuid(session.pop(PAPER_LAST, None))
-        service = DiagnosticService(db_session)
-        diagnostic = None if last_id is None else await service.get(last_id)
+        diagnostic = None if last_id is None else await diagnostics.get(last_id)
         person = None
         if diagnostic is not None and diagnostic.person_id is not None:
             person = await person_for(db_session, user, diagnostic.person_id)
@@ -290,7 +297,7 @@ class PaperPages(Controller):
             request.set_session(session)
             flash(request, "Rien à annuler : ce formulaire a déjà été annulé ou effacé.")
             return see_other("/pro/papier")
-        await service.delete(diagnostic, auditor)
+        await diagnostics.delete(diagnostic, auditor)
         if person is None:
             count = session.get(PAPER_COUNT, 0)
             session[PAPER_COUNT] = max(0, count - 1) if isinstance(count, int) else 0

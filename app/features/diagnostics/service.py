@@ -55,6 +55,13 @@ class CompletedError(DiagnosticError):
         super().__init__([MSG_COMPLETED])
 
 
+class AlreadyCorrectedError(DiagnosticError):
+    """A version is corrected once: the next correction is of the latest version."""
+
+    def __init__(self) -> None:
+        super().__init__([MSG_ALREADY_CORRECTED])
+
+
 class IdempotencyConflictError(ValueError):
     """The Idempotency-Key was already used for a different request."""
 
@@ -398,7 +405,7 @@ async def add_diagnostic(
             return _replayed(row, first)  # the same request, sent at the same moment
         if row["supersedes_id"] is not None:
             # supersedes_id is unique: a version is corrected once, even by two at once.
-            raise DiagnosticError([MSG_ALREADY_CORRECTED]) from None
+            raise AlreadyCorrectedError() from None
         raise
     if audit is not None:
         audit.auditor.record(

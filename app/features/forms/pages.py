@@ -19,8 +19,8 @@ from litestar.response import Template
 
 from app.access import Permission, needs
 from app.db.models import Person
-from app.features.accounts.guards import PAGE_ERRORS
-from app.features.people.dependencies import PERSON
+from app.features.accounts import PAGE_ERRORS
+from app.features.people import PERSON
 from app.i18n import LANGUAGE_NAMES, gettext_for, request_language
 from app.pdf import PDF_LIMIT, draw
 from app.web import PARIS, Msg, download, error_summary, page, slug

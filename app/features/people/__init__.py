@@ -1,6 +1,6 @@
 """People followed by a structure: records with consent, their diagnostics, export, erasure."""
 
 from app.features.people.dependencies import PERSON
-from app.features.people.service import resolve_commune
+from app.features.people.service import PeopleError
 
-__all__ = ["PERSON", "resolve_commune"]
+__all__ = ["PERSON", "PeopleError"]

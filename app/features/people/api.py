@@ -16,7 +16,11 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from app.access import Permission, needs
 from app.db.models import Person, User
 from app.errors import Problem
-from app.features.accounts import current_user
+from app.features.people.commune_fields import (
+    INSEE_FIELD,
+    candidates_out,
+    read_commune_fields,
+)
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
 from app.features.people.schemas import (
@@ -33,22 +37,31 @@ from app.features.people.service import (
     PeopleError,
     PeopleService,
     birth_year_bands,
+    change_problems,
+    new_person_problems,
 )
 from app.openapi import BEARER_REQUIRED, problems
+from app.territories import Commune
 
 # Every route: 401 without a valid token, 403 for a role without the people permission.
 ACCESS = (401, 403)
+RECORD_FIELDS = ("alias", "birth_year_band")  # and the commune, read by read_commune_fields
 
 
-def _user(request: Request[Any, Any, Any]) -> User:
-    user = current_user(request)
-    if user is None:  # the guard already refused; this keeps the type checker honest
-        raise Problem(401, "Un jeton d'accès est nécessaire.")
-    return user
+def _invalid(error: PeopleError, candidates: tuple[Commune, ...] = ()) -> Problem:
+    detail, lines = "La fiche contient des valeurs à corriger.", error.lines()
+    if candidates:
+        return Problem(422, detail, lines, candidates=candidates_out(candidates))
+    return Problem(422, detail, lines)
 
 
-def _invalid(error: PeopleError) -> Problem:
-    return Problem(422, "La fiche contient des valeurs à corriger.", error.lines())
+def _given(data: PersonIn | PersonPatch) -> dict[str, Any]:
+    """The fields the client sent (an absent field is left alone)."""
+    return {
+        name: value
+        for name in data.__struct_fields__
+        if (value := getattr(data, name)) is not msgspec.UNSET
+    }
 
 
 class PeopleApi(Controller):
@@ -65,13 +78,15 @@ class PeopleApi(Controller):
     )
     async def index(
         self,
+        *,
         request: Request[Any, Any, Any],
         people: NamedDependency[PeopleService],
         q: FromQuery[str] = "",
         limit: Annotated[int, QueryParameter(ge=1, le=LIST_LIMIT_MAX)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX)] = 0,
+        user: NamedDependency[User],
     ) -> PersonListOut:
-        found = await people.listing(_user(request).structure_id, q, limit, offset)
+        found = await people.listing(user.structure_id, q, limit, offset)
         return PersonListOut(
             items=[person_out(r.person, r.last_diagnostic_at) for r in found.rows],
             total=found.total,
@@ -94,20 +109,23 @@ class PeopleApi(Controller):
     )
     async def create(
         self,
+        *,
         request: Request[Any, Any, Any],
         data: JSONBody[PersonIn],
         people: NamedDependency[PeopleService],
+        user: NamedDependency[User],
     ) -> Response[PersonOut]:
-        try:
-            person = await people.create(
-                _user(request),
-                data.alias,
-                data.birth_year_band,
-                data.commune_insee,
-                consent=data.consent,
-            )
-        except PeopleError as error:
-            raise _invalid(error) from None
+        commune = read_commune_fields(_given(data))
+        if commune.problems:  # with the other fields' problems, all at once
+            others = new_person_problems(data.alias, data.birth_year_band, consent=data.consent)
+            raise _invalid(PeopleError({**others, **commune.problems}), commune.candidates)
+        person = await people.create(
+            user,
+            data.alias,
+            data.birth_year_band,
+            commune.change.get(INSEE_FIELD),
+            consent=data.consent,
+        )
         return Response(
             person_out(person, None),
             status_code=201,
@@ -139,17 +157,14 @@ class PeopleApi(Controller):
         data: JSONBody[PersonPatch],
         people: NamedDependency[PeopleService],
     ) -> PersonOut:
-        changes = {
-            name: value
-            for name in data.__struct_fields__
-            if (value := getattr(data, name)) is not msgspec.UNSET
-        }
-        service = people
-        try:
-            await service.update(person, changes)
-        except PeopleError as error:
-            raise _invalid(error) from None
-        return person_out(person, await service.last_diagnostic_at(person))
+        given = _given(data)
+        commune = read_commune_fields(given)
+        changes = {k: v for k, v in given.items() if k in RECORD_FIELDS} | commune.change
+        if commune.problems:
+            problems = {**change_problems(changes), **commune.problems}
+            raise _invalid(PeopleError(problems), commune.candidates)
+        await people.update(person, changes)
+        return person_out(person, await people.last_diagnostic_at(person))
 
     @delete(
         "/{person_id:uuid}",

@@ -17,11 +17,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
-from app.db.models import Channel, Person
-from app.features.accounts import PAGE_ERRORS, logged_in_user
+from app.db.models import Channel, Person, User
+from app.features.accounts import PAGE_ERRORS
 from app.features.diagnostics import DiagnosticService, read_commune
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
@@ -30,12 +29,11 @@ from app.features.people.service import (
     PeopleError,
     PeopleService,
     birth_year_bands,
-    commune_name,
     known_context,
     new_person_problems,
 )
 from app.i18n import LANGUAGE_NAMES, gettext_for, request_language
-from app.territories import as_typed
+from app.territories import as_typed, display_name
 from app.web import (
     PARIS,
     Form,
@@ -77,7 +75,7 @@ def _view(
         template,
         status=status,
         bands=_bands(localized_ref(request)),
-        commune_name=commune_name,
+        commune_name=display_name,
         **ctx,
     )
 
@@ -148,12 +146,13 @@ class MediatorPages(Controller):
     @get("/")
     async def dashboard(
         self,
+        *,
+        user: NamedDependency[User],
         request: Request[Any, Any, Any],
         people: NamedDependency[PeopleService],
         q: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page", ge=1, le=PAGE_MAX)] = 1,
     ) -> Template:
-        user = logged_in_user(request)
         found = await people.listing(
             user.structure_id, q[:80], PAGE_SIZE, (page_number - 1) * PAGE_SIZE
         )
@@ -178,6 +177,8 @@ class MediatorPages(Controller):
     @post("/personnes/nouvelle")
     async def create_person(
         self,
+        *,
+        user: NamedDependency[User],
         request: Request[Any, Any, Any],
         data: Form,
         people: NamedDependency[PeopleService],
@@ -196,9 +197,7 @@ class MediatorPages(Controller):
             errors["commune_insee"] = commune_error
         if errors:
             return _person_form(request, values, None, errors)
-        person = await people.create(
-            logged_in_user(request), values["alias"], band, insee, consent=consent
-        )
+        person = await people.create(user, values["alias"], band, insee, consent=consent)
         flash(request, "Fiche de {alias} créée.", alias=person.alias)
         return see_other(f"/pro/personnes/{person.id}")
 
@@ -207,6 +206,7 @@ class MediatorPages(Controller):
     @get("/personnes/{person_id:uuid}")
     async def person_page(
         self,
+        *,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         people: NamedDependency[PeopleService],
@@ -243,6 +243,7 @@ class MediatorPages(Controller):
     @post("/personnes/{person_id:uuid}/modifier")
     async def update_person(
         self,
+        *,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         data: Form,
@@ -273,10 +274,10 @@ class MediatorPages(Controller):
     @post("/personnes/{person_id:uuid}/diagnostic")
     async def start_online(
         self,
+        diagnostics: NamedDependency[DiagnosticService],
         person: NamedDependency[Person],
-        db_session: NamedDependency[AsyncSession],
     ) -> Redirect:
-        diagnostic = await DiagnosticService(db_session).start(
+        diagnostic = await diagnostics.start(
             Channel.ONLINE,
             person_id=person.id,
             structure_id=person.structure_id,
@@ -299,6 +300,7 @@ class MediatorPages(Controller):
     @get("/personnes/{person_id:uuid}/effacer")
     async def erase_confirm(
         self,
+        *,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         people: NamedDependency[PeopleService],
@@ -309,6 +311,7 @@ class MediatorPages(Controller):
     @post("/personnes/{person_id:uuid}/effacer")
     async def erase_person(
         self,
+        *,
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         people: NamedDependency[PeopleService],

@@ -21,7 +21,7 @@ from app.audit import Auditor
 from app.db.models import Consent, Diagnostic, DiagnosticStatus, Person, Structure, User
 from app.features.people.consent import CONSENT_VERSION
 from app.features.people.personal import iso
-from app.territories import communes, find_communes, how_to_type
+from app.territories import communes, display_name
 from referentiel import load_referential
 
 ALIAS_MAX = 80  # Person.alias is String(80)
@@ -61,40 +61,10 @@ class PeopleError(ValueError):
         return [f"{key} : {message}" for key, message in self.problems.items()]
 
 
-@dataclass(frozen=True)
-class CommuneChoice:
-    """What a typed commune gave: one INSEE code, or why not (with the candidates)."""
-
-    insee: str | None
-    candidates: tuple[str, ...] = ()  # what to type for each, when several match
-
-    @property
-    def ambiguous(self) -> bool:
-        return len(self.candidates) > 1
-
-
-def resolve_commune(typed: str) -> CommuneChoice:
-    """An INSEE code, a postal code or a name -> the INSEE code when exactly one commune fits."""
-    typed = typed.strip()
-    if not typed:
-        return CommuneChoice(None)
-    matches = find_communes(typed)
-    if len(matches) == 1:
-        return CommuneChoice(matches[0].insee)
-    return CommuneChoice(None, tuple(f"« {how_to_type(c)} »" for c in matches[:12]))
-
-
 def known_context(person: Person) -> dict[str, str]:
     """The context answers a person's record already gives: their age band and commune."""
     known = {"age_band": person.birth_year_band, "commune": person.commune_insee}
     return {key: value for key, value in known.items() if value}
-
-
-def commune_name(insee: str | None) -> str | None:
-    if insee is None:
-        return None
-    found = communes().get(insee)
-    return found.display if found else None
 
 
 def _check(
@@ -120,6 +90,11 @@ def _check(
     ):
         problems["commune_insee"] = MSG_COMMUNE_UNKNOWN
     return problems
+
+
+def change_problems(changes: Mapping[str, Any]) -> dict[str, str]:
+    """Field -> message for changes to a record; empty when they can be made."""
+    return _check(**changes, fields=set(changes))
 
 
 def new_person_problems(
@@ -233,7 +208,7 @@ class PeopleService:
         unknown = set(changes) - {"alias", "birth_year_band", "commune_insee"}
         if unknown:
             raise PeopleError(dict.fromkeys(sorted(unknown), "champ inconnu"))
-        problems = _check(**changes, fields=set(changes))
+        problems = change_problems(changes)
         if problems:
             raise PeopleError(problems)
         if "alias" in changes:
@@ -362,7 +337,7 @@ class PeopleService:
                 "alias": person.alias,
                 "birth_year_band": person.birth_year_band,
                 "commune_insee": person.commune_insee,
-                "commune": commune_name(person.commune_insee),
+                "commune": display_name(person.commune_insee),
                 "structure": await self.structure_name(person),
                 "created_at": iso(person.created_at),
                 "updated_at": iso(person.updated_at),

@@ -1,1 +1,5 @@
 """Scanned and photographed paper forms: upload, background reading, review, import."""
+
+from app.features.scans.service import ScanError
+
+__all__ = ["ScanError"]

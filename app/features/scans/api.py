@@ -18,11 +18,10 @@ from litestar.openapi.spec import (
     Schema,
 )
 from litestar.params import FromPath
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
+from app.db.models import User
 from app.errors import Problem
-from app.features.accounts import logged_in_user
 from app.features.scans.pages import wake_worker
 from app.features.scans.schemas import UploadOut
 from app.features.scans.service import ScanService
@@ -85,11 +84,14 @@ class ScanApi(Controller):
         },
     )
     async def upload(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+        self,
+        request: Request[Any, Any, Any],
+        scans: NamedDependency[ScanService],
+        user: NamedDependency[User],
     ) -> Response[dict[str, Any]]:
         """Multipart field `files` (20 files at most, 200 MB each): each file becomes a batch
         read in the background; 202 with their ids."""
-        batches = await take_upload(request, db_session, csrf=False)
+        batches = await take_upload(request, scans, user, csrf=False)
         if not batches:
             raise Problem(400, "Envoyez au moins un fichier dans le champ « files ».")
         wake_worker(request)
@@ -106,12 +108,11 @@ class ScanApi(Controller):
     @get("/{batch_id:uuid}", summary="Où en est un lot", responses=problems(401, 403, 404))
     async def read(
         self,
-        request: Request[Any, Any, Any],
+        user: NamedDependency[User],
+        scans: NamedDependency[ScanService],
         batch_id: FromPath[UUID],
-        db_session: NamedDependency[AsyncSession],
     ) -> dict[str, Any]:
-        service = ScanService(db_session)
-        batch = await service.batch(logged_in_user(request), batch_id)
+        batch = await scans.batch(user, batch_id)
         if batch is None:
             raise Problem(404, "Lot introuvable dans votre structure.")
         return {
@@ -127,6 +128,6 @@ class ScanApi(Controller):
                     "message": p.message,
                     "diagnostic_id": str(p.diagnostic_id) if p.diagnostic_id else None,
                 }
-                for p in await service.pages(batch.id)
+                for p in await scans.pages(batch.id)
             ],
         }

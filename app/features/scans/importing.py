@@ -13,23 +13,25 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
-from app.db.models import Channel, Diagnostic, PageOutcome, ScanPage
+from app.db.models import Channel, Diagnostic, PageOutcome, ScanBatch, ScanPage
 from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
-from app.features.people import resolve_commune
-from app.territories import Commune, find_communes
-from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY
+from app.territories import Commune, CommuneError, by_postal_code, resolve, unknown_commune
+from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY, Layout, layout_for
 from printables.reader import ContextReading, PageReading
+from printables.texts import LANGUAGES
 from referentiel import UnknownVersionError, load_version
 from referentiel.context import read_context_value
 from referentiel.goals import is_goal
 from referentiel.submission import SubmissionError, read_submission
 
 DOUBTFUL = ("ambiguous",)
+SHEET_LAYOUT = "sheet_layout"  # in a page's reading: the language and revision printed
+MSG_DUPLICATE = "Cette feuille a déjà été importée (même numéro de feuille)."
 UNKNOWN_PERSON = (
     "Feuille imprimée pour une personne qui n'est pas (ou plus) suivie par votre structure : "
     "elle n'a pas été importée, et ses réponses n'ont pas été gardées."
@@ -45,12 +47,6 @@ class CommuneNotFoundError(ValueError):
     """A commune typed at review that is no commune, or several."""
 
 
-def communes_of(postal_code: str) -> list[Commune]:
-    """The communes a postal code serves, and only those: 03190 is the postal code of eleven
-    communes, and also the INSEE code of Moulins, which is not one of them."""
-    return [c for c in find_communes(postal_code) if postal_code in c.postal_codes]
-
-
 def with_commune(reading: PageReading) -> PageReading:
     """The page with the commune its postal code stands for, when exactly one commune has
     it; otherwise the commune is doubtful and comes with the picture of the postal code and
@@ -60,7 +56,7 @@ def with_commune(reading: PageReading) -> PageReading:
     if code is None:  # a sheet of layout revision 1, or a page that could not be read
         return reading
     read = code.value if code.state == "ticked" and isinstance(code.value, str) else None
-    found = communes_of(read) if read else []
+    found = by_postal_code(read) if read else ()
     crops = {k: v for k, v in reading.crops.items() if k != POSTAL_CODE}
     update: dict[str, Any] = {"crops": crops}
     if len(found) == 1:
@@ -90,11 +86,27 @@ def read_postal_code(page: ScanPage) -> str | None:
     return value if code.get("state") == "ticked" and isinstance(value, str) else None
 
 
-def commune_choices(page: ScanPage) -> list[Commune]:
+def commune_choices(page: ScanPage) -> tuple[Commune, ...]:
     """The communes a person chooses from for a doubtful commune: those of the postal code
     read on the sheet (none when it was unclear)."""
     code = read_postal_code(page)
-    return communes_of(code) if code else []
+    return by_postal_code(code) if code else ()
+
+
+def page_layout(page: ScanPage) -> Layout | None:
+    """The layout the sheet was printed with, when the page says which (pages read before
+    this was kept: French, and the revision their commune boxes give away)."""
+    version = page.reading.get("form_version")
+    if not version:
+        return None
+    printed = page.reading.get(SHEET_LAYOUT) or {}
+    context = page.reading.get("context", {})
+    revision = printed.get("revision") or (2 if POSTAL_CODE in context else 1)
+    lang = printed.get("lang") if printed.get("lang") in LANGUAGES else "fr"
+    try:
+        return layout_for(str(version), lang, int(revision))
+    except (UnknownVersionError, KeyError, ValueError):
+        return None
 
 
 def doubtful_keys(page: ScanPage) -> list[str]:
@@ -150,10 +162,13 @@ def _commune_choice(page: ScanPage, choice: str) -> str:
     and name, as anywhere else in the service)."""
     if choice in {c.insee for c in commune_choices(page)}:
         return choice
-    found = resolve_commune(choice)
-    if found.insee is None:
+    try:
+        commune = resolve(choice)
+    except CommuneError:
+        commune = None
+    if commune is None:
         raise CommuneNotFoundError(MSG_COMMUNE_NOT_FOUND)
-    return found.insee
+    return commune.insee
 
 
 def _submission_payload(page: ScanPage) -> dict[str, Any]:
@@ -188,12 +203,13 @@ class Importer:
             page.reading, page.crops, page.person_ref = {}, {}, None
             await self.db.commit()
             return
-        if doubtful_keys(page):
-            return
+        # Before any review: nobody checks the rows of a sheet that is in already.
         if page.sheet_serial and await self._serial_taken(page.sheet_serial):
             page.outcome = PageOutcome.DUPLICATE
-            page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
+            page.message = MSG_DUPLICATE
             await self.db.commit()
+            return
+        if doubtful_keys(page):
             return
         payload = _submission_payload(page)
         try:
@@ -203,6 +219,9 @@ class Importer:
             wished = read.get(WISHED_AUTONOMY)
             goals = dict.fromkeys(context.get("needs", []), wished) if wished else {}
             submission = read_submission({**payload, "context": context, "goals": goals})
+            misread = unknown_commune(context)  # a code no commune has
+            if misread:
+                raise SubmissionError(misread)
         except (SubmissionError, UnknownVersionError) as error:
             problems = error.problems if isinstance(error, SubmissionError) else [str(error)]
             page.message = "; ".join(problems)[:500]
@@ -215,12 +234,29 @@ class Importer:
             recorded = await add_diagnostic(self.db, diagnostic_row(submission, provenance))
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
-            page.message = "Cette feuille a déjà été importée (même numéro de feuille)."
+            page.message = MSG_DUPLICATE
         else:
             page.outcome = PageOutcome.IMPORTED
             page.diagnostic_id = recorded.id
             page.message = None
+            if page.sheet_serial:
+                await self._set_aside_copies(page)
         await self.db.commit()
+
+    async def _set_aside_copies(self, page: ScanPage) -> None:
+        """Other scans of the same sheet still waiting for a person are copies now: nobody
+        reviews them."""
+        batches = select(ScanBatch.id).where(ScanBatch.structure_id == self.structure_id)
+        await self.db.execute(
+            update(ScanPage)
+            .where(
+                ScanPage.sheet_serial == page.sheet_serial,
+                ScanPage.outcome == PageOutcome.TO_REVIEW,
+                ScanPage.id != page.id,
+                ScanPage.batch_id.in_(batches),
+            )
+            .values(outcome=PageOutcome.DUPLICATE, message=MSG_DUPLICATE)
+        )
 
     async def _serial_taken(self, serial: str) -> bool:
         found = await self.db.scalar(

@@ -11,8 +11,17 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
-from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage, Structure, User
+from app.db.models import (
+    BatchStatus,
+    Diagnostic,
+    PageOutcome,
+    ScanBatch,
+    ScanPage,
+    Structure,
+    User,
+)
 from app.features.scans.importing import (
     CommuneNotFoundError,
     Importer,
@@ -103,6 +112,38 @@ class ScanService:
             .limit(limit)
         )
         return found.all()
+
+    async def outcomes(self, batch_ids: Sequence[UUID]) -> dict[UUID, dict[PageOutcome, int]]:
+        """How many pages of each batch came to each outcome (« 3 à vérifier, 1 illisible »)."""
+        counted = await self.db.execute(
+            select(ScanPage.batch_id, ScanPage.outcome, func.count())
+            .where(ScanPage.batch_id.in_(batch_ids))
+            .group_by(ScanPage.batch_id, ScanPage.outcome)
+        )
+        found: dict[UUID, dict[PageOutcome, int]] = {}
+        for batch_id, outcome, count in counted.all():
+            found.setdefault(batch_id, {})[outcome] = count
+        return found
+
+    async def anonymous_sheets(
+        self, structure_id: UUID, limit: int = 30
+    ) -> Sequence[tuple[ScanPage, ScanBatch, Diagnostic]]:
+        """The structure's scanned sheets that became a diagnostic of nobody in particular
+        (printed blank), latest first: nothing else leads to them."""
+        found = await self.db.execute(
+            select(ScanPage, ScanBatch, Diagnostic)
+            .join(ScanBatch, ScanBatch.id == ScanPage.batch_id)
+            .join(Diagnostic, Diagnostic.id == ScanPage.diagnostic_id)
+            .where(
+                ScanBatch.structure_id == structure_id,
+                ScanPage.outcome == PageOutcome.IMPORTED,
+                Diagnostic.person_id.is_(None),
+            )
+            .order_by(ScanPage.created_at.desc())
+            .limit(limit)
+            .options(defer(ScanPage.crops), defer(ScanPage.reading))
+        )
+        return [(page, batch, diagnostic) for page, batch, diagnostic in found.tuples()]
 
     async def batch(self, user: User, batch_id: UUID) -> ScanBatch | None:
         batch = await self.db.get(ScanBatch, batch_id)

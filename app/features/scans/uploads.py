@@ -24,12 +24,10 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.middleware.csrf import generate_csrf_hash
 from litestar.utils.scope.state import ScopeState
 from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMultipartParser
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import uploads_dir
-from app.db.models import ScanBatch
+from app.db.models import ScanBatch, User
 from app.errors import Problem
-from app.features.accounts import logged_in_user
 from app.features.scans.service import (
     MAX_BATCHES_IN_FLIGHT,
     MAX_UPLOAD_BYTES,
@@ -54,20 +52,18 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 async def take_upload(
-    request: Request[Any, Any, Any], db: AsyncSession, *, csrf: bool
+    request: Request[Any, Any, Any], scans: ScanService, user: User, *, csrf: bool
 ) -> list[ScanBatch]:
     """Receive the files of an upload and queue one batch per file (none when no file was
     sent). Raises Problem when the upload is refused, having removed what it wrote. With
     ``csrf``, the form's token must come before the files (as the page's form sends it)."""
-    user = logged_in_user(request)
-    service = ScanService(db)
     try:
-        await service.check_room(user.structure_id)
+        await scans.check_room(user.structure_id)
     except QueueFullError as error:
         raise _busy(error.in_flight) from None
     files = await receive_files(request, csrf=csrf)
     try:
-        return await service.enqueue(user, files) if files else []
+        return await scans.enqueue(user, files) if files else []
     except BaseException as error:
         discard(files)
         if isinstance(error, QueueFullError):

@@ -30,10 +30,11 @@ from sqlalchemy.orm import aliased, defer
 
 from app.config import Settings, uploads_dir
 from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage
-from app.features.scans.importing import Importer, with_commune
+from app.features.scans.importing import SHEET_LAYOUT, Importer, with_commune
 from app.features.scans.service import LIMITS
 from printables.inputs import InputError, open_document
 from printables.reader import PageReading, read_page, refused
+from printables.sheet import SheetRef
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
@@ -47,12 +48,18 @@ def page_row(batch_id: UUID, read: PageReading) -> ScanPage:
         number=reading.page,
         status=reading.status,
         outcome=PageOutcome.UNREADABLE if reading.status == "error" else PageOutcome.TO_REVIEW,
-        reading=reading.model_dump(mode="json"),
+        # The layout the sheet was printed with: the review lines its buttons up with it.
+        reading=reading.model_dump(mode="json")
+        | ({SHEET_LAYOUT: _sheet_layout(reading.sheet)} if reading.sheet else {}),
         crops={k: base64.b64encode(v).decode() for k, v in reading.crops.items()},
         sheet_serial=reading.sheet.serial if reading.sheet else None,
         person_ref=reading.sheet.person if reading.sheet else None,
         message=reading.error,
     )
+
+
+def _sheet_layout(sheet: SheetRef) -> dict[str, Any]:
+    return {"lang": sheet.lang, "revision": sheet.revision}
 
 
 def read_step(path: Path, name: str, number: int) -> tuple[PageReading, int]:

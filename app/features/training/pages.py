@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from app.access import TRAINER_HOME, Permission, needs
-from app.features.accounts.guards import PAGE_ERRORS, logged_in_user
+from app.db.models import User
+from app.features.accounts import PAGE_ERRORS
 from app.web import page
 
 
@@ -20,5 +22,9 @@ class TrainerPages(Controller):
     exception_handlers = PAGE_ERRORS
 
     @get("/")
-    async def home(self, request: Request[Any, Any, Any]) -> Template:
-        return page(request, "training/home.html", structure=logged_in_user(request).structure.name)
+    async def home(
+        self,
+        user: NamedDependency[User],
+        request: Request[Any, Any, Any],
+    ) -> Template:
+        return page(request, "training/home.html", structure=user.structure.name)
