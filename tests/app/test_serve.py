@@ -75,7 +75,7 @@ def test_make_run_gives_a_working_service_with_demo_data_loaded_once(tmp_path: P
             assert person is not None, dashboard
             timeline = client.get(f"/pro/personnes/{person.group(1)}").text
         # Léa came three times, two months apart: three dates on her timeline.
-        dates = re.findall(r'<th scope="row">([^<]+)<br>', timeline)
+        dates = re.findall(r'<th scope="row"><a href="/pro/personnes/[^"]+">([^<]+)<span', timeline)
         assert len(dates) == 3 and len(set(dates)) == 3, dates
         assert _post(url, "first-run").status_code == 201
 

@@ -36,6 +36,8 @@ def _log_in(page: Any, email: str, password: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/pro/papier"), page.url
+    # Chromium applies autofocus after the load event: keys typed before it would be lost.
+    page.wait_for_function(f"document.activeElement?.id === '{_row(ITEMS[0])}'")
 
 
 def _last_saved(server: Server) -> dict[str, Any]:
