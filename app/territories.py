@@ -20,6 +20,7 @@ scanned sheet. What people type is read the way they mean it:
 from __future__ import annotations
 
 import csv
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -49,6 +50,11 @@ class Commune:
     departement: str
     postal_codes: tuple[str, ...]
     population: int = 0
+    epci: str = ""  # SIREN of its EPCI; empty for the few communes that have none
+    # Centroid (WGS84) for distances and map markers; None for the communes the IGN outlines
+    # do not cover (app/data/SOURCES.md).
+    lat: float | None = None
+    lon: float | None = None
 
     @property
     def postal_code(self) -> str:
@@ -116,9 +122,40 @@ def communes() -> dict[str, Commune]:
             row["code_departement"],
             _codes(row["codes_postaux"]),
             int(row["population"] or 0),
+            row["code_epci"],
+            float(row["lat"]) if row["lat"] else None,
+            float(row["lon"]) if row["lon"] else None,
         )
         for row in _rows("communes.csv")
     }
+
+
+@cache
+def epcis() -> dict[str, str]:
+    """Every EPCI's name by SIREN."""
+    return {row["code_siren"]: row["nom"] for row in _rows("epci.csv")}
+
+
+@cache
+def departements() -> dict[str, str]:
+    """Every département's name by code (« 18 » -> « Cher »)."""
+    return {row["code_departement"]: row["nom"] for row in _rows("departements.csv")}
+
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
+def distance_km(a: Commune, b: Commune) -> float | None:
+    """Great-circle distance between two communes' centroids; None when one has no centroid.
+    The same commune is at 0 km."""
+    if a.insee == b.insee:
+        return 0.0
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 @cache

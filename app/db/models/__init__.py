@@ -1,7 +1,10 @@
 """Every table, imported here so that Alembic and the app see the whole metadata."""
 
 from app.db.models.account import ApiToken, Role, Structure, User
+from app.db.models.booking import Attendance, Booking, BookingStatus, EvidenceRecord
 from app.db.models.diagnostic import Channel, Diagnostic, DiagnosticStatus
+from app.db.models.offer import Modality, Place, Session, SessionSeries, Workshop
+from app.db.models.outbox import OutboxChannel, OutboxMessage, OutboxStatus
 from app.db.models.person import Consent, Person
 from app.db.models.scan import BatchStatus, PageOutcome, ScanBatch, ScanPage
 from app.db.models.security import AuditEvent, Throttle
@@ -9,19 +12,31 @@ from app.db.models.store import StoreEntry
 
 __all__ = [
     "ApiToken",
+    "Attendance",
     "AuditEvent",
     "BatchStatus",
+    "Booking",
+    "BookingStatus",
     "Channel",
     "Consent",
     "Diagnostic",
     "DiagnosticStatus",
+    "EvidenceRecord",
+    "Modality",
+    "OutboxChannel",
+    "OutboxMessage",
+    "OutboxStatus",
     "PageOutcome",
     "Person",
+    "Place",
     "Role",
     "ScanBatch",
     "ScanPage",
+    "Session",
+    "SessionSeries",
     "StoreEntry",
     "Structure",
     "Throttle",
     "User",
+    "Workshop",
 ]
