@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     SCANS = "scans"
     FORMS = "forms"
     TRAINING = "training"
+    OFFER = "offer"
     ACCOUNTS_ADMIN = "accounts_admin"
     AUDIT = "audit"
 
@@ -48,7 +49,9 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     "corrections, paper forms typed in or printed for them, attestations, export, erasure",
     Permission.SCANS: "scanned paper forms of one's structure",
     Permission.FORMS: "blank paper forms to print (a PDF)",
-    Permission.TRAINING: "the trainers' home page (workshops come later)",
+    Permission.TRAINING: "the trainers' home page",
+    Permission.OFFER: "the offer of one's structure: places, workshops, sessions and series, "
+    "CSV imports, registrations, attendance and exit checks",
     Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
     Permission.AUDIT: "the audit trail",
 }
@@ -70,6 +73,7 @@ MATRIX: Mapping[Permission, frozenset[Role | None]] = {
     Permission.SCANS: frozenset({Role.MEDIATOR, Role.ADMIN}),
     Permission.FORMS: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
     Permission.TRAINING: frozenset({Role.TRAINER}),
+    Permission.OFFER: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
     Permission.ACCOUNTS_ADMIN: frozenset({Role.ADMIN}),
     Permission.AUDIT: frozenset({Role.ADMIN}),
 }

@@ -82,8 +82,6 @@ class Booking(UUIDAuditBase):
     booked_by: Mapped[UUID | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), default=None
     )
-    # SHA-256 of the secret in the person's « cancel » link: the link alone cancels.
-    cancel_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     # « person », « mediator », « trainer », « session » (the session was cancelled).
     cancelled_by: Mapped[str | None] = mapped_column(String(20), default=None)

@@ -154,7 +154,6 @@ def upgrade() -> None:
     sa.Column('exit_checked_by', advanced_alchemy.types.guid.GUID(length=16), nullable=True),
     sa.Column('exit_checked_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('booked_by', advanced_alchemy.types.guid.GUID(length=16), nullable=True),
-    sa.Column('cancel_token_hash', sa.String(length=64), nullable=True),
     sa.Column('cancelled_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('cancelled_by', sa.String(length=20), nullable=True),
     sa.Column('reminded_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
@@ -168,7 +167,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_booking_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['session.id'], name=op.f('fk_booking_session_id_session'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_booking')),
-    sa.UniqueConstraint('cancel_token_hash', name=op.f('uq_booking_cancel_token_hash'))
     )
     with op.batch_alter_table('booking', schema=None) as batch_op:
         batch_op.create_index('ix_booking_person', ['person_id'], unique=False)

@@ -1,0 +1,1 @@
+"""Finding help and sessions near a commune: the search, and the public page « Trouver de l'aide près de chez moi »."""
