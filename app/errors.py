@@ -177,6 +177,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
     try/except in each handler; a controller may still answer one its own way (the resident's
     pages send a finished diagnostic to its result). Read once the features are imported:
     they import this module."""
+    from app.features.catalogue import CatalogueError
     from app.features.diagnostics import (
         AlreadyCorrectedError,
         CompletedError,
@@ -198,6 +199,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
             "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic.",
         ),
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
+        CatalogueError: (422, "Certaines valeurs de l'offre sont à corriger."),
         ScanError: (409, None),
     }
 
