@@ -178,6 +178,16 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
     pages send a finished diagnostic to its result). Read once the features are imported:
     they import this module."""
     from app.features.catalogue import CatalogueError
+    from app.features.bookings import (
+        AlreadyBookedError,
+        AttendanceError,
+        BookingError,
+        BookingNotFoundError,
+        CapacityError,
+        ContactError,
+        NoContactError,
+        SessionNotFoundError,
+    )
     from app.features.diagnostics import (
         AlreadyCorrectedError,
         CompletedError,
@@ -201,6 +211,14 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
         CatalogueError: (422, "Certaines valeurs de l'offre sont à corriger."),
         ScanError: (409, None),
+        SessionNotFoundError: (404, None),
+        BookingNotFoundError: (404, None),
+        NoContactError: (422, None),
+        ContactError: (422, "L'adresse e-mail ou le numéro de téléphone ne convient pas."),
+        CapacityError: (422, CapacityError.message),
+        AttendanceError: (422, AttendanceError.message),
+        AlreadyBookedError: (409, None),
+        BookingError: (409, None),  # closed, cancelled, already started
     }
 
 
