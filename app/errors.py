@@ -177,7 +177,6 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
     try/except in each handler; a controller may still answer one its own way (the resident's
     pages send a finished diagnostic to its result). Read once the features are imported:
     they import this module."""
-    from app.features.catalogue import CatalogueError
     from app.features.bookings import (
         AlreadyBookedError,
         AttendanceError,
@@ -188,6 +187,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         NoContactError,
         SessionNotFoundError,
     )
+    from app.features.catalogue import CatalogueError
     from app.features.diagnostics import (
         AlreadyCorrectedError,
         CompletedError,
