@@ -13,6 +13,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -115,8 +116,9 @@ class SessionSeries(UUIDAuditBase):
     structure_id: Mapped[UUID] = mapped_column(ForeignKey("structure.id", ondelete="CASCADE"))
     workshop_id: Mapped[UUID] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     rrule: Mapped[str] = mapped_column(String(500))
-    # The first occurrence's local start (Europe/Paris, naive) and each occurrence's length.
-    first_start_local: Mapped[datetime] = mapped_column()
+    # The first occurrence's local start (Europe/Paris, naive: a wall-clock time, which the
+    # occurrences keep whatever the season) and each occurrence's length.
+    first_start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     duration_minutes: Mapped[int] = mapped_column(Integer)
 
 
