@@ -40,7 +40,9 @@ from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.finding import TEMPLATE_GLOBALS as FINDING_GLOBALS
 from app.features.finding.api import SessionSearchApi
+from app.features.finding.pages import BookingPages, FindingPages
 from app.features.forms.pages import FormPages
 from app.features.people import dependencies as people_dependencies
 from app.features.people.api import PeopleApi
@@ -88,6 +90,7 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
     environment.globals.update(
         local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS, home_of=home_of
     )
+    environment.globals.update(FINDING_GLOBALS)
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
@@ -127,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ScanPages,
             ScanApi,
             SessionSearchApi,
+            FindingPages,
+            BookingPages,
             toggle_large_text,
             health,
             create_static_files_router(
