@@ -40,6 +40,7 @@ from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.finding.api import SessionSearchApi
 from app.features.forms.pages import FormPages
 from app.features.notifications.worker import outbox_worker_lifespan
 from app.features.people import dependencies as people_dependencies
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleApi,
             ScanPages,
             ScanApi,
+            SessionSearchApi,
             toggle_large_text,
             health,
             create_static_files_router(
