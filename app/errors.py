@@ -187,12 +187,14 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         NoContactError,
         SessionNotFoundError,
     )
+    from app.features.catalogue import CatalogueError
     from app.features.diagnostics import (
         AlreadyCorrectedError,
         CompletedError,
         DiagnosticError,
         IdempotencyConflictError,
     )
+    from app.features.finding import SearchError
     from app.features.people import PeopleError
     from app.features.scans import ScanError
     from referentiel.submission import SubmissionError
@@ -208,6 +210,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
             "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic.",
         ),
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
+        CatalogueError: (422, "Certaines valeurs de l'offre sont à corriger."),
         ScanError: (409, None),
         SessionNotFoundError: (404, None),
         BookingNotFoundError: (404, None),
@@ -217,6 +220,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         AttendanceError: (422, AttendanceError.message),
         AlreadyBookedError: (409, None),
         BookingError: (409, None),  # closed, cancelled, already started
+        SearchError: (422, "Les critères de recherche contiennent des valeurs à corriger."),
     }
 
 
