@@ -43,6 +43,7 @@ from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
 from app.features.finding.api import SessionSearchApi
 from app.features.forms.pages import FormPages
+from app.features.notifications.feeds import StructureFeed
 from app.features.notifications.worker import outbox_worker_lifespan
 from app.features.people import dependencies as people_dependencies
 from app.features.people.api import PeopleApi
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BookingApi,
             ScanPages,
             ScanApi,
+            StructureFeed,
             SessionSearchApi,
             toggle_large_text,
             health,
