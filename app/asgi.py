@@ -35,6 +35,7 @@ from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
+from app.features.bookings.api import BookingApi
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TrainerPages,
             DiagnosticApi,
             PeopleApi,
+            BookingApi,
             ScanPages,
             ScanApi,
             StructureFeed,
