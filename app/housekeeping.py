@@ -1,6 +1,7 @@
 """Deleting what the service must not keep, every hour while it runs: expired sessions, old
 attempt counters, audit events past their retention, resume codes past their time, uploaded
-files that no batch waits for, residents' contacts once their workshop is long over."""
+files that no batch waits for, messages to people past their retention, residents' contacts
+once their workshop is long over."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from litestar import Litestar
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.background import running
 from app.config import Settings, uploads_dir
 from app.db.models import (
     AuditEvent,
@@ -21,6 +23,7 @@ from app.db.models import (
     Booking,
     Diagnostic,
     DiagnosticStatus,
+    OutboxMessage,
     ScanBatch,
     Session,
     StoreEntry,
@@ -87,6 +90,13 @@ async def orphan_uploads(db: AsyncSession, _: Settings, now: datetime) -> None:
                 file.unlink()
 
 
+async def old_messages(db: AsyncSession, settings: Settings, now: datetime) -> None:
+    """Messages hold a contact address: kept for the retention, sent or not (one still
+    waiting that long is about a session long past)."""
+    cutoff = now - timedelta(days=settings.outbox_retention_days)
+    await db.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff))
+
+
 async def old_resident_contacts(db: AsyncSession, settings: Settings, now: datetime) -> None:
     """The e-mail or phone a resident gave to book (no record of theirs) is wiped once the
     session is over by ``booking_contact_days``, as the booking page promises; the booking
@@ -117,6 +127,7 @@ CHORES: tuple[Chore, ...] = (
     old_audit_events,
     expired_resume_codes,
     orphan_uploads,
+    old_messages,
     old_resident_contacts,
 )
 
@@ -145,12 +156,7 @@ def housekeeping(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        task = asyncio.create_task(loop())
-        try:
+        async with running(loop()):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     return lifespan
