@@ -40,6 +40,7 @@ from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.exports.api import ExportApi
 from app.features.forms.pages import FormPages
 from app.features.people import dependencies as people_dependencies
 from app.features.people.api import PeopleApi
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleApi,
             ScanPages,
             ScanApi,
+            ExportApi,
             toggle_large_text,
             health,
             create_static_files_router(

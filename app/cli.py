@@ -128,3 +128,7 @@ from app.commands.scanning import scan_group  # noqa: E402
 
 main.add_command(print_group, "print")
 main.add_command(scan_group, "scan")
+
+from app.commands.offer import offer_group  # noqa: E402
+
+main.add_command(offer_group, "offer")

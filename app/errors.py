@@ -183,6 +183,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         DiagnosticError,
         IdempotencyConflictError,
     )
+    from app.features.exports import UnknownDepartementError
     from app.features.people import PeopleError
     from app.features.scans import ScanError
     from referentiel.submission import SubmissionError
@@ -199,6 +200,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         ),
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
         ScanError: (409, None),
+        UnknownDepartementError: (422, None),
     }
 
 

@@ -68,6 +68,7 @@ EXPECTED = [
     ("/api/v1/diagnostics/{diagnostic_id:uuid}/corrections", Permission.PEOPLE),
     ("/api/v1/people", Permission.PEOPLE),
     ("/api/v1/scans", Permission.SCANS),
+    ("/api/v1/exports", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
