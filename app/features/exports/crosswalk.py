@@ -66,38 +66,21 @@ class Crosswalk(_Strict):
     access_modes: dict[str, AccessMode]
     national_programmes: dict[str, tuple[ReseauPorteur, ...]]
 
+    def _targets(self, themes: Iterable[str], competences: Iterable[str]) -> list[Targets]:
+        """The crosswalk rows of a workshop's themes, then of its competences (unknown codes
+        have none)."""
+        rows = [self.coop_themes[code] for code in themes if code in self.coop_themes]
+        return rows + [self.competences[code] for code in competences if code in self.competences]
+
     def thematiques(self, themes: Iterable[str], competences: Iterable[str]) -> list[Thematique]:
-        """A workshop's data·inclusion thematiques, from its Coop themes and competences, in
-        order and without repeats (an unknown code adds nothing)."""
-        found = [
-            t
-            for code in themes
-            if code in self.coop_themes
-            for t in self.coop_themes[code].data_inclusion
-        ]
-        found += [
-            t
-            for code in competences
-            if code in self.competences
-            for t in self.competences[code].data_inclusion
-        ]
-        return list(dict.fromkeys(found))
+        """A workshop's data·inclusion thematiques, in order and without repeats."""
+        rows = self._targets(themes, competences)
+        return list(dict.fromkeys(t for row in rows for t in row.data_inclusion))
 
     def lamednum_services_of(self, themes: Iterable[str], competences: Iterable[str]) -> list[str]:
-        """The LaMednum services a workshop gives its place, from its themes and competences."""
-        found = [
-            s
-            for code in themes
-            if code in self.coop_themes
-            for s in self.coop_themes[code].lamednum
-        ]
-        found += [
-            s
-            for code in competences
-            if code in self.competences
-            for s in self.competences[code].lamednum
-        ]
-        return list(dict.fromkeys(found))
+        """The LaMednum services a workshop gives its place."""
+        rows = self._targets(themes, competences)
+        return list(dict.fromkeys(s for row in rows for s in row.lamednum))
 
 
 @cache
