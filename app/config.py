@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     # This process reads the scans uploaded (false: it leaves them to the other processes).
     read_scans: bool = True
+    # This process sends the outbox's e-mails (false: it leaves them to the other processes,
+    # or to `parcours outbox send` run by cron).
+    send_messages: bool = True
     # Sessions: a browser-session cookie; the server forgets a session idle this long, and a
     # professional's login lasts at most absolute_hours.
     idle_minutes: int = 30
@@ -58,6 +61,17 @@ class Settings(BaseSettings):
     resume_result_days: int = 183
     token_days: int = 90
     audit_retention_days: int = 365
+    # E-mail to people about their bookings (README « Notifications »). No host: messages wait
+    # in the outbox, nothing is sent. Port 587 with STARTTLS by default; smtp_tls for port 465.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
+    mail_from: str = "parcours-numerique@localhost"
+    # Messages (they hold a contact address) are deleted this long after they were written.
+    outbox_retention_days: int = 30
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,6 +13,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -31,7 +32,11 @@ class Place(UUIDAuditBase):
     standard 1.0.2. Multi-valued fields hold the standard's own labels (« Gratuit »,
     « Se présenter »…), so that its export is a join, not a translation."""
 
-    __table_args__ = (Index("ix_place_structure_name", "structure_id", "name"),)
+    __table_args__ = (
+        Index("ix_place_structure_name", "structure_id", "name"),
+        # The search « near a commune »: a latitude band, then the longitudes inside it.
+        Index("ix_place_latitude_longitude", "latitude", "longitude"),
+    )
 
     structure_id: Mapped[UUID] = mapped_column(ForeignKey("structure.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(150))
@@ -111,8 +116,9 @@ class SessionSeries(UUIDAuditBase):
     structure_id: Mapped[UUID] = mapped_column(ForeignKey("structure.id", ondelete="CASCADE"))
     workshop_id: Mapped[UUID] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     rrule: Mapped[str] = mapped_column(String(500))
-    # The first occurrence's local start (Europe/Paris, naive) and each occurrence's length.
-    first_start_local: Mapped[datetime] = mapped_column()
+    # The first occurrence's local start (Europe/Paris, naive: a wall-clock time, which the
+    # occurrences keep whatever the season) and each occurrence's length.
+    first_start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     duration_minutes: Mapped[int] = mapped_column(Integer)
 
 
