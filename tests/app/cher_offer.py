@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Modality, Place, Session, Structure, Workshop
+from app.features.catalogue import create_place, create_workshop
 
 SECRET_NOTE = "Note interne : Mme D. vient avec sa fille"
 SECRET_LINK = "https://visio.example.org/salle-privee-7f3a"
@@ -32,9 +33,8 @@ class CherOffer:
     sessions: list[Session] = field(default_factory=list)
 
 
-def _place(structure_id: UUID, **fields: Any) -> Place:
+async def _place(db: AsyncSession, structure_id: UUID, **fields: Any) -> Place:
     base: dict[str, Any] = {
-        "structure_id": structure_id,
         "typologies": [],
         "services": [],
         "publics": [],
@@ -46,18 +46,23 @@ def _place(structure_id: UUID, **fields: Any) -> Place:
         "support_modes": [],
         "mobility": ["Fixe"],
     }
-    return Place(**(base | fields))
+    archived = fields.pop("archived", False)
+    place = await create_place(db, structure_id, **(base | fields))
+    place.archived = archived
+    return place
 
 
-def _workshop(structure_id: UUID, **fields: Any) -> Workshop:
+async def _workshop(db: AsyncSession, structure_id: UUID, **fields: Any) -> Workshop:
     base: dict[str, Any] = {
-        "structure_id": structure_id,
         "publics": [],
         "price": "Gratuit",
         "language": "fr",
         "exit_check": {"kind": "checklist", "points": ["La personne l'a fait seule."]},
     }
-    return Workshop(**(base | fields))
+    archived = fields.pop("archived", False)
+    workshop = await create_workshop(db, structure_id, **(base | fields))
+    workshop.archived = archived
+    return workshop
 
 
 async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> CherOffer:
@@ -77,7 +82,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
         offer.structures[key] = structure.id
     s = offer.structures
     offer.places = {
-        "mediatheque": _place(
+        "mediatheque": await _place(
+            db,
             s["bourges"],
             name="Médiathèque des Gibjoncs",
             pivot="21180033300016",
@@ -106,7 +112,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             accessibility_url="https://acceslibre.beta.gouv.fr/app/18-bourges/a/bibliotheque-mediatheque/erp/mediatheque-des-gibjoncs/",
             accessibility="Plain-pied, toilettes adaptées.",
         ),
-        "epn": _place(
+        "epn": await _place(
+            db,
             s["bourges"],
             name="EPN de la Chancellerie",
             pivot=None,
@@ -121,7 +128,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             services=["Accès internet et matériel informatique"],
             support_modes=["En autonomie"],
         ),
-        "vierzon": _place(
+        "vierzon": await _place(
+            db,
             s["vierzon"],
             name="France Services de Vierzon",
             pivot="20009056100018",
@@ -143,7 +151,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             support_modes=["Accompagnement individuel"],
             fees=["Gratuit"],
         ),
-        "boischaut": _place(
+        "boischaut": await _place(
+            db,
             s["boischaut"],
             name="Bus numérique du Boischaut",
             pivot="W181003456",
@@ -164,7 +173,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             fees=["Gratuit", "Gratuit sous condition"],
             support_modes=["Dans un atelier collectif", "À distance"],
         ),
-        "archived": _place(
+        "archived": await _place(
+            db,
             s["other"],
             name=ARCHIVED_PLACE,
             pivot="12345678900011",
@@ -174,10 +184,9 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             archived=True,
         ),
     }
-    db.add_all(offer.places.values())
-    await db.flush()
     offer.workshops = {
-        "smartphone": _workshop(
+        "smartphone": await _workshop(
+            db,
             s["bourges"],
             title="Premiers pas sur le smartphone",
             description="Allumer son téléphone, appeler, envoyer un message, prendre une photo "
@@ -189,7 +198,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             duration_minutes=120,
             publics=["Seniors"],
         ),
-        "demarches": _workshop(
+        "demarches": await _workshop(
+            db,
             s["bourges"],
             title="Faire ses démarches en ligne : CAF, impôts, Ameli",
             description="Créer son compte, retrouver ses identifiants et faire une démarche "
@@ -200,7 +210,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             modality=Modality.COLLECTIVE,
             duration_minutes=90,
         ),
-        "arnaques": _workshop(
+        "arnaques": await _workshop(
+            db,
             s["boischaut"],
             title="Repérer les arnaques sur internet",
             description="Reconnaître un faux message de la banque ou d'un colis, choisir un bon "
@@ -211,7 +222,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             duration_minutes=120,
             accessibility="Le bus a une rampe d'accès",
         ),
-        "cv": _workshop(
+        "cv": await _workshop(
+            db,
             s["vierzon"],
             title="Créer son CV et postuler en ligne",
             description="Un rendez-vous d'une heure avec une conseillère pour écrire son CV, "
@@ -224,7 +236,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             price="Payant",
             price_detail="Gratuit pour les personnes inscrites à France Travail, 5 € sinon",
         ),
-        "emails": _workshop(
+        "emails": await _workshop(
+            db,
             s["boischaut"],
             title="Envoyer des e-mails et des photos à ses proches",
             description="En visio, depuis chez soi : écrire un e-mail, y joindre une photo, "
@@ -234,7 +247,8 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             modality=Modality.REMOTE,
             duration_minutes=60,
         ),
-        "ordinateur": _workshop(
+        "ordinateur": await _workshop(
+            db,
             s["bourges"],
             title="Découvrir l'ordinateur à son rythme",
             description="Des exercices sur ordinateur pour apprendre la souris, le clavier et "
@@ -244,26 +258,28 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             modality=Modality.SELF_STUDY,
             duration_minutes=45,
         ),
-        "archived": _workshop(
+        "archived": await _workshop(
+            db,
             s["other"],
             title=ARCHIVED_WORKSHOP,
             description="Il n'est plus proposé.",
+            competences=[{"competence": "C1", "entry": 0, "exit": 1}],
             themes=["email"],
             modality=Modality.COLLECTIVE,
             duration_minutes=60,
             archived=True,
         ),
-        "cancelled": _workshop(
+        "cancelled": await _workshop(
+            db,
             s["other"],
             title=CANCELLED_ONLY,
             description="Toutes ses séances sont annulées.",
+            competences=[{"competence": "C2", "entry": 0, "exit": 1}],
             themes=["bureautique"],
             modality=Modality.COLLECTIVE,
             duration_minutes=60,
         ),
     }
-    db.add_all(offer.workshops.values())
-    await db.flush()
     p, w = offer.places, offer.workshops
     start = (now + timedelta(days=1)).replace(hour=13, minute=0, second=0, microsecond=0)
     weekly = [

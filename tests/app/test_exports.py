@@ -22,13 +22,14 @@ from frictionless import Checklist, Resource, Schema, validate
 from sqlalchemy import delete, update
 
 from app.db.models import Throttle, Workshop
+from app.features.catalogue import lamednum_schema_path
 from app.features.exports.data_inclusion import (
     SOURCE,
     place_service_id,
     structure_id,
     workshop_service_id,
 )
-from app.features.exports.lamednum import MSG_NO_PIVOT, columns, schema_path
+from app.features.exports.lamednum import MSG_NO_PIVOT, columns
 from tests.app.cher_offer import (
     ARCHIVED_PLACE,
     ARCHIVED_WORKSHOP,
@@ -70,6 +71,8 @@ def test_data_inclusion_records_pass_the_official_models_with_warnings_and_score
         "France Services de Vierzon",
         "Bus numérique du Boischaut",
     }
+    networks = {s["nom"]: s["reseaux_porteurs"] for s in structures}
+    assert set(networks["France Services de Vierzon"]) == {"france-service", "aidants-connect"}
     for record in structures:
         Structure.model_validate(record, context={"ignore_warnings": False})
         assert record["source"] == SOURCE and record["code_insee"].startswith("18")
@@ -130,7 +133,9 @@ def test_the_lamednum_csv_validates_with_frictionless_and_leaves_out_a_place_wit
         Resource(
             path=path.name,
             basepath=str(tmp_path),
-            schema=Schema.from_descriptor(json.loads(Path(schema_path()).read_text("utf-8"))),
+            schema=Schema.from_descriptor(
+                json.loads(Path(lamednum_schema_path()).read_text("utf-8"))
+            ),
         ),
         checklist=Checklist(),
     )

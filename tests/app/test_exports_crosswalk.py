@@ -11,24 +11,13 @@ import yaml
 from data_inclusion.schema.v1 import Thematique
 
 from app.db.models import Modality
+from app.features.catalogue import TYPOLOGIES, lamednum_pattern, lamednum_vocabulary
 from app.features.exports.crosswalk import crosswalk
-from app.features.exports.lamednum import schema
 from referentiel import load_referential
-
-LABELS = re.compile(r"^\(\?:\(\?:\^\|\\\|\)\((?P<labels>.*)\)\)\+\$$")
-
-
-def pattern(field: str) -> str:
-    return next(f for f in schema()["fields"] if f["name"] == field)["constraints"]["pattern"]
 
 
 def labels(field: str) -> set[str]:
-    """The labels a LaMednum field's pattern accepts, each checked against the pattern."""
-    inner = LABELS.match(pattern(field))
-    assert inner, field
-    found = set(re.split(r"(?<!\\)\|", inner.group("labels")))
-    found = {re.sub(r"\\(.)", r"\1", label) for label in found}
-    return {label for label in found if re.fullmatch(pattern(field), label)}
+    return set(lamednum_vocabulary(field))
 
 
 def test_it_is_versioned():
@@ -51,6 +40,7 @@ def test_every_source_value_is_mapped_and_nothing_else():
     assert set(cw.access_modes) == labels("modalites_acces")
     assert set(cw.national_programmes) == labels("dispositif_programmes_nationaux")
     assert set(cw.modalities) == set(Modality)
+    assert set(cw.typologies) == set(TYPOLOGIES)
 
 
 def test_every_target_exists_in_the_standards():
@@ -59,9 +49,9 @@ def test_every_target_exists_in_the_standards():
         s for t in (*cw.coop_themes.values(), *cw.competences.values()) for s in t.lamednum
     ]
     for label in lamednum_targets:
-        assert re.fullmatch(pattern("services"), label), label
+        assert re.fullmatch(lamednum_pattern("services"), label), label
     for modality in cw.modalities.values():
-        assert re.fullmatch(pattern("modalites_accompagnement"), modality.lamednum)
+        assert re.fullmatch(lamednum_pattern("modalites_accompagnement"), modality.lamednum)
     # Each theme and competence lands in the digital part of data·inclusion first.
     for target in (*cw.coop_themes.values(), *cw.competences.values()):
         assert target.data_inclusion[0].value.startswith("numerique--")

@@ -65,6 +65,7 @@ class Crosswalk(_Strict):
     support_modes: dict[str, tuple[ModeAccueil, ...]]
     access_modes: dict[str, AccessMode]
     national_programmes: dict[str, tuple[ReseauPorteur, ...]]
+    typologies: dict[str, tuple[ReseauPorteur, ...]]
 
     def _targets(self, themes: Iterable[str], competences: Iterable[str]) -> list[Targets]:
         """The crosswalk rows of a workshop's themes, then of its competences (unknown codes

@@ -172,7 +172,7 @@ def structure_record(place: Place) -> dict[str, Any]:
     cw = crosswalk()
     networks = [
         n for label in place.national_programmes for n in cw.national_programmes.get(label, ())
-    ]
+    ] + [n for code in place.typologies for n in cw.typologies.get(code, ())]
     pivot = (
         place.pivot if place.pivot and place.pivot.isdigit() and len(place.pivot) == 14 else None
     )

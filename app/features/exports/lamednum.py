@@ -15,41 +15,25 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable
-from functools import cache
-from importlib import resources
-from typing import Any, Final
+from typing import Final
 
 from app.db.models import Place
+from app.features.catalogue import lamednum_pattern, lamednum_schema
 from app.features.exports.crosswalk import crosswalk
 from app.features.exports.data_inclusion import LeftOut
 from app.features.exports.published import PublishedOffer
 from app.territories import communes
 
-SCHEMA_FILE: Final = "lamednum-1.0.2.schema.json"
 SEPARATOR: Final = "|"
 MSG_NO_PIVOT: Final = (
     "Pas de SIRET ni de numéro RNA : le standard LaMednum le demande pour chaque lieu."
 )
-PIVOT: Final = re.compile(r"^[a-zA-Z0-9]{9,14}$")
-
-
-@cache
-def schema() -> dict[str, Any]:
-    """The LaMednum 1.0.2 Table Schema, as published."""
-    text = resources.files("app").joinpath("data", SCHEMA_FILE).read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
-def schema_path() -> str:
-    return str(resources.files("app").joinpath("data", SCHEMA_FILE))
 
 
 def columns() -> list[str]:
-    return [field["name"] for field in schema()["fields"]]
+    return [field["name"] for field in lamednum_schema()["fields"]]
 
 
 def _joined(values: Iterable[str]) -> str:
@@ -114,7 +98,7 @@ def rows(offer: PublishedOffer, left_out: list[LeftOut]) -> list[dict[str, str]]
     """A row per published place that has a pivot; the others go to ``left_out``."""
     found = []
     for place in offer.places:
-        if place.pivot and PIVOT.match(place.pivot):
+        if place.pivot and re.fullmatch(lamednum_pattern("pivot"), place.pivot):
             found.append(place_row(place, offer))
         else:
             left_out.append(LeftOut("lieu", str(place.id), place.name, MSG_NO_PIVOT))
