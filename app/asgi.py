@@ -41,6 +41,7 @@ from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
 from app.features.exports.api import ExportApi
+from app.features.exports.pages import OpenDataPages
 from app.features.finding.api import SessionSearchApi
 from app.features.forms.pages import FormPages
 from app.features.notifications.worker import outbox_worker_lifespan
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ScanPages,
             ScanApi,
             ExportApi,
+            OpenDataPages,
             SessionSearchApi,
             toggle_large_text,
             health,

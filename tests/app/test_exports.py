@@ -258,3 +258,17 @@ def test_the_command_writes_the_same_files(backend, cher, tmp_path: Path):
     assert workshop_service_id(cher.workshops["cv"], cher.places["vierzon"]) in ids
     unknown = export("--format", "lamednum", "--departement", "99")
     assert unknown.returncode == 2 and "n'existe pas" in unknown.stderr
+
+
+def test_the_open_data_page_links_the_files_and_says_what_is_left_out_and_why(client, cher):
+    page = client.get("/offre/donnees-ouvertes", params=CHER)
+    assert page.status_code == 200
+    text = page.text
+    for path in ("data-inclusion/structures", "data-inclusion/services", "lamednum.csv"):
+        assert f"{API}/{path}?departement=18" in text
+    assert "EPN de la Chancellerie" in text and MSG_NO_PIVOT in text.replace("&#39;", "'")
+    english = client.get("/offre/donnees-ouvertes", params={**CHER, "lang": "en"}).text
+    assert "No SIRET or RNA number" in english
+    wrong = client.get("/offre/donnees-ouvertes", params={"departement": "99", "lang": "fr"})
+    assert wrong.status_code == 422
+    assert "Ce département n&#39;existe pas : « 99 »" in wrong.text

@@ -23,13 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.config import Settings
-from app.features.exports.data_inclusion import LeftOut
 from app.features.exports.lamednum import csv_text as lamednum_csv
+from app.features.exports.schemas import ExportReport
 from app.features.exports.service import (
     Export,
     data_inclusion_services,
     data_inclusion_structures,
     lamednum_places,
+    report,
 )
 from app.openapi import problems
 from app.throttle import Limit, per_address
@@ -57,36 +58,6 @@ NOT_MODIFIED: Final = {
     )
 }
 WHEN_422: Final = {422: "Ce code de département n'existe pas."}
-
-
-class LeftOutOut(msgspec.Struct):
-    """A place or service an export does not carry, and why."""
-
-    kind: str
-    id: str
-    name: str
-    reason: str
-
-
-class ExportReport(msgspec.Struct):
-    """What the exports hold now, for one département or all, and what they leave out."""
-
-    crosswalk_version: str
-    departement: str | None
-    data_inclusion_structures: int
-    data_inclusion_services: int
-    lamednum_places: int
-    files: dict[str, str]
-    left_out: list[LeftOutOut]
-
-
-def _left_out(items: list[LeftOut]) -> list[LeftOutOut]:
-    unique = {(o.kind, o.id): o for o in items}
-    return [LeftOutOut(o.kind, o.id, o.name, o.reason) for o in unique.values()]
-
-
-def _query(departement: str | None) -> str:
-    return f"?departement={departement}" if departement else ""
 
 
 def _cached(
@@ -137,27 +108,7 @@ class ExportApi(Controller):
         departement: Departement = None,
     ) -> ExportReport:
         settings: Settings = request.app.state.settings
-        structures = await data_inclusion_structures(db_session, departement)
-        services = await data_inclusion_services(db_session, departement, settings.address)
-        places = await lamednum_places(db_session, departement)
-        query = _query(departement)
-        return ExportReport(
-            crosswalk_version=structures.crosswalk_version,
-            departement=structures.departement,
-            data_inclusion_structures=len(structures.records),
-            data_inclusion_services=len(services.records),
-            lamednum_places=len(places.records),
-            files={
-                "data_inclusion_structures": settings.address(
-                    f"{self.path}/data-inclusion/structures{query}"
-                ),
-                "data_inclusion_services": settings.address(
-                    f"{self.path}/data-inclusion/services{query}"
-                ),
-                "lamednum": settings.address(f"{self.path}/lamednum.csv{query}"),
-            },
-            left_out=_left_out(structures.left_out + services.left_out + places.left_out),
-        )
+        return await report(db_session, departement, settings.address)
 
     @get(
         "/data-inclusion/structures",
