@@ -35,6 +35,7 @@ from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
+from app.features.bookings.api import BookingApi
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
@@ -44,6 +45,7 @@ from app.features.exports.api import ExportApi
 from app.features.exports.pages import OpenDataPages
 from app.features.finding.api import SessionSearchApi
 from app.features.forms.pages import FormPages
+from app.features.notifications.feeds import StructureFeed
 from app.features.notifications.worker import outbox_worker_lifespan
 from app.features.people import dependencies as people_dependencies
 from app.features.people.api import PeopleApi
@@ -128,10 +130,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TrainerPages,
             DiagnosticApi,
             PeopleApi,
+            BookingApi,
             ScanPages,
             ScanApi,
             ExportApi,
             OpenDataPages,
+            StructureFeed,
             SessionSearchApi,
             toggle_large_text,
             health,
