@@ -41,6 +41,8 @@ from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.exports.api import ExportApi
+from app.features.exports.pages import OpenDataPages
 from app.features.finding import TEMPLATE_GLOBALS as FINDING_GLOBALS
 from app.features.finding.api import SessionSearchApi
 from app.features.finding.pages import BookingPages, FindingPages
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BookingApi,
             ScanPages,
             ScanApi,
+            ExportApi,
+            OpenDataPages,
             StructureFeed,
             SessionSearchApi,
             FindingPages,

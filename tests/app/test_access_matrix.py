@@ -69,6 +69,7 @@ EXPECTED = [
     ("/api/v1/people", Permission.PEOPLE),
     ("/api/v1/sessions/{session_id:uuid}/attendance", Permission.OFFER),
     ("/api/v1/scans", Permission.SCANS),
+    ("/api/v1/exports", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
