@@ -90,7 +90,7 @@ def test_data_inclusion_records_pass_the_official_models_with_warnings_and_score
             record["horaires_accueil"]
         )
     median = statistics.median(scores)
-    print(f"data·inclusion score_qualite on the Cher offer: median {median}, min {min(scores)}")
+    print(f"score_qualite over {len(scores)} services: median {median}, lowest {min(scores)}")
     assert median >= 0.9
     by_id = {s["id"]: s for s in services}
     place, vierzon = cher.places["mediatheque"], cher.places["vierzon"]
