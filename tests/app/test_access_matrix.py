@@ -68,6 +68,8 @@ EXPECTED = [
     ("/api/v1/diagnostics/{diagnostic_id:uuid}/corrections", Permission.PEOPLE),
     ("/api/v1/people", Permission.PEOPLE),
     ("/api/v1/scans", Permission.SCANS),
+    ("/api/v1/places", Permission.OFFER),
+    ("/api/v1/workshops", Permission.OFFER),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
@@ -77,6 +79,7 @@ EXPECTED = [
     ("/pro/scans", Permission.SCANS),
     ("/pro/formulaires", Permission.FORMS),
     ("/pro/formation", Permission.TRAINING),
+    ("/pro/offre", Permission.OFFER),
     ("/pro", Permission.PEOPLE),
     ("/", Permission.PUBLIC),
 ]
