@@ -194,6 +194,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         DiagnosticError,
         IdempotencyConflictError,
     )
+    from app.features.finding import SearchError
     from app.features.people import PeopleError
     from app.features.scans import ScanError
     from referentiel.submission import SubmissionError
@@ -219,6 +220,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         AttendanceError: (422, AttendanceError.message),
         AlreadyBookedError: (409, None),
         BookingError: (409, None),  # closed, cancelled, already started
+        SearchError: (422, "Les critères de recherche contiennent des valeurs à corriger."),
     }
 
 

@@ -67,6 +67,7 @@ def concrete(path: str) -> str:
 EXPECTED = [
     ("/api/v1/diagnostics/{diagnostic_id:uuid}/corrections", Permission.PEOPLE),
     ("/api/v1/people", Permission.PEOPLE),
+    ("/api/v1/sessions/{session_id:uuid}/attendance", Permission.OFFER),
     ("/api/v1/scans", Permission.SCANS),
     ("/api/v1/places", Permission.OFFER),
     ("/api/v1/workshops", Permission.OFFER),
