@@ -8,8 +8,7 @@ through the exports and the search of sessions, not here.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Annotated, Final
+from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
@@ -19,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import Place, User, Workshop
 from app.errors import Problem
-from app.features.catalogue.dependencies import PLACE, WORKSHOP
+from app.features.catalogue.dependencies import PLACE, WORKSHOP, WRITES
 from app.features.catalogue.problems import CatalogueError
 from app.features.catalogue.schemas import (
     PlaceIn,
@@ -45,11 +44,9 @@ from app.features.catalogue.service import (
 )
 from app.features.people import candidates_out
 from app.openapi import BEARER_REQUIRED, problems
-from app.throttle import Limit, per_user
+from app.throttle import per_user
 
 ACCESS = (401, 403)
-# Writing the offer is frequent work, but a script gone wrong must not fill the database.
-WRITES: Final = Limit("catalogue.write", attempts=600, window=timedelta(hours=1))
 INVALID = "Certaines valeurs de l'offre sont à corriger."
 ARCHIVED = "`false` (par défaut) : en service ; `true` : archivés ; absent de la liste si `all`."
 

@@ -1,8 +1,10 @@
-"""The place or workshop named by the path, only if it belongs to the caller's structure:
-anything else is « not found », for the pages and the API alike."""
+"""What the offer's pages and API share: the place or workshop named by the path, only if it
+belongs to the caller's structure (anything else is « not found »), and the limit on writes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Final
 from uuid import UUID
 
 from litestar.di import NamedDependency, Provide
@@ -12,6 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import Place, User, Workshop
 from app.errors import Problem
 from app.features.catalogue.service import place_of, workshop_of
+from app.throttle import Limit
+
+# Writing the offer is frequent work, but a script gone wrong must not fill the database.
+WRITES: Final = Limit("catalogue.write", attempts=600, window=timedelta(hours=1))
 
 
 async def provide_place(

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import Modality, Place, User, Workshop
 from app.features.accounts import PAGE_ERRORS
-from app.features.catalogue.dependencies import PLACE, WORKSHOP
+from app.features.catalogue.dependencies import PLACE, WORKSHOP, WRITES
 from app.features.catalogue.phone import display_phone
 from app.features.catalogue.place_rules import LIST_COLUMNS, READERS
 from app.features.catalogue.problems import CatalogueError, Said
@@ -53,6 +53,7 @@ from app.features.catalogue.workshop_rules import (
 )
 from app.i18n import gettext_for, request_language
 from app.territories import communes, display_name
+from app.throttle import per_user
 from app.web import Form, FormData, error_summary, flash, localized_ref, many, one, page, see_other
 
 HOME: Final = "/pro/offre"
@@ -318,7 +319,7 @@ class OfferPages(Controller):
     async def new_place(self, request: Request[Any, Any, Any]) -> Template:
         return _place_form(request, place_values({}), None)
 
-    @post("/lieux/nouveau")
+    @post("/lieux/nouveau", guards=[per_user(WRITES)])
     async def create_place(
         self,
         *,
@@ -342,7 +343,7 @@ class OfferPages(Controller):
     ) -> Template:
         return _place_form(request, values_of_place(place), place)
 
-    @post("/lieux/{place_id:uuid}/modifier")
+    @post("/lieux/{place_id:uuid}/modifier", guards=[per_user(WRITES)])
     async def update_place(
         self,
         *,
@@ -360,7 +361,7 @@ class OfferPages(Controller):
         flash(request, "Lieu « {name} » mis à jour.", name=place.name)
         return see_other(PLACES)
 
-    @post("/lieux/{place_id:uuid}/archiver")
+    @post("/lieux/{place_id:uuid}/archiver", guards=[per_user(WRITES)])
     async def archive_place(
         self,
         *,
@@ -404,7 +405,7 @@ class OfferPages(Controller):
         values |= {"modality": Modality.COLLECTIVE.value, "price": fee_labels()[0]}
         return _workshop_form(request, values | {"language": "fr"}, None)
 
-    @post("/ateliers/nouveau")
+    @post("/ateliers/nouveau", guards=[per_user(WRITES)])
     async def create_workshop(
         self,
         *,
@@ -429,7 +430,7 @@ class OfferPages(Controller):
     ) -> Template:
         return _workshop_form(request, values_of_workshop(workshop, _codes(request)), workshop)
 
-    @post("/ateliers/{workshop_id:uuid}/modifier")
+    @post("/ateliers/{workshop_id:uuid}/modifier", guards=[per_user(WRITES)])
     async def update_workshop(
         self,
         *,
@@ -466,7 +467,7 @@ class OfferPages(Controller):
             flash(request, "Atelier « {title} » mis à jour.", title=workshop.title)
         return see_other(WORKSHOPS)
 
-    @post("/ateliers/{workshop_id:uuid}/archiver")
+    @post("/ateliers/{workshop_id:uuid}/archiver", guards=[per_user(WRITES)])
     async def archive_workshop(
         self,
         *,
