@@ -43,6 +43,8 @@ from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.exports.api import ExportApi
+from app.features.exports.pages import OpenDataPages
 from app.features.finding.api import SessionSearchApi
 from app.features.forms.pages import FormPages
 from app.features.notifications.feeds import StructureFeed
@@ -141,6 +143,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BookingApi,
             ScanPages,
             ScanApi,
+            ExportApi,
+            OpenDataPages,
             StructureFeed,
             SessionSearchApi,
             toggle_large_text,

@@ -194,6 +194,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         DiagnosticError,
         IdempotencyConflictError,
     )
+    from app.features.exports import UnknownDepartementError
     from app.features.finding import SearchError
     from app.features.people import PeopleError
     from app.features.scans import ScanError
@@ -212,6 +213,7 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
         CatalogueError: (422, "Certaines valeurs de l'offre sont à corriger."),
         ScanError: (409, None),
+        UnknownDepartementError: (422, None),
         SessionNotFoundError: (404, None),
         BookingNotFoundError: (404, None),
         NoContactError: (422, None),

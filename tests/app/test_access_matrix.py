@@ -71,6 +71,7 @@ EXPECTED = [
     ("/api/v1/scans", Permission.SCANS),
     ("/api/v1/places", Permission.OFFER),
     ("/api/v1/workshops", Permission.OFFER),
+    ("/api/v1/exports", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
