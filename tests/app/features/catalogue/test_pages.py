@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from app.asgi import create_app
 from app.db.models import Role
+from app.features.catalogue import PLACE_VOCABULARIES, lamednum_pattern, lamednum_vocabulary
 from tests.app.conftest import Backend, csrf, login
 
 Client = TestClient[Any]
@@ -203,3 +204,27 @@ def test_the_professional_header_leads_to_the_offer(backend: Backend, client: Cl
     professional(backend, client, Role.MEDIATOR)
     page = client.get("/pro").text
     assert page.count('href="/pro/offre"') == 2  # the header, and the dashboard's list
+
+
+def test_every_label_the_place_form_offers_passes_the_standard_s_pattern(
+    backend: Backend, client: Client
+) -> None:
+    professional(backend, client)
+    form = html.unescape(client.get("/pro/offre/lieux/nouveau").text)
+    for column, field in PLACE_VOCABULARIES.items():
+        offered = re.findall(rf'name="{column}" value="([^"]+)"', form)
+        assert offered == list(lamednum_vocabulary(field)), column
+        assert re.fullmatch(lamednum_pattern(field), "|".join(offered)), column
+    offered_fees = re.findall(
+        r'name="price" value="([^"]+)"',
+        html.unescape(client.get("/pro/offre/ateliers/nouveau").text),
+    )
+    assert all(re.fullmatch(lamednum_pattern("frais_a_charge"), fee) for fee in offered_fees)
+
+
+def test_the_offer_speaks_english_too(backend: Backend, client: Client) -> None:
+    professional(backend, client)
+    home = text_of(client.get("/pro/offre?lang=en").text)
+    assert "Your organisation's offer" in home and "Add a workshop" in home
+    form = text_of(client.get("/pro/offre/ateliers/nouveau").text)
+    assert "End-of-workshop check" in form and "One-to-one support" in form
