@@ -291,3 +291,60 @@ def test_a_checklist_is_kept_point_by_point() -> None:
         "kind": "checklist",
         "points": ["Allume le téléphone", "Ouvre une application", "Revient à l'accueil"],
     }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "said"),
+    [
+        ({"name": "x" * 151}, "name", "150 caractères au plus (il y en a 151)."),
+        ({"summary": "x" * 281}, "summary", "280 caractères au plus"),
+        ({"email": "contact@mediatheque"}, "email", "adresse e-mail n'est pas complète"),
+        ({"website": "mediatheque"}, "website", "adresse de site n'est pas complète"),
+        ({"booking_url": "ftp://x.fr"}, "booking_url", "adresse de site n'est pas complète"),
+        ({"pivot": "1234"}, "pivot", "Le SIRET a 14 chiffres"),
+        ({"typologies": ["BIBLIO"]}, "typologies", "Valeur inconnue : « BIBLIO »"),
+        ({"services": "Cours de piano"}, "services", "Valeur inconnue : « Cours de piano »"),
+        ({"services": [1, 2]}, "services", "Une liste de valeurs est attendue."),
+        ({"name": 12}, "name", "Un texte est attendu."),
+        ({"postal_code": "1800"}, "postal_code", "Un code postal a 5 chiffres"),
+        ({"commune_insee": "18033"}, "commune_insee", "pas les deux"),
+        ({"postal_code": None, "commune_name": None}, "postal_code", "Indiquez le code postal"),
+    ],
+)
+def test_each_wrong_value_of_a_place_is_named_with_its_field(
+    changes: dict[str, Any], field: str, said: str
+) -> None:
+    found = problems_of(place_fields(**changes))
+    assert list(found) == [field] and said in found[field]
+
+
+def test_written_values_are_tidied_before_they_are_stored() -> None:
+    read = read_place(
+        place_fields(
+            name="  Médiathèque   des Gibjoncs ",
+            pivot="123 456 789 00012",
+            website="www.mediatheque-bourges.fr",
+            services=["Aide aux démarches administratives", "Aide aux démarches administratives"],
+        )
+    )
+    assert read["name"] == "Médiathèque des Gibjoncs" and read["pivot"] == "12345678900012"
+    assert read["website"] == "https://www.mediatheque-bourges.fr"
+    assert read["services"] == ["Aide aux démarches administratives"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        (
+            {"competences": [{"competence": "E1", "entry": 0, "exit": 1}] * 2},
+            "La compétence E1 est donnée deux fois.",
+        ),
+        ({"competences": [{"competence": "E1", "entry": 0}]}, "choisissez le niveau"),
+        ({"competences": [{"competence": "E1", "entry": "un", "exit": 2}]}, "de 0 à 4"),
+        ({"competences": ["E1"]}, "avec son code et ses niveaux"),
+        ({"competences": []}, "au moins une compétence"),
+    ],
+)
+def test_each_wrong_competence_is_named(changes: dict[str, Any], said: str) -> None:
+    found = problems_of(workshop_fields(**changes), read_workshop)
+    assert list(found) == ["competences"] and said in found["competences"]
