@@ -69,6 +69,8 @@ EXPECTED = [
     ("/api/v1/people", Permission.PEOPLE),
     ("/api/v1/sessions/{session_id:uuid}/attendance", Permission.OFFER),
     ("/api/v1/scans", Permission.SCANS),
+    ("/api/v1/places", Permission.OFFER),
+    ("/api/v1/workshops", Permission.OFFER),
     ("/api/v1/exports", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
@@ -79,6 +81,7 @@ EXPECTED = [
     ("/pro/scans", Permission.SCANS),
     ("/pro/formulaires", Permission.FORMS),
     ("/pro/formation", Permission.TRAINING),
+    ("/pro/offre", Permission.OFFER),
     ("/pro", Permission.PEOPLE),
     ("/", Permission.PUBLIC),
 ]
