@@ -58,14 +58,23 @@ def _now(now: datetime | None) -> datetime:
     return as_utc(now) if now is not None else datetime.now(UTC)
 
 
+# Times outside these years are held at their edge: they are refused as past or too far ahead
+# without any date arithmetic overflowing.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def _utc(moment: datetime) -> datetime:
     """A naive time is Paris wall-clock time (as typed); an aware one is a moment."""
+    if moment.year < EARLIEST.year:
+        return EARLIEST
+    if moment.year >= LATEST.year:
+        return LATEST
     return from_paris(moment)
 
 
 def _local(moment: datetime) -> datetime:
     """A time as Paris wall-clock time, naive (an aware moment is converted)."""
-    return in_paris(moment).replace(tzinfo=None) if moment.tzinfo else moment
+    return in_paris(_utc(moment)).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 async def create_session(
@@ -86,7 +95,7 @@ async def create_session(
     checked = await check(db, structure_id, draft, _now(now))
     if checked.problems:
         raise ScheduleError(checked.problems)
-    return _add(db, structure_id, draft, import_key=import_key)
+    return add_checked(db, structure_id, draft, import_key=import_key)
 
 
 async def _draft(
@@ -109,7 +118,7 @@ async def _end_by_duration(db: AsyncSession, workshop_id: UUID, start: datetime)
     return _utc(_local(start) + timedelta(minutes=workshop.duration_minutes))
 
 
-def _add(
+def add_checked(
     db: AsyncSession,
     structure_id: UUID,
     draft: Draft,
@@ -117,6 +126,7 @@ def _add(
     series_id: UUID | None = None,
     import_key: str | None = None,
 ) -> Session:
+    """A session of a draft already checked, added to the transaction."""
     assert draft.workshop_id and draft.starts_at and draft.ends_at and draft.capacity
     session = Session(
         structure_id=structure_id,
@@ -184,7 +194,7 @@ async def create_series(
     )
     db.add(series)
     await db.flush()
-    return series, [_add(db, structure_id, d, series_id=series.id) for d in drafts]
+    return series, [add_checked(db, structure_id, d, series_id=series.id) for d in drafts]
 
 
 def _count_problems(starts: Sequence[datetime]) -> dict[str, Msg]:
@@ -426,6 +436,14 @@ async def cancel_rest(
 
 
 # --- reading ---------------------------------------------------------------------------------
+
+
+async def fresh(db: AsyncSession, sessions: Sequence[Session]) -> None:
+    """Sessions written in this transaction with their workshop and place loaded, as read
+    back (a changed place, a new session)."""
+    await db.flush()
+    for session in sessions:
+        await db.refresh(session, ["workshop", "place"])
 
 
 async def session_of(db: AsyncSession, structure_id: UUID, session_id: UUID) -> Session | None:
