@@ -58,6 +58,17 @@ class Settings(BaseSettings):
     resume_result_days: int = 183
     token_days: int = 90
     audit_retention_days: int = 365
+    # E-mail to people about their bookings (README « Notifications »). No host: messages wait
+    # in the outbox, nothing is sent. Port 587 with STARTTLS by default; smtp_tls for port 465.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
+    mail_from: str = "parcours-numerique@localhost"
+    # Messages (they hold a contact address) are deleted this long after they were written.
+    outbox_retention_days: int = 30
 
     @property
     def is_sqlite(self) -> bool:
