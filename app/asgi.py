@@ -48,6 +48,8 @@ from app.features.scans import dependencies as scans_dependencies
 from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
+from app.features.schedule.api import SessionApi
+from app.features.schedule.pages import SchedulePages
 from app.features.training.pages import TrainerPages
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
@@ -125,6 +127,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleApi,
             ScanPages,
             ScanApi,
+            SessionApi,
+            SchedulePages,
             toggle_large_text,
             health,
             create_static_files_router(

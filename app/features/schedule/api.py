@@ -6,7 +6,7 @@ else answers 404); reading a session is public, like the offer it belongs to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,6 @@ import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
@@ -28,8 +27,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
-from app.db.models import Session, SessionSeries, User
+
+# Aliased: handlers' annotations are resolved where the database plugin's `Session` (an
+# SQLAlchemy session) would win over ours.
+from app.db.models import Session as Dated
+from app.db.models import SessionSeries, User
 from app.errors import Problem
+from app.features.notifications import session_invitation
 from app.features.schedule.dependencies import SERIES, SESSION, own_session
 from app.features.schedule.importing import MAX_BYTES, import_sessions
 from app.features.schedule.rules import ScheduleError
@@ -47,6 +51,7 @@ from app.features.schedule.schemas import (
 )
 from app.features.schedule.series import WEEKDAY_CODES, Repeat, RuleError, parse_rule
 from app.features.schedule.service import (
+    SessionFields,
     cancel,
     cancel_rest,
     create_series,
@@ -123,12 +128,12 @@ class SessionApi(Controller):
     path = "/api/v1"
     tags = ("sessions",)
     opt = needs(Permission.OFFER)
-    security = BEARER_REQUIRED
 
     @post(
         "/sessions",
         summary="Créer une séance, ou une série de séances",
         status_code=201,
+        security=BEARER_REQUIRED,
         responses=problems(*ACCESS, 413, 422),
     )
     async def create(
@@ -139,9 +144,7 @@ class SessionApi(Controller):
         user: NamedDependency[User],
     ) -> Response[CreatedOut]:
         repeat = _repeat(data)
-        given = {
-            "starts_at": data.starts_at,
-            "ends_at": data.ends_at,
+        given: SessionFields = {
             "capacity": data.capacity,
             "place_id": data.place_id,
             "remote_url": data.remote_url,
@@ -150,10 +153,24 @@ class SessionApi(Controller):
         }
         series: SessionSeries | None = None
         if repeat is None:
-            sessions = [await create_session(db_session, user.structure_id, data.workshop_id, **given)]
+            session = await create_session(
+                db_session,
+                user.structure_id,
+                data.workshop_id,
+                starts_at=data.starts_at,
+                ends_at=data.ends_at,
+                **given,
+            )
+            sessions = [session]
         else:
             series, sessions = await create_series(
-                db_session, user.structure_id, data.workshop_id, repeat=repeat, **given
+                db_session,
+                user.structure_id,
+                data.workshop_id,
+                starts_at=data.starts_at,
+                ends_at=data.ends_at,
+                repeat=repeat,
+                **given,
             )
         await fresh(db_session, sessions)
         await db_session.commit()
@@ -168,7 +185,6 @@ class SessionApi(Controller):
         "/sessions/{ref:str}",
         summary="Une séance (JSON), ou son invitation d'agenda : /api/v1/sessions/{id}.ics",
         opt=needs(Permission.PUBLIC),
-        security=[],
         operation_class=_CalendarOrJson,
         responses=problems(404),
     )
@@ -178,12 +194,13 @@ class SessionApi(Controller):
         calendar = ref.endswith(ICS)
         session = await _public_session(db_session, ref.removesuffix(ICS))
         if calendar:
-            return Response(_invitation(session), media_type="text/calendar; charset=utf-8")
+            return Response(session_invitation(session), media_type="text/calendar; charset=utf-8")
         return session_out(session)
 
     @patch(
         "/sessions/{ref:str}",
         summary="Changer une séance (elle quitte alors sa série)",
+        security=BEARER_REQUIRED,
         responses=problems(*ACCESS, 404, 409, 413, 422),
     )
     async def update(
@@ -206,13 +223,14 @@ class SessionApi(Controller):
         summary="Annuler une séance, ou celle-ci et les suivantes de sa série",
         status_code=200,
         dependencies=SESSION,
+        security=BEARER_REQUIRED,
         responses=problems(*ACCESS, 404, 409, 413, 422),
     )
     async def cancel(
         self,
         *,
         data: JSONBody[CancelIn],
-        offer_session: NamedDependency[Session],
+        offer_session: NamedDependency[Dated],
         db_session: NamedDependency[AsyncSession],
     ) -> list[SessionOut]:
         if data.rest_of_series:
@@ -228,18 +246,20 @@ class SessionApi(Controller):
         "/series/{series_id:uuid}",
         summary="Une série et ses séances à venir",
         dependencies=SERIES,
+        security=BEARER_REQUIRED,
         responses=problems(*ACCESS, 404),
     )
     async def read_series(
         self, series: NamedDependency[SessionSeries], db_session: NamedDependency[AsyncSession]
     ) -> SeriesOut:
-        coming = await series_to_come(db_session, series, _now())
+        coming = await series_to_come(db_session, series, datetime.now(UTC))
         return series_out(series, coming)
 
     @patch(
         "/series/{series_id:uuid}",
         summary="Changer toutes les séances à venir d'une série (sauf celles changées seules)",
         dependencies=SERIES,
+        security=BEARER_REQUIRED,
         responses=problems(*ACCESS, 404, 409, 413, 422),
     )
     async def update_series(
@@ -252,7 +272,7 @@ class SessionApi(Controller):
         given = _given(data)
         start, end = given.pop("start_time", None), given.pop("end_time", None)
         await update_series(db_session, series, start=start, end=end, changes=given)
-        coming = await series_to_come(db_session, series, _now())
+        coming = await series_to_come(db_session, series, datetime.now(UTC))
         await fresh(db_session, coming)
         await db_session.commit()
         return series_out(series, coming)
@@ -269,14 +289,17 @@ class SessionApi(Controller):
         request_max_body_size=MAX_BYTES + 64_000,
         guards=[per_user(IMPORTS)],
         operation_class=_CsvUpload,
+        security=BEARER_REQUIRED,
         responses=problems(
             *ACCESS,
             409,
             413,
             422,
             429,
-            when={422: "Une ligne au moins ne convient pas, ou les colonnes, ou l'encodage : "
-                  "rien n'est importé ; `problems` dit quoi, ligne par ligne."},
+            when={
+                422: "Une ligne au moins ne convient pas, ou les colonnes, ou l'encodage : "
+                "rien n'est importé ; `problems` dit quoi, ligne par ligne."
+            },
         ),
     )
     async def import_csv(
@@ -293,13 +316,16 @@ class SessionApi(Controller):
         )
         if report.file_problem is not None or (report.problems and not report.created):
             await db_session.rollback()
-            raise Problem(422, "Le fichier n'est pas importé : rien n'a été enregistré.",
-                          report.said())
+            raise Problem(
+                422, "Le fichier n'est pas importé : rien n'a été enregistré.", report.said()
+            )
         try:
             await db_session.commit()
         except IntegrityError:
             await db_session.rollback()
-            raise Problem(409, "Ces séances viennent d'être importées : rien n'a été enregistré.") from None
+            raise Problem(
+                409, "Ces séances viennent d'être importées : rien n'a été enregistré."
+            ) from None
         out = ImportOut(
             created=len(report.created),
             lines=report.lines,
@@ -325,18 +351,11 @@ def _uuid(text: str) -> UUID:
         raise Problem(404, "Séance introuvable dans votre structure.") from None
 
 
-async def _public_session(db: AsyncSession, text: str) -> Session:
-    found = await db.get(Session, _uuid(text))
+async def _public_session(db: AsyncSession, text: str) -> Dated:
+    try:
+        found = await db.get(Dated, UUID(text))
+    except ValueError:
+        found = None
     if found is None:
-        raise Problem(404, "Séance introuvable dans votre structure.")
+        raise Problem(404, "Séance introuvable.")
     return found
-
-
-def _invitation(session: Session) -> bytes:
-    raise Problem(404, "Séance introuvable dans votre structure.")
-
-
-def _now() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

@@ -13,6 +13,7 @@ from app.db.models import Session, SessionSeries, User
 from app.errors import Problem
 from app.features.schedule.service import series_of, session_of
 
+
 async def own_session(db: AsyncSession, user: User | None, session_id: UUID) -> Session:
     found = None if user is None else await session_of(db, user.structure_id, session_id)
     if found is None:
@@ -33,8 +34,10 @@ async def provide_series(
     db_session: NamedDependency[AsyncSession],
     current_user: NamedDependency[User | None],
 ) -> SessionSeries:
-    found = None if current_user is None else await series_of(
-        db_session, current_user.structure_id, series_id
+    found = (
+        None
+        if current_user is None
+        else await series_of(db_session, current_user.structure_id, series_id)
     )
     if found is None:
         raise Problem(404, "Série introuvable dans votre structure.")

@@ -45,7 +45,7 @@ MAX_LINES = 1000
 class Column:
     name: str  # as written in the file's first line
     required: bool
-    says: str  # what goes in it, for the page and the API documentation
+    says: Msg  # what goes in it, for the page
     example: str
 
 
@@ -53,25 +53,25 @@ COLUMNS = (
     Column(
         "atelier",
         True,
-        "Le titre de l'atelier, tel qu'il est dans votre catalogue.",
+        Msg("Le titre de l'atelier, tel qu'il est dans votre catalogue."),
         "Premiers pas sur le téléphone",
     ),
-    Column("date", True, "Le jour de la séance : 08/12/2026 ou 2026-12-08.", "08/12/2026"),
-    Column("début", True, "L'heure de début, heure de Paris : 14:00 ou 14 h.", "14:00"),
-    Column("fin", False, "L'heure de fin ; vide : la durée de l'atelier.", "16:00"),
+    Column("date", True, Msg("Le jour de la séance : 08/12/2026 ou 2026-12-08."), "08/12/2026"),
+    Column("début", True, Msg("L'heure de début, heure de Paris : 14:00 ou 14 h."), "14:00"),
+    Column("fin", False, Msg("L'heure de fin ; vide : la durée de l'atelier."), "16:00"),
     Column(
         "lieu",
         False,
-        "Le nom du lieu ; vide pour une séance à distance ou en autonomie.",
+        Msg("Le nom du lieu ; vide pour une séance à distance ou en autonomie."),
         "Médiathèque de Bourges",
     ),
-    Column("lien", False, "Le lien d'une séance à distance (https://…) ; vide sinon.", ""),
-    Column("places", True, "Le nombre de places, au moins 1.", "12"),
-    Column("inscriptions", False, "« ouvertes » (si vide) ou « fermées ».", "ouvertes"),
+    Column("lien", False, Msg("Le lien d'une séance à distance (https://…) ; vide sinon."), ""),
+    Column("places", True, Msg("Le nombre de places, au moins 1."), "12"),
+    Column("inscriptions", False, Msg("« ouvertes » (si vide) ou « fermées »."), "ouvertes"),
     Column(
         "note",
         False,
-        "Une remarque pour les personnes inscrites (facultatif).",
+        Msg("Une remarque pour les personnes inscrites (facultatif)."),
         "Apportez votre téléphone",
     ),
 )
@@ -338,7 +338,8 @@ async def import_sessions(
         checked = await check(db, structure_id, draft, moment)
         for key, message in checked.problems.items():
             column = FIELD_COLUMNS.get(key, key)
-            if column not in problems and not (column == "date" and "début" in problems):
+            unreadable_day = column in {"date", "fin"} and {"date", "début"} & set(problems)
+            if column not in problems and not unreadable_day:
                 problems[column] = message
         if not problems:
             key = import_key(structure_id, draft)

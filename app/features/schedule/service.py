@@ -16,8 +16,9 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Session, SessionSeries, Workshop
+from app.db.models import Place, Session, SessionSeries, Workshop
 from app.db.types import as_utc
+from app.features.notifications import notify_session_changed
 from app.features.schedule.rules import (
     Draft,
     ScheduleError,
@@ -308,7 +309,9 @@ async def _change_capacity(db: AsyncSession, session: Session, capacity: int) ->
 
 
 async def _tell_booked(db: AsyncSession, session: Session) -> None:
-    """The people booked hear of a new time or place."""
+    """The people booked hear of a new time or place (the message names the new place)."""
+    await fresh(db, [session])
+    await notify_session_changed(db, session)
 
 
 async def set_registration(
@@ -455,6 +458,21 @@ async def session_of(db: AsyncSession, structure_id: UUID, session_id: UUID) -> 
 async def series_of(db: AsyncSession, structure_id: UUID, series_id: UUID) -> SessionSeries | None:
     series = await db.get(SessionSeries, series_id)
     return series if series is not None and series.structure_id == structure_id else None
+
+
+async def choices(db: AsyncSession, structure_id: UUID) -> tuple[list[Workshop], list[Place]]:
+    """The workshops and places a new session may take: the structure's own, not archived."""
+    workshops = await db.scalars(
+        select(Workshop)
+        .where(Workshop.structure_id == structure_id, Workshop.archived.is_(False))
+        .order_by(Workshop.title)
+    )
+    places = await db.scalars(
+        select(Place)
+        .where(Place.structure_id == structure_id, Place.archived.is_(False))
+        .order_by(Place.name)
+    )
+    return list(workshops), list(places)
 
 
 @dataclass(frozen=True)
