@@ -35,12 +35,18 @@ from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
+from app.features.bookings.api import BookingApi
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.exports.api import ExportApi
+from app.features.exports.pages import OpenDataPages
+from app.features.finding.api import SessionSearchApi
 from app.features.forms.pages import FormPages
+from app.features.notifications.feeds import StructureFeed
+from app.features.notifications.worker import outbox_worker_lifespan
 from app.features.people import dependencies as people_dependencies
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
@@ -101,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # whose pool is a single connection, they need a pool of their own.
     session_store = make_alchemy_config(settings, make_engine(settings))
     scan_worker, scan_lifespan = scan_worker_lifespan(alchemy)
+    outbox_worker, outbox_lifespan = outbox_worker_lifespan(alchemy, settings)
     keys = audit_keys(settings.secrets())
     sessions = RotatingSessionConfig(
         idle_seconds=settings.idle_minutes * 60,
@@ -125,10 +132,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TrainerPages,
             DiagnosticApi,
             PeopleApi,
+            BookingApi,
             ScanPages,
             ScanApi,
+<<<<<<< HEAD
             SessionApi,
             SchedulePages,
+=======
+            ExportApi,
+            OpenDataPages,
+            StructureFeed,
+            SessionSearchApi,
+>>>>>>> main
             toggle_large_text,
             health,
             create_static_files_router(
@@ -164,10 +179,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=_templates(),
         openapi_config=openapi_config(),
         exception_handlers={Exception: handle_error},
-        lifespan=[housekeeping(engine, settings), scan_lifespan],
+        lifespan=[housekeeping(engine, settings), scan_lifespan, outbox_lifespan],
         state=State(
             {
                 "scan_worker": scan_worker,
+                "outbox_worker": outbox_worker,
                 "engine": engine,
                 "settings": settings,
                 "throttles": Throttles(settings.secret()),

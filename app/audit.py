@@ -46,13 +46,16 @@ ACTIONS: Mapping[str, str] = {
     "diagnostic.read": "Diagnostic d'une personne consulté",
     "diagnostic.correct": "Diagnostic corrigé (nouvelle version)",
     "diagnostic.delete": "Formulaire papier annulé",
+    "booking.create": "Inscription à une session",
+    "booking.cancel": "Inscription annulée",
+    "booking.attendance": "Présence ou fin d'atelier enregistrée",
     "scan.upload": "Scan déposé",
     "scan.review": "Ligne de scan vérifiée",
     "audit.read": "Journal consulté",
 }
 
 # Records about residents: named by a keyed hash, never by their id.
-PERSONAL = frozenset({"person", "diagnostic", "scan_batch", "scan_page"})
+PERSONAL = frozenset({"person", "diagnostic", "scan_batch", "scan_page", "booking"})
 
 
 def audit_keys(secrets: Sequence[str]) -> tuple[bytes, ...]:

@@ -123,8 +123,14 @@ main.add_command(users)
 main.add_command(tokens)
 main.add_command(secret)
 
+from app.commands.outbox import outbox_group  # noqa: E402
 from app.commands.printing import print_group  # noqa: E402
 from app.commands.scanning import scan_group  # noqa: E402
 
 main.add_command(print_group, "print")
 main.add_command(scan_group, "scan")
+main.add_command(outbox_group, "outbox")
+
+from app.commands.offer import offer_group  # noqa: E402
+
+main.add_command(offer_group, "offer")

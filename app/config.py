@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     # This process reads the scans uploaded (false: it leaves them to the other processes).
     read_scans: bool = True
+    # This process sends the outbox's e-mails (false: it leaves them to the other processes,
+    # or to `parcours outbox send` run by cron).
+    send_messages: bool = True
     # Sessions: a browser-session cookie; the server forgets a session idle this long, and a
     # professional's login lasts at most absolute_hours.
     idle_minutes: int = 30

@@ -1,5 +1,6 @@
-"""Demo data for `make run`: a structure, a mediator, a trainer, an administrator (with the
-second factor on) and a few people, loaded once.
+"""Demo data for `make run`: a structure in the Cher with a mediator, a trainer and an
+administrator (with the second factor on), a few people, and the offer of four structures
+(app/demo_offer.py), loaded once.
 
 The generated passwords are kept in var/demo-credentials.txt (readable by the owner only) so
 that every `make run` can print them again.
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from app.config import VAR_DIR, Settings, private_var_dir
 from app.db.engine import make_engine
 from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
+from app.demo_offer import DEMO_STRUCTURE, demo_offer, load_offer
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
 from app.features.accounts.totp import TotpBox, new_secret, readable_secret
@@ -24,16 +26,17 @@ from app.features.people.consent import CONSENT_VERSION
 from referentiel import load_referential
 from referentiel.submission import read_submission
 
-STRUCTURE = "EPN de démonstration (Moulins)"
+STRUCTURE = DEMO_STRUCTURE
+STRUCTURE_COMMUNE = "18033"  # Bourges
 ACCOUNTS = (
     ("mediatrice@demo.parcours-numerique.fr", Role.MEDIATOR),
     ("formateur@demo.parcours-numerique.fr", Role.TRAINER),
     ("admin@demo.parcours-numerique.fr", Role.ADMIN),
 )
-PEOPLE = (
-    ("Mme R.", "soixante_dix_plus", 1),
-    ("M. K.", "vingt_cinq_trente_neuf", 2),
-    ("Léa", "dix_huit_vingt_quatre", 3),
+PEOPLE = (  # alias, age band, visits, commune
+    ("Mme R.", "soixante_dix_plus", 1, "18033"),
+    ("M. K.", "vingt_cinq_trente_neuf", 2, "18023"),
+    ("Léa", "dix_huit_vingt_quatre", 3, "18279"),
 )
 CREDENTIALS = VAR_DIR / "demo-credentials.txt"
 
@@ -66,20 +69,27 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
                 f" ou : oathtool --totp -b {secret})"
             )
     structure = await accounts.structure(STRUCTURE)
-    structure.commune_insee = "03190"
+    structure.commune_insee = STRUCTURE_COMMUNE
+    structures = {STRUCTURE: structure}
+    for entry in demo_offer()["structures"]:
+        other = await accounts.structure(entry["name"])
+        other.commune_insee = entry["places"][0]["commune_insee"]
+        structures[entry["name"]] = other
     ref = load_referential()
     rng = random.Random(2026)
     bands = {o.code for q in ref.context_questions if q.id == "age_band" for o in q.options}
-    for alias, band, visits in PEOPLE:
+    people = []
+    for alias, band, visits, commune in PEOPLE:
         person = Person(
             structure_id=structure.id,
             alias=alias,
-            commune_insee="03190",
+            commune_insee=commune,
             birth_year_band=band if band in bands else None,
         )
         person.consents.append(Consent(text_version=CONSENT_VERSION, given_at=datetime.now(UTC)))
         db.add(person)
         await db.flush()
+        people.append(person)
         for visit in range(visits):
             level = min(4, visit + rng.randint(0, 2))
             answers = {
@@ -90,6 +100,14 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
             provenance = Provenance(Channel.PAPER, person.id, structure.id, taken_at=taken_at)
             await add_diagnostic(db, diagnostic_row(submission, provenance))
         await db.commit()
+    await load_offer(db, structures, people)
+    await db.commit()
+    # Mme R. came back after the phone workshop: her new result counts its exit check.
+    answers = {i.id: 1 for i in ref.form_items("papier")}
+    submission = read_submission({"answers": answers, "context": {"knows_help": True}})
+    provenance = Provenance(Channel.PAPER, people[0].id, structure.id)
+    await add_diagnostic(db, diagnostic_row(submission, provenance))
+    await db.commit()
     for _ in range(3):
         answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}
         row = diagnostic_row(read_submission({"answers": answers}), Provenance(Channel.ONLINE))

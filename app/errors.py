@@ -177,12 +177,25 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
     try/except in each handler; a controller may still answer one its own way (the resident's
     pages send a finished diagnostic to its result). Read once the features are imported:
     they import this module."""
+    from app.features.bookings import (
+        AlreadyBookedError,
+        AttendanceError,
+        BookingError,
+        BookingNotFoundError,
+        CapacityError,
+        ContactError,
+        NoContactError,
+        SessionNotFoundError,
+    )
+    from app.features.catalogue import CatalogueError
     from app.features.diagnostics import (
         AlreadyCorrectedError,
         CompletedError,
         DiagnosticError,
         IdempotencyConflictError,
     )
+    from app.features.exports import UnknownDepartementError
+    from app.features.finding import SearchError
     from app.features.people import PeopleError
     from app.features.scans import ScanError
     from app.features.schedule import ScheduleError, SessionLockedError
@@ -199,9 +212,23 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
             "Cette clé Idempotency-Key a déjà servi pour un autre diagnostic.",
         ),
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
+        CatalogueError: (422, "Certaines valeurs de l'offre sont à corriger."),
         ScanError: (409, None),
+<<<<<<< HEAD
         ScheduleError: (422, "La séance contient des valeurs à corriger."),
         SessionLockedError: (409, None),
+=======
+        UnknownDepartementError: (422, None),
+        SessionNotFoundError: (404, None),
+        BookingNotFoundError: (404, None),
+        NoContactError: (422, None),
+        ContactError: (422, "L'adresse e-mail ou le numéro de téléphone ne convient pas."),
+        CapacityError: (422, CapacityError.message),
+        AttendanceError: (422, AttendanceError.message),
+        AlreadyBookedError: (409, None),
+        BookingError: (409, None),  # closed, cancelled, already started
+        SearchError: (422, "Les critères de recherche contiennent des valeurs à corriger."),
+>>>>>>> main
     }
 
 

@@ -1,6 +1,6 @@
 """Deleting what the service must not keep, every hour while it runs: expired sessions, old
 attempt counters, audit events past their retention, resume codes past their time, uploaded
-files that no batch waits for."""
+files that no batch waits for, messages to people past their retention."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from litestar import Litestar
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.background import running
 from app.config import Settings, uploads_dir
 from app.db.models import (
     AuditEvent,
     BatchStatus,
     Diagnostic,
     DiagnosticStatus,
+    OutboxMessage,
     ScanBatch,
     StoreEntry,
     Throttle,
@@ -85,12 +87,20 @@ async def orphan_uploads(db: AsyncSession, _: Settings, now: datetime) -> None:
                 file.unlink()
 
 
+async def old_messages(db: AsyncSession, settings: Settings, now: datetime) -> None:
+    """Messages hold a contact address: kept for the retention, sent or not (one still
+    waiting that long is about a session long past)."""
+    cutoff = now - timedelta(days=settings.outbox_retention_days)
+    await db.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff))
+
+
 CHORES: tuple[Chore, ...] = (
     expired_sessions,
     old_throttles,
     old_audit_events,
     expired_resume_codes,
     orphan_uploads,
+    old_messages,
 )
 
 
@@ -118,12 +128,7 @@ def housekeeping(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        task = asyncio.create_task(loop())
-        try:
+        async with running(loop()):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     return lifespan

@@ -18,6 +18,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Diagnostic, Person
+from app.features.bookings.personal import (
+    erase_bookings,
+    erase_evidence,
+    erase_messages,
+    export_bookings,
+    export_evidence,
+    export_messages,
+)
 from app.features.people.personal import (
     erase_consents,
     erase_diagnostics,
@@ -53,9 +61,13 @@ async def erase_session_pointers(
     return await forget_in_sessions(db, {str(person.id), *map(str, diagnostics)})
 
 
-# In erasure order: what points to a diagnostic goes before the diagnostics.
+# In erasure order: what points to a diagnostic goes before the diagnostics, the messages
+# and evidence of a booking before the booking (whose seat goes to the first waiting).
 PARTS: tuple[PersonalPart, ...] = (
     PersonalPart("sessions", ("store_entry",), None, erase_session_pointers),
+    PersonalPart("messages", ("outbox_message",), export_messages, erase_messages),
+    PersonalPart("evidence", ("evidence_record",), export_evidence, erase_evidence),
+    PersonalPart("bookings", ("booking",), export_bookings, erase_bookings),
     PersonalPart("scan_pages", ("scan_page",), export_scans_of, erase_scans_of),
     PersonalPart("consents", ("consent",), export_consents, erase_consents),
     PersonalPart("diagnostics", ("diagnostic",), export_diagnostics, erase_diagnostics),

@@ -152,8 +152,14 @@ def distance_km(a: Commune, b: Commune) -> float | None:
         return 0.0
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
-    dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
+    return great_circle_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def great_circle_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    """Great-circle distance between two points (WGS84 degrees), on the mean sphere: a place
+    located more precisely than its commune is measured from where it is."""
+    lat1, lat2 = math.radians(lat_a), math.radians(lat_b)
+    dlat, dlon = lat2 - lat1, math.radians(lon_b - lon_a)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 

@@ -32,7 +32,11 @@ class Place(UUIDAuditBase):
     standard 1.0.2. Multi-valued fields hold the standard's own labels (« Gratuit »,
     « Se présenter »…), so that its export is a join, not a translation."""
 
-    __table_args__ = (Index("ix_place_structure_name", "structure_id", "name"),)
+    __table_args__ = (
+        Index("ix_place_structure_name", "structure_id", "name"),
+        # The search « near a commune »: a latitude band, then the longitudes inside it.
+        Index("ix_place_latitude_longitude", "latitude", "longitude"),
+    )
 
     structure_id: Mapped[UUID] = mapped_column(ForeignKey("structure.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(150))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,19 +27,6 @@ REMIND_FROM, REMIND_TO = timedelta(hours=24), timedelta(hours=48)
 # A booking made less than this before does not need a reminder: its first message is fresh.
 FRESH = timedelta(hours=24)
 LIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITING)
-
-
-async def _waiting_position(db: AsyncSession, booking: Booking) -> int:
-    ahead = await db.scalar(
-        select(func.count())
-        .select_from(Booking)
-        .where(
-            Booking.session_id == booking.session_id,
-            Booking.status == BookingStatus.WAITING,
-            Booking.queued < booking.queued,
-        )
-    )
-    return (ahead or 0) + 1
 
 
 async def _bump_revision(db: AsyncSession, booking: Booking) -> None:
@@ -79,13 +66,14 @@ async def notify(
         await _bump_revision(db, booking)
     if not booking.contact_email and not booking.contact_phone:
         return None
-    from app.features.bookings import booking_path
+    # Not at import: bookings tell people through this module.
+    from app.features.bookings import booking_path, waiting_position
 
     session = await db.get(Session, booking.session_id)
     if session is None:  # deleted with its booking in this transaction: nobody to tell
         return None
     link = settings.address(booking_path(settings.secret(), booking.id))
-    position = await _waiting_position(db, booking) if kind == "waiting" else None
+    position = await waiting_position(db, booking) if kind == "waiting" else None
     if booking.contact_email:
         # A person on the waiting list has no seat yet: nothing goes in their calendar.
         with_invitation = kind == "cancelled" or booking.status == BookingStatus.CONFIRMED

@@ -28,6 +28,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, defer
 
+from app.background import running
 from app.config import Settings, uploads_dir
 from app.db.models import BatchStatus, PageOutcome, ScanBatch, ScanPage
 from app.features.scans.importing import SHEET_LAYOUT, Importer, with_commune
@@ -227,12 +228,7 @@ def scan_worker_lifespan(
         if not settings.read_scans:
             yield
             return
-        task = asyncio.create_task(worker.run_forever())
-        try:
+        async with running(worker.run_forever()):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     return worker, lifespan

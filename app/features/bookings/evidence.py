@@ -1,0 +1,87 @@
+"""What a passed exit check leaves about a person: one evidence record per competence the
+workshop raises, read by their next result (as referential evidence) and later by badges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Booking, EvidenceRecord, Session
+from app.when import said_date
+from referentiel import load_referential
+from referentiel.answers import Evidence
+
+EXIT_CHECK = "exit_check"
+
+
+def observed_words(exit_check: dict[str, Any]) -> str:
+    """The workshop's exit check in plain words: the task observed, or the points checked."""
+    if exit_check.get("kind") == "observed_task":
+        ref = load_referential()
+        item_id = str(exit_check.get("item", ""))
+        known = {i.id for i in ref.items}
+        task = ref.item(item_id).text if item_id in known else item_id
+        return f"Tâche observée : {task}"
+    points = [str(p) for p in exit_check.get("points", []) if str(p).strip()]
+    if points:
+        return "Points vérifiés : " + " ; ".join(points)
+    return "Validation du formateur ou de la formatrice"
+
+
+async def keep_exit_check(
+    db: AsyncSession, session: Session, booking: Booking, recorded_by: UUID | None
+) -> None:
+    """Write the evidence of the booking's exit check as it now stands: one record per
+    competence the workshop raises when it is passed and the booking names a person, none
+    otherwise (a check set back to « not passed » takes its evidence away)."""
+    await db.execute(delete(EvidenceRecord).where(EvidenceRecord.booking_id == booking.id))
+    if not booking.exit_check_passed or booking.person_id is None:
+        return
+    workshop = session.workshop
+    observed = observed_words(workshop.exit_check)[:1000]
+    now = datetime.now(UTC)
+    for raised in workshop.competences:
+        db.add(
+            EvidenceRecord(
+                person_id=booking.person_id,
+                structure_id=session.structure_id,
+                kind=EXIT_CHECK,
+                competence=str(raised["competence"]),
+                level=int(raised.get("exit", 0)),
+                passed=True,
+                booking_id=booking.id,
+                workshop_title=workshop.title[:150],
+                observed=observed,
+                recorded_by=recorded_by,
+                recorded_at=now,
+            )
+        )
+    await db.flush()
+
+
+async def evidence_of(db: AsyncSession, person_id: UUID) -> list[EvidenceRecord]:
+    """Everything observed about a person, oldest first (their badges read this)."""
+    found = await db.scalars(
+        select(EvidenceRecord)
+        .where(EvidenceRecord.person_id == person_id)
+        .order_by(EvidenceRecord.recorded_at, EvidenceRecord.id)
+    )
+    return list(found)
+
+
+async def observed_evidence(db: AsyncSession, person_id: UUID) -> tuple[Evidence, ...]:
+    """The person's evidence as the referential scores it: a passed exit check is an
+    observed task of its competence, which outranks what the person declares."""
+    return tuple(
+        Evidence(
+            kind="observed_task",
+            competence=record.competence,
+            passed=record.passed,
+            source=f"{record.workshop_title or 'Atelier'}, {said_date(record.recorded_at)}",
+        )
+        for record in await evidence_of(db, person_id)
+    )

@@ -1,0 +1,364 @@
+"""Every seat rule, in one place: booking, the waiting list, and every way a seat is released.
+
+The seats of a session are ``session.confirmed_count``, changed only by an UPDATE guarded by
+``confirmed_count < capacity`` (and a CHECK in the table): a session is never oversold. Every
+change of a session's seats or queue first locks the session's row (:func:`_locked`) until
+the caller commits, so two changes of one session never interleave: on PostgreSQL with
+``SELECT … FOR UPDATE``, on SQLite by writing first (one writer at a time). Under that lock
+the next place in the queue (``booking.queued``) is the session's largest plus one, and a
+released seat goes to the first person waiting, exactly once.
+
+The caller commits: one transaction per request, messages (the outbox) included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Attendance, Booking, BookingStatus, Person, Session
+from app.db.types import as_utc
+from app.features.bookings.contacts import holder_key, read_contact
+from app.features.bookings.errors import (
+    AlreadyBookedError,
+    CapacityError,
+    NoContactError,
+    RegistrationClosedError,
+    SessionCancelledError,
+    SessionNotFoundError,
+    SessionStartedError,
+)
+from app.features.notifications import notify
+
+# Who released a seat: the person, a professional, or the session's cancellation.
+CancelledBy = Literal["person", "mediator", "trainer", "session"]
+LIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITING)
+_QUIET = {"synchronize_session": False}  # the rows are read again under the lock
+
+
+def _rows(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _locked(db: AsyncSession, session_id: UUID) -> Session | None:
+    """The session, its row locked until the caller's commit (None: no such session)."""
+    if db.get_bind().dialect.name == "sqlite":
+        # SQLite reads outside a transaction until the first write: writing first makes
+        # this connection the one writer before anything is read.
+        await db.execute(
+            update(Session)
+            .where(Session.id == session_id)
+            .values(revision=Session.revision)
+            .execution_options(**_QUIET)
+        )
+    found: Session | None = await db.scalar(
+        select(Session)
+        .where(Session.id == session_id)
+        .with_for_update(of=Session)
+        .execution_options(populate_existing=True)
+    )
+    return found
+
+
+def _refusal(session: Session, now: datetime) -> Exception | None:
+    """Why nobody can book this session now, if so."""
+    if session.is_cancelled:
+        return SessionCancelledError()
+    if not session.registration_open:
+        return RegistrationClosedError()
+    if as_utc(session.starts_at) <= now:
+        return SessionStartedError()
+    return None
+
+
+def _one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[Any]:
+    """What lets a statement fail alone: a savepoint on PostgreSQL (a failed statement spoils
+    the whole transaction there); SQLite undoes just the statement."""
+    if db.get_bind().dialect.name == "sqlite":
+        return contextlib.nullcontext()
+    return db.begin_nested()
+
+
+async def _take_seat(db: AsyncSession, session_id: UUID) -> bool:
+    """One seat more, if one is free (the guarded UPDATE)."""
+    taken = await db.execute(
+        update(Session)
+        .where(Session.id == session_id, Session.confirmed_count < Session.capacity)
+        .values(confirmed_count=Session.confirmed_count + 1)
+        .execution_options(**_QUIET)
+    )
+    return _rows(taken) == 1
+
+
+async def _count(
+    db: AsyncSession, session_id: UUID, *, confirmed: int = 0, waiting: int = 0
+) -> None:
+    await db.execute(
+        update(Session)
+        .where(Session.id == session_id)
+        .values(
+            confirmed_count=Session.confirmed_count + confirmed,
+            waiting_count=Session.waiting_count + waiting,
+        )
+        .execution_options(**_QUIET)
+    )
+
+
+async def book(
+    db: AsyncSession,
+    session_id: UUID,
+    *,
+    person: Person | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    diagnostic_id: UUID | None = None,
+    booked_by: UUID | None = None,
+) -> Booking:
+    """A seat if one is free (CONFIRMED), else the end of the waiting list (WAITING).
+
+    A resident gives an e-mail or a phone to be told; a professional booking a person of
+    their structure may give neither. One live booking per holder and session (the unique
+    index on ``holder``): a second is AlreadyBookedError, and nothing is written.
+    """
+    contact = read_contact(email, phone)
+    holder = holder_key(person.id if person is not None else None, contact)
+    if holder is None:
+        raise NoContactError()
+    session = await _locked(db, session_id)
+    if session is None:
+        raise SessionNotFoundError()
+    refusal = _refusal(session, datetime.now(UTC))
+    if refusal is not None:
+        raise refusal
+    last = await db.scalar(select(func.max(Booking.queued)).where(Booking.session_id == session_id))
+    booking_id = uuid4()
+    try:
+        async with _one_statement(db):
+            await db.execute(
+                insert(Booking).values(
+                    id=booking_id,
+                    session_id=session_id,
+                    person_id=None if person is None else person.id,
+                    diagnostic_id=diagnostic_id,
+                    holder=holder,
+                    contact_email=contact.email,
+                    contact_phone=contact.phone,
+                    status=BookingStatus.WAITING,
+                    queued=(last or 0) + 1,
+                    attendance=Attendance.UNKNOWN,
+                    booked_by=booked_by,
+                    revision=0,
+                )
+            )
+    except IntegrityError:
+        raise AlreadyBookedError() from None
+    if await _take_seat(db, session_id):
+        await db.execute(
+            update(Booking)
+            .where(Booking.id == booking_id)
+            .values(status=BookingStatus.CONFIRMED)
+            .execution_options(**_QUIET)
+        )
+    else:
+        await _count(db, session_id, waiting=1)
+    booking = await _fresh(db, booking_id)
+    await db.refresh(session)
+    await notify(db, booking, "booked" if booking.status == BookingStatus.CONFIRMED else "waiting")
+    return booking
+
+
+async def _fresh(db: AsyncSession, booking_id: UUID) -> Booking:
+    found = await db.scalar(
+        select(Booking).where(Booking.id == booking_id).execution_options(populate_existing=True)
+    )
+    assert found is not None  # read under the session's lock, in the same transaction
+    return found
+
+
+async def waiting_position(db: AsyncSession, booking: Booking) -> int | None:
+    """1 for the first on the waiting list; None when the booking is not waiting."""
+    if booking.status != BookingStatus.WAITING:
+        return None
+    ahead = await db.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(
+            Booking.session_id == booking.session_id,
+            Booking.status == BookingStatus.WAITING,
+            Booking.queued < booking.queued,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+async def _fill_free_seats(db: AsyncSession, session: Session) -> list[Booking]:
+    """Give each free seat to the first person waiting, in the order they joined the queue,
+    and tell them. Under the session's lock: each is promoted exactly once. A session that has
+    started or was cancelled promotes nobody (a seat there is no use to anyone)."""
+    if session.is_cancelled or as_utc(session.starts_at) <= datetime.now(UTC):
+        return []
+    promoted: list[Booking] = []
+    while True:
+        first = await db.scalar(
+            select(Booking.id)
+            .where(Booking.session_id == session.id, Booking.status == BookingStatus.WAITING)
+            .order_by(Booking.queued)
+            .limit(1)
+        )
+        if first is None or not await _take_seat(db, session.id):
+            break
+        await _count(db, session.id, waiting=-1)
+        await db.execute(
+            update(Booking)
+            .where(Booking.id == first, Booking.status == BookingStatus.WAITING)
+            .values(status=BookingStatus.CONFIRMED)
+            .execution_options(**_QUIET)
+        )
+        promoted.append(await _fresh(db, first))
+    for booking in promoted:
+        await notify(db, booking, "promoted")
+    return promoted
+
+
+async def _release(
+    db: AsyncSession,
+    session: Session,
+    booking_id: UUID,
+    by: CancelledBy,
+    *,
+    attendance: Attendance | None = None,
+    tell: bool = True,
+) -> Booking | None:
+    """Cancel one live booking under the session's lock, then hand its seat on; None when it
+    was no longer live (cancelled twice at once: once is done)."""
+    status = await db.scalar(select(Booking.status).where(Booking.id == booking_id))
+    if status not in LIVE:
+        return None
+    values: dict[str, Any] = {
+        "status": BookingStatus.CANCELLED,
+        "cancelled_at": datetime.now(UTC),
+        "cancelled_by": by,
+    }
+    if attendance is not None:
+        values["attendance"] = attendance
+    await db.execute(
+        update(Booking)
+        .where(Booking.id == booking_id, Booking.status == status)
+        .values(**values)
+        .execution_options(**_QUIET)
+    )
+    if status == BookingStatus.CONFIRMED:
+        await _count(db, session.id, confirmed=-1)
+    else:
+        await _count(db, session.id, waiting=-1)
+    await db.refresh(session)
+    booking = await _fresh(db, booking_id)
+    if tell:
+        await notify(db, booking, "cancelled")
+    await _fill_free_seats(db, session)
+    await db.refresh(session)
+    return booking
+
+
+async def cancel_booking(db: AsyncSession, booking: Booking, by: CancelledBy) -> Booking:
+    """The person, a mediator or a trainer cancels: the seat goes to the first person
+    waiting. Cancelling a booking already cancelled changes nothing."""
+    session = await _locked(db, booking.session_id)
+    if session is None:
+        raise SessionNotFoundError()
+    await _release(db, session, booking.id, by)
+    return await _fresh(db, booking.id)
+
+
+async def revoke(db: AsyncSession, session: Session, booking_id: UUID) -> Booking | None:
+    """The trainer marks a seat « revoked » (RDV Service Public's status): the booking is
+    cancelled and its seat goes to the first person waiting. Call under `locked_session`."""
+    return await _release(db, session, booking_id, "trainer", attendance=Attendance.REVOKED)
+
+
+async def locked_session(db: AsyncSession, session_id: UUID) -> Session:
+    """The session, locked for a change of its seats (attendance); SessionNotFoundError."""
+    session = await _locked(db, session_id)
+    if session is None:
+        raise SessionNotFoundError()
+    return session
+
+
+async def change_capacity(db: AsyncSession, session: Session, capacity: int) -> Session:
+    """Set the number of seats; never below the people already confirmed (CapacityError).
+    More seats go to the first people waiting."""
+    locked = await _locked(db, session.id)
+    if locked is None:
+        raise SessionNotFoundError()
+    if capacity < max(1, locked.confirmed_count):
+        raise CapacityError([f"capacité : au moins {max(1, locked.confirmed_count)}"])
+    await db.execute(
+        update(Session)
+        .where(Session.id == locked.id)
+        .values(capacity=capacity)
+        .execution_options(**_QUIET)
+    )
+    await db.refresh(locked)
+    await _fill_free_seats(db, locked)
+    await db.refresh(locked)
+    return locked
+
+
+async def cancel_session(db: AsyncSession, session: Session, reason: str) -> Session:
+    """Cancel the session with its reason (checked by the schedule): every live booking is
+    cancelled and each person told; nobody is promoted. A session cancelled already stays as
+    it was."""
+    locked = await _locked(db, session.id)
+    if locked is None:
+        raise SessionNotFoundError()
+    if locked.is_cancelled:
+        return locked
+    now = datetime.now(UTC)
+    await db.execute(
+        update(Session)
+        .where(Session.id == locked.id)
+        .values(
+            cancelled_at=now,
+            cancel_reason=reason.strip(),
+            registration_open=False,
+            confirmed_count=0,
+            waiting_count=0,
+            revision=Session.revision + 1,
+        )
+        .execution_options(**_QUIET)
+    )
+    live = list(
+        await db.scalars(
+            select(Booking.id).where(Booking.session_id == locked.id, Booking.status.in_(LIVE))
+        )
+    )
+    await db.execute(
+        update(Booking)
+        .where(Booking.id.in_(live))
+        .values(
+            status=BookingStatus.CANCELLED,
+            cancelled_at=now,
+            cancelled_by="session",
+        )
+        .execution_options(**_QUIET)
+    )
+    await db.refresh(locked)
+    for booking_id in live:
+        await notify(db, await _fresh(db, booking_id), "cancelled")
+    return locked
+
+
+async def release_all(db: AsyncSession, bookings: Sequence[Booking]) -> None:
+    """Release the seats of bookings about to be erased, each handed on to the first person
+    waiting; the holders are not told (they are being erased)."""
+    for booking in bookings:
+        session = await _locked(db, booking.session_id)
+        if session is not None:
+            await _release(db, session, booking.id, "person", tell=False)

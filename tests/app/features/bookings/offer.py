@@ -1,0 +1,126 @@
+"""A structure's workshop and session, written as plain rows, for the booking tests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from app.db.models import (
+    Booking,
+    BookingStatus,
+    Modality,
+    OutboxMessage,
+    Session,
+    Structure,
+    Workshop,
+)
+
+EXIT_CHECK = {"kind": "observed_task", "item": "C1.1"}
+
+
+async def new_structure(db: AsyncSession, name: str | None = None) -> UUID:
+    structure = Structure(name=name or f"Structure {uuid.uuid4().hex[:8]}")
+    db.add(structure)
+    await db.flush()
+    return structure.id
+
+
+async def new_session(
+    db: AsyncSession,
+    *,
+    structure_id: UUID | None = None,
+    capacity: int = 12,
+    starts_in: timedelta = timedelta(days=7),
+    competences: list[dict[str, Any]] | None = None,
+    exit_check: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Session:
+    """An upcoming two-hour session of a new workshop, committed."""
+    structure_id = structure_id or await new_structure(db)
+    workshop = Workshop(
+        structure_id=structure_id,
+        title="Envoyer un courriel avec une pièce jointe",
+        description="Écrire, joindre un document, envoyer.",
+        competences=competences or [{"competence": "C1", "entry": 0, "exit": 2}],
+        modality=Modality.COLLECTIVE,
+        duration_minutes=120,
+        exit_check=exit_check or EXIT_CHECK,
+    )
+    db.add(workshop)
+    await db.flush()
+    starts = datetime.now(UTC) + starts_in
+    session = Session(
+        structure_id=structure_id,
+        workshop_id=workshop.id,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=capacity,
+        **fields,
+    )
+    db.add(session)
+    await db.commit()
+    return session
+
+
+def engine_for(url: str, connections: int) -> AsyncEngine:
+    """An engine with ``connections`` connections of its own: real concurrent transactions
+    (on SQLite, writers wait for each other as the app's own connections do)."""
+    engine = create_async_engine(url, pool_size=connections, max_overflow=0)
+    if engine.dialect.name == "sqlite":
+
+        def pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        event.listen(engine.sync_engine, "connect", pragmas)
+    return engine
+
+
+@asynccontextmanager
+async def opened(url: str, connections: int = 2):  # type: ignore[no-untyped-def]
+    engine = engine_for(url, connections)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncSession], Any]) -> Any:
+    """Run ``work`` in a session of its own and commit, as one request does."""
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        result = await work(db)
+        await db.commit()
+        return result
+
+
+async def bookings_of(db: AsyncSession, session_id: UUID) -> list[Booking]:
+    found = await db.scalars(
+        select(Booking)
+        .where(Booking.session_id == session_id)
+        .order_by(Booking.queued)
+        .execution_options(populate_existing=True)
+    )
+    return list(found)
+
+
+async def waiting_list(db: AsyncSession, session_id: UUID) -> list[Booking]:
+    return [b for b in await bookings_of(db, session_id) if b.status == BookingStatus.WAITING]
+
+
+async def told(db: AsyncSession, booking_id: UUID) -> list[str]:
+    """The kinds of messages written for a booking, oldest first."""
+    found = await db.scalars(
+        select(OutboxMessage.kind)
+        .where(OutboxMessage.booking_id == booking_id)
+        .order_by(OutboxMessage.created_at)
+    )
+    return list(found)
