@@ -214,10 +214,8 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
         CatalogueError: (422, "Certaines valeurs de l'offre sont à corriger."),
         ScanError: (409, None),
-<<<<<<< HEAD
         ScheduleError: (422, "La séance contient des valeurs à corriger."),
         SessionLockedError: (409, None),
-=======
         UnknownDepartementError: (422, None),
         SessionNotFoundError: (404, None),
         BookingNotFoundError: (404, None),
@@ -228,7 +226,6 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         AlreadyBookedError: (409, None),
         BookingError: (409, None),  # closed, cancelled, already started
         SearchError: (422, "Les critères de recherche contiennent des valeurs à corriger."),
->>>>>>> main
     }
 
 

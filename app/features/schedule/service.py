@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Place, Session, SessionSeries, Workshop
 from app.db.types import as_utc
+from app.features.bookings import CapacityError, cancel_session, change_capacity
 from app.features.notifications import notify_session_changed
 from app.features.schedule.rules import (
     Draft,
@@ -296,7 +297,11 @@ async def _apply(db: AsyncSession, session: Session, draft: Draft, *, alone: boo
 
 
 async def _change_capacity(db: AsyncSession, session: Session, capacity: int) -> None:
-    if capacity < session.confirmed_count:
+    """Through the bookings, which hold every seat rule (and give freed seats to the people
+    waiting); their refusal is said at the capacity field."""
+    try:
+        await change_capacity(db, session, capacity)
+    except CapacityError:
         raise ScheduleError(
             {
                 "capacity": Msg(
@@ -304,8 +309,7 @@ async def _change_capacity(db: AsyncSession, session: Session, capacity: int) ->
                     {"count": session.confirmed_count},
                 )
             }
-        )
-    session.capacity = capacity
+        ) from None
 
 
 async def _tell_booked(db: AsyncSession, session: Session) -> None:
@@ -405,16 +409,12 @@ async def series_to_come(db: AsyncSession, series: SessionSeries, now: datetime)
 async def cancel(
     db: AsyncSession, session: Session, reason: str, *, now: datetime | None = None
 ) -> None:
-    """Cancel a session not begun: every booking is cancelled and people are told why."""
+    """Cancel a session not begun: the bookings cancel every booking and tell people why."""
     problems = reason_problems(reason)
     if problems:
         raise ScheduleError(problems)
-    moment = _now(now)
-    _locked(session, moment)
-    session.cancelled_at = moment
-    session.cancel_reason = reason.strip()
-    session.registration_open = False
-    session.revision += 1
+    _locked(session, _now(now))
+    await cancel_session(db, session, reason)
 
 
 async def cancel_rest(
