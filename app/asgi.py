@@ -43,7 +43,9 @@ from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
 from app.features.exports.api import ExportApi
 from app.features.exports.pages import OpenDataPages
+from app.features.finding import TEMPLATE_GLOBALS as FINDING_GLOBALS
 from app.features.finding.api import SessionSearchApi
+from app.features.finding.pages import BookingPages, FindingPages
 from app.features.forms.pages import FormPages
 from app.features.notifications.feeds import StructureFeed
 from app.features.notifications.worker import outbox_worker_lifespan
@@ -95,6 +97,7 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
     environment.globals.update(
         local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS, home_of=home_of
     )
+    environment.globals.update(FINDING_GLOBALS)
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
@@ -142,6 +145,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StructureFeed,
             SessionSearchApi,
             create_sessions,  # after SessionSearchApi: same path (see its comment)
+            FindingPages,
+            BookingPages,
             toggle_large_text,
             health,
             create_static_files_router(

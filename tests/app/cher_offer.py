@@ -161,7 +161,9 @@ async def build_cher_offer(db: AsyncSession, now: datetime | None = None) -> Che
             commune_insee="18197",
             typologies=["ASSO"],
             phone="+33248961010",
-            email="contact.bus@example.org",
+            # « Contacter par mail » with no address: the export cannot offer the e-mail way.
+            email=None,
+            access_modes=["Se présenter", "Téléphoner", "Contacter par mail"],
             opening_hours="Th 09:30-12:30",
             summary="Un bus équipé d'ordinateurs qui s'arrête dans les villages du sud du Cher.",
             services=[

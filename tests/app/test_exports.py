@@ -90,7 +90,7 @@ def test_data_inclusion_records_pass_the_official_models_with_warnings_and_score
             record["horaires_accueil"]
         )
     median = statistics.median(scores)
-    print(f"data·inclusion score_qualite on the Cher offer: median {median}, min {min(scores)}")
+    print(f"score_qualite over {len(scores)} services: median {median}, lowest {min(scores)}")
     assert median >= 0.9
     by_id = {s["id"]: s for s in services}
     place, vierzon = cher.places["mediatheque"], cher.places["vierzon"]
@@ -118,6 +118,8 @@ def test_data_inclusion_records_pass_the_official_models_with_warnings_and_score
         ["numerique--acceder-a-une-connexion-internet"],
     )
     assert by_id[place_service_id(vierzon, "demarches-administratives")]["mobilisable_par"]
+    bus = [s for s in services if s["structure_id"] == structure_id(cher.places["boischaut"])]
+    assert bus and all("envoyer-un-courriel" not in s["modes_mobilisation"] for s in bus)
 
 
 def test_the_lamednum_csv_validates_with_frictionless_and_leaves_out_a_place_without_siret(

@@ -126,10 +126,16 @@ def _duration(minutes: int) -> str:
 def _mobilisation(
     cw: Crosswalk, place: Place, link: str | None
 ) -> tuple[list[ModeMobilisation], list[PersonneMobilisatrice]]:
-    """How to reach the service and who may (the place's ways, and its link when it has one)."""
+    """How to reach the service and who may: the place's ways that it has the contact for (no
+    « send an e-mail » without an address), and its link when it has one."""
+    reachable = {
+        ModeMobilisation.ENVOYER_UN_COURRIEL: bool(place.email),
+        ModeMobilisation.TELEPHONER: bool(place.phone),
+        ModeMobilisation.UTILISER_LIEN_MOBILISATION: bool(link),
+    }
     ways = [cw.access_modes[label] for label in place.access_modes if label in cw.access_modes]
-    modes = [mode for way in ways for mode in way.modes]
-    by = [who for way in ways for who in way.by]
+    modes = [mode for way in ways for mode in way.modes if reachable.get(mode, True)]
+    by = [who for way in ways for who in way.by if any(reachable.get(m, True) for m in way.modes)]
     if link:
         modes.append(ModeMobilisation.UTILISER_LIEN_MOBILISATION)
         by += [PersonneMobilisatrice.USAGERS, PersonneMobilisatrice.PROFESSIONNELS]

@@ -90,6 +90,8 @@ class FoundSession:
         return self.place is None
 
 
+Near = tuple[Nearness, float | None]  # how near, and the distance when measured
+
 _COLUMNS = (
     Session.id,
     Session.structure_id,
@@ -201,12 +203,23 @@ def _territory(origin: Commune) -> list[str]:
     ]
 
 
+def _near_places(origin: Commune, radius_km: float) -> list[ColumnElement[bool]]:
+    """Where a place near ``origin`` can be, each condition starting from an index: in the
+    box around its centroid, or without coordinates (sorted out in Python); around a commune
+    without a centroid, in its EPCI or département."""
+    if origin.lat is None:
+        return [Place.commune_insee.in_(_territory(origin))]
+    south, north, west, east = bounding_box(origin, radius_km)
+    in_box = and_(Place.latitude.between(south, north), Place.longitude.between(west, east))
+    return [in_box, Place.latitude.is_(None)]
+
+
 def statement(checked: Checked, dialect: str) -> Select[Any]:
     """The one query of a search: a UNION ALL of the branches that apply."""
     conditions = _matching(checked, dialect)
     origin = checked.origin
     if origin is None:  # anywhere: the soonest first, the database cuts
-        anywhere = (
+        return (
             select(*_COLUMNS, *_PLACE_COLUMNS)
             .join(Workshop, Workshop.id == Session.workshop_id)
             .outerjoin(Place, Place.id == Session.place_id)
@@ -214,37 +227,35 @@ def statement(checked: Checked, dialect: str) -> Select[Any]:
             .order_by(Session.starts_at, Session.id)
             .limit(checked.criteria.limit)
         )
-        return anywhere
-    if origin.lat is None:
-        near = _at_places(conditions, Place.commune_insee.in_(_territory(origin)))
-        branches = [near]
-    else:
-        south, north, west, east = bounding_box(origin, checked.criteria.distance_km)
-        in_box = and_(Place.latitude.between(south, north), Place.longitude.between(west, east))
-        branches = [
-            _at_places(conditions, in_box),
-            _at_places(conditions, Place.latitude.is_(None)),
-        ]
+    branches = [
+        _at_places(conditions, where)
+        for where in _near_places(origin, checked.criteria.distance_km)
+    ]
     branches.append(_remote(conditions))
     first, *others = branches
     return first.union_all(*others)  # type: ignore[return-value]
 
 
-def _nearness(
-    origin: Commune | None, row: Any, radius_km: float
-) -> tuple[Nearness, float | None] | None:
-    """How near the row's place is to ``origin``, or None when it is too far."""
+def _nearness(origin: Commune | None, row: Any, radius_km: float) -> Near | None:
+    """How near the row's session is to ``origin``, or None when it is too far."""
     if row.place_id is None:
         return (Nearness.ANYWHERE if origin is None else Nearness.REMOTE), None
     if origin is None:
         return Nearness.ANYWHERE, None
-    if origin.lat is not None and origin.lon is not None and row.latitude is not None:
-        distance = great_circle_km(origin.lat, origin.lon, row.latitude, row.longitude)
+    return _place_nearness(origin, row.latitude, row.longitude, row.commune_insee, radius_km)
+
+
+def _place_nearness(
+    origin: Commune, lat: float | None, lon: float | None, insee: str, radius_km: float
+) -> Near | None:
+    """How near a place is: measured when both have coordinates, else by territory."""
+    if origin.lat is not None and origin.lon is not None and lat is not None and lon is not None:
+        distance = great_circle_km(origin.lat, origin.lon, lat, lon)
         return (Nearness.MEASURED, distance) if distance <= radius_km else None
-    return _by_territory(origin, row.commune_insee)
+    return _by_territory(origin, insee)
 
 
-def _by_territory(origin: Commune, insee: str) -> tuple[Nearness, float | None] | None:
+def _by_territory(origin: Commune, insee: str) -> Near | None:
     """Nearness without a distance: the same commune, its EPCI, its département."""
     commune = communes().get(insee)
     if commune is None:
@@ -315,3 +326,38 @@ async def search_sessions(
         found.append(((nearness, distance or 0.0, session.starts_at, session.id), session))
     found.sort(key=lambda pair: pair[0])
     return [session for _, session in found[: criteria.limit]]
+
+
+@dataclass(frozen=True, slots=True)
+class NearPlace:
+    place: Place
+    nearness: Nearness
+    distance_km: float | None
+
+
+async def places_near(
+    db: AsyncSession,
+    origin: Commune,
+    *,
+    services: tuple[str, ...],
+    radius_km: float,
+    limit: int,
+) -> list[NearPlace]:
+    """The places near ``origin`` offering one of ``services`` (LaMednum labels), nearest
+    first: the same nearness as the sessions' (measured, then EPCI, then département)."""
+    rows = (
+        await db.scalars(
+            select(Place).where(Place.archived.is_(False), or_(*_near_places(origin, radius_km)))
+        )
+    ).all()
+    found = []
+    for place in rows:
+        if services and not set(services) & set(place.services):
+            continue
+        near = _place_nearness(
+            origin, place.latitude, place.longitude, place.commune_insee, radius_km
+        )
+        if near is not None:
+            found.append(NearPlace(place, near[0], near[1]))
+    found.sort(key=lambda n: (n.nearness, n.distance_km or 0.0, n.place.name, n.place.id))
+    return found[:limit]
