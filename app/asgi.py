@@ -22,7 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from app import preferences
-from app.access import ROLE_LABELS, Permission, home_of, needs, permission_guard
+from app.access import ROLE_LABELS, Permission, allowed, home_of, needs, permission_guard
 from app.access_log import AccessLog
 from app.audit import audit_keys, provide_auditor
 from app.config import Settings, get_settings
@@ -36,6 +36,8 @@ from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.bookings.api import BookingApi
+from app.features.catalogue.api import PlaceApi, WorkshopApi
+from app.features.catalogue.pages import OfferPages
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
@@ -95,7 +97,12 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         lstrip_blocks=True,
     )
     environment.globals.update(
-        local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS, home_of=home_of
+        local_date=local_date,
+        pictogram=pictogram,
+        role_labels=ROLE_LABELS,
+        home_of=home_of,
+        # may(user, "offer"): whether a page shows a way in that the role may use.
+        may=lambda user, name: allowed(user, Permission(name)),
     )
     environment.globals.update(FINDING_GLOBALS)
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
@@ -133,8 +140,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PersonDiagnosticPages,
             FormPages,
             TrainerPages,
+            OfferPages,
             DiagnosticApi,
             PeopleApi,
+            PlaceApi,
+            WorkshopApi,
             BookingApi,
             ScanPages,
             ScanApi,

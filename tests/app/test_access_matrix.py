@@ -78,6 +78,8 @@ EXPECTED = [
     ("/api/v1/people", Permission.PEOPLE),
     ("/api/v1/sessions/{session_id:uuid}/attendance", Permission.OFFER),
     ("/api/v1/scans", Permission.SCANS),
+    ("/api/v1/places", Permission.OFFER),
+    ("/api/v1/workshops", Permission.OFFER),
     ("/api/v1/exports", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),

@@ -274,3 +274,15 @@ def test_the_open_data_page_links_the_files_and_says_what_is_left_out_and_why(cl
     wrong = client.get("/offre/donnees-ouvertes", params={"departement": "99", "lang": "fr"})
     assert wrong.status_code == 422
     assert "Ce département n&#39;existe pas : « 99 »" in wrong.text
+
+
+def test_the_files_are_documented_as_public_with_their_cache_headers(client):
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    for path in ("data-inclusion/structures", "data-inclusion/services", "lamednum.csv"):
+        operation = paths[f"{API}/{path}"]["get"]
+        assert "security" not in operation or {} in operation["security"]
+        assert {"ETag", "Cache-Control"} <= set(operation["responses"]["200"]["headers"])
+        assert {"304", "422", "429"} <= set(operation["responses"])
+    assert "text/csv" in next(
+        iter(paths[f"{API}/lamednum.csv"]["get"]["responses"]["200"]["content"])
+    )

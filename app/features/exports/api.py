@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
@@ -57,6 +57,27 @@ NOT_MODIFIED: Final = {
         generate_examples=False,
     )
 }
+# What a cache or a harvester relies on, in the schema (the answers set them themselves).
+FILE_HEADERS: Final = [
+    ResponseHeader(
+        name=name,
+        documentation_only=True,
+        description=description,
+        required=True,
+    )
+    for name, description in (
+        (
+            "ETag",
+            "Empreinte du fichier : renvoyée dans `If-None-Match`, elle donne 304 s'il n'a "
+            "pas changé.",
+        ),
+        (
+            "Cache-Control",
+            f"`public, max-age={MAX_AGE}` : un cache peut garder le fichier 10 minutes.",
+        ),
+        ("X-Crosswalk-Version", "Version de la table de correspondance des vocabulaires."),
+    )
+]
 WHEN_422: Final = {422: "Ce code de département n'existe pas."}
 
 
@@ -112,6 +133,7 @@ class ExportApi(Controller):
 
     @get(
         "/data-inclusion/structures",
+        response_headers=FILE_HEADERS,
         summary="Les lieux, comme structures du schéma data·inclusion v1 (JSON)",
         description="Une structure par lieu publié (non archivé). Chaque structure est "
         "validée par le paquet officiel `data-inclusion-schema`, avertissements compris.",
@@ -129,6 +151,7 @@ class ExportApi(Controller):
 
     @get(
         "/data-inclusion/services",
+        response_headers=FILE_HEADERS,
         summary="Les services des lieux et les ateliers, comme services du schéma "
         "data·inclusion v1 (JSON)",
         description="Un service par service LaMednum déclaré par un lieu, et un par atelier "
@@ -149,6 +172,7 @@ class ExportApi(Controller):
 
     @get(
         "/lamednum.csv",
+        response_headers=FILE_HEADERS,
         summary="Les lieux au standard LaMednum 1.0.2 (CSV)",
         description="Une ligne par lieu publié qui a un SIRET ou un numéro RNA (le standard "
         "l'exige) ; les autres sont listés, avec la raison, par `GET /api/v1/exports`.",

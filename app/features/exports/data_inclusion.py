@@ -232,7 +232,10 @@ def workshop_record(
         "nom": _name(workshop.title),
         "description": _cut(" ".join(parts)),
         "lien_source": None,
-        "date_maj": _date_maj(workshop.updated_at, place.updated_at),
+        # Its sessions are part of it: a session added or moved changes the service.
+        "date_maj": _date_maj(
+            workshop.updated_at, place.updated_at, *(s.updated_at for s in sessions)
+        ),
         "type": modality.type.value,
         "thematiques": _values(cw.thematiques(workshop.themes, competences)),
         "frais": frais.value if frais else None,

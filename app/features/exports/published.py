@@ -27,6 +27,7 @@ class Upcoming:
     starts_at: datetime
     ends_at: datetime
     registration_open: bool
+    updated_at: datetime
 
 
 @dataclass
@@ -108,6 +109,7 @@ async def published_offer(
             Session.starts_at,
             Session.ends_at,
             Session.registration_open,
+            Session.updated_at,
         )
         .where(
             Session.cancelled_at.is_(None),
@@ -118,14 +120,14 @@ async def published_offer(
         .order_by(Session.starts_at, Session.id)
     )
     upcoming: dict[tuple[UUID, UUID], list[Upcoming]] = defaultdict(list)
-    for session_id, workshop_id, place_id, starts_at, ends_at, is_open in coming.tuples():
+    for session_id, workshop_id, place_id, starts_at, ends_at, is_open, changed in coming.tuples():
         workshop = workshops[workshop_id]
         # A remote session belongs to each place the workshop is offered at.
         where = [place_id] if place_id else [p.id for p in offer.places_of(workshop)]
         for place in where:
             if place in place_ids and len(upcoming[(workshop_id, place)]) < UPCOMING_PER_SERVICE:
                 upcoming[(workshop_id, place)].append(
-                    Upcoming(session_id, starts_at, ends_at, is_open)
+                    Upcoming(session_id, starts_at, ends_at, is_open, changed)
                 )
     offer.upcoming = dict(upcoming)
     return offer
