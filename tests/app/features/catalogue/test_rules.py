@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.features.catalogue import (
@@ -43,6 +43,7 @@ def problems_of(fields: dict[str, Any], reader: Any = read_place) -> dict[str, s
 # --- phone numbers ------------------------------------------------------------------------------
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(
     first=st.integers(1, 9),
     rest=st.lists(st.integers(0, 99), min_size=4, max_size=4),
@@ -74,6 +75,7 @@ def test_overseas_numbers_keep_their_code(typed: str, stored: str) -> None:
     assert re.fullmatch(PHONE_PATTERN, stored)
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(st.text(max_size=25))
 def test_whatever_is_accepted_as_a_phone_fits_the_standard(typed: str) -> None:
     try:
@@ -115,11 +117,13 @@ def osm_rules(draw: st.DrawFn) -> str:
     return "; ".join(rules) + draw(st.sampled_from(["", "; PH off"]))
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(osm_rules())
 def test_opening_hours_in_the_osm_syntax_are_kept_as_written(hours: str) -> None:
     assert check_opening_hours(f"  {hours} ") == hours
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(
     st.sampled_from(["lundi", "mardi", "Lu-Ve", "du lundi au vendredi"]),
     st.sampled_from(["9h-12h", "9h00-12h00", "09:00-12:00"]),
@@ -145,6 +149,7 @@ def test_an_hour_typo_is_refused_with_where_it_stops() -> None:
 WITH_POSTAL = sorted(c for c, commune in communes().items() if commune.postal_codes)
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(st.sampled_from(WITH_POSTAL))
 def test_an_insee_code_names_its_commune_with_one_of_its_postal_codes(insee: str) -> None:
     read = read_place(place_fields(postal_code=None, commune_name=None, commune_insee=insee))
@@ -154,6 +159,7 @@ def test_an_insee_code_names_its_commune_with_one_of_its_postal_codes(insee: str
     assert (read["latitude"], read["longitude"]) == (commune.lat, commune.lon)
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(st.sampled_from(WITH_POSTAL))
 def test_what_people_type_for_a_commune_names_it(insee: str) -> None:
     typed = how_to_type(communes()[insee])
@@ -164,6 +170,7 @@ def test_what_people_type_for_a_commune_names_it(insee: str) -> None:
     assert read["commune_insee"] == insee
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(st.from_regex(r"[0-9]{5}|2[AB][0-9]{3}", fullmatch=True))
 def test_an_unknown_insee_code_is_a_clear_error(code: str) -> None:
     fields = place_fields(postal_code=None, commune_name=None, commune_insee=code)
@@ -231,6 +238,7 @@ def test_a_label_outside_the_standard_is_refused_and_the_known_ones_listed() -> 
 # --- workshops ----------------------------------------------------------------------------------
 
 
+@settings(deadline=None)  # no timings: the first example builds lookup indexes
 @given(entry=st.integers(-2, 6), exit_=st.integers(-2, 6))
 def test_a_competence_is_raised_from_an_entry_level_to_a_higher_exit_level(
     entry: int, exit_: int
@@ -283,3 +291,60 @@ def test_a_checklist_is_kept_point_by_point() -> None:
         "kind": "checklist",
         "points": ["Allume le téléphone", "Ouvre une application", "Revient à l'accueil"],
     }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "said"),
+    [
+        ({"name": "x" * 151}, "name", "150 caractères au plus (il y en a 151)."),
+        ({"summary": "x" * 281}, "summary", "280 caractères au plus"),
+        ({"email": "contact@mediatheque"}, "email", "adresse e-mail n'est pas complète"),
+        ({"website": "mediatheque"}, "website", "adresse de site n'est pas complète"),
+        ({"booking_url": "ftp://x.fr"}, "booking_url", "adresse de site n'est pas complète"),
+        ({"pivot": "1234"}, "pivot", "Le SIRET a 14 chiffres"),
+        ({"typologies": ["BIBLIO"]}, "typologies", "Valeur inconnue : « BIBLIO »"),
+        ({"services": "Cours de piano"}, "services", "Valeur inconnue : « Cours de piano »"),
+        ({"services": [1, 2]}, "services", "Une liste de valeurs est attendue."),
+        ({"name": 12}, "name", "Un texte est attendu."),
+        ({"postal_code": "1800"}, "postal_code", "Un code postal a 5 chiffres"),
+        ({"commune_insee": "18033"}, "commune_insee", "pas les deux"),
+        ({"postal_code": None, "commune_name": None}, "postal_code", "Indiquez le code postal"),
+    ],
+)
+def test_each_wrong_value_of_a_place_is_named_with_its_field(
+    changes: dict[str, Any], field: str, said: str
+) -> None:
+    found = problems_of(place_fields(**changes))
+    assert list(found) == [field] and said in found[field]
+
+
+def test_written_values_are_tidied_before_they_are_stored() -> None:
+    read = read_place(
+        place_fields(
+            name="  Médiathèque   des Gibjoncs ",
+            pivot="123 456 789 00012",
+            website="www.mediatheque-bourges.fr",
+            services=["Aide aux démarches administratives", "Aide aux démarches administratives"],
+        )
+    )
+    assert read["name"] == "Médiathèque des Gibjoncs" and read["pivot"] == "12345678900012"
+    assert read["website"] == "https://www.mediatheque-bourges.fr"
+    assert read["services"] == ["Aide aux démarches administratives"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        (
+            {"competences": [{"competence": "E1", "entry": 0, "exit": 1}] * 2},
+            "La compétence E1 est donnée deux fois.",
+        ),
+        ({"competences": [{"competence": "E1", "entry": 0}]}, "choisissez le niveau"),
+        ({"competences": [{"competence": "E1", "entry": "un", "exit": 2}]}, "de 0 à 4"),
+        ({"competences": ["E1"]}, "avec son code et ses niveaux"),
+        ({"competences": []}, "au moins une compétence"),
+    ],
+)
+def test_each_wrong_competence_is_named(changes: dict[str, Any], said: str) -> None:
+    found = problems_of(workshop_fields(**changes), read_workshop)
+    assert list(found) == ["competences"] and said in found["competences"]
