@@ -58,6 +58,8 @@ from app.features.scans import dependencies as scans_dependencies
 from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
+from app.features.schedule.api import SessionApi, create_sessions
+from app.features.schedule.pages import SchedulePages
 from app.features.training.pages import TrainerPages
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
@@ -146,10 +148,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BookingApi,
             ScanPages,
             ScanApi,
+            SessionApi,
+            SchedulePages,
             ExportApi,
             OpenDataPages,
             StructureFeed,
             SessionSearchApi,
+            create_sessions,  # after SessionSearchApi: same path (see its comment)
             FindingPages,
             BookingPages,
             toggle_large_text,
