@@ -19,8 +19,9 @@ Prints, per database:
   every search is checked to return exactly the rows of the bare SELECT.
   Goals: p99 <= 20 ms, and <= 3x the bare SELECT.
 - bookings per second with 16 clients booking at once into one series of sessions (each with
-  its own connection, one transaction per booking, as the pages do), and the over-bookings
-  found after (confirmed seats above capacity, or counters that disagree with the bookings).
+  its own connection, one transaction per booking, as the pages do; on PostgreSQL in 4
+  processes, as behind several app workers), and the over-bookings found after (confirmed
+  seats above capacity, or counters that disagree with the bookings).
   Goals: 0 over-bookings, >= 300 bookings/s on PostgreSQL.
 """
 
@@ -29,12 +30,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import multiprocessing
 import os
 import random
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,6 +88,7 @@ HORIZON_DAYS = 90
 RADIUS_KM, WINDOW_DAYS = 20, 30
 QUERIES = 400
 CLIENTS, SERIES_SESSIONS, SERIES_CAPACITY, BOOKINGS_EACH = 16, 20, 25, 60
+PROCESSES = 4  # on PostgreSQL, the clients run in 4 processes (SQLite: one process, one writer)
 GOAL_P99_MS, GOAL_RATIO, GOAL_BOOKINGS = 20.0, 3.0, 300.0
 PREFIX = "Banc d'essai"
 PG_NAME = "parcours_bench_sessions"
@@ -382,26 +386,17 @@ async def measure_bookings(engine: AsyncEngine) -> dict[str, Any]:
         structure_id = structure.id
         await db.commit()
 
-    done = 0
+    processes = PROCESSES if engine.dialect.name == "postgresql" else 1
+    url = engine.url.render_as_string(hide_password=False)
+    shares = [range(n, CLIENTS, processes) for n in range(processes)]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        outcomes = list(pool.map(_booking_clients, [url] * processes, [ids] * processes, shares))
+    done = sum(o["done"] for o in outcomes)
+    elapsed = max(o["end"] for o in outcomes) - min(o["start"] for o in outcomes)
     refused: dict[str, int] = {}
-
-    async def client(n: int) -> None:
-        nonlocal done
-        order = ids[:]
-        random.Random(n).shuffle(order)
-        async with AsyncSession(engine, expire_on_commit=False) as db:
-            for k in range(BOOKINGS_EACH):
-                try:
-                    await book(db, order[k % len(order)], email=f"client{n}-{k}@example.org")
-                    await db.commit()
-                    done += 1
-                except Exception as error:  # counted and shown: none expected
-                    await db.rollback()
-                    refused[type(error).__name__] = refused.get(type(error).__name__, 0) + 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(n) for n in range(CLIENTS)))
-    elapsed = time.perf_counter() - started
+    for outcome in outcomes:
+        for name, count in outcome["refused"].items():
+            refused[name] = refused.get(name, 0) + count
     async with AsyncSession(engine) as db:
         over = 0
         for session_id in ids:
@@ -415,7 +410,47 @@ async def measure_bookings(engine: AsyncEngine) -> dict[str, Any]:
             over += (confirmed or 0) > session.capacity or confirmed != session.confirmed_count
         await db.execute(delete(Structure).where(Structure.id == structure_id))
         await db.commit()
-    return {"done": done, "elapsed": elapsed, "over": over, "refused": refused}
+    return {
+        "done": done,
+        "elapsed": elapsed,
+        "over": over,
+        "refused": refused,
+        "processes": processes,
+    }
+
+
+def _booking_clients(url: str, ids: list[uuid.UUID], clients: range) -> dict[str, Any]:
+    """Some of the 16 clients, in a process of their own (as behind several app workers):
+    each books again and again, one transaction per booking."""
+
+    async def go() -> dict[str, Any]:
+        settings = Settings(database_url=url, secret_key="banc", db_pool_size=len(clients))
+        engine = make_engine(settings)
+        done, refused = 0, dict[str, int]()
+
+        async def client(n: int) -> None:
+            nonlocal done
+            order = ids[:]
+            random.Random(n).shuffle(order)
+            async with AsyncSession(engine, expire_on_commit=False) as db:
+                for k in range(BOOKINGS_EACH):
+                    try:
+                        await book(db, order[k % len(order)], email=f"client{n}-{k}@example.org")
+                        await db.commit()
+                        done += 1
+                    except Exception as error:  # counted and shown: none expected
+                        await db.rollback()
+                        refused[type(error).__name__] = refused.get(type(error).__name__, 0) + 1
+
+        async with engine.connect() as warm:  # connected before the clock starts
+            await warm.execute(text("SELECT 1"))
+        start = time.time()
+        await asyncio.gather(*(client(n) for n in clients))
+        end = time.time()
+        await engine.dispose()
+        return {"done": done, "refused": refused, "start": start, "end": end}
+
+    return asyncio.run(go())
 
 
 # --- the runs -------------------------------------------------------------------------------------
@@ -486,7 +521,8 @@ async def run(kind: str, settings: Settings) -> None:
         rate = booked["done"] / booked["elapsed"]
         goal = f" (goal >= {GOAL_BOOKINGS:.0f}/s)" if kind == "postgresql" else ""
         print(
-            f"   bookings: {booked['done']} by {CLIENTS} clients into {SERIES_SESSIONS} sessions "
+            f"   bookings: {booked['done']} by {CLIENTS} clients "
+            f"({booked['processes']} process(es)) into {SERIES_SESSIONS} sessions "
             f"of {SERIES_CAPACITY} seats in {booked['elapsed']:.2f} s: {rate:.0f}/s{goal}; "
             f"over-bookings {booked['over']}; refused {booked['refused'] or 'none'}",
             flush=True,
