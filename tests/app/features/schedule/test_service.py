@@ -13,7 +13,7 @@ from app.db.models import Session, SessionSeries
 from app.db.types import as_utc
 from app.features.schedule import Repeat, ScheduleError, create_series, create_session
 from app.features.schedule.rules import SessionLockedError
-from app.features.schedule.service import cancel, cancel_rest, update_series, update_session
+from app.features.schedule.service import cancel, update_series, update_session
 from app.when import in_paris
 from tests.app.features.schedule.offer import seed_offer
 
@@ -252,8 +252,8 @@ def test_cancelling_the_rest_of_a_series_keeps_what_came_before(backend):
         offer = await seed_offer(db)
         series, sessions = await _series(db, offer, count=5)
         with pytest.raises(ScheduleError):
-            await cancel_rest(db, sessions[2], "  ", now=NOW)
-        cancelled = await cancel_rest(db, sessions[2], "Salle en travaux", now=NOW)
+            await cancel(db, sessions[2], "  ", rest_of_series=True, now=NOW)
+        cancelled = await cancel(db, sessions[2], "Salle en travaux", rest_of_series=True, now=NOW)
         await db.commit()
         rows = await db.scalars(
             select(Session).where(Session.series_id == series.id).order_by(Session.starts_at)
