@@ -1,10 +1,13 @@
 """Sessions near a commune: which places are close enough, then their sessions that match.
 
-Fast at national scale because each branch of the query starts from an index: places in a box
-of latitudes and longitudes around the commune (``ix_place_latitude_longitude``), then each
+Fast at national scale because each query starts from an index: places in a
+box of latitudes and longitudes around the commune (``ix_place_latitude_longitude``), then each
 place's sessions by start (``ix_session_place_starts``); remote sessions (no place) by start in
-the same index. The box is a little larger than the circle: the exact great-circle distance
-is measured here, in Python, on the few rows it returns.
+the same index. The box is a little larger than the circle: the database measures the exact
+great-circle distance (haversine) of the places in it, keeps those within the radius, and
+returns only the nearest ``limit`` sessions; and it looks in rings (2.5 km, then doubling up
+to the distance asked) until it has them, so that a search in a city, with thousands of places
+within 20 km, reads only the few nearby.
 
 A place without coordinates, or a commune without a centroid (a few overseas communes), has
 no distance: such a place counts as near when it is in the same EPCI, then in the same
@@ -25,15 +28,28 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Modality, Place, Session, Workshop
 from app.db.types import as_utc
 from app.features.finding.criteria import Checked, SearchCriteria, check
-from app.territories import EARTH_RADIUS_KM, Commune, communes, display_name, great_circle_km
+from app.territories import EARTH_RADIUS_KM, Commune, communes, display_name
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+FIRST_RING_KM = 2.5
 
 
 class Nearness(enum.IntEnum):
@@ -119,6 +135,10 @@ _PLACE_COLUMNS = (
     Place.longitude,
     Place.accessibility,
 )
+# A remote session's place columns: NULLs of each column's type (PostgreSQL types a bare NULL
+# as text, which a UNION cannot match with a uuid).
+_NO_PLACE = tuple(cast(null(), c.type).label(c.key) for c in _PLACE_COLUMNS)
+_NO_DISTANCE = cast(null(), Float).label("distance")
 
 
 def _json_elements(column: Any, dialect: str, *, text: bool) -> Any:
@@ -166,21 +186,53 @@ def _matching(checked: Checked, dialect: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _at_places(conditions: list[ColumnElement[bool]], where: ColumnElement[bool]) -> Select[Any]:
+def _at_places(
+    conditions: list[ColumnElement[bool]], where: ColumnElement[bool], distance: Any
+) -> Select[Any]:
     return (
-        select(*_COLUMNS, *_PLACE_COLUMNS)
+        select(*_COLUMNS, *_PLACE_COLUMNS, distance)
         .join(Workshop, Workshop.id == Session.workshop_id)
         .join(Place, Place.id == Session.place_id)
         .where(*conditions, Place.archived.is_(False), where)
     )
 
 
-def _remote(conditions: list[ColumnElement[bool]]) -> Select[Any]:
-    return (
-        select(*_COLUMNS, *(null().label(c.key) for c in _PLACE_COLUMNS))
+def _remote(conditions: list[ColumnElement[bool]], limit: int, end: datetime) -> Select[Any]:
+    """The first ``limit`` remote sessions by start, and any starting at the same time as the
+    last of them (the order among those is the session's id, in Python). Both read the index
+    of place and start in its order and stop early: ordering by start and id in SQL would make
+    SQLite read and sort every remote session of the window."""
+    remote = [*conditions, Session.place_id.is_(None)]
+    last_start = (
+        select(Session.starts_at)
         .join(Workshop, Workshop.id == Session.workshop_id)
-        .where(*conditions, Session.place_id.is_(None))
+        .where(*remote)
+        .order_by(Session.starts_at)
+        .offset(limit - 1)
+        .limit(1)
+        .scalar_subquery()
     )
+    return (
+        select(*_COLUMNS, *_NO_PLACE, _NO_DISTANCE)
+        .join(Workshop, Workshop.id == Session.workshop_id)
+        .where(*remote, Session.starts_at <= func.coalesce(last_start, end))
+    )
+
+
+def distance_from(origin: Commune) -> ColumnElement[float]:
+    """The great-circle distance (km) from the commune's centroid to a place, in SQL: the
+    haversine formula of :func:`app.territories.great_circle_km`, with what only depends on the
+    commune computed here."""
+    assert origin.lat is not None and origin.lon is not None
+    to_radians = math.pi / 180
+    lat0, lon0 = math.radians(origin.lat), math.radians(origin.lon)
+    half_dlat = func.sin((Place.latitude * to_radians - lat0) * 0.5)
+    half_dlon = func.sin((Place.longitude * to_radians - lon0) * 0.5)
+    h = (
+        half_dlat * half_dlat
+        + math.cos(lat0) * func.cos(Place.latitude * to_radians) * half_dlon * half_dlon
+    )
+    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(h))
 
 
 def bounding_box(origin: Commune, radius_km: float) -> tuple[float, float, float, float]:
@@ -203,56 +255,84 @@ def _territory(origin: Commune) -> list[str]:
     ]
 
 
-def _near_places(origin: Commune, radius_km: float) -> list[ColumnElement[bool]]:
-    """Where a place near ``origin`` can be, each condition starting from an index: in the
-    box around its centroid, or without coordinates (sorted out in Python); around a commune
-    without a centroid, in its EPCI or département."""
-    if origin.lat is None:
-        return [Place.commune_insee.in_(_territory(origin))]
+def _in_box(origin: Commune, radius_km: float) -> ColumnElement[bool]:
     south, north, west, east = bounding_box(origin, radius_km)
-    in_box = and_(Place.latitude.between(south, north), Place.longitude.between(west, east))
-    return [in_box, Place.latitude.is_(None)]
+    return and_(Place.latitude.between(south, north), Place.longitude.between(west, east))
 
 
-def statement(checked: Checked, dialect: str) -> Select[Any]:
-    """The one query of a search: a UNION ALL of the branches that apply."""
-    conditions = _matching(checked, dialect)
-    origin = checked.origin
-    if origin is None:  # anywhere: the soonest first, the database cuts
-        return (
-            select(*_COLUMNS, *_PLACE_COLUMNS)
-            .join(Workshop, Workshop.id == Session.workshop_id)
-            .outerjoin(Place, Place.id == Session.place_id)
-            .where(*conditions, or_(Place.id.is_(None), Place.archived.is_(False)))
-            .order_by(Session.starts_at, Session.id)
-            .limit(checked.criteria.limit)
-        )
-    branches = [
-        _at_places(conditions, where)
-        for where in _near_places(origin, checked.criteria.distance_km)
-    ]
-    branches.append(_remote(conditions))
-    first, *others = branches
-    return first.union_all(*others)  # type: ignore[return-value]
+def _unmeasured(origin: Commune) -> ColumnElement[bool]:
+    """The places that have no distance to ``origin``, sorted out by territory in Python:
+    those without coordinates (few), or, around a commune without a centroid, those of its
+    EPCI and département."""
+    if origin.lat is None:
+        return Place.commune_insee.in_(_territory(origin))
+    return Place.latitude.is_(None)
 
 
-def _nearness(origin: Commune | None, row: Any, radius_km: float) -> Near | None:
-    """How near the row's session is to ``origin``, or None when it is too far."""
+def _nearest(
+    checked: Checked, conditions: list[ColumnElement[bool]], radius_km: float
+) -> Select[Any]:
+    """The sessions at the places within ``radius_km``, nearest first, cut at the limit."""
+    assert checked.origin is not None
+    distance = distance_from(checked.origin)
+    within = and_(_in_box(checked.origin, radius_km), distance <= radius_km)
+    nearest = _at_places(conditions, within, distance.label("distance"))
+    return nearest.order_by(distance, Session.starts_at, Session.id).limit(checked.criteria.limit)
+
+
+def _anywhere(conditions: list[ColumnElement[bool]], limit: int) -> Select[Any]:
+    """No commune asked: every session, the soonest first."""
+    return (
+        select(*_COLUMNS, *_PLACE_COLUMNS, _NO_DISTANCE)
+        .join(Workshop, Workshop.id == Session.workshop_id)
+        .outerjoin(Place, Place.id == Session.place_id)
+        .where(*conditions, or_(Place.id.is_(None), Place.archived.is_(False)))
+        .order_by(Session.starts_at, Session.id)
+        .limit(limit)
+    )
+
+
+async def _near(
+    db: AsyncSession, checked: Checked, conditions: list[ColumnElement[bool]]
+) -> list[Any]:
+    """The sessions at places near the commune: the unmeasured ones and the first ring in one
+    query, then wider rings while fewer than ``limit`` places measured were found."""
+    origin, limit = checked.origin, checked.criteria.limit
+    assert origin is not None
+    radii = rings(checked.criteria.distance_km) if origin.lat is not None else []
+    branches = [_at_places(conditions, _unmeasured(origin), _NO_DISTANCE)]
+    if radii:
+        branches.append(_nearest(checked, conditions, radii[0]))
+    parts = [select(branch.subquery()) for branch in branches]
+    rows = list(await db.execute(parts[0].union_all(*parts[1:])))
+    for radius in radii[1:]:
+        if sum(row.distance is not None for row in rows) >= limit:
+            break
+        rows = [row for row in rows if row.distance is None]
+        rows += await db.execute(_nearest(checked, conditions, radius))
+    return rows
+
+
+def rings(radius_km: float) -> list[float]:
+    """The radii searched in turn, doubling up to the one asked: in a city the nearest
+    sessions are all in the first ring, and the database never looks at the thousands of
+    places further away; in the countryside each ring holds few places."""
+    found = [float(radius_km)]
+    while found[0] / 2 >= FIRST_RING_KM:
+        found.insert(0, found[0] / 2)
+    return found
+
+
+def _nearness(origin: Commune | None, row: Any) -> Near | None:
+    """How near the row's session is to ``origin`` (None: too far): measured by the
+    database, or by territory when there is no distance to measure."""
     if row.place_id is None:
         return (Nearness.ANYWHERE if origin is None else Nearness.REMOTE), None
     if origin is None:
         return Nearness.ANYWHERE, None
-    return _place_nearness(origin, row.latitude, row.longitude, row.commune_insee, radius_km)
-
-
-def _place_nearness(
-    origin: Commune, lat: float | None, lon: float | None, insee: str, radius_km: float
-) -> Near | None:
-    """How near a place is: measured when both have coordinates, else by territory."""
-    if origin.lat is not None and origin.lon is not None and lat is not None and lon is not None:
-        distance = great_circle_km(origin.lat, origin.lon, lat, lon)
-        return (Nearness.MEASURED, distance) if distance <= radius_km else None
-    return _by_territory(origin, insee)
+    if row.distance is not None:
+        return Nearness.MEASURED, row.distance
+    return _by_territory(origin, row.commune_insee)
 
 
 def _by_territory(origin: Commune, insee: str) -> Near | None:
@@ -314,11 +394,19 @@ async def search_sessions(
     criteria (unknown commune, competence, theme or modality; dates; distance).
     """
     checked = check(criteria, now or datetime.now(UTC))
-    dialect = db.get_bind().dialect.name
-    rows = (await db.execute(statement(checked, dialect))).all()
+    conditions = _matching(checked, db.get_bind().dialect.name)
+    if checked.origin is None:
+        rows = list(await db.execute(_anywhere(conditions, criteria.limit)))
+    else:
+        rows = [
+            row for row in await _near(db, checked, conditions) if _nearness(checked.origin, row)
+        ]
+        room = criteria.limit - len(rows)
+        if room > 0:  # remote sessions come after every place near: only to fill the page
+            rows += await db.execute(_remote(conditions, room, checked.window.end))
     found: list[tuple[tuple[int, float, datetime, UUID], FoundSession]] = []
     for row in rows:
-        near = _nearness(checked.origin, row, criteria.distance_km)
+        near = _nearness(checked.origin, row)
         if near is None:
             continue
         nearness, distance = near
@@ -345,19 +433,29 @@ async def places_near(
 ) -> list[NearPlace]:
     """The places near ``origin`` offering one of ``services`` (LaMednum labels), nearest
     first: the same nearness as the sessions' (measured, then EPCI, then département)."""
-    rows = (
-        await db.scalars(
-            select(Place).where(Place.archived.is_(False), or_(*_near_places(origin, radius_km)))
+    dialect = db.get_bind().dialect.name
+    offering: list[ColumnElement[bool]] = [Place.archived.is_(False)]
+    if services:
+        elements = _json_elements(Place.services, dialect, text=True)
+        offering.append(
+            exists(select(literal(1)).select_from(elements).where(elements.c.value.in_(services)))
         )
-    ).all()
-    found = []
-    for place in rows:
-        if services and not set(services) & set(place.services):
-            continue
-        near = _place_nearness(
-            origin, place.latitude, place.longitude, place.commune_insee, radius_km
+    found = [
+        NearPlace(place, *near)
+        for place in (await db.scalars(select(Place).where(*offering, _unmeasured(origin))))
+        if (near := _by_territory(origin, place.commune_insee)) is not None
+    ]
+    if origin.lat is not None:
+        distance = distance_from(origin)
+        nearest = (
+            select(Place, distance)
+            .where(*offering, _in_box(origin, radius_km), distance <= radius_km)
+            .order_by(distance, Place.name, Place.id)
+            .limit(limit)
         )
-        if near is not None:
-            found.append(NearPlace(place, near[0], near[1]))
+        measured = [
+            NearPlace(place, Nearness.MEASURED, km) for place, km in await db.execute(nearest)
+        ]
+        found = measured + found
     found.sort(key=lambda n: (n.nearness, n.distance_km or 0.0, n.place.name, n.place.id))
     return found[:limit]
