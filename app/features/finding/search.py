@@ -25,14 +25,18 @@ import enum
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     Select,
+    String,
     and_,
+    bindparam,
     cast,
     exists,
     func,
@@ -149,7 +153,7 @@ def _json_elements(column: Any, dialect: str, *, text: bool) -> Any:
     return func.json_each(column).table_valued("value").alias("element")
 
 
-def raises_any(codes: tuple[str, ...], dialect: str) -> ColumnElement[bool]:
+def raises_any(codes: Any, dialect: str) -> ColumnElement[bool]:
     """The workshop raises at least one of these competences (its ``competences`` JSON)."""
     elements = _json_elements(Workshop.competences, dialect, text=False)
     if dialect == "postgresql":
@@ -159,35 +163,64 @@ def raises_any(codes: tuple[str, ...], dialect: str) -> ColumnElement[bool]:
     return exists(select(literal(1)).select_from(elements).where(code.in_(codes)))
 
 
-def about(theme: str, dialect: str) -> ColumnElement[bool]:
+def about(theme: Any, dialect: str) -> ColumnElement[bool]:
     """The workshop has this Coop theme (its ``themes`` JSON)."""
     elements = _json_elements(Workshop.themes, dialect, text=True)
     return exists(select(literal(1)).select_from(elements).where(elements.c.value == theme))
 
 
-def _matching(checked: Checked, dialect: str) -> list[ColumnElement[bool]]:
-    """What every branch asks of a session and its workshop."""
+@dataclass(frozen=True)
+class Shape:
+    """What changes the SQL of a search; everything else is a bound value. The statements are
+    built once per shape and kept, so a search pays neither for building them nor for
+    SQLAlchemy's compiling: only the database's work is left."""
+
+    dialect: str
+    include_full: bool
+    competences: bool
+    theme: bool
+    modality: bool
+
+
+def _shape(checked: Checked, dialect: str) -> Shape:
     criteria = checked.criteria
+    return Shape(
+        dialect,
+        criteria.include_full,
+        bool(criteria.competences),
+        criteria.theme is not None,
+        checked.modality is not None,
+    )
+
+
+def _bound(name: str, kind: Any = Float) -> Any:
+    return bindparam(name, type_=kind)
+
+
+@cache
+def _matching(shape: Shape) -> tuple[ColumnElement[bool], ...]:
+    """What every branch asks of a session and its workshop."""
+    starts = Session.starts_at.type
     conditions: list[ColumnElement[bool]] = [
-        Session.starts_at >= checked.window.start,
-        Session.starts_at < checked.window.end,
+        Session.starts_at >= _bound("start", starts),
+        Session.starts_at < _bound("end", starts),
         Session.cancelled_at.is_(None),
         Session.registration_open.is_(True),
         Workshop.archived.is_(False),
     ]
-    if not criteria.include_full:
+    if not shape.include_full:
         conditions.append(Session.confirmed_count < Session.capacity)
-    if criteria.competences:
-        conditions.append(raises_any(criteria.competences, dialect))
-    if criteria.theme is not None:
-        conditions.append(about(criteria.theme, dialect))
-    if checked.modality is not None:
-        conditions.append(Workshop.modality == checked.modality)
-    return conditions
+    if shape.competences:
+        conditions.append(raises_any(bindparam("codes", expanding=True), shape.dialect))
+    if shape.theme:
+        conditions.append(about(_bound("theme", String), shape.dialect))
+    if shape.modality:
+        conditions.append(Workshop.modality == _bound("modality", Workshop.modality.type))
+    return tuple(conditions)
 
 
 def _at_places(
-    conditions: list[ColumnElement[bool]], where: ColumnElement[bool], distance: Any
+    conditions: tuple[ColumnElement[bool], ...], where: ColumnElement[bool], distance: Any
 ) -> Select[Any]:
     return (
         select(*_COLUMNS, *_PLACE_COLUMNS, distance)
@@ -197,26 +230,110 @@ def _at_places(
     )
 
 
-def _remote(conditions: list[ColumnElement[bool]], limit: int, end: datetime) -> Select[Any]:
-    """The first ``limit`` remote sessions by start, and any starting at the same time as the
-    last of them (the order among those is the session's id, in Python). Both read the index
-    of place and start in its order and stop early: ordering by start and id in SQL would make
-    SQLite read and sort every remote session of the window."""
-    remote = [*conditions, Session.place_id.is_(None)]
+@cache
+def _remote(shape: Shape) -> Select[Any]:
+    """The first remote sessions by start (``room`` of them), and any starting at the same
+    time as the last of them (the order among those is the session's id, in Python). Both
+    read the index of place and start in its order and stop early: ordering by start and id in
+    SQL would make SQLite read and sort every remote session of the window."""
+    remote = [*_matching(shape), Session.place_id.is_(None)]
     last_start = (
         select(Session.starts_at)
         .join(Workshop, Workshop.id == Session.workshop_id)
         .where(*remote)
         .order_by(Session.starts_at)
-        .offset(limit - 1)
+        .offset(_bound("skip", Integer))
         .limit(1)
         .scalar_subquery()
     )
+    end = _bound("end", Session.starts_at.type)
     return (
         select(*_COLUMNS, *_NO_PLACE, _NO_DISTANCE)
         .join(Workshop, Workshop.id == Session.workshop_id)
         .where(*remote, Session.starts_at <= func.coalesce(last_start, end))
     )
+
+
+@cache
+def _nearest(shape: Shape) -> Select[Any]:
+    """The sessions at the places in the box and within the radius, nearest first, cut at the
+    limit (the commune's centroid, the box, the radius and the limit are bound values)."""
+    rad = math.pi / 180
+    half_dlat = func.sin((Place.latitude * rad - _bound("lat0")) * 0.5)
+    half_dlon = func.sin((Place.longitude * rad - _bound("lon0")) * 0.5)
+    h = (
+        half_dlat * half_dlat
+        + _bound("cos_lat0") * func.cos(Place.latitude * rad) * half_dlon * half_dlon
+    )
+    distance = 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(h))
+    within = and_(
+        Place.latitude.between(_bound("south"), _bound("north")),
+        Place.longitude.between(_bound("west"), _bound("east")),
+        distance <= _bound("radius"),
+    )
+    return (
+        _at_places(_matching(shape), within, distance.label("distance"))
+        .order_by(distance, Session.starts_at, Session.id)
+        .limit(_bound("limit", Integer))
+    )
+
+
+@cache
+def _first(shape: Shape, centroid: bool) -> Select[Any]:
+    """The first query near a commune: the places without a distance (sorted out by
+    territory in Python: those without coordinates, or all those of the commune's EPCI and
+    département when it has no centroid) and, with a centroid, the first ring."""
+    unmeasured = (
+        Place.latitude.is_(None)
+        if centroid
+        else Place.commune_insee.in_(bindparam("territory", expanding=True))
+    )
+    branches = [_at_places(_matching(shape), unmeasured, _NO_DISTANCE)]
+    if centroid:
+        branches.append(_nearest(shape))
+    parts = [select(branch.subquery()) for branch in branches]
+    return parts[0].union_all(*parts[1:])  # type: ignore[return-value]
+
+
+@cache
+def _anywhere(shape: Shape) -> Select[Any]:
+    """No commune asked: every session, the soonest first."""
+    return (
+        select(*_COLUMNS, *_PLACE_COLUMNS, _NO_DISTANCE)
+        .join(Workshop, Workshop.id == Session.workshop_id)
+        .outerjoin(Place, Place.id == Session.place_id)
+        .where(*_matching(shape), or_(Place.id.is_(None), Place.archived.is_(False)))
+        .order_by(Session.starts_at, Session.id)
+        .limit(_bound("limit", Integer))
+    )
+
+
+def _values(checked: Checked) -> dict[str, Any]:
+    """The bound values every statement of a search shares."""
+    criteria = checked.criteria
+    values: dict[str, Any] = {
+        "start": checked.window.start,
+        "end": checked.window.end,
+        "limit": criteria.limit,
+    }
+    if criteria.competences:
+        values["codes"] = list(criteria.competences)
+    if criteria.theme is not None:
+        values["theme"] = criteria.theme
+    if checked.modality is not None:
+        values["modality"] = checked.modality
+    origin = checked.origin
+    if origin is not None and origin.lat is not None and origin.lon is not None:
+        lat0 = math.radians(origin.lat)
+        values |= {"lat0": lat0, "lon0": math.radians(origin.lon), "cos_lat0": math.cos(lat0)}
+    elif origin is not None:
+        values["territory"] = _territory(origin)
+    return values
+
+
+def _ring(origin: Commune, radius_km: float) -> dict[str, Any]:
+    south, north, west, east = bounding_box(origin, radius_km)
+    return {"south": south, "north": north, "west": west, "east": east, "radius": radius_km}
 
 
 def distance_from(origin: Commune) -> ColumnElement[float]:
@@ -269,47 +386,20 @@ def _unmeasured(origin: Commune) -> ColumnElement[bool]:
     return Place.latitude.is_(None)
 
 
-def _nearest(
-    checked: Checked, conditions: list[ColumnElement[bool]], radius_km: float
-) -> Select[Any]:
-    """The sessions at the places within ``radius_km``, nearest first, cut at the limit."""
-    assert checked.origin is not None
-    distance = distance_from(checked.origin)
-    within = and_(_in_box(checked.origin, radius_km), distance <= radius_km)
-    nearest = _at_places(conditions, within, distance.label("distance"))
-    return nearest.order_by(distance, Session.starts_at, Session.id).limit(checked.criteria.limit)
-
-
-def _anywhere(conditions: list[ColumnElement[bool]], limit: int) -> Select[Any]:
-    """No commune asked: every session, the soonest first."""
-    return (
-        select(*_COLUMNS, *_PLACE_COLUMNS, _NO_DISTANCE)
-        .join(Workshop, Workshop.id == Session.workshop_id)
-        .outerjoin(Place, Place.id == Session.place_id)
-        .where(*conditions, or_(Place.id.is_(None), Place.archived.is_(False)))
-        .order_by(Session.starts_at, Session.id)
-        .limit(limit)
-    )
-
-
-async def _near(
-    db: AsyncSession, checked: Checked, conditions: list[ColumnElement[bool]]
-) -> list[Any]:
+async def _near(db: AsyncSession, checked: Checked, shape: Shape) -> list[Any]:
     """The sessions at places near the commune: the unmeasured ones and the first ring in one
     query, then wider rings while fewer than ``limit`` places measured were found."""
     origin, limit = checked.origin, checked.criteria.limit
     assert origin is not None
+    values = _values(checked)
     radii = rings(checked.criteria.distance_km) if origin.lat is not None else []
-    branches = [_at_places(conditions, _unmeasured(origin), _NO_DISTANCE)]
-    if radii:
-        branches.append(_nearest(checked, conditions, radii[0]))
-    parts = [select(branch.subquery()) for branch in branches]
-    rows = list(await db.execute(parts[0].union_all(*parts[1:])))
+    first = values | (_ring(origin, radii[0]) if radii else {})
+    rows = list(await db.execute(_first(shape, bool(radii)), first))
     for radius in radii[1:]:
         if sum(row.distance is not None for row in rows) >= limit:
             break
         rows = [row for row in rows if row.distance is None]
-        rows += await db.execute(_nearest(checked, conditions, radius))
+        rows += await db.execute(_nearest(shape), values | _ring(origin, radius))
     return rows
 
 
@@ -394,16 +484,16 @@ async def search_sessions(
     criteria (unknown commune, competence, theme or modality; dates; distance).
     """
     checked = check(criteria, now or datetime.now(UTC))
-    conditions = _matching(checked, db.get_bind().dialect.name)
+    shape = _shape(checked, db.get_bind().dialect.name)
     if checked.origin is None:
-        rows = list(await db.execute(_anywhere(conditions, criteria.limit)))
+        rows = list(await db.execute(_anywhere(shape), _values(checked)))
     else:
-        rows = [
-            row for row in await _near(db, checked, conditions) if _nearness(checked.origin, row)
-        ]
+        places = await _near(db, checked, shape)
+        rows = [row for row in places if _nearness(checked.origin, row) is not None]
         room = criteria.limit - len(rows)
         if room > 0:  # remote sessions come after every place near: only to fill the page
-            rows += await db.execute(_remote(conditions, room, checked.window.end))
+            values = _values(checked) | {"skip": room - 1}
+            rows += await db.execute(_remote(shape), values)
     found: list[tuple[tuple[int, float, datetime, UUID], FoundSession]] = []
     for row in rows:
         near = _nearness(checked.origin, row)
