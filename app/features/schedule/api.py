@@ -6,7 +6,7 @@ else answers 404); reading a session is public, like the offer it belongs to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +35,7 @@ from app.db.models import SessionSeries, User
 from app.errors import Problem
 from app.features.notifications import session_invitation
 from app.features.schedule.dependencies import SERIES, SESSION, own_session
-from app.features.schedule.importing import MAX_BYTES, import_sessions
+from app.features.schedule.importing import IMPORTS, MAX_BYTES, import_sessions
 from app.features.schedule.rules import ScheduleError
 from app.features.schedule.schemas import (
     CancelIn,
@@ -53,7 +53,6 @@ from app.features.schedule.series import WEEKDAY_CODES, Repeat, RuleError, parse
 from app.features.schedule.service import (
     SessionFields,
     cancel,
-    cancel_rest,
     create_series,
     create_session,
     fresh,
@@ -62,11 +61,10 @@ from app.features.schedule.service import (
     update_session,
 )
 from app.openapi import BEARER_REQUIRED, problems
-from app.throttle import Limit, per_user
+from app.throttle import per_user
 from app.web import Msg
 
 ACCESS = (401, 403)
-IMPORTS = Limit("sessions.import", 60, timedelta(hours=1))
 ICS = ".ics"
 
 
@@ -181,11 +179,9 @@ class SessionApi(Controller):
         offer_session: NamedDependency[Dated],
         db_session: NamedDependency[AsyncSession],
     ) -> list[SessionOut]:
-        if data.rest_of_series:
-            cancelled = await cancel_rest(db_session, offer_session, data.reason)
-        else:
-            await cancel(db_session, offer_session, data.reason)
-            cancelled = [offer_session]
+        cancelled = await cancel(
+            db_session, offer_session, data.reason, rest_of_series=data.rest_of_series
+        )
         await fresh(db_session, cancelled)
         await db_session.commit()
         return [session_out(s) for s in cancelled]

@@ -34,11 +34,14 @@ from app.features.schedule.reading import (
 )
 from app.features.schedule.rules import Draft, check
 from app.features.schedule.service import add_checked
+from app.throttle import Limit
 from app.web import Msg
 from app.when import from_paris
 
 MAX_BYTES = 1_000_000
 MAX_LINES = 1000
+# Each import reads and checks up to a thousand lines: often, but not without end.
+IMPORTS = Limit("sessions.import", 60, timedelta(hours=1))
 
 
 @dataclass(frozen=True)

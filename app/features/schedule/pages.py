@@ -8,6 +8,7 @@ structure's is « not found »."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -36,6 +37,7 @@ from app.features.schedule.forms import (
 )
 from app.features.schedule.importing import (
     COLUMNS,
+    IMPORTS,
     MAX_BYTES,
     Report,
     import_sessions,
@@ -44,7 +46,6 @@ from app.features.schedule.importing import (
 from app.features.schedule.rules import Draft, ScheduleError, check
 from app.features.schedule.service import (
     cancel,
-    cancel_rest,
     choices,
     create_series,
     create_session,
@@ -54,6 +55,7 @@ from app.features.schedule.service import (
     update_session,
 )
 from app.i18n import gettext_for, request_language
+from app.throttle import per_user
 from app.web import Form, Msg, download, error_summary, flash, one, page, see_other
 from app.when import from_paris, said_span
 
@@ -110,6 +112,33 @@ async def _form(
         places=places,
         said=_said(request),
         **context,
+    )
+
+
+async def _saved(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    user: User,
+    template: str,
+    typed: Typed,
+    *,
+    save: Callable[[], Awaitable[Msg]],
+    **context: Any,
+) -> Template | Redirect:
+    """Save what the form said when all of it was read, then go to the list with the notice
+    ``save`` gives; otherwise (or when the rules refuse it) the form again, every problem
+    shown, nothing saved."""
+    if not typed.errors:
+        try:
+            notice = await save()
+        except ScheduleError as error:
+            typed.add(error.problems)
+        else:
+            await db.commit()
+            flash(request, notice.text, **notice.params)
+            return see_other(HOME)
+    return await _form(
+        request, db, user, template, values=typed.values, errors=typed.errors, **context
     )
 
 
@@ -193,24 +222,15 @@ class SchedulePages(Controller):
         user: NamedDependency[User],
     ) -> Template | Redirect:
         typed = read_session(data)
-        if not typed.errors:
-            try:
-                session = await create_session(db_session, user.structure_id, **typed.given)
-            except ScheduleError as error:
-                typed.add(error.problems)
-            else:
-                await db_session.commit()
-                flash(request, "Séance enregistrée : {when}.", when=_said(request)(session))
-                return see_other(HOME)
-        else:
+        if typed.errors:
             await _unread_problems(db_session, user, typed)
-        return await _form(
-            request,
-            db_session,
-            user,
-            "schedule/session_form.html",
-            values=typed.values,
-            errors=typed.errors,
+
+        async def save() -> Msg:
+            session = await create_session(db_session, user.structure_id, **typed.given)
+            return Msg("Séance enregistrée : {when}.", {"when": _said(request)(session)})
+
+        return await _saved(
+            request, db_session, user, "schedule/session_form.html", typed, save=save
         )
 
     # --- a series ---
@@ -241,32 +261,25 @@ class SchedulePages(Controller):
         user: NamedDependency[User],
     ) -> Template | Redirect:
         typed, repeat = read_series(data)
-        if not typed.errors and repeat is not None:
-            try:
-                _, sessions = await create_series(
-                    db_session, user.structure_id, repeat=repeat, **typed.given
-                )
-            except ScheduleError as error:
-                typed.add(error.problems)
-            else:
-                await db_session.commit()
-                flash(
-                    request,
-                    "Série enregistrée : {count} séances, de {first} à {last}.",
-                    count=len(sessions),
-                    first=_said(request)(sessions[0]),
-                    last=_said(request)(sessions[-1]),
-                )
-                return see_other(HOME)
-        else:
+        if typed.errors:
             await _unread_problems(db_session, user, typed)
-        return await _form(
-            request,
-            db_session,
-            user,
-            "schedule/series_form.html",
-            values=typed.values,
-            errors=typed.errors,
+
+        async def save() -> Msg:
+            assert repeat is not None  # read whenever nothing else was unreadable
+            _, sessions = await create_series(
+                db_session, user.structure_id, repeat=repeat, **typed.given
+            )
+            return Msg(
+                "Série enregistrée : {count} séances, de {first} à {last}.",
+                {
+                    "count": len(sessions),
+                    "first": _said(request)(sessions[0]),
+                    "last": _said(request)(sessions[-1]),
+                },
+            )
+
+        return await _saved(
+            request, db_session, user, "schedule/series_form.html", typed, save=save
         )
 
     # --- changes ---
@@ -300,25 +313,21 @@ class SchedulePages(Controller):
         user: NamedDependency[User],
     ) -> Template | Redirect:
         typed = read_session(data, workshop_fixed=offer_session.workshop_id)
-        if not typed.errors:
+
+        async def save() -> Msg:
             changes = {k: v for k, v in typed.given.items() if k != "workshop_id"}
             if changes["ends_at"] is None:
                 changes.pop("ends_at")
-            try:
-                await update_session(db_session, offer_session, changes)
-            except ScheduleError as error:
-                typed.add(error.problems)
-            else:
-                await db_session.commit()
-                flash(request, "Séance modifiée : {when}.", when=_said(request)(offer_session))
-                return see_other(HOME)
-        return await _form(
+            await update_session(db_session, offer_session, changes)
+            return Msg("Séance modifiée : {when}.", {"when": _said(request)(offer_session)})
+
+        return await _saved(
             request,
             db_session,
             user,
             "schedule/session_form.html",
-            values=typed.values,
-            errors=typed.errors,
+            typed,
+            save=save,
             session=offer_session,
         )
 
@@ -354,26 +363,20 @@ class SchedulePages(Controller):
     ) -> Template | Redirect:
         series = await _series_of(db_session, offer_session)
         typed = read_whole_series(data)
-        if not typed.errors:
+
+        async def save() -> Msg:
             given = dict(typed.given)
             start, end = given.pop("start"), given.pop("end")
-            try:
-                changed = await update_series(
-                    db_session, series, start=start, end=end, changes=given
-                )
-            except ScheduleError as error:
-                typed.add(error.problems)
-            else:
-                await db_session.commit()
-                flash(request, "Série modifiée : {count} séances à venir.", count=len(changed))
-                return see_other(HOME)
-        return await _form(
+            changed = await update_series(db_session, series, start=start, end=end, changes=given)
+            return Msg("Série modifiée : {count} séances à venir.", {"count": len(changed)})
+
+        return await _saved(
             request,
             db_session,
             user,
             "schedule/whole_series_form.html",
-            values=typed.values,
-            errors=typed.errors,
+            typed,
+            save=save,
             session=offer_session,
             series=series,
         )
@@ -419,11 +422,12 @@ class SchedulePages(Controller):
     ) -> Template | Redirect:
         values = {"reason": one(data, "reason")[:600], "scope": one(data, "scope")}
         try:
-            if values["scope"] == "suite":
-                done = await cancel_rest(db_session, offer_session, values["reason"])
-            else:
-                await cancel(db_session, offer_session, values["reason"])
-                done = [offer_session]
+            done = await cancel(
+                db_session,
+                offer_session,
+                values["reason"],
+                rest_of_series=values["scope"] == "suite",
+            )
         except ScheduleError as error:
             return _cancel_page(request, offer_session, values, error.problems)
         await db_session.commit()
@@ -444,7 +448,7 @@ class SchedulePages(Controller):
     async def import_template(self) -> Response[bytes]:
         return download(template_csv(), "text/csv; charset=utf-8", "modele-seances.csv")
 
-    @post("/import", request_max_body_size=MAX_BYTES + 64_000)
+    @post("/import", request_max_body_size=MAX_BYTES + 64_000, guards=[per_user(IMPORTS)])
     async def import_file(
         self,
         *,

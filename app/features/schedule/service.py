@@ -407,35 +407,32 @@ async def series_to_come(db: AsyncSession, series: SessionSeries, now: datetime)
 
 
 async def cancel(
-    db: AsyncSession, session: Session, reason: str, *, now: datetime | None = None
-) -> None:
-    """Cancel a session not begun: the bookings cancel every booking and tell people why."""
+    db: AsyncSession,
+    session: Session,
+    reason: str,
+    *,
+    rest_of_series: bool = False,
+    now: datetime | None = None,
+) -> list[Session]:
+    """Cancel a session not begun, or with ``rest_of_series`` it and every later occurrence
+    of its series (past ones stay): the bookings cancel every booking and tell people why.
+    The sessions cancelled, in order."""
     problems = reason_problems(reason)
     if problems:
         raise ScheduleError(problems)
-    _locked(session, _now(now))
-    await cancel_session(db, session, reason)
-
-
-async def cancel_rest(
-    db: AsyncSession, session: Session, reason: str, *, now: datetime | None = None
-) -> list[Session]:
-    """Cancel this occurrence and every later one of its series (past ones stay)."""
     moment = _now(now)
     _locked(session, moment)
-    if session.series_id is None:
-        await cancel(db, session, reason, now=moment)
-        return [session]
-    series = await db.get(SessionSeries, session.series_id)
-    assert series is not None
-    rest = [
-        s
-        for s in await series_to_come(db, series, moment)
-        if as_utc(s.starts_at) >= as_utc(session.starts_at)
-    ]
-    for occurrence in rest:
-        await cancel(db, occurrence, reason, now=moment)
-    return rest
+    chosen = [session]
+    series = await db.get(SessionSeries, session.series_id) if session.series_id else None
+    if rest_of_series and series is not None:
+        chosen = [
+            s
+            for s in await series_to_come(db, series, moment)
+            if as_utc(s.starts_at) >= as_utc(session.starts_at)
+        ]
+    for occurrence in chosen:
+        await cancel_session(db, occurrence, reason)
+    return chosen
 
 
 # --- reading ---------------------------------------------------------------------------------
