@@ -39,8 +39,11 @@ def in_paris(moment: datetime) -> datetime:
 
 
 def said_date(moment: datetime, lang: str = "fr") -> str:
-    """« mardi 8 décembre 2026 »."""
-    return format_date(in_paris(moment), "EEEE d MMMM y", locale=lang)
+    """« mardi 8 décembre 2026 »; the first of the month is « 1er » in French, as written."""
+    local = in_paris(moment)
+    if lang == "fr" and local.day == 1:
+        return format_date(local, "EEEE '1er' MMMM y", locale=lang)
+    return format_date(local, "EEEE d MMMM y", locale=lang)
 
 
 def said_time(moment: datetime, lang: str = "fr") -> str:

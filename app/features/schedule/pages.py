@@ -57,7 +57,7 @@ from app.features.schedule.service import (
 from app.i18n import gettext_for, request_language
 from app.throttle import per_user
 from app.web import Form, Msg, download, error_summary, flash, one, page, see_other
-from app.when import from_paris, said_span
+from app.when import from_paris, said_date, said_span, said_time
 
 HOME = "/pro/offre/sessions"
 PAGE_SIZE = 30
@@ -266,15 +266,18 @@ class SchedulePages(Controller):
 
         async def save() -> Msg:
             assert repeat is not None  # read whenever nothing else was unreadable
+            lang = request_language(request)
             _, sessions = await create_series(
                 db_session, user.structure_id, repeat=repeat, **typed.given
             )
             return Msg(
-                "Série enregistrée : {count} séances, de {first} à {last}.",
+                "Série enregistrée : {count} séances, du {first} au {last}, de {start} à {end}.",
                 {
                     "count": len(sessions),
-                    "first": _said(request)(sessions[0]),
-                    "last": _said(request)(sessions[-1]),
+                    "first": said_date(sessions[0].starts_at, lang),
+                    "last": said_date(sessions[-1].starts_at, lang),
+                    "start": said_time(sessions[0].starts_at, lang),
+                    "end": said_time(sessions[0].ends_at, lang),
                 },
             )
 

@@ -26,6 +26,22 @@ def _day(days: int) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).date().isoformat()
 
 
+def _series(client, trainer, **fields):
+    """A weekly series from 14 h to 16 h at the trainer's place, 6 sessions unless told."""
+    form = {
+        "workshop": str(trainer.offer.workshop_id),
+        "interval": "1",
+        "start": "14:00",
+        "end": "16:00",
+        "ends": "count",
+        "count": "6",
+        "place": str(trainer.offer.place_id),
+        "capacity": "10",
+        "open": "oui",
+    }
+    return _post(client, f"{HOME}/nouvelle-serie", **(form | fields))
+
+
 def _sessions(backend, trainer) -> list[Session]:
     async def go(db):
         rows = await db.scalars(
@@ -109,22 +125,22 @@ def test_mistakes_are_listed_at_the_top_and_at_each_field(client, trainer, backe
     assert _sessions(backend, trainer) == []
 
 
-def test_a_series_then_one_changed_alone_then_the_whole_series(client, trainer, backend):
-    answer = _post(
-        client,
-        f"{HOME}/nouvelle-serie",
-        workshop=str(trainer.offer.workshop_id),
-        weekdays=["1", "3"],
-        interval="1",
-        day=_day(3),
-        start="14:00",
-        end="16:00",
-        ends="count",
-        count="4",
-        place=str(trainer.offer.place_id),
-        capacity="10",
-        open="oui",
+def test_a_saved_series_says_its_first_and_last_day_once_each(client, trainer):
+    # Tuesdays from the first of next year's March: the first day reads « 1er », the hours once.
+    year = datetime.now(UTC).year + 1
+    answer = _series(
+        client, trainer, weekdays=[str(datetime(year, 3, 1).weekday())], day=f"{year}-03-01"
     )
+    assert answer.status_code == 303, answer.text
+    said = re.search(r"Série enregistrée : [^<]*", client.get(HOME).text)
+    assert said, "no confirmation"
+    assert f" 1er mars {year} au " in said.group()
+    assert said.group().startswith("Série enregistrée : 6 séances, du ")
+    assert said.group().count("de 14 h à 16 h") == 1, said.group()
+
+
+def test_a_series_then_one_changed_alone_then_the_whole_series(client, trainer, backend):
+    answer = _series(client, trainer, weekdays=["1", "3"], day=_day(3), count="4")
     assert answer.status_code == 303, answer.text
     first, second, *_ = _sessions(backend, trainer)
     assert "4 séances" in client.get(HOME).text
