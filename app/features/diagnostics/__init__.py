@@ -11,6 +11,7 @@ from app.features.diagnostics.service import (
     Provenance,
     add_diagnostic,
     diagnostic_row,
+    person_row,
 )
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "add_diagnostic",
     "diagnostic_reading",
     "diagnostic_row",
+    "person_row",
     "read_commune",
 ]
