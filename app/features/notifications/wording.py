@@ -48,7 +48,7 @@ def _subject(kind: str, title: str, _: Gettext) -> str:
         "cancelled": _("Réservation annulée : {title}"),
         "reminder": _("Rappel de votre atelier : {title}"),
     }
-    return subjects[kind].format(title=title)
+    return " ".join(subjects[kind].format(title=title).split())  # one header line
 
 
 def _opening(

@@ -22,6 +22,8 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 import aiosmtplib
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -128,8 +130,8 @@ class OutboxWorker:
             return report
         async with self.session_maker() as db:
             claimed = await self.claim(db, now)
-            if claimed:
-                await self.send(db, claimed, now, report)
+        if claimed:  # no connection is held while the SMTP server answers
+            await self.send(claimed, now, report)
         return report
 
     async def claim(self, db: AsyncSession, now: datetime) -> list[OutboxMessage]:
@@ -140,6 +142,13 @@ class OutboxWorker:
             (OutboxMessage.status == OutboxStatus.PENDING)
             & (OutboxMessage.channel == OutboxChannel.EMAIL)
             & (OutboxMessage.due_at <= now)
+        )
+        # Claimed that often without an outcome (the process stopped each time): given up.
+        await db.execute(
+            update(OutboxMessage)
+            .where(due, OutboxMessage.attempts >= MAX_ATTEMPTS)
+            .values(status=OutboxStatus.FAILED, last_error="no outcome after the last attempt")
+            .execution_options(synchronize_session=False)
         )
         oldest = select(OutboxMessage.id).where(due).order_by(OutboxMessage.due_at).limit(BATCH)
         rows = await db.scalars(
@@ -153,15 +162,19 @@ class OutboxWorker:
         await db.commit()
         return claimed
 
-    async def send(
-        self, db: AsyncSession, claimed: list[OutboxMessage], now: datetime, report: Report
-    ) -> None:
+    async def send(self, claimed: list[OutboxMessage], now: datetime, report: Report) -> None:
         try:
             smtp = smtp_client(self.settings)
             await smtp.connect()
         except (aiosmtplib.SMTPException, OSError) as error:
             code = _error_code(error)
-            await self._give_back(db, claimed, now, code)
+            # The server was not reached: the messages are due again, their attempt not counted.
+            await self._record(
+                [row.id for row in claimed],
+                due_at=now,
+                attempts=OutboxMessage.attempts - 1,
+                last_error=code,
+            )
             report.unreachable = True
             report.problems.append(f"serveur SMTP injoignable : {code}")
             log.warning("SMTP server unreachable (%s): %d e-mails wait", code, len(claimed))
@@ -169,36 +182,47 @@ class OutboxWorker:
         try:
             for row in claimed:
                 try:
-                    await smtp.send_message(as_email(row, self.settings))
+                    email = as_email(row, self.settings)
+                except ValueError as error:  # a header no server would take: never sendable
+                    await self._record(
+                        [row.id], status=OutboxStatus.FAILED, last_error=_error_code(error)
+                    )
+                    report.failed += 1
+                    continue
+                try:
+                    await smtp.send_message(email)
                 except (aiosmtplib.SMTPException, OSError) as error:
-                    await self._failed(db, row, now, error, report)
+                    await self._failed(row, now, error, report)
                 else:
-                    await self._sent(db, row, now)
+                    await self._record(
+                        [row.id], status=OutboxStatus.SENT, sent_at=now, last_error=None
+                    )
                     report.sent += 1
         finally:
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await smtp.quit()
 
-    async def _sent(self, db: AsyncSession, row: OutboxMessage, now: datetime) -> None:
-        await db.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row.id)
-            .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
-            .execution_options(synchronize_session=False)
-        )
-        await db.commit()
+    async def _record(self, ids: list[UUID], **values: Any) -> None:
+        """What became of claimed messages, each in a short transaction of its own."""
+        async with self.session_maker() as db:
+            await db.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            await db.commit()
 
     async def _failed(
-        self, db: AsyncSession, row: OutboxMessage, now: datetime, error: Exception, report: Report
+        self, row: OutboxMessage, now: datetime, error: Exception, report: Report
     ) -> None:
         code = _error_code(error)
         give_up = _permanent(error) or row.attempts >= MAX_ATTEMPTS
-        values: dict[str, object] = {"last_error": code[:500]}
         if give_up:
-            values["status"] = OutboxStatus.FAILED
+            await self._record([row.id], status=OutboxStatus.FAILED, last_error=code)
             report.failed += 1
         else:
-            values["due_at"] = now + retry_after(row.attempts)
+            await self._record([row.id], due_at=now + retry_after(row.attempts), last_error=code)
             report.retried += 1
         log.warning(
             "outbox message %s not sent (%s), attempt %d: %s",
@@ -207,25 +231,6 @@ class OutboxWorker:
             row.attempts,
             "given up" if give_up else "will retry",
         )
-        await db.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row.id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        await db.commit()
-
-    async def _give_back(
-        self, db: AsyncSession, claimed: list[OutboxMessage], now: datetime, code: str
-    ) -> None:
-        """The server was not reached: the messages are due again, their attempt not counted."""
-        await db.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([row.id for row in claimed]))
-            .values(due_at=now, attempts=OutboxMessage.attempts - 1, last_error=code[:500])
-            .execution_options(synchronize_session=False)
-        )
-        await db.commit()
 
     async def _say_waiting_texts(self) -> None:
         """Text messages have no provider yet: the log says how many wait, when it changes."""

@@ -4,7 +4,9 @@ the server is down, refuses, or the process stops between sending and marking.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from uuid import UUID
@@ -24,14 +26,25 @@ from tests.app.conftest import Backend
 from tests.app.features.notifications.conftest import Mailer, free_port
 from tests.app.features.notifications.offer import booking_in, session_at
 
+Makers = async_sessionmaker[AsyncSession]
+
+
+@contextlib.asynccontextmanager
+async def a_worker(settings: Settings) -> AsyncIterator[tuple[OutboxWorker, Makers]]:
+    """A sender as one process of the service has it, with its own connections."""
+    engine = create_async_engine(settings.database_url)
+    makers = async_sessionmaker(engine, expire_on_commit=False)
+    try:
+        yield OutboxWorker(makers, settings), makers
+    finally:
+        await engine.dispose()
+
 
 async def _drain(
     settings: Settings, now: datetime | None = None, *, remind: bool = False
 ) -> Report:
     """Steps of one worker until nothing more is due, as the running service would."""
-    engine = create_async_engine(settings.database_url)
-    try:
-        worker = OutboxWorker(async_sessionmaker(engine, expire_on_commit=False), settings)
+    async with a_worker(settings) as (worker, _):
         total = Report()
         while True:
             report = await worker.run_once(remind=remind, now=now)
@@ -43,8 +56,6 @@ async def _drain(
             total.unreachable |= report.unreachable
             if report.unreachable or not (report.sent or report.retried or report.failed):
                 return total
-    finally:
-        await engine.dispose()
 
 
 def drain(settings: Settings, now: datetime | None = None, *, remind: bool = False) -> Report:
@@ -173,20 +184,13 @@ def test_a_stop_between_sending_and_marking_sends_again_with_the_same_message_id
     now = datetime.now(UTC)
 
     async def send_then_stop() -> None:
-        engine = create_async_engine(mailer.settings.database_url)
-        try:
-            worker = OutboxWorker(
-                async_sessionmaker(engine, expire_on_commit=False), mailer.settings
-            )
-            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
-                claimed = await worker.claim(db, now)
-            smtp = smtp_client(mailer.settings)
-            await smtp.connect()
-            for message in claimed:
-                await smtp.send_message(as_email(message, mailer.settings))
-            await smtp.quit()  # and the process stops here, before marking them sent
-        finally:
-            await engine.dispose()
+        async with a_worker(mailer.settings) as (worker, makers), makers() as db:
+            claimed = await worker.claim(db, now)
+        smtp = smtp_client(mailer.settings)
+        await smtp.connect()
+        for message in claimed:
+            await smtp.send_message(as_email(message, mailer.settings))
+        await smtp.quit()  # and the process stops here, before marking them sent
 
     asyncio.run(send_then_stop())
     assert row(backend, message_id).status == OutboxStatus.PENDING
@@ -216,11 +220,9 @@ def test_without_an_smtp_host_messages_wait_and_the_log_says_so_once(
     message_id = book(backend, backend.settings, "nohost@example.org")
 
     async def two_steps() -> None:
-        engine = create_async_engine(backend.settings.database_url)
-        worker = OutboxWorker(async_sessionmaker(engine), backend.settings)
-        await worker.run_once(remind=False)
-        await worker.run_once(remind=False)
-        await engine.dispose()
+        async with a_worker(backend.settings) as (worker, _):
+            await worker.run_once(remind=False)
+            await worker.run_once(remind=False)
 
     with caplog.at_level(logging.WARNING):
         asyncio.run(two_steps())
@@ -311,3 +313,25 @@ def test_messages_are_deleted_after_their_retention(backend: Backend, mailer: Ma
         return set(rows.all())
 
     assert backend.run(chores_then_left) == {new_id}
+
+
+def test_a_message_whose_process_stops_at_every_attempt_is_given_up(
+    backend: Backend, mailer: Mailer
+) -> None:
+    message_id = book(backend, mailer.settings, "crashes@example.org")
+    moment = datetime.now(UTC)
+
+    async def claims() -> None:
+        async with a_worker(mailer.settings) as (worker, makers):
+            at = moment
+            for _ in range(MAX_ATTEMPTS):
+                async with makers() as db:
+                    await worker.claim(db, at)  # and the process stops before any outcome
+                at += LEASE + timedelta(seconds=1)
+
+    asyncio.run(claims())
+    drain(mailer.settings, moment + (LEASE + timedelta(seconds=1)) * MAX_ATTEMPTS)
+    given_up = row(backend, message_id)
+    assert given_up.status == OutboxStatus.FAILED
+    assert given_up.last_error == "no outcome after the last attempt"
+    assert mailer.inbox.to("crashes@example.org") == []
