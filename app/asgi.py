@@ -36,6 +36,7 @@ from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.bookings.api import BookingApi
+from app.features.bookings.pages import PersonBookingPages, RegistrationPages
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DiagnosticApi,
             PeopleApi,
             BookingApi,
+            RegistrationPages,
+            PersonBookingPages,
             ScanPages,
             ScanApi,
             StructureFeed,

@@ -160,7 +160,9 @@ def test_a_session_is_never_the_adaptive_diagnostic(client):
     """« Session » names a dated training session only: the adaptive diagnostic is a
     diagnostic, under /api/v1/diagnostics."""
     paths = client.get("/schema/openapi.json").json()["paths"]
-    assert not [path for path in paths if "session" in path.lower()]
+    named = [path for path in paths if "session" in path.lower()]
+    assert all(path.startswith("/api/v1/sessions") for path in named), named  # the workshops'
+    assert not [path for path in named if "diagnostic" in path]
     assert {
         "/api/v1/diagnostics/adaptive",
         "/api/v1/diagnostics/{diagnostic_id}/adaptive",
