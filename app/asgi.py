@@ -22,7 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from app import preferences
-from app.access import ROLE_LABELS, Permission, home_of, needs, permission_guard
+from app.access import ROLE_LABELS, Permission, allowed, home_of, needs, permission_guard
 from app.access_log import AccessLog
 from app.audit import audit_keys, provide_auditor
 from app.config import Settings, get_settings
@@ -37,12 +37,18 @@ from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.bookings.api import BookingApi
 from app.features.bookings.pages import PersonBookingPages, RegistrationPages
+from app.features.catalogue.api import PlaceApi, WorkshopApi
+from app.features.catalogue.pages import OfferPages
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
 from app.features.diagnostics.paper_pages import PaperPages
 from app.features.diagnostics.person_pages import PersonDiagnosticPages
+from app.features.exports.api import ExportApi
+from app.features.exports.pages import OpenDataPages
+from app.features.finding import TEMPLATE_GLOBALS as FINDING_GLOBALS
 from app.features.finding.api import SessionSearchApi
+from app.features.finding.pages import BookingPages, FindingPages
 from app.features.forms.pages import FormPages
 from app.features.notifications.feeds import StructureFeed
 from app.features.notifications.worker import outbox_worker_lifespan
@@ -53,6 +59,8 @@ from app.features.scans import dependencies as scans_dependencies
 from app.features.scans.api import ScanApi
 from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
+from app.features.schedule.api import SessionApi, create_sessions
+from app.features.schedule.pages import SchedulePages
 from app.features.training.pages import TrainerPages
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
@@ -90,8 +98,14 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
         lstrip_blocks=True,
     )
     environment.globals.update(
-        local_date=local_date, pictogram=pictogram, role_labels=ROLE_LABELS, home_of=home_of
+        local_date=local_date,
+        pictogram=pictogram,
+        role_labels=ROLE_LABELS,
+        home_of=home_of,
+        # may(user, "offer"): whether a page shows a way in that the role may use.
+        may=lambda user, name: allowed(user, Permission(name)),
     )
+    environment.globals.update(FINDING_GLOBALS)
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
@@ -127,15 +141,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PersonDiagnosticPages,
             FormPages,
             TrainerPages,
+            OfferPages,
             DiagnosticApi,
             PeopleApi,
+            PlaceApi,
+            WorkshopApi,
             BookingApi,
             RegistrationPages,
             PersonBookingPages,
             ScanPages,
             ScanApi,
+            SessionApi,
+            SchedulePages,
+            ExportApi,
+            OpenDataPages,
             StructureFeed,
             SessionSearchApi,
+            create_sessions,  # after SessionSearchApi: same path (see its comment)
+            FindingPages,
+            BookingPages,
             toggle_large_text,
             health,
             create_static_files_router(

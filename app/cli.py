@@ -130,3 +130,7 @@ from app.commands.scanning import scan_group  # noqa: E402
 main.add_command(print_group, "print")
 main.add_command(scan_group, "scan")
 main.add_command(outbox_group, "outbox")
+
+from app.commands.offer import offer_group  # noqa: E402
+
+main.add_command(offer_group, "offer")

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     mail_from: str = "parcours-numerique@localhost"
     # Messages (they hold a contact address) are deleted this long after they were written.
     outbox_retention_days: int = 30
+    # A resident's e-mail or phone given to book (no record of theirs) is wiped this long after
+    # the session ended (the booking page says so).
+    booking_contact_days: int = 30
 
     @property
     def is_sqlite(self) -> bool:

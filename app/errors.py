@@ -194,9 +194,11 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         DiagnosticError,
         IdempotencyConflictError,
     )
+    from app.features.exports import UnknownDepartementError
     from app.features.finding import SearchError
     from app.features.people import PeopleError
     from app.features.scans import ScanError
+    from app.features.schedule import ScheduleError, SessionLockedError
     from referentiel.submission import SubmissionError
 
     invalid = "Le diagnostic contient des valeurs à corriger."
@@ -212,6 +214,9 @@ def domain_errors() -> dict[type[Exception], tuple[int, str | None]]:
         PeopleError: (422, "La fiche contient des valeurs à corriger."),
         CatalogueError: (422, "Certaines valeurs de l'offre sont à corriger."),
         ScanError: (409, None),
+        ScheduleError: (422, "La séance contient des valeurs à corriger."),
+        SessionLockedError: (409, None),
+        UnknownDepartementError: (422, None),
         SessionNotFoundError: (404, None),
         BookingNotFoundError: (404, None),
         NoContactError: (422, None),

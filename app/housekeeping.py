@@ -1,6 +1,7 @@
 """Deleting what the service must not keep, every hour while it runs: expired sessions, old
 attempt counters, audit events past their retention, resume codes past their time, uploaded
-files that no batch waits for, messages to people past their retention."""
+files that no batch waits for, messages to people past their retention, residents' contacts
+once their workshop is long over."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from app.config import Settings, uploads_dir
 from app.db.models import (
     AuditEvent,
     BatchStatus,
+    Booking,
     Diagnostic,
     DiagnosticStatus,
     OutboxMessage,
     ScanBatch,
+    Session,
     StoreEntry,
     Throttle,
 )
@@ -94,6 +97,30 @@ async def old_messages(db: AsyncSession, settings: Settings, now: datetime) -> N
     await db.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff))
 
 
+async def old_resident_contacts(db: AsyncSession, settings: Settings, now: datetime) -> None:
+    """The e-mail or phone a resident gave to book (no record of theirs) is wiped once the
+    session is over by ``booking_contact_days``, as the booking page promises; the booking
+    stays, for the session's figures, held by nobody one can reach."""
+    cutoff = now - timedelta(days=settings.booking_contact_days)
+    ended = select(Session.id).where(Session.ends_at < cutoff)
+    kept = (
+        await db.scalars(
+            select(Booking.id).where(
+                Booking.person_id.is_(None),
+                Booking.holder.not_like("forgotten:%"),
+                Booking.session_id.in_(ended),
+            )
+        )
+    ).all()
+    for booking_id in kept:
+        await db.execute(
+            update(Booking)
+            .where(Booking.id == booking_id)
+            .values(contact_email=None, contact_phone=None, holder=f"forgotten:{booking_id}")
+            .execution_options(synchronize_session=False)
+        )
+
+
 CHORES: tuple[Chore, ...] = (
     expired_sessions,
     old_throttles,
@@ -101,6 +128,7 @@ CHORES: tuple[Chore, ...] = (
     expired_resume_codes,
     orphan_uploads,
     old_messages,
+    old_resident_contacts,
 )
 
 

@@ -39,6 +39,13 @@ MSG_MANY = (
     ": {candidates}."
 )
 MSG_NEAR = "Commune introuvable. Vouliez-vous dire : {candidates} ?"
+# A page's commune field, when what was typed names no commune or several (the choices are
+# shown right under the field).
+MSG_FIELD_UNKNOWN = "Nous ne trouvons pas cette commune. Vérifiez le nom ou tapez le code postal."
+MSG_FIELD_NEAR = (
+    "Nous ne trouvons pas cette commune. Est-ce l'une de celles proposées sous le champ ?"
+)
+MSG_FIELD_WHICH = "Plusieurs communes correspondent : choisissez la vôtre sous le champ."
 CANDIDATES_SHOWN = 12  # in a message; a page lists them all as choices
 LIMIT = 30  # close names offered for a typo
 
@@ -311,6 +318,34 @@ def resolve(typed: str) -> Commune | None:
     if found.one is None:
         raise CommuneError(found)
     return found.one
+
+
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """A page's commune field read: the commune meant (None when nothing was typed, or when
+    the person must choose), what was found (the choices to show under the field), and the
+    problem to say, if any."""
+
+    commune: Commune | None
+    found: Found
+    problem: str | None = None
+
+
+def pick(typed: str, chosen: str = "") -> Picked:
+    """What someone typed in a page's commune field, and the candidate they then picked under
+    it (``chosen``, an INSEE code), if it is one of what they typed names: never a guess."""
+    query = " ".join(typed.split())[:100]
+    picked = communes().get(chosen)
+    if not query:
+        return Picked(picked, Found(()))
+    found = search(query)
+    if picked is not None and picked in found.communes:
+        return Picked(picked, found)
+    if found.one is not None:
+        return Picked(found.one, found)
+    if not found.communes:
+        return Picked(None, found, MSG_FIELD_UNKNOWN)
+    return Picked(None, found, MSG_FIELD_NEAR if found.near else MSG_FIELD_WHICH)
 
 
 def how_to_type(commune: Commune) -> str:

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -136,9 +136,15 @@ def localized_ref(request: Request) -> Referential:  # type: ignore[type-arg]
     return localized(load_referential(), request_language(request))
 
 
+class Renders(Protocol):
+    """A message shown in the reader's language: a :class:`Msg`, or several said together."""
+
+    def render(self, gettext: Any) -> str: ...
+
+
 def error_summary(
     request: Request,  # type: ignore[type-arg]
-    errors: Mapping[str, Msg],
+    errors: Mapping[str, Renders],
     labels: Mapping[str, tuple[str, str]],
 ) -> list[tuple[str, str, str]]:
     """(anchor, label, message) per error, for the error summary at the top of a form;

@@ -4,14 +4,22 @@ them here."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from babel.dates import format_date, format_time
 
 from app.db.types import as_utc
 from app.web import PARIS
 
-__all__ = ["PARIS", "from_paris", "in_paris", "said_date", "said_span", "said_time"]
+__all__ = [
+    "PARIS",
+    "from_paris",
+    "in_paris",
+    "said_clock",
+    "said_date",
+    "said_span",
+    "said_time",
+]
 
 
 def from_paris(local: datetime) -> datetime:
@@ -37,10 +45,14 @@ def said_date(moment: datetime, lang: str = "fr") -> str:
 
 def said_time(moment: datetime, lang: str = "fr") -> str:
     """« 14 h », « 9 h 30 » in French; « 2:00 PM » style elsewhere."""
-    local = in_paris(moment)
+    return said_clock(in_paris(moment).time(), lang)
+
+
+def said_clock(clock: time, lang: str = "fr") -> str:
+    """A time of day as :func:`said_time` says it (opening hours, say)."""
     if lang == "fr":
-        return f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
-    return format_time(local, "short", locale=lang)
+        return f"{clock.hour} h" + (f" {clock.minute:02d}" if clock.minute else "")
+    return format_time(clock, "short", locale=lang)
 
 
 def said_span(starts_at: datetime, ends_at: datetime, lang: str = "fr") -> str:

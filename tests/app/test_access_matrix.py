@@ -40,6 +40,7 @@ PARAMETERS = {
     "{file_path:path}": "app.css",
     "{path:str}": "openapi.json",
     "{item_id:str}": "E1.1",
+    "{ref:str}": "00000000-0000-0000-0000-000000000000",
 }
 
 
@@ -63,12 +64,23 @@ def concrete(path: str) -> str:
 
 
 # What each part of the site is for, said independently of the code: the first prefix that
-# fits a route gives the permission it must declare.
+# fits a route gives the permission it must declare. An entry that starts with a method names
+# one route exactly, where one path serves two permissions (reading a session is public,
+# changing it is not).
 EXPECTED = [
+    ("GET /api/v1/sessions/{ref:str}", Permission.PUBLIC),
+    ("PATCH /api/v1/sessions/{ref:str}", Permission.OFFER),
+    ("POST /api/v1/sessions", Permission.OFFER),
+    ("POST /api/v1/sessions/import", Permission.OFFER),
+    ("POST /api/v1/sessions/{session_id:uuid}/cancellation", Permission.OFFER),
+    ("/api/v1/series", Permission.OFFER),
     ("/api/v1/diagnostics/{diagnostic_id:uuid}/corrections", Permission.PEOPLE),
     ("/api/v1/people", Permission.PEOPLE),
     ("/api/v1/sessions/{session_id:uuid}/attendance", Permission.OFFER),
     ("/api/v1/scans", Permission.SCANS),
+    ("/api/v1/places", Permission.OFFER),
+    ("/api/v1/workshops", Permission.OFFER),
+    ("/api/v1/exports", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
@@ -78,16 +90,23 @@ EXPECTED = [
     ("/pro/scans", Permission.SCANS),
     ("/pro/formulaires", Permission.FORMS),
     ("/pro/formation", Permission.TRAINING),
+    ("/pro/offre", Permission.OFFER),
     ("/pro", Permission.PEOPLE),
     ("/", Permission.PUBLIC),
 ]
+
+
+def _fits(prefix: str, method: str, path: str) -> bool:
+    if prefix.startswith("/"):
+        return path.startswith(prefix)
+    return prefix == f"{method} {path}"
 
 
 def test_every_route_has_its_place_in_the_matrix(backend):
     app = create_app(backend.settings)
     wrong = []
     for method, path, handler in routes(app):
-        expected = next(p for prefix, p in EXPECTED if path.startswith(prefix))
+        expected = next(p for prefix, p in EXPECTED if _fits(prefix, method, path))
         if permission_of(handler) != expected:
             wrong.append(f"{method} {path}: {permission_of(handler)}, expected {expected}")
     assert not wrong, "\n".join(wrong)

@@ -75,10 +75,9 @@ def test_a_trainer_lands_on_a_page_made_for_trainers_and_every_link_on_it_opens(
     home = client.get(landing)
     assert home.status_code == 200
     assert "Espace formateur" in home.text and structure in home.text
-    assert "arrive dans une prochaine version" in home.text  # the workshops: not built yet
     main = home.text.split('<main id="contenu"', 1)[1]
     links = set(re.findall(r'href="(/[^"]*)"', main))
-    assert {"/", "/pro/formulaires", "/pro/compte"} <= links
+    assert {"/pro/offre", "/", "/pro/formulaires", "/pro/compte"} <= links  # the offer first
     for link in links:
         assert client.get(link).status_code == 200, link
     # the header's « Espace professionnel » leads there too, not to a refusal

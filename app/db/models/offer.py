@@ -101,7 +101,7 @@ class Workshop(UUIDAuditBase):
     modality: Mapped[Modality] = mapped_column(Enum(Modality, native_enum=False, length=12))
     duration_minutes: Mapped[int] = mapped_column(Integer)
     publics: Mapped[list[str]] = mapped_column(Json, default=list)
-    price: Mapped[str] = mapped_column(String(20), default="Gratuit")  # a LaMednum fee label
+    price: Mapped[str] = mapped_column(String(40), default="Gratuit")  # a LaMednum fee label
     price_detail: Mapped[str | None] = mapped_column(String(200), default=None)
     accessibility: Mapped[str | None] = mapped_column(String(500), default=None)
     language: Mapped[str] = mapped_column(String(10), default="fr")

@@ -155,9 +155,13 @@ def _modality(value: Any) -> Modality:
 
 
 def _duration(value: Any) -> int:
-    minutes = fields.whole(value)
+    wrong = FieldError(Msg(MSG_DURATION.text, {"min": DURATION_MIN, "max": DURATION_MAX}))
+    try:
+        minutes = fields.whole(value)
+    except FieldError:
+        raise wrong from None
     if minutes is None or not DURATION_MIN <= minutes <= DURATION_MAX:
-        raise FieldError(Msg(MSG_DURATION.text, {"min": DURATION_MIN, "max": DURATION_MAX}))
+        raise wrong
     return minutes
 
 

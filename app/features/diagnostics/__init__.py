@@ -1,5 +1,6 @@
 """Diagnostics: the resident's online form, paper entry, the API, and their results."""
 
+from app.features.diagnostics.dependencies import opened_here
 from app.features.diagnostics.paper import read_commune
 from app.features.diagnostics.reading import diagnostic_reading
 from app.features.diagnostics.service import (
@@ -24,6 +25,7 @@ __all__ = [
     "add_diagnostic",
     "diagnostic_reading",
     "diagnostic_row",
+    "opened_here",
     "person_row",
     "read_commune",
 ]

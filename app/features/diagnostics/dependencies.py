@@ -43,6 +43,11 @@ def open_here(request: Request[Any, Any, Any], diagnostic_id: UUID) -> None:
     )
 
 
+def opened_here(request: Request[Any, Any, Any], diagnostic_id: UUID) -> bool:
+    """This browser started or resumed this anonymous diagnostic (its pages open here)."""
+    return str(diagnostic_id) in request.session.get(OPENED, [])
+
+
 def provide_diagnostics(db_session: NamedDependency[AsyncSession]) -> DiagnosticService:
     return DiagnosticService(db_session)
 

@@ -37,10 +37,11 @@ from app.features.diagnostics.service import (
     taken_back,
     walk_of,
 )
+from app.features.finding import result_offer
 from app.i18n import decimal_mark, gettext_for, request_language
 from app.pdf import PDF_LIMIT, draw
 from app.sessions import rotate_session
-from app.territories import Found, as_typed, communes, search
+from app.territories import Found, as_typed, pick
 from app.throttle import Limit, client_address, per_address
 from app.web import Msg, download, flash, page, see_other
 from referentiel import load_referential
@@ -63,11 +64,6 @@ MSG_ERASED = (
     "C'est fait : rien de votre diagnostic ne reste sur cet appareil. Votre code permet "
     "toujours de le retrouver."
 )
-MSG_COMMUNE_WHICH = "Plusieurs communes correspondent : choisissez la vôtre sous le champ."
-MSG_COMMUNE_NEAR = (
-    "Nous ne trouvons pas cette commune. Est-ce l'une de celles proposées sous le champ ?"
-)
-MSG_COMMUNE_UNKNOWN = "Nous ne trouvons pas cette commune. Vérifiez le nom ou tapez le code postal."
 MSG_SAVED_FOR_PERSON = (
     "Diagnostic terminé et enregistré dans la fiche. Ouvrez-le dans le suivi pour voir le "
     "résultat, les besoins et les objectifs, ou imprimer l'attestation."
@@ -282,18 +278,14 @@ class DiagnosticSteps(Controller):
                 context[question.id] = value
         errors: dict[str, str] = {}
         query = str(data.get("commune_query", "")).strip()[:100]
-        chosen = communes().get(str(data.get("commune", "")))
-        found = search(query) if query else Found(())
-        if chosen is not None and (not query or chosen in found.communes):
-            context["commune"] = chosen.insee
-        elif found.one is not None:
-            context["commune"] = found.one.insee
+        picked = pick(query, str(data.get("commune", "")))
+        found = picked.found
+        if picked.commune is not None:
+            context["commune"] = picked.commune.insee
         elif not query:
             context["commune"] = None  # the field was emptied
-        elif not found.communes:
-            errors["commune"] = MSG_COMMUNE_UNKNOWN
-        else:  # never picked for the person: they choose under the field
-            errors["commune"] = MSG_COMMUNE_NEAR if found.near else MSG_COMMUNE_WHICH
+        elif picked.problem is not None:  # never picked for the person: they choose under it
+            errors["commune"] = picked.problem
         if errors:
             return page(
                 request,
@@ -403,6 +395,9 @@ class DiagnosticSteps(Controller):
         lang = request_language(request)
         shown = localized(referential_of(diagnostic), lang)
         result = result_of(diagnostic)
+        offer = await result_offer(
+            db_session, referential_of(diagnostic), result, diagnostic.context, diagnostic.id
+        )
         return page(
             request,
             "diagnostic/result.html",
@@ -413,6 +408,7 @@ class DiagnosticSteps(Controller):
             starting_out=_starting_out(result),
             printing=impression,
             facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
+            offer=None if impression else offer,
         )
 
     @get("/resultat.pdf", guards=[PDF_LIMIT])

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
@@ -23,11 +24,18 @@ from app.db.models import Session, Structure
 from app.errors import Problem
 from app.features.notifications.invitations import structure_feed
 from app.i18n import gettext_for, request_language
-from app.throttle import Limit, per_address
+from app.throttle import Limit, client_address, per_subject
 
 FEED_PATH = "/offre/structures/{structure_id}/sessions.ics"
-# A calendar polls a few times a day; a page embedding the feed, a few times an hour.
+# A calendar polls a feed a few times a day, a page embedding it a few times an hour. Counted
+# per address and feed: a calendar service fetching many structures' feeds from one address
+# is not one caller hammering one feed.
 FEEDS = Limit("sessions-feed", attempts=120, window=timedelta(minutes=10))
+
+
+def _caller_and_feed(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return f"{client_address(connection)} {connection.path_params.get('structure_id')}"
+
 # Past sessions stay a week; cancelled ones stay, marked cancelled, for a month after their
 # cancellation, so that calendars that subscribed see them cancelled before they go.
 PAST_KEPT = timedelta(days=7)
@@ -59,7 +67,7 @@ class StructureFeed(Controller):
     opt = needs(Permission.PUBLIC)
     include_in_schema = False
 
-    @get("/{structure_id:uuid}/sessions.ics", guards=[per_address(FEEDS)])
+    @get("/{structure_id:uuid}/sessions.ics", guards=[per_subject(FEEDS, _caller_and_feed)])
     async def feed(
         self,
         request: Request[Any, Any, Any],

@@ -42,7 +42,7 @@ POLL_SECONDS = 5.0
 REMIND_EVERY = timedelta(minutes=15)
 BATCH = 20
 MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8… minutes: about 4 hours in all
+FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8… minutes: about 2 hours in all
 # A claimed message is due again after this if its process stopped before marking it.
 LEASE = timedelta(minutes=10)
 # How long the worker waits after the server could not be reached, at most.

@@ -16,8 +16,6 @@ from dateutil.rrule import rrulestr
 from app.web import Msg
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-# Plain names, Monday first, as the form offers them.
-WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MAX_INTERVAL = 4  # « toutes les 4 semaines » at most
 MAX_OCCURRENCES = 104  # two a week for a year
 

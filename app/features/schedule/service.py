@@ -16,8 +16,10 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Session, SessionSeries, Workshop
+from app.db.models import Place, Session, SessionSeries, Workshop
 from app.db.types import as_utc
+from app.features.bookings import CapacityError, cancel_session, change_capacity
+from app.features.notifications import notify_session_changed
 from app.features.schedule.rules import (
     Draft,
     ScheduleError,
@@ -58,14 +60,23 @@ def _now(now: datetime | None) -> datetime:
     return as_utc(now) if now is not None else datetime.now(UTC)
 
 
+# Times outside these years are held at their edge: they are refused as past or too far ahead
+# without any date arithmetic overflowing.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def _utc(moment: datetime) -> datetime:
     """A naive time is Paris wall-clock time (as typed); an aware one is a moment."""
+    if moment.year < EARLIEST.year:
+        return EARLIEST
+    if moment.year >= LATEST.year:
+        return LATEST
     return from_paris(moment)
 
 
 def _local(moment: datetime) -> datetime:
     """A time as Paris wall-clock time, naive (an aware moment is converted)."""
-    return in_paris(moment).replace(tzinfo=None) if moment.tzinfo else moment
+    return in_paris(_utc(moment)).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 async def create_session(
@@ -86,7 +97,7 @@ async def create_session(
     checked = await check(db, structure_id, draft, _now(now))
     if checked.problems:
         raise ScheduleError(checked.problems)
-    return _add(db, structure_id, draft, import_key=import_key)
+    return add_checked(db, structure_id, draft, import_key=import_key)
 
 
 async def _draft(
@@ -109,7 +120,7 @@ async def _end_by_duration(db: AsyncSession, workshop_id: UUID, start: datetime)
     return _utc(_local(start) + timedelta(minutes=workshop.duration_minutes))
 
 
-def _add(
+def add_checked(
     db: AsyncSession,
     structure_id: UUID,
     draft: Draft,
@@ -117,6 +128,7 @@ def _add(
     series_id: UUID | None = None,
     import_key: str | None = None,
 ) -> Session:
+    """A session of a draft already checked, added to the transaction."""
     assert draft.workshop_id and draft.starts_at and draft.ends_at and draft.capacity
     session = Session(
         structure_id=structure_id,
@@ -184,7 +196,7 @@ async def create_series(
     )
     db.add(series)
     await db.flush()
-    return series, [_add(db, structure_id, d, series_id=series.id) for d in drafts]
+    return series, [add_checked(db, structure_id, d, series_id=series.id) for d in drafts]
 
 
 def _count_problems(starts: Sequence[datetime]) -> dict[str, Msg]:
@@ -285,7 +297,11 @@ async def _apply(db: AsyncSession, session: Session, draft: Draft, *, alone: boo
 
 
 async def _change_capacity(db: AsyncSession, session: Session, capacity: int) -> None:
-    if capacity < session.confirmed_count:
+    """Through the bookings, which hold every seat rule (and give freed seats to the people
+    waiting); their refusal is said at the capacity field."""
+    try:
+        await change_capacity(db, session, capacity)
+    except CapacityError:
         raise ScheduleError(
             {
                 "capacity": Msg(
@@ -293,12 +309,13 @@ async def _change_capacity(db: AsyncSession, session: Session, capacity: int) ->
                     {"count": session.confirmed_count},
                 )
             }
-        )
-    session.capacity = capacity
+        ) from None
 
 
 async def _tell_booked(db: AsyncSession, session: Session) -> None:
-    """The people booked hear of a new time or place."""
+    """The people booked hear of a new time or place (the message names the new place)."""
+    await fresh(db, [session])
+    await notify_session_changed(db, session)
 
 
 async def set_registration(
@@ -390,42 +407,43 @@ async def series_to_come(db: AsyncSession, series: SessionSeries, now: datetime)
 
 
 async def cancel(
-    db: AsyncSession, session: Session, reason: str, *, now: datetime | None = None
-) -> None:
-    """Cancel a session not begun: every booking is cancelled and people are told why."""
+    db: AsyncSession,
+    session: Session,
+    reason: str,
+    *,
+    rest_of_series: bool = False,
+    now: datetime | None = None,
+) -> list[Session]:
+    """Cancel a session not begun, or with ``rest_of_series`` it and every later occurrence
+    of its series (past ones stay): the bookings cancel every booking and tell people why.
+    The sessions cancelled, in order."""
     problems = reason_problems(reason)
     if problems:
         raise ScheduleError(problems)
     moment = _now(now)
     _locked(session, moment)
-    session.cancelled_at = moment
-    session.cancel_reason = reason.strip()
-    session.registration_open = False
-    session.revision += 1
-
-
-async def cancel_rest(
-    db: AsyncSession, session: Session, reason: str, *, now: datetime | None = None
-) -> list[Session]:
-    """Cancel this occurrence and every later one of its series (past ones stay)."""
-    moment = _now(now)
-    _locked(session, moment)
-    if session.series_id is None:
-        await cancel(db, session, reason, now=moment)
-        return [session]
-    series = await db.get(SessionSeries, session.series_id)
-    assert series is not None
-    rest = [
-        s
-        for s in await series_to_come(db, series, moment)
-        if as_utc(s.starts_at) >= as_utc(session.starts_at)
-    ]
-    for occurrence in rest:
-        await cancel(db, occurrence, reason, now=moment)
-    return rest
+    chosen = [session]
+    series = await db.get(SessionSeries, session.series_id) if session.series_id else None
+    if rest_of_series and series is not None:
+        chosen = [
+            s
+            for s in await series_to_come(db, series, moment)
+            if as_utc(s.starts_at) >= as_utc(session.starts_at)
+        ]
+    for occurrence in chosen:
+        await cancel_session(db, occurrence, reason)
+    return chosen
 
 
 # --- reading ---------------------------------------------------------------------------------
+
+
+async def fresh(db: AsyncSession, sessions: Sequence[Session]) -> None:
+    """Sessions written in this transaction with their workshop and place loaded, as read
+    back (a changed place, a new session)."""
+    await db.flush()
+    for session in sessions:
+        await db.refresh(session, ["workshop", "place"])
 
 
 async def session_of(db: AsyncSession, structure_id: UUID, session_id: UUID) -> Session | None:
@@ -437,6 +455,21 @@ async def session_of(db: AsyncSession, structure_id: UUID, session_id: UUID) -> 
 async def series_of(db: AsyncSession, structure_id: UUID, series_id: UUID) -> SessionSeries | None:
     series = await db.get(SessionSeries, series_id)
     return series if series is not None and series.structure_id == structure_id else None
+
+
+async def choices(db: AsyncSession, structure_id: UUID) -> tuple[list[Workshop], list[Place]]:
+    """The workshops and places a new session may take: the structure's own, not archived."""
+    workshops = await db.scalars(
+        select(Workshop)
+        .where(Workshop.structure_id == structure_id, Workshop.archived.is_(False))
+        .order_by(Workshop.title)
+    )
+    places = await db.scalars(
+        select(Place)
+        .where(Place.structure_id == structure_id, Place.archived.is_(False))
+        .order_by(Place.name)
+    )
+    return list(workshops), list(places)
 
 
 @dataclass(frozen=True)

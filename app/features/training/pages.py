@@ -1,5 +1,5 @@
-"""Where a trainer lands after logging in: what they can do here today, said plainly. The
-workshops, their sessions and the registrations are not built yet, and the page says so."""
+"""Where a trainer lands after logging in: what they can do here, said plainly, starting with
+their structure's offer (places, workshops, sessions and registrations, at /pro/offre)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ def upgrade() -> None:
     sa.Column('modality', sa.Enum('INDIVIDUAL', 'COLLECTIVE', 'SELF_STUDY', 'REMOTE', name='modality', native_enum=False, length=12), nullable=False),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
     sa.Column('publics', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('price', sa.String(length=20), nullable=False),
+    sa.Column('price', sa.String(length=40), nullable=False),
     sa.Column('price_detail', sa.String(length=200), nullable=True),
     sa.Column('accessibility', sa.String(length=500), nullable=True),
     sa.Column('language', sa.String(length=10), nullable=False),

@@ -85,11 +85,14 @@ def test_an_unknown_structure_has_no_feed(client: TestClient[Any]) -> None:
     assert client.get("/offre/structures/pas-un-id/sessions.ics").status_code == 404
 
 
-def test_the_feed_is_rate_limited_per_address(backend: Backend, client: TestClient[Any]) -> None:
-    offer = _offer(backend)
-    path = f"/offre/structures/{offer['structure']}/sessions.ics"
+def test_one_caller_hammering_one_feed_is_stopped_and_other_feeds_still_answer(
+    backend: Backend, client: TestClient[Any]
+) -> None:
+    hammered, other = _offer(backend), _offer(backend)
+    path = f"/offre/structures/{hammered['structure']}/sessions.ics"
     statuses = [client.get(path).status_code for _ in range(FEEDS.attempts + 1)]
     assert statuses[-1] == 429
+    assert client.get(f"/offre/structures/{other['structure']}/sessions.ics").status_code == 200
 
 
 def test_a_sessions_own_file_is_a_publication_that_follows_its_revision(

@@ -3,19 +3,20 @@ refused (all at once), and how one occurrence or a whole series changes."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
 
-from app.db.models import Session, SessionSeries
+from app.db.models import Booking, BookingStatus, OutboxMessage, Session, SessionSeries
 from app.db.types import as_utc
+from app.features.bookings import book
 from app.features.schedule import Repeat, ScheduleError, create_series, create_session
 from app.features.schedule.rules import SessionLockedError
-from app.features.schedule.service import cancel, cancel_rest, update_series, update_session
+from app.features.schedule.service import cancel, update_series, update_session
 from app.when import in_paris
-from tests.app.features.schedule.offer import seed_offer
+from tests.app.features.schedule.offer import seed_offer, soon
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -252,8 +253,8 @@ def test_cancelling_the_rest_of_a_series_keeps_what_came_before(backend):
         offer = await seed_offer(db)
         series, sessions = await _series(db, offer, count=5)
         with pytest.raises(ScheduleError):
-            await cancel_rest(db, sessions[2], "  ", now=NOW)
-        cancelled = await cancel_rest(db, sessions[2], "Salle en travaux", now=NOW)
+            await cancel(db, sessions[2], "  ", rest_of_series=True, now=NOW)
+        cancelled = await cancel(db, sessions[2], "Salle en travaux", rest_of_series=True, now=NOW)
         await db.commit()
         rows = await db.scalars(
             select(Session).where(Session.series_id == series.id).order_by(Session.starts_at)
@@ -294,3 +295,46 @@ def test_an_unknown_workshop_is_refused_without_guessing_its_length(backend):
         return set(refused.value.problems)
 
     assert backend.run(go) == {"workshop_id"}
+
+
+def test_people_booked_hear_of_a_new_time_and_of_a_cancellation(backend):
+    """A change of time writes a « changed » message for each person booked, with their
+    invitation revised; a raised capacity seats the first person waiting; a cancellation
+    cancels every booking and tells each person."""
+
+    async def go(db):
+        offer = await seed_offer(db)
+        session = await create_session(
+            db,
+            offer.structure_id,
+            offer.workshop_id,
+            starts_at=soon(days=20),
+            place_id=offer.place_id,
+            capacity=1,
+        )
+        await db.commit()
+        seated = await book(db, session.id, email="ada@example.org")
+        waiting = await book(db, session.id, email="bob@example.org")
+        await db.commit()
+        later = in_paris(session.starts_at).replace(tzinfo=None) + timedelta(hours=1)
+        await update_session(
+            db, session, {"starts_at": later, "ends_at": later + timedelta(hours=2)}
+        )
+        await update_session(db, session, {"capacity": 2})
+        await db.commit()
+        statuses = [
+            (await db.get(Booking, b.id, populate_existing=True)).status for b in (seated, waiting)
+        ]
+        await cancel(db, session, "La salle est inondée")
+        await db.commit()
+        kinds = await db.scalars(
+            select(OutboxMessage.kind)
+            .where(OutboxMessage.booking_id == seated.id)
+            .order_by(OutboxMessage.created_at)
+        )
+        return session.revision, statuses, list(kinds)
+
+    revision, statuses, kinds = backend.run(go)
+    assert statuses == [BookingStatus.CONFIRMED, BookingStatus.CONFIRMED]
+    assert revision == 2  # moved once, cancelled once
+    assert kinds == ["booked", "changed", "cancelled"]
