@@ -174,7 +174,8 @@ def test_a_session_is_never_the_adaptive_diagnostic(client):
     assert started.status_code == 201
     again = client.get(f"/api/v1/diagnostics/{started.json()['id']}/adaptive")
     assert again.json()["next_item"] == started.json()["next_item"]
-    assert client.post("/api/v1/sessions").status_code == 404
+    # POST /api/v1/sessions makes a training session: for the offer's professionals only
+    assert client.post("/api/v1/sessions").status_code == 401
 
 
 def test_a_beginner_is_spared_the_harder_questions_and_sees_them_as_not_yet_acquired(client):
