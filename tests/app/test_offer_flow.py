@@ -232,6 +232,19 @@ def test_a_mediator_books_a_person_of_their_structure(backend, published, client
     )
     assert again.status_code == 409
 
+    # And from the person's page, for another person (the last seat of the session).
+    other = create_person(client, "Marcel", commune=COMMUNE_NAME)
+    choose = client.get(f"/pro/personnes/{other}/inscriptions")
+    assert choose.status_code == 200 and WORKSHOP in text_of(choose.text)
+    booked_page = client.post(
+        f"/pro/personnes/{other}/inscriptions",
+        data={"_csrf_token": token(client), "session": published.session(1)},
+    )
+    assert str(booked_page.url).endswith(f"/pro/personnes/{other}")
+    assert "Marcel a une place." in text_of(booked_page.text)
+    full = client.get("/api/v1/sessions", params={"commune": COMMUNE, "competences": ["E1"]})
+    assert published.session(1) not in {str(s["id"]) for s in full.json()["items"]}
+
 
 def test_a_cancellation_from_my_booking_seats_the_person_waiting_who_is_told(
     backend, published, client, mailer
@@ -262,11 +275,6 @@ def test_a_cancellation_from_my_booking_seats_the_person_waiting_who_is_told(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a person's next result reads their exit checks once the diagnostics call "
-    "observed_evidence (comes with the bookings' evidence); remove this mark then",
-)
 def test_a_passed_exit_check_raises_the_persons_next_result_in_words(backend, published, client):
     person, headers = _mediator_with_person(backend, client, published)
     session = published.session(3)
