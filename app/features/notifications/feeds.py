@@ -36,6 +36,7 @@ FEEDS = Limit("sessions-feed", attempts=120, window=timedelta(minutes=10))
 def _caller_and_feed(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return f"{client_address(connection)} {connection.path_params.get('structure_id')}"
 
+
 # Past sessions stay a week; cancelled ones stay, marked cancelled, for a month after their
 # cancellation, so that calendars that subscribed see them cancelled before they go.
 PAST_KEPT = timedelta(days=7)
