@@ -21,7 +21,12 @@ from app.demo_offer import DEMO_STRUCTURE, demo_offer, load_offer
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
 from app.features.accounts.totp import TotpBox, new_secret, readable_secret
-from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
+from app.features.diagnostics.service import (
+    Provenance,
+    add_diagnostic,
+    diagnostic_row,
+    person_row,
+)
 from app.features.people.consent import CONSENT_VERSION
 from referentiel import load_referential
 from referentiel.submission import read_submission
@@ -106,7 +111,7 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
     answers = {i.id: 1 for i in ref.form_items("papier")}
     submission = read_submission({"answers": answers, "context": {"knows_help": True}})
     provenance = Provenance(Channel.PAPER, people[0].id, structure.id)
-    await add_diagnostic(db, diagnostic_row(submission, provenance))
+    await add_diagnostic(db, await person_row(db, submission, provenance))
     await db.commit()
     for _ in range(3):
         answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}

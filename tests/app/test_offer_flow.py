@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,17 +21,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from data_inclusion.schema.v1 import Service, Structure
-from frictionless import Checklist, Resource, Schema, validate
 from icalendar import Calendar
 from litestar.testing import TestClient
 from sqlalchemy import delete
 
 from app.asgi import create_app
 from app.db.models import Role, Throttle
-from app.features.catalogue import lamednum_schema_path
 from app.when import from_paris, in_paris
 from tests.app.conftest import Backend, csrf, login
 from tests.app.features.notifications.test_worker import _drain
+from tests.app.open_data import assert_valid_lamednum
 from tests.app.resident import answer_all, start, token
 from tests.app.smtp import Mailer
 from tests.app.test_mediator_pages import create_person, text_of
@@ -321,14 +319,7 @@ def test_both_exports_of_the_offer_validate(published, client, tmp_path: Path):
 
     answer = client.get("/api/v1/exports/lamednum.csv", params=where)
     assert answer.status_code == 200
-    path = tmp_path / "lieux.csv"
-    path.write_bytes(answer.content)
-    schema = json.loads(Path(lamednum_schema_path()).read_text("utf-8"))
-    report = validate(
-        Resource(path=path.name, basepath=str(tmp_path), schema=Schema.from_descriptor(schema)),
-        checklist=Checklist(),
-    )
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert_valid_lamednum(answer.content, tmp_path)
     assert published.place_id in answer.text and PLACE in answer.text
 
 
