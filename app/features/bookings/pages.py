@@ -28,10 +28,11 @@ from app.db import models
 from app.db.models import Attendance, Booking, BookingStatus, Person, User
 from app.features.accounts import PAGE_ERRORS
 from app.features.bookings.attendance import Mark, record_attendance
-from app.features.bookings.contacts import ContactError
+from app.features.bookings.contacts import ContactError, read_contact
 from app.features.bookings.dependencies import OFFER_SESSION, professional_role
 from app.features.bookings.errors import AttendanceError, BookingError, BookingNotFoundError
 from app.features.bookings.evidence import observed_words
+from app.features.bookings.linking import link_to_person
 from app.features.bookings.seats import book, cancel_booking
 from app.features.bookings.views import session_bookings
 from app.features.finding import SearchCriteria, SearchError, search_sessions
@@ -40,6 +41,8 @@ from app.web import Form, FormData, Msg, error_summary, flash, one, page, parse_
 from app.when import said_span
 
 EXIT_CHOICES = {"oui": True, "non": False, "": None}
+MSG_LINK_CONTACT = "Donnez l'e-mail ou le téléphone avec lequel la personne s'est inscrite."
+MSG_LINK_NONE = "Aucune inscription aux sessions de votre structure n'a été faite avec ce contact."
 UPCOMING_DAYS = 60
 NEARBY_LIMIT = 10
 
@@ -297,4 +300,45 @@ class PersonBookingPages(Controller):
         auditor.record(db_session, "booking.cancel", "booking", booking.id)
         await db_session.commit()
         flash(request, "Inscription de {alias} annulée.", alias=person.alias)
+        return see_other(f"/pro/personnes/{person.id}")
+
+    @post("/rattacher")
+    async def link(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        data: Form,
+        person: NamedDependency[Person],
+        user: NamedDependency[User],
+        db_session: NamedDependency[AsyncSession],
+        auditor: NamedDependency[Auditor],
+    ) -> Template | Redirect:
+        """Link the bookings made with the person's e-mail or phone to their record."""
+        error: Msg | None = None
+        problems: list[str] = []
+        try:
+            contact = read_contact(one(data, "email")[:320], one(data, "phone")[:30])
+            if contact.empty:
+                error = Msg(MSG_LINK_CONTACT)
+            else:
+                linked = await link_to_person(db_session, user.structure_id, person, contact)
+                error = None if linked else Msg(MSG_LINK_NONE)
+        except (BookingError, ContactError) as refused:
+            await db_session.rollback()
+            await db_session.refresh(person)
+            error = Msg(getattr(refused, "message", "Le contact ne convient pas."))
+            problems = refused.problems
+        if error is not None:
+            return await self._choose(
+                request, db_session, user, person, error=error, problems=problems, sent=data
+            )
+        for booking in linked:
+            auditor.record(db_session, "booking.link", "booking", booking.id)
+        await db_session.commit()
+        flash(
+            request,
+            "{count} inscription(s) rattachée(s) à la fiche de {alias}.",
+            count=len(linked),
+            alias=person.alias,
+        )
         return see_other(f"/pro/personnes/{person.id}")

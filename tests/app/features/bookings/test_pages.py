@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from app.db.models import Person, Role
-from app.features.bookings import book, evidence_of
+from app.db import models
+from app.db.models import Attendance, Person, Role
+from app.features.bookings import Mark, book, evidence_of, record_attendance
 from tests.app.conftest import login
 from tests.app.features.bookings.offer import bookings_of, new_session, told
 from tests.app.features.bookings.test_api import structure_id
@@ -148,3 +149,34 @@ def test_another_structures_person_cannot_be_booked(backend, client):
         data={"_csrf_token": token(client), "session": session},
     )
     assert refused.status_code == 404
+
+
+def test_a_mediator_links_a_booking_made_with_an_email_and_keeps_its_exit_check(backend, client):
+    structure = mediator(backend, client)
+    person = create_person(client, "Simone")
+    session = session_with(backend, structure, ["Simone.B@Exemple.fr"])
+    booking = backend.run(lambda db: bookings_of(db, UUID(session)))[0]
+
+    async def passed(db: Any) -> None:
+        stored = await db.get(models.Session, UUID(session))
+        await record_attendance(db, stored, [Mark(booking.id, Attendance.SEEN, True)], by=None)
+        await db.commit()
+
+    backend.run(passed)
+    assert backend.run(lambda db: evidence_of(db, UUID(person))) == []
+    path = f"/pro/personnes/{person}/inscriptions/rattacher"
+    nothing = client.post(path, data={"_csrf_token": token(client), "email": "autre@exemple.fr"})
+    assert nothing.status_code == 422 and "Aucune inscription" in text_of(nothing.text)
+    linked = client.post(path, data={"_csrf_token": token(client), "email": "simone.b@exemple.fr"})
+    assert "1 inscription(s) rattachée(s) à la fiche de Simone." in text_of(linked.text)
+    assert "fin d'atelier réussie" in text_of(linked.text)
+    kept = backend.run(lambda db: evidence_of(db, UUID(person)))
+    assert [e.competence for e in kept] == ["C1"]
+    # another structure's mediator finds nothing with the same address
+    mediator(backend, client)
+    other = create_person(client, "Simone")
+    refused = client.post(
+        f"/pro/personnes/{other}/inscriptions/rattacher",
+        data={"_csrf_token": token(client), "email": "simone.b@exemple.fr"},
+    )
+    assert refused.status_code == 422

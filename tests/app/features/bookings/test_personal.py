@@ -23,10 +23,10 @@ def test_an_erased_persons_seat_goes_to_the_first_waiting(backend, client):
     async def plant(db: Any) -> tuple[UUID, UUID]:
         who = await db.get(Person, UUID(person))
         past = await new_session(db)
-        seen = await book(db, past.id, person=who, email="fernande@exemple.fr")
+        seen = await book(db, past.id, person=who, email="fernande.erasure@exemple.fr")
         await record_attendance(db, past, [Mark(seen.id, Attendance.SEEN, True)], by=None)
         session = await new_session(db, capacity=1)
-        await book(db, session.id, person=who, phone="06 12 34 56 78")
+        await book(db, session.id, person=who, phone="07 55 44 33 21")
         waiting = await book(db, session.id, email="ensuite@exemple.fr")
         await db.commit()
         return session.id, waiting.id
@@ -36,8 +36,8 @@ def test_an_erased_persons_seat_goes_to_the_first_waiting(backend, client):
     assert [b["status"] for b in exported["bookings"]] == ["confirmed", "confirmed"]
     assert [e["competence"] for e in exported["evidence"]] == ["C1"]
     assert {m["recipient"] for m in exported["messages"]} == {
-        "fernande@exemple.fr",
-        "+33612345678",
+        "fernande.erasure@exemple.fr",
+        "+33755443321",
     }
 
     assert client.delete(f"/api/v1/people/{person}", headers=headers).status_code == 204
@@ -56,7 +56,7 @@ def test_an_erased_persons_seat_goes_to_the_first_waiting(backend, client):
         messages = await db.scalar(
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.recipient.in_(["fernande@exemple.fr", "+33612345678"]))
+            .where(OutboxMessage.recipient.in_(["fernande.erasure@exemple.fr", "+33755443321"]))
         )
         return {
             "counts": count,
