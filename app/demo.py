@@ -12,10 +12,9 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.config import VAR_DIR, Settings, private_var_dir
-from app.db.engine import make_engine
+from app.db.engine import make_engine, session_maker
 from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
 from app.demo_offer import DEMO_STRUCTURE, demo_offer, load_offer
 from app.features.accounts.security import generate_password
@@ -49,7 +48,7 @@ CREDENTIALS = VAR_DIR / "demo-credentials.txt"
 async def load_demo(settings: Settings) -> list[str]:
     engine = make_engine(settings)
     try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+        async with session_maker(settings, engine)() as db:
             if await db.scalar(select(Structure).where(Structure.name == STRUCTURE)) is None:
                 await _create(db, TotpBox(settings.secrets()))
     finally:

@@ -201,9 +201,12 @@ def test_a_resident_books_from_their_result_and_gets_the_email_with_its_invitati
     starts = datetime.fromisoformat(session["starts_at"])
     assert PLACE in body and "15000 Aurillac" in body
     assert session["when"] in body and "de 14 h à 16 h" in body
-    # The link to see or cancel the booking. Its key is made with the process's settings
-    # (notify is called without the app's), so only its path is compared here.
-    assert f"/reservations/{booking_id}?cle=" in body
+    # The e-mail's own link opens the booking: its key is the app's, as is its address.
+    [link] = re.findall(r"(https?://\S+/reservations/\S+)", body)
+    assert link == backend.settings.address(mine)
+    assert "Votre place est réservée" in text_of(
+        client.get(urlsplit(link)._replace(scheme="", netloc="").geturl()).text
+    )
     calendar = invitation(message)
     [event] = calendar.events
     assert str(calendar["METHOD"]) == "REQUEST"
@@ -267,7 +270,7 @@ def test_a_cancellation_from_my_booking_seats_the_person_waiting_who_is_told(
     received = sent(backend, mailer, "third@example.org")
     assert received[-1]["Subject"] == f"Une place s'est libérée pour vous : {WORKSHOP}"
     promoted = plain(received[-1])
-    assert f"{urlsplit(waiting).path}?cle=" in promoted
+    assert backend.settings.address(waiting) in promoted
     assert PLACE in promoted and "de 14 h à 16 h" in promoted
     assert str(invitation(received[-1]).events[0]["UID"]).startswith(
         f"booking-{urlsplit(waiting).path.rsplit('/', 1)[1]}@"
