@@ -36,6 +36,7 @@ from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.bookings.api import BookingApi
+from app.features.bookings.pages import PersonBookingPages, RegistrationPages
 from app.features.catalogue.api import PlaceApi, WorkshopApi
 from app.features.catalogue.pages import OfferPages
 from app.features.diagnostics import dependencies as diagnostics_dependencies
@@ -146,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PlaceApi,
             WorkshopApi,
             BookingApi,
+            RegistrationPages,
+            PersonBookingPages,
             ScanPages,
             ScanApi,
             SessionApi,

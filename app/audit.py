@@ -49,6 +49,7 @@ ACTIONS: Mapping[str, str] = {
     "booking.create": "Inscription à une session",
     "booking.cancel": "Inscription annulée",
     "booking.attendance": "Présence ou fin d'atelier enregistrée",
+    "booking.link": "Inscription rattachée à la fiche d'une personne",
     "scan.upload": "Scan déposé",
     "scan.review": "Ligne de scan vérifiée",
     "audit.read": "Journal consulté",

@@ -12,16 +12,20 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.config import VAR_DIR, Settings, private_var_dir
-from app.db.engine import make_engine
+from app.db.engine import make_engine, session_maker
 from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
 from app.demo_offer import DEMO_STRUCTURE, demo_offer, load_offer
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
 from app.features.accounts.totp import TotpBox, new_secret, readable_secret
-from app.features.diagnostics.service import Provenance, add_diagnostic, diagnostic_row
+from app.features.diagnostics.service import (
+    Provenance,
+    add_diagnostic,
+    diagnostic_row,
+    person_row,
+)
 from app.features.people.consent import CONSENT_VERSION
 from referentiel import load_referential
 from referentiel.submission import read_submission
@@ -44,7 +48,7 @@ CREDENTIALS = VAR_DIR / "demo-credentials.txt"
 async def load_demo(settings: Settings) -> list[str]:
     engine = make_engine(settings)
     try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+        async with session_maker(settings, engine)() as db:
             if await db.scalar(select(Structure).where(Structure.name == STRUCTURE)) is None:
                 await _create(db, TotpBox(settings.secrets()))
     finally:
@@ -106,7 +110,7 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
     answers = {i.id: 1 for i in ref.form_items("papier")}
     submission = read_submission({"answers": answers, "context": {"knows_help": True}})
     provenance = Provenance(Channel.PAPER, people[0].id, structure.id)
-    await add_diagnostic(db, diagnostic_row(submission, provenance))
+    await add_diagnostic(db, await person_row(db, submission, provenance))
     await db.commit()
     for _ in range(3):
         answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}

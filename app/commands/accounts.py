@@ -12,11 +12,10 @@ from uuid import UUID
 
 import click
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.audit import Auditor, audit_keys
 from app.config import get_settings
-from app.db.engine import make_engine
+from app.db.engine import make_engine, session_maker
 from app.db.models import Role, User
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import TOKEN_DAYS, AccountError, AccountService
@@ -31,7 +30,7 @@ def run_in_db(work: Callable[[AccountService], Awaitable[T]]) -> T:
         settings = get_settings()
         engine = make_engine(settings)
         try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+            async with session_maker(settings, engine)() as db:
                 auditor = Auditor(audit_keys(settings.secrets()), actor=None, address="cli")
                 return await work(AccountService(db, auditor))
         finally:

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.config import get_settings
-from app.db.engine import make_engine
+from app.db.engine import make_engine, session_maker
 from app.features.exports import (
     Export,
     UnknownDepartementError,
@@ -35,7 +34,7 @@ async def _export(fmt: str, departement: str | None) -> tuple[str, Export]:
     settings = get_settings()
     engine = make_engine(settings)
     try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+        async with session_maker(settings, engine)() as db:
             if fmt == "lamednum":
                 export = await lamednum_places(db, departement)
                 return lamednum_csv(export.records), export

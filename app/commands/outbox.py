@@ -8,11 +8,10 @@ import sys
 
 import click
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.commands.service import _settings
 from app.config import Settings
-from app.db.engine import make_engine
+from app.db.engine import make_engine, session_maker
 from app.db.models import OutboxMessage
 
 SENT_ALL = 0
@@ -29,7 +28,7 @@ async def _send(settings: Settings) -> tuple[int, list[str]]:
 
     engine = make_engine(settings)
     try:
-        worker = OutboxWorker(async_sessionmaker(engine, expire_on_commit=False), settings)
+        worker = OutboxWorker(session_maker(settings, engine), settings)
         sent, problems, remind = 0, [], True
         while True:
             report = await worker.run_once(remind=remind)
@@ -64,7 +63,7 @@ def outbox_send(database_url: str | None) -> None:
 async def _counts(settings: Settings) -> list[tuple[str, str, int]]:
     engine = make_engine(settings)
     try:
-        async with async_sessionmaker(engine)() as db:
+        async with session_maker(settings, engine)() as db:
             rows = await db.execute(
                 select(OutboxMessage.channel, OutboxMessage.status, func.count())
                 .group_by(OutboxMessage.channel, OutboxMessage.status)

@@ -13,7 +13,12 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
 )
 from sqlalchemy import event, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.config import VAR_DIR, Settings, private_var_dir
 
@@ -76,6 +81,20 @@ def make_engine(settings: Settings) -> AsyncEngine:
 
 
 _configs = itertools.count()
+# Each database session knows the settings of the app (or command) that opened it, so that
+# what is written deep in a use case (a message's links, say) uses that app's address and key.
+SETTINGS = "settings"
+
+
+def session_maker(settings: Settings, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Database sessions for a command or a background task, outside a request."""
+    return async_sessionmaker(engine, expire_on_commit=False, info={SETTINGS: settings})
+
+
+def settings_of(db: AsyncSession) -> Settings | None:
+    """The settings of the app that opened this database session (None: opened without)."""
+    found = db.info.get(SETTINGS)
+    return found if isinstance(found, Settings) else None
 
 
 def make_alchemy_config(settings: Settings, engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
@@ -86,7 +105,7 @@ def make_alchemy_config(settings: Settings, engine: AsyncEngine) -> SQLAlchemyAs
     n = next(_configs)
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        session_config=AsyncSessionConfig(expire_on_commit=False, info={SETTINGS: settings}),
         before_send_handler="autocommit",
         create_all=False,
         engine_config=EngineConfig(),

@@ -24,6 +24,7 @@ from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.models import Role
 from app.features.accounts.service import AccountService
+from tests.app.smtp import Mailer, smtp_server
 
 POSTGRES_URL = os.environ.get("PARCOURS_TEST_POSTGRES_URL")
 PASSWORD = "correct horse battery"
@@ -124,3 +125,10 @@ def mediator(backend: Backend, client: TestClient) -> dict[str, str]:  # type: i
     email, _ = backend.user(Role.MEDIATOR)
     login(client, email)
     return {"Authorization": f"Bearer {backend.token(email)}"}
+
+
+@pytest.fixture
+def mailer(backend: Backend) -> Iterator[Mailer]:
+    """A real SMTP server on loopback, and settings that send to it."""
+    with smtp_server(backend) as found:
+        yield found

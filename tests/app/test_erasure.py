@@ -11,11 +11,13 @@ from uuid import UUID
 from sqlalchemy import Table, select
 
 from app.config import uploads_dir
-from app.db.models import Person
+from app.db.models import Attendance, Person
+from app.features.bookings import Mark, book, record_attendance
 from app.features.diagnostics.service import DiagnosticService
 from app.privacy import PARTS
 from referentiel import load_referential
 from tests.app.conftest import login
+from tests.app.features.bookings.offer import new_session
 from tests.app.test_mediator_pages import create_person, paper_form
 from tests.app.test_scans import batch_ids, everything, finished, sheet_page, upload
 from tests.printables.corpus import copier_pdf
@@ -107,11 +109,22 @@ def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, cli
         return str(started.id)
 
     ongoing = backend.run(start)
+
+    # a seat in a workshop, with their e-mail (told by a message), and a passed exit check
+    async def booked(db: Any) -> None:
+        person = await db.get(Person, UUID(person_id))
+        session = await new_session(db)
+        seat = await book(db, session.id, person=person, email=f"{alias}@exemple.fr")
+        await record_attendance(db, session, [Mark(seat.id, Attendance.SEEN, True)], by=None)
+        await db.commit()
+
+    backend.run(booked)
     client.get(f"/pro/personnes/{person_id}")
     exported = client.get(f"/api/v1/people/{person_id}/export", headers=headers).json()
     ids = {d["id"] for d in exported["diagnostics"]}
     assert {first, corrected, ongoing} <= ids and len(ids) == 4
     assert len(exported["scan_pages"]) == 1
+    assert len(exported["bookings"]) == len(exported["evidence"]) == 1 <= len(exported["messages"])
     before = everything_stored(backend)
     assert person_id in before and alias in before
 

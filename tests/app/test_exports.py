@@ -18,11 +18,9 @@ import opening_hours
 import pytest
 from data_inclusion.schema.v1 import Service, Structure
 from data_inclusion.schema.v1.score_qualite import score
-from frictionless import Checklist, Resource, Schema, validate
 from sqlalchemy import delete, update
 
 from app.db.models import Throttle, Workshop
-from app.features.catalogue import lamednum_schema_path
 from app.features.exports.data_inclusion import (
     SOURCE,
     place_service_id,
@@ -39,6 +37,7 @@ from tests.app.cher_offer import (
     CherOffer,
     build_cher_offer,
 )
+from tests.app.open_data import assert_valid_lamednum
 from tests.app.test_cli_print_scan import PARCOURS
 from tests.app.test_people_api import assert_problem
 
@@ -129,19 +128,7 @@ def test_the_lamednum_csv_validates_with_frictionless_and_leaves_out_a_place_wit
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     assert "lieux-de-mediation-numerique_18.csv" in answer.headers["content-disposition"]
-    path = tmp_path / "lieux.csv"
-    path.write_bytes(answer.content)
-    report = validate(
-        Resource(
-            path=path.name,
-            basepath=str(tmp_path),
-            schema=Schema.from_descriptor(
-                json.loads(Path(lamednum_schema_path()).read_text("utf-8"))
-            ),
-        ),
-        checklist=Checklist(),
-    )
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert_valid_lamednum(answer.content, tmp_path)
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert list(rows[0]) == columns()
     mine = {r["id"]: r for r in rows if r["id"] in {str(p.id) for p in cher.places.values()}}

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browsing import AXE, MOBILE
+from tests.e2e.browsing import AXE, MOBILE, PolicyWatch
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -209,3 +209,19 @@ def new_context(browser: Any, server: Server) -> Iterator[Any]:
 @pytest.fixture
 def page(new_context: Any) -> Any:
     return new_context().new_page()
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Any, server: Server) -> Iterator[Any]:
+    """One page for every check of a module: a new page per check would cost more than the
+    check."""
+    context = browser.new_context(base_url=server.url, viewport=MOBILE, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def policy(shared_page: Any) -> PolicyWatch:
+    """What the shared page's context refused under the Content-Security-Policy."""
+    return PolicyWatch(shared_page.context)

@@ -10,34 +10,19 @@ the page would look or work differently than in development).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.e2e.browsing import (
-    MOBILE,
     PolicyWatch,
     adaptive_diagnostic,
     page_problems,
 )
 
 Setup = Callable[[Any, dict[str, str]], None]
-
-
-@pytest.fixture(scope="module")
-def shared_page(browser: Any, server: Any) -> Iterator[Any]:
-    """One page for every check here: a new page per check would cost more than the check."""
-    context = browser.new_context(base_url=server.url, viewport=MOBILE, locale="fr-FR")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def policy(shared_page: Any) -> PolicyWatch:
-    return PolicyWatch(shared_page.context)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from tests.app.features.finding import offer
-from tests.e2e.browsing import MOBILE, PolicyWatch, layout_problems, page_problems
+from tests.e2e.browsing import PolicyWatch, layout_problems, page_problems
 
 BOURGES, SAINT_DOULCHARD = "18033", "18205"
 SOLIDARITY = "Acquisition de matériel informatique à prix solidaire"
@@ -56,19 +56,6 @@ def sessions(server: Any) -> dict[str, UUID]:
     # Playwright's own event loop runs in this thread: the writes run in another.
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(asyncio.run, build()).result()
-
-
-@pytest.fixture(scope="module")
-def shared_page(browser: Any, server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=server.url, viewport=MOBILE, locale="fr-FR")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def policy(shared_page: Any) -> PolicyWatch:
-    return PolicyWatch(shared_page.context)
 
 
 Setup = Callable[[Any, dict[str, UUID]], None]

@@ -28,6 +28,7 @@ from app.features.bookings.seats import (
     change_capacity,
     waiting_position,
 )
+from app.features.bookings.views import PersonBooking, person_bookings
 
 __all__ = [
     "AlreadyBookedError",
@@ -38,6 +39,7 @@ __all__ = [
     "ContactError",
     "Mark",
     "NoContactError",
+    "PersonBooking",
     "RegistrationClosedError",
     "SessionCancelledError",
     "SessionNotFoundError",
@@ -50,6 +52,7 @@ __all__ = [
     "evidence_of",
     "link_is_valid",
     "observed_evidence",
+    "person_bookings",
     "record_attendance",
     "waiting_position",
 ]

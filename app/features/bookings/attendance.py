@@ -26,33 +26,36 @@ class Mark:
     exit_check_passed: bool | None = None
 
 
-MSG_NOT_HERE = "inscription {ref} : elle n'est pas dans cette session"
-MSG_NO_SEAT = "inscription {ref} : la personne n'a pas de place (liste d'attente ou annulée)"
-MSG_NOT_SEEN = (
-    "inscription {ref} : la fin d'atelier ne peut être validée que pour une personne venue"
-)
-MSG_TWICE = "inscription {ref} : donnée deux fois"
+MSG_NOT_HERE = "elle n'est pas dans cette session"
+MSG_NO_SEAT = "la personne n'a pas de place (liste d'attente ou inscription annulée)"
+MSG_NOT_SEEN = "la fin d'atelier ne se valide que pour une personne venue"
+MSG_TWICE = "donnée deux fois"
 
 
-def _problems(marks: Sequence[Mark], bookings: dict[UUID, Booking]) -> list[str]:
-    problems: list[str] = []
+def _problems(marks: Sequence[Mark], bookings: dict[UUID, Booking]) -> dict[UUID, str]:
+    """What is wrong with each mark, by booking (the first problem of each)."""
+    problems: dict[UUID, str] = {}
     seen: set[UUID] = set()
     for mark in marks:
-        ref = str(mark.booking_id)
         booking = bookings.get(mark.booking_id)
-        if mark.booking_id in seen:
-            problems.append(MSG_TWICE.format(ref=ref))
-        seen.add(mark.booking_id)
-        if booking is None:
-            problems.append(MSG_NOT_HERE.format(ref=ref))
-            continue
         revoked_already = (
-            booking.attendance == Attendance.REVOKED and mark.attendance == Attendance.REVOKED
+            booking is not None
+            and booking.attendance == Attendance.REVOKED
+            and mark.attendance == Attendance.REVOKED
         )
-        if booking.status != BookingStatus.CONFIRMED and not revoked_already:
-            problems.append(MSG_NO_SEAT.format(ref=ref))
-        if mark.exit_check_passed and mark.attendance != Attendance.SEEN:
-            problems.append(MSG_NOT_SEEN.format(ref=ref))
+        if mark.booking_id in seen:
+            problem: str | None = MSG_TWICE
+        elif booking is None:
+            problem = MSG_NOT_HERE
+        elif booking.status != BookingStatus.CONFIRMED and not revoked_already:
+            problem = MSG_NO_SEAT
+        elif mark.exit_check_passed and mark.attendance != Attendance.SEEN:
+            problem = MSG_NOT_SEEN
+        else:
+            problem = None
+        seen.add(mark.booking_id)
+        if problem is not None:
+            problems.setdefault(mark.booking_id, problem)
     return problems
 
 
@@ -70,7 +73,10 @@ async def record_attendance(
     bookings = {b.id: b for b in found}
     problems = _problems(marks, bookings)
     if problems:
-        raise AttendanceError(problems)
+        raise AttendanceError(
+            [f"inscription {ref} : {problem}" for ref, problem in problems.items()],
+            by_booking=problems,
+        )
     now = datetime.now(UTC)
     changed: list[Booking] = []
     for mark in marks:

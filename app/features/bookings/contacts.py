@@ -1,8 +1,9 @@
 """How a booking reaches its holder, and who the holder is.
 
 One key per holder, the same whatever the channel that booked (``person:<uuid>``,
-``email:<address>``, ``phone:<+33…>``): the unique index on ``booking.holder`` then refuses a
-second live booking of the same holder in one session, whoever books it.
+``email:<address>``, ``phone:<+33…>`` as the catalogue normalises numbers): the unique index
+on ``booking.holder`` then refuses a second live booking of the same holder in one session,
+whoever books it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ import re
 from dataclasses import dataclass
 from uuid import UUID
 
+from app.features.catalogue import normalise_phone
+
 EMAIL_MAX = 320
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-# Spaces, dots, hyphens and brackets people type between digits (« 06 12 34 56 78 »,
-# « +33 (0)6… »).
-_PHONE_NOISE = re.compile(r"[\s.\-/()\u00a0]")
 MSG_EMAIL = "e-mail : l'adresse ne convient pas (par exemple : prenom.nom@exemple.fr)"
 MSG_PHONE = "téléphone : le numéro ne convient pas (par exemple : 06 12 34 56 78)"
 
@@ -47,22 +47,6 @@ def normal_email(typed: str) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
-def normal_phone(typed: str) -> str | None:
-    """A French number as +33 and nine digits (« 06 12 34 56 78 » -> +33612345678); a number
-    already written with another country code is kept as it is. None if it is not one."""
-    digits = _PHONE_NOISE.sub("", typed.strip())
-    digits = digits.replace("+33(0)", "+33").replace("+330", "+33")
-    if digits.startswith("0033"):
-        digits = "+33" + digits[4:]
-    if re.fullmatch(r"0[1-9]\d{8}", digits):
-        return "+33" + digits[1:]
-    if re.fullmatch(r"\+33[1-9]\d{8}", digits):
-        return digits
-    if re.fullmatch(r"\+(?!33)[1-9]\d{7,14}", digits):
-        return digits
-    return None
-
-
 def read_contact(email: str | None, phone: str | None) -> Contact:
     """The contact given (blank fields are not given), normalised; ContactError otherwise."""
     problems = []
@@ -72,8 +56,9 @@ def read_contact(email: str | None, phone: str | None) -> Contact:
         if found_email is None:
             problems.append(MSG_EMAIL)
     if phone is not None and phone.strip():
-        found_phone = normal_phone(phone)
-        if found_phone is None:
+        try:
+            found_phone = normalise_phone(phone)
+        except ValueError:  # the catalogue's PhoneError: not a French number
             problems.append(MSG_PHONE)
     if problems:
         raise ContactError(problems)

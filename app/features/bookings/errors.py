@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 
 class BookingError(ValueError):
     """A refusal a person can act on; ``problems`` lists the values to correct, if any."""
@@ -58,4 +60,10 @@ class CapacityError(BookingError):
 
 
 class AttendanceError(BookingError):
+    """``by_booking``: each booking at fault and its problem, for a page to show beside it."""
+
     message = "La liste de présence contient des valeurs à corriger."
+
+    def __init__(self, problems: list[str], by_booking: dict[UUID, str]) -> None:
+        super().__init__(problems)
+        self.by_booking = by_booking

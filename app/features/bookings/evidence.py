@@ -63,17 +63,21 @@ async def keep_exit_check(
     await db.flush()
 
 
-async def evidence_of(db: AsyncSession, person_id: UUID) -> list[EvidenceRecord]:
-    """Everything observed about a person, oldest first (their badges read this)."""
-    found = await db.scalars(
-        select(EvidenceRecord)
-        .where(EvidenceRecord.person_id == person_id)
-        .order_by(EvidenceRecord.recorded_at, EvidenceRecord.id)
-    )
+async def evidence_of(
+    db: AsyncSession, person_id: UUID, *, until: datetime | None = None
+) -> list[EvidenceRecord]:
+    """Everything observed about a person (up to ``until``, if given), oldest first: their
+    next result and their badges read this."""
+    query = select(EvidenceRecord).where(EvidenceRecord.person_id == person_id)
+    if until is not None:
+        query = query.where(EvidenceRecord.recorded_at <= until)
+    found = await db.scalars(query.order_by(EvidenceRecord.recorded_at, EvidenceRecord.id))
     return list(found)
 
 
-async def observed_evidence(db: AsyncSession, person_id: UUID) -> tuple[Evidence, ...]:
+async def observed_evidence(
+    db: AsyncSession, person_id: UUID, *, until: datetime | None = None
+) -> tuple[Evidence, ...]:
     """The person's evidence as the referential scores it: a passed exit check is an
     observed task of its competence, which outranks what the person declares."""
     return tuple(
@@ -83,5 +87,5 @@ async def observed_evidence(db: AsyncSession, person_id: UUID) -> tuple[Evidence
             passed=record.passed,
             source=f"{record.workshop_title or 'Atelier'}, {said_date(record.recorded_at)}",
         )
-        for record in await evidence_of(db, person_id)
+        for record in await evidence_of(db, person_id, until=until)
     )

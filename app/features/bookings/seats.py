@@ -78,7 +78,7 @@ def _refusal(session: Session, now: datetime) -> Exception | None:
     return None
 
 
-def _one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[Any]:
+def one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[Any]:
     """What lets a statement fail alone: a savepoint on PostgreSQL (a failed statement spoils
     the whole transaction there); SQLite undoes just the statement."""
     if db.get_bind().dialect.name == "sqlite":
@@ -140,7 +140,7 @@ async def book(
     last = await db.scalar(select(func.max(Booking.queued)).where(Booking.session_id == session_id))
     booking_id = uuid4()
     try:
-        async with _one_statement(db):
+        async with one_statement(db):
             await db.execute(
                 insert(Booking).values(
                     id=booking_id,

@@ -12,6 +12,7 @@ from app.features.diagnostics.service import (
     Provenance,
     add_diagnostic,
     diagnostic_row,
+    person_row,
 )
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "diagnostic_reading",
     "diagnostic_row",
     "opened_here",
+    "person_row",
     "read_commune",
 ]

@@ -43,6 +43,7 @@ from app.features.diagnostics.service import (
     format_resume_code,
     insert_diagnostic,
     nothing_scored,
+    person_row,
     request_fingerprint,
     scoped_key,
     stored_result,
@@ -193,11 +194,12 @@ class DiagnosticApi(Controller):
                 request_fingerprint(msgspec.to_builtins(data)),
             )
         provenance = Provenance(data.channel, data.person_id, structure_id)
-        row = diagnostic_row(submission, provenance, idempotency)
         if data.person_id is None:
+            row = diagnostic_row(submission, provenance, idempotency)
             recorded = await insert_diagnostic(db_engine, row)
         else:
             async with AsyncSession(db_engine) as db:
+                row = await person_row(db, submission, provenance, idempotency)
                 recorded = await add_diagnostic(db, row, AuditEntry(auditor, "diagnostic.create"))
                 await db.commit()
         location = {"Location": f"/api/v1/diagnostics/{recorded.id}"}
@@ -282,7 +284,7 @@ class DiagnosticApi(Controller):
         submission = _submission(data, diagnostic.referential_version)
         recorded = await add_diagnostic(
             db_session,
-            diagnostic_row(submission, Provenance.correcting(diagnostic)),
+            await person_row(db_session, submission, Provenance.correcting(diagnostic)),
             AuditEntry(auditor, "diagnostic.correct"),
         )
         return Response(

@@ -36,7 +36,7 @@ from app.features.diagnostics.service import (
     IdempotencyConflictError,
     Provenance,
     add_diagnostic,
-    diagnostic_row,
+    person_row,
     request_fingerprint,
     scoped_key,
 )
@@ -230,7 +230,7 @@ class PaperPages(Controller):
         try:
             recorded = await add_diagnostic(
                 db,
-                diagnostic_row(checked.submission, provenance, idempotency),
+                await person_row(db, checked.submission, provenance, idempotency),
                 None if person is None else AuditEntry(auditor, action),
             )
             await db.commit()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -21,9 +21,10 @@ from app.audit import Auditor
 from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
+from app.features.bookings import observed_evidence
 from referentiel import Referential, load_referential, load_version
 from referentiel.adaptive import Walk, walk
-from referentiel.answers import UNKNOWN, Answer, is_answer
+from referentiel.answers import UNKNOWN, Answer, Evidence, is_answer
 from referentiel.scoring import RESULT_ADAPTER, DiagnosticResult, score
 from referentiel.submission import Submission
 
@@ -251,10 +252,15 @@ class DiagnosticService:
         await self.db.commit()
 
     async def preview(self, diagnostic: Diagnostic) -> DiagnosticResult:
-        """The result so far, to propose goals before the diagnostic is closed."""
+        """The result so far, to propose goals before the diagnostic is closed; a person's
+        result takes in what was observed of them (their passed exit checks)."""
+        observed: tuple[Evidence, ...] = ()
+        if diagnostic.person_id is not None:
+            observed = await observed_evidence(self.db, diagnostic.person_id)
         return score(
             referential_of(diagnostic),
             diagnostic.answers,
+            observed,
             knows_help=diagnostic.context.get("knows_help"),
         )
 
@@ -334,12 +340,18 @@ class AuditEntry:
 
 
 def diagnostic_row(
-    submission: Submission, provenance: Provenance, idempotency: Idempotency | None = None
+    submission: Submission,
+    provenance: Provenance,
+    idempotency: Idempotency | None = None,
+    observed: Sequence[Evidence] = (),
 ) -> dict[str, Any]:
-    """The row of a complete diagnostic, scored; DiagnosticError when no answer is on the
-    scale. Nothing is written: `insert_diagnostic` or `add_diagnostic` does."""
+    """The row of a complete diagnostic, scored (with ``observed``, what was observed of the
+    person: `person_row` reads it); DiagnosticError when no answer is on the scale. Nothing
+    is written: `insert_diagnostic` or `add_diagnostic` does."""
     if nothing_scored(submission.answers):
         raise DiagnosticError([MSG_NOTHING_SCORED])
+    if observed:
+        submission = replace(submission, evidence=(*submission.evidence, *observed))
     now = datetime.now(UTC)
     return {
         "id": uuid4(),
@@ -361,6 +373,21 @@ def diagnostic_row(
         "updated_at": now,
         "supersedes_id": provenance.supersedes_id,
     }
+
+
+async def person_row(
+    db: AsyncSession,
+    submission: Submission,
+    provenance: Provenance,
+    idempotency: Idempotency | None = None,
+) -> dict[str, Any]:
+    """`diagnostic_row`, and for a person's diagnostic, scored with what was observed of them
+    (their passed exit checks) up to the day it was taken: a correction of an old form keeps
+    that day's result."""
+    observed: tuple[Evidence, ...] = ()
+    if provenance.person_id is not None:
+        observed = await observed_evidence(db, provenance.person_id, until=provenance.taken_at)
+    return diagnostic_row(submission, provenance, idempotency, observed)
 
 
 async def insert_diagnostic(engine: AsyncEngine, row: dict[str, Any]) -> Recorded:

@@ -30,9 +30,11 @@ from app.throttle import Limit, per_address
 
 # A public search: plenty for a person or an application, not for copying the whole offer.
 SEARCHES = Limit("sessions-search", attempts=300, window=timedelta(minutes=5))
-WHEN_422 = {
+WHEN = {
+    400: "Un paramètre n'a pas la forme attendue : une date qui n'est pas AAAA-MM-JJ, une "
+    "distance hors de 1 à 200 km, un nombre de résultats hors de 1 à 200.",
     422: "Commune, compétence, thème ou modalité inconnus ; date de fin avant la date de "
-    "début, ou dates passées ; distance hors de 1 à 200 km : `problems` les décrit toutes."
+    "début, ou dates passées : `problems` les décrit toutes.",
 }
 
 
@@ -51,7 +53,7 @@ class SessionSearchApi(Controller):
         "même intercommunalité, puis du même département, compte comme proche. Les "
         "réservations ne sont jamais montrées.",
         guards=[per_address(SEARCHES)],
-        responses=problems(422, 429, when=WHEN_422),
+        responses=problems(422, 429, when=WHEN),
     )
     async def search(
         self,
@@ -109,7 +111,8 @@ class SessionSearchApi(Controller):
             int,
             QueryParameter(
                 description=f"Distance en km, de {MIN_DISTANCE_KM} à {MAX_DISTANCE_KM}.",
-                schema_extra={"minimum": MIN_DISTANCE_KM, "maximum": MAX_DISTANCE_KM},
+                ge=MIN_DISTANCE_KM,
+                le=MAX_DISTANCE_KM,
             ),
         ] = DEFAULT_DISTANCE_KM,
         include_full: Annotated[
@@ -120,7 +123,8 @@ class SessionSearchApi(Controller):
             int,
             QueryParameter(
                 description=f"Nombre de résultats, de 1 à {MAX_LIMIT}.",
-                schema_extra={"minimum": 1, "maximum": MAX_LIMIT},
+                ge=1,
+                le=MAX_LIMIT,
             ),
         ] = DEFAULT_LIMIT,
     ) -> SessionSearchOut:

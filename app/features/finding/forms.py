@@ -21,11 +21,6 @@ from app.web import Msg
 DISTANCES = (5, 10, 20, 30, 50, 100)
 TYPED_MAX = 100
 MSG_COMMUNE_EMPTY = "Tapez le nom de votre commune ou son code postal, par exemple 18000 Bourges."
-MSG_COMMUNE_UNKNOWN = "Nous ne trouvons pas cette commune. Vérifiez le nom ou tapez le code postal."
-MSG_COMMUNE_NEAR = (
-    "Nous ne trouvons pas cette commune. Est-ce l'une de celles proposées sous le champ ?"
-)
-MSG_COMMUNE_WHICH = "Plusieurs communes correspondent : choisissez la vôtre sous le champ."
 MSG_DATE = "Tapez une date comme 08/12/2026."
 MSG_CONSENT = "Cochez la case pour accepter que la structure vous contacte au sujet de cet atelier."
 # Where the criteria's problems go on the page: field name on the page for each criterion.

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.config import Settings, get_settings
+from app.db.engine import settings_of
 from app.db.models import (
     Booking,
     BookingStatus,
@@ -54,12 +55,12 @@ async def notify(
     invitation) when it has an address, a text message when it has only a phone, nothing when
     it has no contact (a mediator booked for someone and tells them). The caller commits.
 
-    Handlers pass the app's settings (``request.app.state.settings``): the links in the
-    message are made with its address and secret key.
+    The links in the message are made with the address and secret key of the app that
+    opened ``db`` (``settings`` when given; the environment's for a bare session).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown message kind: {kind}")
-    settings = settings or get_settings()
+    settings = settings or settings_of(db) or get_settings()
     now = now or datetime.now(UTC)
     await db.flush()  # the booking has its id, and a change of status is seen by the counts
     if kind in REVISING:

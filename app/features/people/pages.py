@@ -17,10 +17,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.db.models import Channel, Person, User
 from app.features.accounts import PAGE_ERRORS
+from app.features.bookings import person_bookings
 from app.features.diagnostics import DiagnosticService, read_commune
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
 from app.features.people.dependencies import PERSON
@@ -210,6 +212,7 @@ class MediatorPages(Controller):
         request: Request[Any, Any, Any],
         person: NamedDependency[Person],
         people: NamedDependency[PeopleService],
+        db_session: NamedDependency[AsyncSession],
     ) -> Template:
         await people.record_read(person)
         timeline = await people.timeline(person)
@@ -230,6 +233,7 @@ class MediatorPages(Controller):
             consent_version=CONSENT_VERSION,
             current_version=load_referential().version,
             languages_printed={code: LANGUAGE_NAMES[code] for code in LANGUAGES},
+            bookings=await person_bookings(db_session, person),
         )
 
     @get("/personnes/{person_id:uuid}/modifier")

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import person_in_structure
 from app.db.models import Channel, Diagnostic, PageOutcome, ScanBatch, ScanPage
-from app.features.diagnostics import Provenance, add_diagnostic, diagnostic_row
+from app.features.diagnostics import Provenance, add_diagnostic, person_row
 from app.territories import Commune, CommuneError, by_postal_code, resolve, unknown_commune
 from printables.layout import COMMUNE, POSTAL_CODE, WISHED_AUTONOMY, Layout, layout_for
 from printables.reader import ContextReading, PageReading
@@ -231,7 +231,8 @@ class Importer:
             Channel.SCAN, person_id, self.structure_id, sheet_serial=page.sheet_serial
         )
         try:
-            recorded = await add_diagnostic(self.db, diagnostic_row(submission, provenance))
+            row = await person_row(self.db, submission, provenance)
+            recorded = await add_diagnostic(self.db, row)
         except IntegrityError:  # the same serial imported meanwhile by another batch
             page.outcome = PageOutcome.DUPLICATE
             page.message = MSG_DUPLICATE

@@ -30,6 +30,7 @@ from app.access import Permission, needs
 
 # Aliased: handlers' annotations are resolved where the database plugin's `Session` (an
 # SQLAlchemy session) would win over ours.
+from app.db.engine import settings_of
 from app.db.models import Session as Dated
 from app.db.models import SessionSeries, User
 from app.errors import Problem
@@ -140,7 +141,8 @@ class SessionApi(Controller):
         calendar = ref.endswith(ICS)
         session = await _public_session(db_session, ref.removesuffix(ICS))
         if calendar:
-            return Response(session_invitation(session), media_type="text/calendar; charset=utf-8")
+            invitation = session_invitation(session, settings=settings_of(db_session))
+            return Response(invitation, media_type="text/calendar; charset=utf-8")
         return session_out(session)
 
     @patch(

@@ -269,3 +269,15 @@ def test_a_place_of_another_structure_is_shown_but_its_bookings_never(backend, c
         return await db.scalar(select(Place.id).where(Place.id == made["place"])) is not None
 
     assert backend.run(place_exists)
+
+
+def test_a_remote_sessions_link_is_on_the_booking_page_once_the_seat_is_confirmed(backend, client):
+    async def build(db: Any) -> UUID:
+        s = await offer.structure(db)
+        w = await offer.workshop(db, s, ("C1",), title="Visio pour débuter")
+        return await offer.session(db, s, w, None)
+
+    session = seed(backend, build)
+    booked = book_seat(client, session, email="visio@example.org")
+    page = client.get(booked.headers["location"])
+    assert 'href="https://visio.example.org/atelier"' in page.text

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from app.cli import main
 from app.config import get_settings
 from tests.app.conftest import Backend
-from tests.app.features.notifications.conftest import Mailer
 from tests.app.features.notifications.test_worker import book
+from tests.app.smtp import Mailer
 
 
 @pytest.fixture

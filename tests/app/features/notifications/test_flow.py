@@ -14,9 +14,9 @@ from app.db.models import Booking
 from app.features.bookings import book, cancel_booking
 from app.features.notifications import notify_session_changed
 from tests.app.conftest import Backend
-from tests.app.features.notifications.conftest import Mailer
 from tests.app.features.notifications.offer import session_at
 from tests.app.features.notifications.test_worker import _drain
+from tests.app.smtp import Mailer
 
 ADDRESS = "flow@example.org"
 

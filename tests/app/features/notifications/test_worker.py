@@ -23,8 +23,8 @@ from app.features.notifications.mail import as_email, smtp_client
 from app.features.notifications.worker import LEASE, MAX_ATTEMPTS, OutboxWorker, Report
 from app.housekeeping import run_chores
 from tests.app.conftest import Backend
-from tests.app.features.notifications.conftest import Mailer, free_port
 from tests.app.features.notifications.offer import booking_in, session_at
+from tests.app.smtp import Mailer, free_port
 
 Makers = async_sessionmaker[AsyncSession]
 

@@ -1,21 +1,24 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and the app's
-settings pointed at it."""
+settings pointed at it: the `mailer` fixture (tests/app/conftest.py) of every test that reads
+the e-mails the outbox sends."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from app.config import Settings
-from tests.app.conftest import Backend
+
+if TYPE_CHECKING:
+    from tests.app.conftest import Backend
 
 
 def free_port() -> int:
@@ -55,8 +58,8 @@ class Mailer:
     settings: Settings
 
 
-@pytest.fixture
-def mailer(backend: Backend) -> Iterator[Mailer]:
+@contextlib.contextmanager
+def smtp_server(backend: Backend) -> Iterator[Mailer]:
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
