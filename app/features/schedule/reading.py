@@ -1,5 +1,5 @@
 """Dates, times and numbers as trainers type them, on the pages and in a spreadsheet:
-« 08/12/2026 » or « 2026-12-08 », « 14:00 », « 14h », « 14 h 30 », « 12 »."""
+« 08/12/2026 » or « 2026-12-08 », « 14:00 », « 14:00:00 », « 14h », « 14 h 30 », « 12 »."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from app.web import Msg
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
 _YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_TIME = re.compile(r"(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?")
+# A time cell of a spreadsheet saved as CSV carries its seconds: « 14:00:00 ».
+_TIME = re.compile(r"(\d{1,2})\s*(?:[:hH.]\s*(?:(\d{2})(?::(00))?)?)?")
 _NUMBER = re.compile(r"\d{1,6}")
 
 DATE_UNREADABLE = Msg("Date illisible : écrivez-la comme 08/12/2026.")

@@ -73,6 +73,22 @@ def test_a_spreadsheet_in_windows_1252_or_utf8_with_bom_is_imported(client, trai
     assert second["when"].endswith("de 9 h 30 à 11 h 30")  # the workshop's two hours
 
 
+def test_time_cells_saved_with_their_seconds_are_read(client, trainer, backend):
+    # A spreadsheet's time cells come out as « 10:00:00 » in its CSV; a time with seconds
+    # other than 00 is not a time anyone means for a session.
+    workshop, place = _names(backend, trainer)
+    text = (
+        "atelier;date;début;fin;lieu;places\r\n"
+        f"{workshop};{_day(12)};10:00:00;12:30:00;{place};8\r\n"
+    )
+    answer = _send(client, trainer, text.encode("cp1252"))
+    assert answer.status_code == 201, answer.text
+    session = client.get(f"/api/v1/sessions/{answer.json()['session_ids'][0]}").json()
+    assert session["when"].endswith("de 10 h à 12 h 30")
+    odd = text.replace(_day(12), _day(13)).replace("10:00:00", "10:00:30")
+    assert _send(client, trainer, odd.encode("cp1252")).status_code == 422
+
+
 def test_wrong_columns_are_refused_with_the_expected_ones(client, trainer):
     answer = _send(client, trainer, b"workshop,day,seats\nx,y,z\n")
     problem = assert_problem(answer, 422)
