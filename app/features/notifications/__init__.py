@@ -2,6 +2,7 @@
 calendar invitations and feeds."""
 
 from app.features.notifications.invitations import (
+    CALENDAR,
     booking_invitation,
     session_invitation,
     structure_feed,
@@ -10,6 +11,7 @@ from app.features.notifications.service import notify, notify_session_changed, w
 from app.features.notifications.wording import KINDS, place_address
 
 __all__ = [
+    "CALENDAR",
     "KINDS",
     "booking_invitation",
     "notify",

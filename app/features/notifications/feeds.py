@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import Session, Structure
 from app.errors import Problem
-from app.features.notifications.invitations import structure_feed
+from app.features.notifications.invitations import CALENDAR, structure_feed
 from app.i18n import gettext_for, request_language
 from app.throttle import Limit, client_address, per_subject
 
@@ -43,7 +43,6 @@ PAST_KEPT = timedelta(days=7)
 CANCELLED_KEPT = timedelta(days=30)
 MOST = 2000
 CACHE_CONTROL = "public, max-age=900"
-CALENDAR = "text/calendar; charset=utf-8"
 
 
 async def feed_sessions(

@@ -26,6 +26,9 @@ from app.i18n import gettext_for
 from app.when import PARIS
 
 PRODID = "-//parcours-numerique//ateliers//FR"
+# What a response serving a calendar says it is: the web framework adds « ; charset=utf-8 » to
+# every text/ type itself (written here too, it came twice).
+CALENDAR = "text/calendar"
 # The public page of a session, where a resident books it.
 SESSION_PAGE = "/ateliers/{session_id}/reserver"
 

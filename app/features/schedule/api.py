@@ -34,7 +34,7 @@ from app.db.engine import settings_of
 from app.db.models import Session as Dated
 from app.db.models import SessionSeries, User
 from app.errors import Problem
-from app.features.notifications import session_invitation
+from app.features.notifications import CALENDAR, session_invitation
 from app.features.schedule.dependencies import SERIES, SESSION, own_session
 from app.features.schedule.importing import IMPORTS, MAX_BYTES, import_sessions
 from app.features.schedule.rules import ScheduleError
@@ -142,7 +142,7 @@ class SessionApi(Controller):
         session = await _public_session(db_session, ref.removesuffix(ICS))
         if calendar:
             invitation = session_invitation(session, settings=settings_of(db_session))
-            return Response(invitation, media_type="text/calendar; charset=utf-8")
+            return Response(invitation, media_type=CALENDAR)
         return session_out(session)
 
     @patch(
