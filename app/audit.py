@@ -46,7 +46,7 @@ ACTIONS: Mapping[str, str] = {
     "diagnostic.read": "Diagnostic d'une personne consulté",
     "diagnostic.correct": "Diagnostic corrigé (nouvelle version)",
     "diagnostic.delete": "Formulaire papier annulé",
-    "booking.create": "Inscription à une session",
+    "booking.create": "Inscription à une séance",
     "booking.cancel": "Inscription annulée",
     "booking.attendance": "Présence ou fin d'atelier enregistrée",
     "booking.link": "Inscription rattachée à la fiche d'une personne",

@@ -82,9 +82,9 @@ class BookingApi(Controller):
             422,
             429,
             when={
-                404: "Session introuvable, ou `person_id` hors de la structure de l'appelant.",
-                409: "Session annulée, inscriptions fermées, session commencée, ou cette "
-                "personne a déjà une place (ou une place en attente) dans cette session.",
+                404: "Séance introuvable, ou `person_id` hors de la structure de l'appelant.",
+                409: "Séance annulée, inscriptions fermées, séance commencée, ou cette "
+                "personne a déjà une place (ou une place en attente) dans cette séance.",
                 422: "Personne à prévenir : donnez `contact` (e-mail ou téléphone) ou "
                 "`person_id` ; ou une valeur ne convient pas.",
             },
@@ -121,7 +121,7 @@ class BookingApi(Controller):
         "/bookings/{booking_id:uuid}",
         summary="Annuler une réservation",
         description="La place libérée va à la première personne de la liste d'attente, "
-        "prévenue aussitôt. Par les professionnels de la structure de la session (ou de la "
+        "prévenue aussitôt. Par les professionnels de la structure de la séance (ou de la "
         f"personne), ou par la personne avec la clé de son lien (`?{KEY_PARAM}=…`).",
         opt=needs(Permission.PUBLIC),
         security=BEARER_OPTIONAL,

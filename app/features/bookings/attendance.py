@@ -26,7 +26,7 @@ class Mark:
     exit_check_passed: bool | None = None
 
 
-MSG_NOT_HERE = "elle n'est pas dans cette session"
+MSG_NOT_HERE = "elle n'est pas dans cette séance"
 MSG_NO_SEAT = "la personne n'a pas de place (liste d'attente ou inscription annulée)"
 MSG_NOT_SEEN = "la fin d'atelier ne se valide que pour une personne venue"
 MSG_TWICE = "donnée deux fois"

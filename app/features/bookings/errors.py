@@ -19,7 +19,7 @@ class BookingError(ValueError):
 
 
 class SessionNotFoundError(BookingError):
-    message = "Session introuvable."
+    message = "Séance introuvable."
 
 
 class BookingNotFoundError(BookingError):
@@ -27,20 +27,20 @@ class BookingNotFoundError(BookingError):
 
 
 class SessionCancelledError(BookingError):
-    message = "Cette session est annulée : on ne peut plus s'y inscrire."
+    message = "Cette séance est annulée : on ne peut plus s'y inscrire."
 
 
 class RegistrationClosedError(BookingError):
-    message = "Les inscriptions à cette session sont fermées."
+    message = "Les inscriptions à cette séance sont fermées."
 
 
 class SessionStartedError(BookingError):
-    message = "Cette session a déjà commencé : on ne peut plus s'y inscrire."
+    message = "Cette séance a déjà commencé : on ne peut plus s'y inscrire."
 
 
 class AlreadyBookedError(BookingError):
     message = (
-        "Cette personne est déjà inscrite à cette session, ou sur sa liste d'attente : "
+        "Cette personne est déjà inscrite à cette séance, ou sur sa liste d'attente : "
         "une seule place par personne."
     )
 

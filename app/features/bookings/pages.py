@@ -42,7 +42,7 @@ from app.when import said_span
 
 EXIT_CHOICES = {"oui": True, "non": False, "": None}
 MSG_LINK_CONTACT = "Donnez l'e-mail ou le téléphone avec lequel la personne s'est inscrite."
-MSG_LINK_NONE = "Aucune inscription aux sessions de votre structure n'a été faite avec ce contact."
+MSG_LINK_NONE = "Aucune inscription aux séances de votre structure n'a été faite avec ce contact."
 UPCOMING_DAYS = 60
 NEARBY_LIMIT = 10
 

@@ -45,9 +45,9 @@ class SessionSearchApi(Controller):
 
     @get(
         "/",
-        summary="Chercher des sessions près d'une commune (places libres, inscriptions ouvertes)",
-        description="Les sessions à venir dont l'atelier fait progresser l'une des "
-        "compétences demandées, triées par distance puis par date ; les sessions à distance "
+        summary="Chercher des séances près d'une commune (places libres, inscriptions ouvertes)",
+        description="Les séances à venir dont l'atelier fait progresser l'une des "
+        "compétences demandées, triées par distance puis par date ; les séances à distance "
         "viennent ensuite, quelle que soit la distance. La distance se mesure entre les "
         "centres des communes (ou la position du lieu) ; sans centre connu, un lieu de la "
         "même intercommunalité, puis du même département, compte comme proche. Les "
@@ -117,7 +117,7 @@ class SessionSearchApi(Controller):
         ] = DEFAULT_DISTANCE_KM,
         include_full: Annotated[
             bool,
-            QueryParameter(description="`true` : les sessions complètes aussi (liste d'attente)."),
+            QueryParameter(description="`true` : les séances complètes aussi (liste d'attente)."),
         ] = False,
         limit: Annotated[
             int,
