@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,15 @@ SETTINGS = "settings"
 def session_maker(settings: Settings, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Database sessions for a command or a background task, outside a request."""
     return async_sessionmaker(engine, expire_on_commit=False, info={SETTINGS: settings})
+
+
+def one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[Any]:
+    """What lets a statement fail alone. On PostgreSQL a failed statement spoils the whole
+    transaction, so it runs in a savepoint; SQLite undoes just the statement, and a savepoint
+    there would commit at its end when it is the first write of the transaction."""
+    if db.get_bind().dialect.name == "sqlite":
+        return contextlib.nullcontext()
+    return db.begin_nested()
 
 
 def settings_of(db: AsyncSession) -> Settings | None:

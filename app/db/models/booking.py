@@ -31,7 +31,7 @@ class Attendance(enum.StrEnum):
 
 
 # A holder has at most one live booking per session, whoever booked it.
-_LIVE = "status IN ('CONFIRMED', 'WAITING')"
+LIVE_SQL = "status IN ('CONFIRMED', 'WAITING')"
 
 
 class Booking(UUIDAuditBase):
@@ -49,8 +49,8 @@ class Booking(UUIDAuditBase):
             "session_id",
             "holder",
             unique=True,
-            sqlite_where=text(_LIVE),
-            postgresql_where=text(_LIVE),
+            sqlite_where=text(LIVE_SQL),
+            postgresql_where=text(LIVE_SQL),
         ),
         Index("ix_booking_session_status_queued", "session_id", "status", "queued"),
         Index("ix_booking_person", "person_id"),

@@ -10,11 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.engine import one_statement
 from app.db.models import Booking, Person, Session
 from app.features.bookings.contacts import Contact, holder_key
 from app.features.bookings.errors import AlreadyBookedError
 from app.features.bookings.evidence import keep_exit_check
-from app.features.bookings.seats import one_statement
 
 
 async def link_to_person(

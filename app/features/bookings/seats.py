@@ -13,17 +13,17 @@ The caller commits: one transaction per request, messages (the outbox) included.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Attendance, Booking, BookingStatus, Person, Session
+from app.db.models.booking import LIVE_SQL
 from app.db.types import as_utc
 from app.features.bookings.contacts import holder_key, read_contact
 from app.features.bookings.errors import (
@@ -41,6 +41,11 @@ from app.features.notifications import notify
 CancelledBy = Literal["person", "mediator", "trainer", "session"]
 LIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITING)
 _QUIET = {"synchronize_session": False}  # the rows are read again under the lock
+
+
+def _insert(db: AsyncSession) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (both databases speak it)."""
+    return sqlite.insert if db.get_bind().dialect.name == "sqlite" else postgresql.insert
 
 
 def _rows(result: Any) -> int:
@@ -76,14 +81,6 @@ def _refusal(session: Session, now: datetime) -> Exception | None:
     if as_utc(session.starts_at) <= now:
         return SessionStartedError()
     return None
-
-
-def one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[Any]:
-    """What lets a statement fail alone: a savepoint on PostgreSQL (a failed statement spoils
-    the whole transaction there); SQLite undoes just the statement."""
-    if db.get_bind().dialect.name == "sqlite":
-        return contextlib.nullcontext()
-    return db.begin_nested()
 
 
 async def _take_seat(db: AsyncSession, session_id: UUID) -> bool:
@@ -137,36 +134,47 @@ async def book(
     refusal = _refusal(session, datetime.now(UTC))
     if refusal is not None:
         raise refusal
-    last = await db.scalar(select(func.max(Booking.queued)).where(Booking.session_id == session_id))
+    # The row is locked: its counts are the truth until the commit.
+    seated = session.confirmed_count < session.capacity
     booking_id = uuid4()
-    try:
-        async with one_statement(db):
-            await db.execute(
-                insert(Booking).values(
-                    id=booking_id,
-                    session_id=session_id,
-                    person_id=None if person is None else person.id,
-                    diagnostic_id=diagnostic_id,
-                    holder=holder,
-                    contact_email=contact.email,
-                    contact_phone=contact.phone,
-                    status=BookingStatus.WAITING,
-                    queued=(last or 0) + 1,
-                    attendance=Attendance.UNKNOWN,
-                    booked_by=booked_by,
-                    revision=0,
-                )
-            )
-    except IntegrityError:
-        raise AlreadyBookedError() from None
-    if await _take_seat(db, session_id):
+    next_in_queue = (
+        select(func.coalesce(func.max(Booking.queued), 0) + 1)
+        .where(Booking.session_id == session_id)
+        .scalar_subquery()
+    )
+    written = await db.scalar(
+        _insert(db)(Booking)
+        .values(
+            id=booking_id,
+            session_id=session_id,
+            person_id=None if person is None else person.id,
+            diagnostic_id=diagnostic_id,
+            holder=holder,
+            contact_email=contact.email,
+            contact_phone=contact.phone,
+            status=BookingStatus.CONFIRMED if seated else BookingStatus.WAITING,
+            queued=next_in_queue,
+            attendance=Attendance.UNKNOWN,
+            booked_by=booked_by,
+            revision=0,
+            created_at=datetime.now(UTC),
+            updated_at=datetime.now(UTC),
+        )
+        # The live-holder index: a second live booking by the same holder writes nothing.
+        .on_conflict_do_nothing(index_elements=["session_id", "holder"], index_where=text(LIVE_SQL))
+        .returning(Booking.id)
+    )
+    if written is None:
+        raise AlreadyBookedError()
+    if not seated:
+        await _count(db, session_id, waiting=1)
+    elif not await _take_seat(db, session_id):  # cannot happen under the lock; kept honest
         await db.execute(
             update(Booking)
             .where(Booking.id == booking_id)
-            .values(status=BookingStatus.CONFIRMED)
+            .values(status=BookingStatus.WAITING)
             .execution_options(**_QUIET)
         )
-    else:
         await _count(db, session_id, waiting=1)
     booking = await _fresh(db, booking_id)
     await db.refresh(session)

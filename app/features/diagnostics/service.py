@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.access import person_for
 from app.audit import Auditor
+from app.db.engine import one_statement
 from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
@@ -425,7 +425,7 @@ async def add_diagnostic(
     if key is not None and (first := await _first_with_key(db, key)) is not None:
         return _replayed(row, first)  # a request sent again (a double click) writes nothing
     try:
-        async with _one_statement(db):
+        async with one_statement(db):
             await db.execute(_INSERT, row)
     except IntegrityError:
         if key is not None and (first := await _first_with_key(db, key)) is not None:
@@ -444,15 +444,6 @@ async def add_diagnostic(
             channel=str(row["channel"]),
         )
     return Recorded(row["id"], row["result"], created=True)
-
-
-def _one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[Any]:
-    """What lets a statement fail alone. On PostgreSQL a failed statement spoils the whole
-    transaction, so it runs in a savepoint; SQLite undoes just the statement, and a savepoint
-    there would commit at its end when it is the first write of the transaction."""
-    if db.get_bind().dialect.name == "sqlite":
-        return contextlib.nullcontext()
-    return db.begin_nested()
 
 
 async def _first_with_key(db: AsyncSession, key: str) -> Row[Any] | None:
