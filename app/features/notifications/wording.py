@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.models import Booking, Place, Session
+from app.features.catalogue import display_phone
 from app.i18n import DEFAULT_LANGUAGE, Gettext, gettext_for
 from app.territories import communes
 from app.when import said_span
@@ -91,6 +92,7 @@ def compose(
 ) -> Message:
     """The e-mail of one kind about one booking: short, one fact a line."""
     _ = gettext_for(lang)
+    # stored as « +33248000000 »; people read and dial « 02 48 00 00 00 »
     phone = session.place.phone if session.place is not None else None
     lines = [_("Bonjour,"), "", _opening(kind, booking, session, position, _), ""]
     lines += [
@@ -103,7 +105,9 @@ def compose(
     else:
         lines.append(_("Pour voir ou annuler votre réservation : {link}").format(link=link))
         if phone:
-            lines.append(_("Vous pouvez aussi appeler le lieu : {phone}").format(phone=phone))
+            lines.append(
+                _("Vous pouvez aussi appeler le lieu : {phone}").format(phone=display_phone(phone))
+            )
     if with_invitation:
         lines += [
             "",

@@ -39,7 +39,7 @@ async def session_at(
             address="2 rue Louis Mallet",
             postal_code="18000",
             commune_insee="18033",
-            phone="02 48 00 00 00",
+            phone="+33248000000",  # as the places' pages and API store it
         )
         db.add(place)
     workshop = Workshop(
