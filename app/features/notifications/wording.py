@@ -46,7 +46,7 @@ def _subject(kind: str, title: str, _: Gettext) -> str:
         "waiting": _("Vous êtes sur la liste d'attente : {title}"),
         "promoted": _("Une place s'est libérée pour vous : {title}"),
         "changed": _("L'atelier a changé : {title}"),
-        "cancelled": _("Réservation annulée : {title}"),
+        "cancelled": _("Inscription annulée : {title}"),
         "reminder": _("Rappel de votre atelier : {title}"),
     }
     return " ".join(subjects[kind].format(title=title).split())  # one header line
@@ -58,7 +58,7 @@ def _opening(
     """The news itself, first thing in the message."""
     title = session.workshop.title
     if kind == "cancelled" and (booking.cancelled_by == "session" or session.is_cancelled):
-        text = _("L'atelier « {title} » est annulé. Votre réservation est annulée.")
+        text = _("L'atelier « {title} » est annulé. Votre inscription est annulée.")
         text = text.format(title=title)
         if session.cancel_reason:
             text += "\n" + _("La raison : {reason}").format(reason=session.cancel_reason)
@@ -75,7 +75,7 @@ def _opening(
         ),
         "changed": _("L'atelier « {title} » a changé. Voici les nouvelles informations."),
         "reminder": _("Nous vous rappelons votre atelier « {title} »."),
-        "cancelled": _("Votre réservation pour l'atelier « {title} » est annulée."),
+        "cancelled": _("Votre inscription à l'atelier « {title} » est annulée."),
     }[kind].format(title=title, position=position or 1)
 
 
@@ -103,7 +103,7 @@ def compose(
     if kind == "cancelled":
         lines.append(_("Pour trouver un autre atelier : {link}").format(link=search_link))
     else:
-        lines.append(_("Pour voir ou annuler votre réservation : {link}").format(link=link))
+        lines.append(_("Pour voir ou annuler votre inscription : {link}").format(link=link))
         if phone:
             lines.append(
                 _("Vous pouvez aussi appeler le lieu : {phone}").format(phone=display_phone(phone))

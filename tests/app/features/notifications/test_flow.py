@@ -58,7 +58,7 @@ def test_book_change_cancel_arrive_as_one_calendar_event_updated_then_cancelled(
     assert [m["Subject"].split(" : ")[0] for m in received] == [
         "Votre place est réservée",
         "L'atelier a changé",
-        "Réservation annulée",
+        "Inscription annulée",
     ]
     calendars = [
         Calendar.from_ical(

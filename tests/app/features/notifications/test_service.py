@@ -57,7 +57,8 @@ def test_a_booking_by_email_writes_a_plain_french_email_with_place_time_and_canc
     assert "Quand : mardi 9 mars 2027, de 14 h à 16 h" in body
     assert "Où : Médiathèque des Gibjoncs, 2 rue Louis Mallet, 18000 Bourges" in body
     assert "Vous pouvez aussi appeler le lieu : 02 48 00 00 00" in body
-    link = re.search(r"annuler votre réservation : (\S+)", body)
+    # the same word as the page it opens, « Mon inscription »
+    link = re.search(r"annuler votre inscription : (\S+)", body)
     assert link is not None
     parts = urlsplit(link.group(1))
     assert link.group(1).startswith(settings.public_url)
@@ -153,7 +154,7 @@ def test_invitations_keep_their_uid_and_raise_their_sequence_from_booking_to_can
     assert sequences[0] < sequences[1] < sequences[2]
     assert [str(calendar["METHOD"]) for calendar, _ in events] == ["REQUEST", "REQUEST", "CANCEL"]
     assert str(events[2][1]["STATUS"]) == "CANCELLED"
-    assert "Votre réservation pour l'atelier « Premiers pas avec son téléphone » est annulée." in (
+    assert "Votre inscription à l'atelier « Premiers pas avec son téléphone » est annulée." in (
         cancelled.body
     )
     assert "/ateliers" in cancelled.body
