@@ -19,6 +19,8 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
+from app.config import get_settings
+from app.db.engine import settings_of
 from app.db.models import Modality, Place, User, Workshop
 from app.features.accounts import PAGE_ERRORS
 from app.features.catalogue.dependencies import PLACE, WORKSHOP, WRITES
@@ -288,6 +290,10 @@ class OfferPages(Controller):
             request,
             "offer/home.html",
             structure=user.structure.name,
+            # the structure's public calendar of sessions, whole address for a calendar app
+            feed=(settings_of(db_session) or get_settings()).address(
+                f"/offre/structures/{user.structure_id}/sessions.ics"
+            ),
             places=await structure_places(db_session, user.structure_id),
             workshops=await structure_workshops(db_session, user.structure_id),
             commune_name=display_name,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar.testing import TestClient
 
@@ -75,6 +76,20 @@ def test_a_trainer_adds_a_place_and_finds_it_on_the_offer_s_home(
     home = text_of(client.get("/pro/offre").text)
     assert "Espace numérique du Val d'Auron" in home
     assert 'href="/pro/offre/sessions"' in client.get("/pro/offre").text
+
+
+def test_the_offer_s_home_gives_the_structure_s_calendar_to_subscribe_to(
+    backend: Backend, client: Client
+) -> None:
+    professional(backend, client)
+    home = client.get("/pro/offre").text
+    found = re.search(r'<a href="([^"]+)">L&#39;agenda de vos séances</a>', home)
+    assert found, "no calendar link on the offer's home"
+    address = urlsplit(html.unescape(found.group(1)))
+    assert address.scheme.startswith("http") and address.netloc  # whole, for a calendar app
+    feed = client.get(address.path)
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
 
 
 def test_a_refused_place_comes_back_with_every_problem_and_what_was_typed(
