@@ -17,7 +17,7 @@ from app.features.diagnostics.service import DiagnosticService
 from app.privacy import PARTS
 from referentiel import load_referential
 from tests.app.conftest import login
-from tests.app.features.bookings.offer import new_session
+from tests.app.features.bookings.offer import begin, new_session
 from tests.app.test_mediator_pages import create_person, paper_form
 from tests.app.test_scans import batch_ids, everything, finished, sheet_page, upload
 from tests.printables.corpus import copier_pdf
@@ -115,6 +115,7 @@ def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, cli
         person = await db.get(Person, UUID(person_id))
         session = await new_session(db)
         seat = await book(db, session.id, person=person, email=f"{alias}@exemple.fr")
+        await begin(db, session)
         await record_attendance(db, session, [Mark(seat.id, Attendance.SEEN, True)], by=None)
         await db.commit()
 

@@ -29,6 +29,7 @@ from app.asgi import create_app
 from app.db.models import Role, Throttle
 from app.when import from_paris, in_paris
 from tests.app.conftest import Backend, csrf, login
+from tests.app.features.bookings.offer import begun
 from tests.app.features.notifications.test_worker import _drain
 from tests.app.open_data import assert_valid_lamednum
 from tests.app.resident import answer_all, start, token
@@ -283,6 +284,7 @@ def test_a_passed_exit_check_raises_the_persons_next_result_in_words(backend, pu
     booked = client.post(
         f"/api/v1/sessions/{session}/bookings", json={"person_id": person}, headers=headers
     ).json()
+    begun(backend, session)  # the week goes by: the séance takes place
     marked = client.put(
         f"/api/v1/sessions/{session}/attendance",
         json=[{"booking_id": booked["id"], "attendance": "seen", "exit_check_passed": True}],

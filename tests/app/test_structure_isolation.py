@@ -43,6 +43,10 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/diagnostics/{diagnostic}/corriger", PAPER_FORM),
     ("GET", "/pro/personnes/{id}/diagnostics/{diagnostic}", None),
     ("GET", "/pro/personnes/{id}/formulaire.pdf", None),
+    ("GET", "/pro/personnes/{id}/inscriptions", None),
+    ("POST", "/pro/personnes/{id}/inscriptions", {"session": str(uuid.uuid4())}),
+    ("POST", "/pro/personnes/{id}/inscriptions/rattacher", {"contact": "lea@example.org"}),
+    ("POST", "/pro/personnes/{id}/inscriptions/{booking}/annuler", {}),
 ]
 
 
@@ -115,9 +119,9 @@ def test_every_route_naming_a_person_is_checked_here(backend):
     routes = {
         (
             method,
-            route.path.replace("{person_id:uuid}", "{id}").replace(
-                "{diagnostic_id:uuid}", "{diagnostic}"
-            ),
+            route.path.replace("{person_id:uuid}", "{id}")
+            .replace("{diagnostic_id:uuid}", "{diagnostic}")
+            .replace("{booking_id:uuid}", "{booking}"),
         )
         for route in app.routes
         if isinstance(route, HTTPRoute) and "{person_id" in route.path
@@ -152,7 +156,7 @@ def test_the_pages_answer_404_for_another_structures_person(
     data = None if body is None else {**body, "_csrf_token": csrf(client, "/pro")}
     response = client.request(
         method,
-        path.format(id=other.person_id, diagnostic=other.completed),
+        path.format(id=other.person_id, diagnostic=other.completed, booking=uuid.uuid4()),
         data=data,
         follow_redirects=False,
     )
@@ -161,7 +165,7 @@ def test_the_pages_answer_404_for_another_structures_person(
     assert other.alias not in response.text
     unknown = client.request(
         method,
-        path.format(id=uuid.uuid4(), diagnostic=uuid.uuid4()),
+        path.format(id=uuid.uuid4(), diagnostic=uuid.uuid4(), booking=uuid.uuid4()),
         data=data,
         follow_redirects=False,
     )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Attendance, Booking, BookingStatus, Session
+from app.db.types import as_utc
 from app.features.bookings.errors import AttendanceError
 from app.features.bookings.evidence import keep_exit_check
 from app.features.bookings.seats import locked_session, revoke
@@ -30,9 +31,18 @@ MSG_NOT_HERE = "elle n'est pas dans cette séance"
 MSG_NO_SEAT = "la personne n'a pas de place (liste d'attente ou inscription annulée)"
 MSG_NOT_SEEN = "la fin d'atelier ne se valide que pour une personne venue"
 MSG_TWICE = "donnée deux fois"
+MSG_NOT_YET = (
+    "la séance n'a pas encore commencé : « Était là », « Absence sans prévenir » et la fin "
+    "d'atelier se notent à partir de son début"
+)
+# What can be said of someone before the séance: nothing yet, excused in advance, or a seat
+# the structure takes back. Whether they came, and passed, is known only once it started.
+BEFORE_START = (Attendance.UNKNOWN, Attendance.EXCUSED, Attendance.REVOKED)
 
 
-def _problems(marks: Sequence[Mark], bookings: dict[UUID, Booking]) -> dict[UUID, str]:
+def _problems(
+    marks: Sequence[Mark], bookings: dict[UUID, Booking], *, started: bool
+) -> dict[UUID, str]:
     """What is wrong with each mark, by booking (the first problem of each)."""
     problems: dict[UUID, str] = {}
     seen: set[UUID] = set()
@@ -51,6 +61,8 @@ def _problems(marks: Sequence[Mark], bookings: dict[UUID, Booking]) -> dict[UUID
             problem = MSG_NO_SEAT
         elif mark.exit_check_passed and mark.attendance != Attendance.SEEN:
             problem = MSG_NOT_SEEN
+        elif not started and mark.attendance not in BEFORE_START:
+            problem = MSG_NOT_YET
         else:
             problem = None
         seen.add(mark.booking_id)
@@ -71,13 +83,13 @@ async def record_attendance(
         .execution_options(populate_existing=True)
     )
     bookings = {b.id: b for b in found}
-    problems = _problems(marks, bookings)
+    now = datetime.now(UTC)
+    problems = _problems(marks, bookings, started=as_utc(locked.starts_at) <= now)
     if problems:
         raise AttendanceError(
             [f"inscription {ref} : {problem}" for ref, problem in problems.items()],
             by_booking=problems,
         )
-    now = datetime.now(UTC)
     changed: list[Booking] = []
     for mark in marks:
         booking = bookings[mark.booking_id]

@@ -26,6 +26,7 @@ from app.access import Permission, needs
 from app.audit import Auditor
 from app.db import models
 from app.db.models import Attendance, Booking, BookingStatus, Person, User
+from app.db.types import as_utc
 from app.features.accounts import PAGE_ERRORS
 from app.features.bookings.attendance import Mark, record_attendance
 from app.features.bookings.contacts import ContactError, read_contact
@@ -94,6 +95,7 @@ class RegistrationPages(Controller):
             status=422 if errors else 200,
             session=session,
             when=said_span(session.starts_at, session.ends_at),
+            begun=as_utc(session.starts_at) <= datetime.now(UTC),
             seated=[h for h in holders if h.booking.status == BookingStatus.CONFIRMED],
             waiting=[h for h in holders if h.booking.status == BookingStatus.WAITING],
             released=[h for h in holders if h.booking.status == BookingStatus.CANCELLED],

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from app.db.models import (
@@ -67,6 +67,30 @@ async def new_session(
     db.add(session)
     await db.commit()
     return session
+
+
+async def begin(db: AsyncSession, session: Session) -> None:
+    """Time passes and the séance begins: people book before it, and who came (and passed
+    the exit check) is noted once it has begun."""
+    now = datetime.now(UTC)
+    await db.execute(
+        update(Session)
+        .where(Session.id == session.id)
+        .values(starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(hours=2))
+    )
+    await db.commit()
+    await db.refresh(session)
+
+
+def begun(backend: Any, session_id: str | UUID) -> None:
+    """:func:`begin`, for a test that drives the app over HTTP."""
+
+    async def go(db: AsyncSession) -> None:
+        session = await db.get(Session, UUID(str(session_id)))
+        assert session is not None
+        await begin(db, session)
+
+    backend.run(go)
 
 
 def engine_for(url: str, connections: int) -> AsyncEngine:

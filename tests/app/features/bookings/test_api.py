@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.db.models import Role, Structure
 from app.features.bookings import booking_path
-from tests.app.features.bookings.offer import new_session, told
+from tests.app.features.bookings.offer import begun, new_session, told
 
 PROBLEM = "application/problem+json"
 
@@ -142,18 +142,21 @@ def test_attendance_revoked_promotes_and_a_passed_exit_check_needs_a_presence(ba
     assert wrong.status_code == 422
     assert len(wrong.json()["problems"]) == 2  # not seen, and no seat (waiting)
     assert client.put(attendance, json=marks[:1], headers=other).status_code == 404
-    done = client.put(
-        attendance,
-        json=[
-            {"booking_id": ids[0], "attendance": "seen", "exit_check_passed": True},
-            {"booking_id": ids[1], "attendance": "revoked"},
-        ],
-        headers=trainer,
+    # Before the séance: the structure takes a seat back, and it goes to the first waiting.
+    revoked = client.put(
+        attendance, json=[{"booking_id": ids[1], "attendance": "revoked"}], headers=trainer
     )
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()[0]["status"] == "cancelled"
+    assert revoked.json()[0]["attendance"] == "revoked"
+    # Who came, and passed, is said once the séance has begun, not before.
+    came = [{"booking_id": ids[0], "attendance": "seen", "exit_check_passed": True}]
+    early = client.put(attendance, json=came, headers=trainer)
+    assert early.status_code == 422 and "pas encore commencé" in early.text
+    begun(backend, session)
+    done = client.put(attendance, json=came, headers=trainer)
     assert done.status_code == 200, done.text
-    by_id = {m["booking_id"]: m for m in done.json()}
-    assert by_id[ids[0]]["exit_check_passed"] is True and by_id[ids[0]]["exit_checked_at"]
-    assert by_id[ids[1]]["status"] == "cancelled" and by_id[ids[1]]["attendance"] == "revoked"
+    assert done.json()[0]["exit_check_passed"] is True and done.json()[0]["exit_checked_at"]
     assert backend.run(lambda db: told(db, UUID(ids[2]))) == ["waiting", "promoted"]
 
 

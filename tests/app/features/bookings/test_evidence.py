@@ -10,7 +10,7 @@ from uuid import UUID
 from app.db.models import Attendance, Person
 from app.features.bookings import Mark, book, evidence_of, record_attendance
 from referentiel import load_referential
-from tests.app.features.bookings.offer import new_session
+from tests.app.features.bookings.offer import begin, new_session
 from tests.app.features.bookings.test_api import structure_id
 from tests.app.resident import answer_all, token
 from tests.app.test_mediator_pages import create_person, mediator, text_of
@@ -28,6 +28,7 @@ def passed_exit_check(backend: Any, person_id: str, structure: str, passed: bool
         )
         person = await db.get(Person, UUID(person_id))
         booking = await book(db, session.id, person=person)
+        await begin(db, session)
         await record_attendance(db, session, [Mark(booking.id, Attendance.SEEN, passed)], by=None)
         await db.commit()
         return await evidence_of(db, person.id)
@@ -65,6 +66,7 @@ def test_an_exit_check_set_back_to_not_passed_takes_its_evidence_away(backend, c
     async def go(db: Any) -> list[Any]:
         session = await new_session(db, structure_id=owner, competences=RAISES_E1)
         booking = await book(db, session.id, person=await db.get(Person, UUID(person)))
+        await begin(db, session)
         await record_attendance(db, session, [Mark(booking.id, Attendance.SEEN, True)], by=None)
         await record_attendance(db, session, [Mark(booking.id, Attendance.SEEN, False)], by=None)
         await db.commit()

@@ -11,7 +11,7 @@ from app.db import models
 from app.db.models import Attendance, Person, Role
 from app.features.bookings import Mark, book, evidence_of, record_attendance
 from tests.app.conftest import login
-from tests.app.features.bookings.offer import bookings_of, new_session, told
+from tests.app.features.bookings.offer import begin, begun, bookings_of, new_session, told
 from tests.app.features.bookings.test_api import structure_id
 from tests.app.test_mediator_pages import create_person, mediator, text_of, token
 
@@ -68,16 +68,26 @@ def test_the_trainer_records_attendance_and_exit_checks_on_one_screen(backend, c
     assert "la fin d'atelier ne se valide que pour une personne venue" in text_of(wrong.text)
     assert backend.run(lambda db: evidence_of(db, UUID(person))) == []
 
-    saved = client.post(
+    # Before the séance: a seat taken back goes to the one waiting.
+    revoked = client.post(
         path,
         data={
             "_csrf_token": token(client),
-            f"presence-{ids['person']}": "seen",
-            f"fin-{ids['person']}": "oui",
             f"presence-{ids['sans.fiche@exemple.fr']}": "revoked",
             f"fin-{ids['sans.fiche@exemple.fr']}": "",
         },
     )
+    assert revoked.status_code == 200
+    # Who came is noted once the séance has begun.
+    came = {
+        "_csrf_token": token(client),
+        f"presence-{ids['person']}": "seen",
+        f"fin-{ids['person']}": "oui",
+    }
+    early = client.post(path, data=came)
+    assert early.status_code == 422 and "pas encore commencé" in text_of(early.text)
+    begun(backend, session)
+    saved = client.post(path, data={**came, "_csrf_token": token(client)})
     assert saved.status_code == 200 and str(saved.url).endswith(path)
     after = text_of(saved.text)
     assert "Présences et fins d'atelier enregistrées." in after
@@ -159,6 +169,7 @@ def test_a_mediator_links_a_booking_made_with_an_email_and_keeps_its_exit_check(
 
     async def passed(db: Any) -> None:
         stored = await db.get(models.Session, UUID(session))
+        await begin(db, stored)
         await record_attendance(db, stored, [Mark(booking.id, Attendance.SEEN, True)], by=None)
         await db.commit()
 

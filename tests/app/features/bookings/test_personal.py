@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.db.models import Attendance, Booking, EvidenceRecord, OutboxMessage, Person, Session
 from app.features.bookings import Mark, book, record_attendance
-from tests.app.features.bookings.offer import bookings_of, new_session, told
+from tests.app.features.bookings.offer import begin, bookings_of, new_session, told
 
 
 def test_an_erased_persons_seat_goes_to_the_first_waiting(backend, client):
@@ -24,6 +24,7 @@ def test_an_erased_persons_seat_goes_to_the_first_waiting(backend, client):
         who = await db.get(Person, UUID(person))
         past = await new_session(db)
         seen = await book(db, past.id, person=who, email="fernande.erasure@exemple.fr")
+        await begin(db, past)
         await record_attendance(db, past, [Mark(seen.id, Attendance.SEEN, True)], by=None)
         session = await new_session(db, capacity=1)
         await book(db, session.id, person=who, phone="07 55 44 33 21")
