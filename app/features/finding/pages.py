@@ -60,8 +60,17 @@ HELP_PLACES = 8
 HELP_SESSIONS = 5
 MSG_BOOKING_NOT_FOUND = "Cette inscription n'existe pas, ou le lien est incomplet."
 MSG_SESSION_NOT_FOUND = "Cet atelier n'existe pas ou n'est plus proposé."
-MSG_BOOKED = "C'est fait : votre place est réservée."
-MSG_WAITING = "C'est noté : vous êtes sur la liste d'attente."
+MSG_BOOKED = "C'est fait."
+MSG_WAITING = "C'est noté."
+MSG_PHONE_ONLY = (
+    "C'est noté. Nous ne pouvons pas encore envoyer de SMS : gardez l'adresse de cette page, "
+    "ou notez la date et l'heure de l'atelier."
+)
+# The same holder twice, said to the resident rather than about « this person ».
+MSG_ALREADY_MINE = (
+    "Vous êtes déjà inscrit ou inscrite à cet atelier avec ce contact, ou sur sa liste "
+    "d'attente. Retrouvez votre inscription avec le lien reçu, ou demandez à la structure."
+)
 MSG_CANCELLED = "Votre inscription est annulée."
 
 
@@ -195,7 +204,9 @@ def _refusal(error: ContactError | BookingError) -> tuple[dict[str, Msg], int]:
             ("telephone" if p.startswith("téléphone") else "email", p) for p in error.problems
         )
         return {name: Msg(problem) for name, problem in by_field}, 400
-    if isinstance(error, NoContactError | AlreadyBookedError):
+    if isinstance(error, AlreadyBookedError):
+        return {"email": Msg(MSG_ALREADY_MINE)}, 409
+    if isinstance(error, NoContactError):
         return {"email": Msg(error.message)}, 400
     return {"contact": Msg(error.message)}, 409
 
@@ -246,7 +257,7 @@ class BookingPages(Controller):
             )
         await db_session.commit()
         said = MSG_BOOKED if booking.status == BookingStatus.CONFIRMED else MSG_WAITING
-        flash(request, said)
+        flash(request, said if booking.contact_email else MSG_PHONE_ONLY)
         return see_other(booking_path(request.app.state.settings.secret(), booking.id))
 
     @staticmethod

@@ -149,7 +149,7 @@ def test_a_resident_books_sees_and_cancels_their_seat_without_an_account(backend
     assert ics.headers["content-type"].startswith("text/calendar")
     assert "Écrire un courriel" in ics.text.replace("\r\n ", "")
     again = book_seat(client, made["session"], email="Lucienne@Example.org")
-    assert again.status_code == 400 and "déjà inscrite" in text_of(again.text)
+    assert again.status_code == 409 and "Vous êtes déjà inscrit ou inscrite" in text_of(again.text)
 
     path, key = urlsplit(mine).path, urlsplit(mine).query.split("=")[1]
     assert client.get(f"{path}?cle={'0' * 32}").status_code == 404
