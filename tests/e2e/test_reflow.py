@@ -9,8 +9,11 @@ wraps, and tables cut no word in two. « Texte plus grand » enlarges every kind
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,10 +21,13 @@ from urllib.parse import urlsplit
 import pytest
 from litestar.response import Template
 from litestar.routes import HTTPRoute
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.access import Permission, permission_of
 from app.asgi import create_app
 from app.config import Settings
+from app.db.models import Session
+from tests.app.features.schedule.offer import seed_offer
 from tests.e2e.browsing import (
     answer_until_the_end,
     diagnostic_id,
@@ -57,10 +63,39 @@ def resident_routes(folder: Path) -> dict[str, re.Pattern[str]]:
     return found
 
 
-def walk_every_resident_page(page: Any, check: Check) -> None:
+def a_seance(server: Any) -> str:
+    """A séance in Bourges with free seats, written into the service's database: its id."""
+
+    async def go() -> str:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{server.database}")
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+                offer = await seed_offer(db)
+                starts = datetime.now(UTC) + timedelta(days=5)
+                seance = Session(
+                    structure_id=offer.structure_id,
+                    workshop_id=offer.workshop_id,
+                    place_id=offer.place_id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    capacity=5,
+                )
+                db.add(seance)
+                await db.commit()
+                return str(seance.id)
+        finally:
+            await engine.dispose()
+
+    # In a thread of its own: Playwright's event loop runs in this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, go()).result()
+
+
+def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
     """From the home page to the result as a beginner, with the detours a resident may take
     (a wrong resume code, a commune shared by several places, no need chosen, a wrong
-    address); ``check`` is called on every page shown."""
+    address), then finding help and a workshop near home and booking ``seance``; ``check``
+    is called on every page shown."""
     page.goto("/")
     check(page)
     page.goto("/reprendre")
@@ -92,10 +127,28 @@ def walk_every_resident_page(page: Any, check: Check) -> None:
     page.goto(page.url.split("?")[0] + "?impression=1")
     check(page)
 
+    page.goto("/aide-pres-de-chez-moi")
+    check(page)
+    page.goto("/aide-pres-de-chez-moi?besoin=telephone&commune=18000+Bourges")
+    check(page)
+    page.goto("/ateliers?commune=18000+Bourges")
+    check(page)
+    page.goto(f"/ateliers/{seance}/reserver")
+    check(page)
+    page.locator("#email").fill("reflow@example.org")
+    page.locator("#consentement").check()
+    submit(page, "/reserver")
+    check(page)
+    page.goto("/offre/donnees-ouvertes")
+    check(page)
+
 
 @pytest.mark.parametrize("size", ["normal", "larger"])
-def test_every_resident_page_fits_a_320px_phone(new_context: Any, tmp_path: Path, size: str):
+def test_every_resident_page_fits_a_320px_phone(
+    new_context: Any, server: Any, tmp_path: Path, size: str
+):
     routes = resident_routes(tmp_path)
+    seance = a_seance(server)
     page = new_context().new_page()
     if size == "larger":
         page.goto("/")
@@ -109,7 +162,7 @@ def test_every_resident_page_fits_a_320px_phone(new_context: Any, tmp_path: Path
         seen.update(name for name, pattern in routes.items() if pattern.fullmatch(path))
         problems.extend(layout_problems(shown))
 
-    walk_every_resident_page(page, check)
+    walk_every_resident_page(page, check, seance)
     assert not problems, "\n".join(problems)
     assert seen == set(routes), (
         f"resident pages never shown: {sorted(set(routes) - seen)}: "

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from tests.app.features.schedule.offer import seed_offer
+from tests.app.features.schedule.offer import Offer, seed_offer
 from tests.e2e.browsing import (
     PolicyWatch,
     activate,
@@ -26,19 +26,21 @@ from tests.e2e.browsing import (
 HOME = "/pro/offre/sessions"
 
 
-def _seed(server: Any) -> None:
+def _seed(server: Any) -> Offer:
     """The workshops and the place of the mediator's structure (the catalogue's pages are
-    tested on their own)."""
+    tested on their own, and may have added others to the same structure: the test chooses
+    these by their ids)."""
 
-    async def go() -> None:
+    async def go() -> Offer:
         engine = create_async_engine(f"sqlite+aiosqlite:///{server.database}")
         async with async_sessionmaker(engine, expire_on_commit=False)() as db:
-            await seed_offer(db, "EPN des tests")
+            offer = await seed_offer(db, "EPN des tests")
         await engine.dispose()
+        return offer
 
     # In a thread of its own: Playwright's event loop runs in this one.
     with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, go()).result()
+        return thread.submit(asyncio.run, go()).result()
 
 
 def _day(days: int) -> str:
@@ -48,7 +50,7 @@ def _day(days: int) -> str:
 def test_a_mediator_schedules_sessions_with_the_keyboard_on_a_phone(
     new_context: Any, server: Any, mediator: tuple[str, str]
 ) -> None:
-    _seed(server)
+    offer = _seed(server)
     context = new_context()
     policy = PolicyWatch(context)
     page = context.new_page()
@@ -58,7 +60,8 @@ def test_a_mediator_schedules_sessions_with_the_keyboard_on_a_phone(
     activate(page, "a[href='/pro/offre/sessions/nouvelle']")
     problems += page_problems(page, policy, "the new session form")
     # Mistakes first: the summary comes with the focus, each message at its field.
-    page.select_option("#workshop", index=1)
+    page.select_option("#workshop", str(offer.workshop_id))
+    page.select_option("#place", str(offer.place_id))
     page.fill("#day", _day(-2))
     page.fill("#start", "14:00")
     activate(page, "main button[type=submit]")
@@ -73,7 +76,8 @@ def test_a_mediator_schedules_sessions_with_the_keyboard_on_a_phone(
 
     activate(page, "a[href='/pro/offre/sessions/nouvelle-serie']")
     problems += page_problems(page, policy, "the new series form")
-    page.select_option("#workshop", index=1)
+    page.select_option("#workshop", str(offer.workshop_id))
+    page.select_option("#place", str(offer.place_id))
     tick(page, "weekdays", "1")
     page.fill("#day", _day(1))
     page.fill("#start", "09:30")
