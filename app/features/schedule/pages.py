@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import Session as Dated  # see api.py: the plugin's `Session` would win
 from app.db.models import SessionSeries, User
+from app.db.types import as_utc
 from app.errors import Problem
 from app.features.accounts import PAGE_ERRORS
 from app.features.schedule.dependencies import SESSION
@@ -187,6 +188,8 @@ class SchedulePages(Controller):
             request,
             "schedule/sessions.html",
             found=found,
+            # A séance that has begun changes no more: no link offers to.
+            begun={s.id for s in found.sessions if as_utc(s.starts_at) <= datetime.now(UTC)},
             page_number=page_number,
             pages=max(1, -(-found.total // PAGE_SIZE)),
             said=_said(request),
