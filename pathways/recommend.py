@@ -30,6 +30,7 @@ from pathways.models import (
     Why,
 )
 from pathways.rules import Rules, TextKey, Trigger
+from referentiel.adaptive import first_item
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.masks import AUTONOMY_ORDER, AutonomyCode
 from referentiel.models import Referential
@@ -346,13 +347,11 @@ class Recommender:
         unresolved = {
             c for n in self.plan(result, context).recommendation.needs for c in n.unresolved
         }
-        start = self.ref.forms.rapide.start_difficulty
-        items: list[str] = []
-        for code in sorted(unresolved, key=self._order.__getitem__):
-            tube = [i for i in self.ref.tube(code) if i.id not in result.answers]
-            if tube and len(items) < most:
-                items.append(min(tube, key=lambda i: (abs(i.difficulty - start), -i.difficulty)).id)
-        return tuple(items)
+        first = (
+            first_item(self.ref, c).id for c in sorted(unresolved, key=self._order.__getitem__)
+        )
+        # an item already answered « ? » stays unanswerable: it is not asked again
+        return tuple(i for i in first if i not in result.answers)[:most]
 
     # -- sessions and places ------------------------------------------------------------
 
