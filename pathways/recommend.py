@@ -247,7 +247,8 @@ class Recommender:
         for code in pending:
             gaps[code] = targets.get(code, gaps.get(code, 0))
         while pending:  # prerequisites of what is to learn come first
-            code = pending.pop()
+            pending.sort(key=self._order.__getitem__)  # the earliest need names a prerequisite
+            code = pending.pop(0)
             rule = self._prerequisites.get(code)
             if rule is None:
                 continue
