@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
+from pathways.rules import Rules, rule_problems
+from pathways.rules import read_raw as read_rules
 from referentiel.check import check_raw
 from referentiel.load import load_referential, read_raw
 from referentiel.scoring import RESULT_ADAPTER
@@ -47,6 +50,36 @@ def referentiel_check() -> None:
     click.echo(
         f"Référentiel {ref.version} valide : {len(ref.domains)} domaines, "
         f"{len(ref.competences)} compétences, {len(ref.items)} items, {len(ref.needs)} besoins."
+    )
+
+
+@main.group("pathways")
+def pathways_group() -> None:
+    """Les règles des parcours."""
+
+
+@pathways_group.command("check")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Un autre fichier de règles que celui du paquet.",
+)
+def pathways_check(path: Path | None) -> None:
+    """Vérifie les règles des parcours contre le référentiel ; code 1 et un problème par ligne."""
+    try:
+        raw = read_rules(path)
+    except Exception as error:  # a YAML syntax error must read as one line too
+        fail([f"fichier illisible : {' '.join(str(error).split())}"], code=1)
+    problems = rule_problems(load_referential(), raw)
+    if problems:
+        fail(problems, code=1)
+    rules = Rules.model_validate(raw)
+    click.echo(
+        f"Règles des parcours {rules.version} valides pour le référentiel {rules.referential} : "
+        f"{len(rules.prerequisites)} prérequis, {len(rules.triggers)} déclencheurs, "
+        f"{len(rules.modalities)} modalités."
     )
 
 

@@ -26,6 +26,14 @@ from app.features.bookings.personal import (
     export_evidence,
     export_messages,
 )
+from app.features.pathways.personal import (
+    erase_feedback,
+    erase_pathways,
+    erase_recommendations,
+    export_feedback,
+    export_pathways,
+    export_recommendations,
+)
 from app.features.people.personal import (
     erase_consents,
     erase_diagnostics,
@@ -62,9 +70,15 @@ async def erase_session_pointers(
 
 
 # In erasure order: what points to a diagnostic goes before the diagnostics, the messages
-# and evidence of a booking before the booking (whose seat goes to the first waiting).
+# and evidence of a booking before the booking (whose seat goes to the first waiting), a
+# pathway's steps (which name bookings) before the bookings.
 PARTS: tuple[PersonalPart, ...] = (
     PersonalPart("sessions", ("store_entry",), None, erase_session_pointers),
+    PersonalPart("pathway_feedback", ("pathway_feedback",), export_feedback, erase_feedback),
+    PersonalPart("pathways", ("pathway", "pathway_step"), export_pathways, erase_pathways),
+    PersonalPart(
+        "recommendations", ("recommendation",), export_recommendations, erase_recommendations
+    ),
     PersonalPart("messages", ("outbox_message",), export_messages, erase_messages),
     PersonalPart("evidence", ("evidence_record",), export_evidence, erase_evidence),
     PersonalPart("bookings", ("booking",), export_bookings, erase_bookings),

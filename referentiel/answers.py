@@ -94,7 +94,7 @@ _ERRORS = {
 }
 
 
-def _in_french(error: ErrorDetails) -> str:
+def in_french(error: ErrorDetails) -> str:
     """A validation error in plain French; one the table does not know in general words."""
     ctx = {k: str(v).replace("' or '", "', '") for k, v in (error.get("ctx") or {}).items()}
     try:
@@ -117,7 +117,7 @@ def evidence_problems(ref: Referential, evidence: Any) -> tuple[list[Evidence], 
             item = Evidence.model_validate(raw)
         except ValidationError as error:
             problems.extend(
-                f"{'.'.join([where, *(str(p) for p in e['loc'])])} : {_in_french(e)}"
+                f"{'.'.join([where, *(str(p) for p in e['loc'])])} : {in_french(e)}"
                 for e in error.errors()
             )
             continue

@@ -15,3 +15,8 @@ Json = JSON().with_variant(JSONB(), "postgresql")
 def as_utc(moment: datetime) -> datetime:
     """SQLite gives some datetimes back without their zone: they are UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A moment as exports write it: ISO 8601 in UTC, or None."""
+    return None if moment is None else as_utc(moment).isoformat()

@@ -5,13 +5,22 @@ table can refer to a person without the privacy register knowing it."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Table, select
 
 from app.config import uploads_dir
-from app.db.models import Attendance, Person
+from app.db.models import (
+    Attendance,
+    FeedbackKind,
+    Pathway,
+    PathwayFeedback,
+    PathwayStep,
+    Person,
+    Recommendation,
+)
 from app.features.bookings import Mark, book, record_attendance
 from app.features.diagnostics.service import DiagnosticService
 from app.privacy import PARTS
@@ -74,6 +83,55 @@ def everything_stored(backend: Any) -> str:
     return str(backend.run(go))
 
 
+def plant_proposal(backend: Any, person_id: str, diagnostic_id: str, alias: str) -> None:
+    """A proposal shown after a diagnostic (naming only the diagnostic), the pathway kept
+    for the person, one step and a resident's « yes »."""
+
+    async def go(db: Any) -> None:
+        person, diagnostic = UUID(person_id), UUID(diagnostic_id)
+        shown = Recommendation(
+            diagnostic_id=diagnostic, person_id=None, rules_version="1", body={"alias": alias}
+        )
+        db.add(shown)
+        await db.flush()
+        pathway = Pathway(
+            diagnostic_id=diagnostic,
+            person_id=person,
+            recommendation_id=shown.id,
+            need="demarches",
+            current="A1",
+            proposed_goal="A3",
+            goal="A3",
+            modality="collective",
+        )
+        db.add(pathway)
+        await db.flush()
+        db.add(
+            PathwayStep(
+                pathway_id=pathway.id,
+                position=0,
+                competence="E1",
+                from_level=1,
+                to_level=2,
+                kind="atelier",
+                modality="collective",
+            )
+        )
+        db.add(
+            PathwayFeedback(
+                recommendation_id=shown.id,
+                diagnostic_id=diagnostic,
+                need="demarches",
+                kind=FeedbackKind.RESIDENT,
+                value={"fits": True},
+                at=datetime.now(UTC),
+            )
+        )
+        await db.commit()
+
+    backend.run(go)
+
+
 def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, client):
     alias = f"Planté-{uuid.uuid4().hex[:8]}"
     email, _ = backend.user()
@@ -120,12 +178,16 @@ def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, cli
         await db.commit()
 
     backend.run(booked)
+
+    plant_proposal(backend, person_id, corrected, alias)
     client.get(f"/pro/personnes/{person_id}")
     exported = client.get(f"/api/v1/people/{person_id}/export", headers=headers).json()
     ids = {d["id"] for d in exported["diagnostics"]}
     assert {first, corrected, ongoing} <= ids and len(ids) == 4
     assert len(exported["scan_pages"]) == 1
     assert len(exported["bookings"]) == len(exported["evidence"]) == 1 <= len(exported["messages"])
+    assert [len(p["steps"]) for p in exported["pathways"]] == [1]
+    assert len(exported["recommendations"]) == len(exported["pathway_feedback"]) == 1
     before = everything_stored(backend)
     assert person_id in before and alias in before
 

@@ -5,6 +5,16 @@ from app.db.models.booking import Attendance, Booking, BookingStatus, EvidenceRe
 from app.db.models.diagnostic import Channel, Diagnostic, DiagnosticStatus
 from app.db.models.offer import Modality, Place, Session, SessionSeries, Workshop
 from app.db.models.outbox import OutboxChannel, OutboxMessage, OutboxStatus
+from app.db.models.pathway import (
+    FeedbackKind,
+    Pathway,
+    PathwayFeedback,
+    PathwayModel,
+    PathwayStep,
+    Recommendation,
+    StepOrigin,
+    StepStatus,
+)
 from app.db.models.person import Consent, Person
 from app.db.models.scan import BatchStatus, PageOutcome, ScanBatch, ScanPage
 from app.db.models.security import AuditEvent, Throttle
@@ -22,18 +32,26 @@ __all__ = [
     "Diagnostic",
     "DiagnosticStatus",
     "EvidenceRecord",
+    "FeedbackKind",
     "Modality",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
     "PageOutcome",
+    "Pathway",
+    "PathwayFeedback",
+    "PathwayModel",
+    "PathwayStep",
     "Person",
     "Place",
+    "Recommendation",
     "Role",
     "ScanBatch",
     "ScanPage",
     "Session",
     "SessionSeries",
+    "StepOrigin",
+    "StepStatus",
     "StoreEntry",
     "Structure",
     "Throttle",

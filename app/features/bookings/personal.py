@@ -5,7 +5,6 @@ a seat hands the seat on to the first person waiting, as any cancellation does."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,13 +12,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Booking, EvidenceRecord, OutboxMessage, Person
-from app.db.types import as_utc
+from app.db.types import iso
 from app.features.bookings.evidence import evidence_of
 from app.features.bookings.seats import LIVE, release_all
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else as_utc(moment).isoformat()
 
 
 def _of(person: Person) -> Any:
@@ -41,15 +36,15 @@ async def export_bookings(
             "id": str(b.id),
             "session_id": str(b.session_id),
             "workshop": b.session.workshop.title,
-            "starts_at": _iso(b.session.starts_at),
+            "starts_at": iso(b.session.starts_at),
             "status": b.status.value,
             "attendance": b.attendance.value,
             "exit_check_passed": b.exit_check_passed,
-            "exit_checked_at": _iso(b.exit_checked_at),
+            "exit_checked_at": iso(b.exit_checked_at),
             "contact_email": b.contact_email,
             "contact_phone": b.contact_phone,
-            "booked_at": _iso(b.created_at),
-            "cancelled_at": _iso(b.cancelled_at),
+            "booked_at": iso(b.created_at),
+            "cancelled_at": iso(b.cancelled_at),
             "cancelled_by": b.cancelled_by,
         }
         for b in await _bookings(db, person)
@@ -74,7 +69,7 @@ async def export_evidence(
             "passed": e.passed,
             "workshop": e.workshop_title,
             "observed": e.observed,
-            "recorded_at": _iso(e.recorded_at),
+            "recorded_at": iso(e.recorded_at),
         }
         for e in await evidence_of(db, person.id)
     ]
@@ -101,7 +96,7 @@ async def export_messages(
             "subject": m.subject,
             "body": m.body,
             "status": m.status.value,
-            "sent_at": _iso(m.sent_at),
+            "sent_at": iso(m.sent_at),
         }
         for m in found
     ]

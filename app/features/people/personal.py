@@ -4,7 +4,6 @@ erases them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,12 +11,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Consent, Diagnostic, Person
-from app.db.types import as_utc
+from app.db.types import iso
 from app.features.people.consent import CONSENT_TEXTS
-
-
-def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else as_utc(moment).isoformat()
 
 
 async def export_consents(

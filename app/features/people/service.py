@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import privacy  # a module, not its names: app.privacy imports this feature too
 from app.audit import Auditor
 from app.db.models import Consent, Diagnostic, DiagnosticStatus, Person, Structure, User
+from app.db.types import iso
 from app.features.people.consent import CONSENT_VERSION
-from app.features.people.personal import iso
 from app.territories import communes, display_name
 from referentiel import load_referential
 

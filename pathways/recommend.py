@@ -1,0 +1,554 @@
+"""The recommender: for each need a person names, where they are, the goal, how, and at most
+three steps, each with sessions near them; every element says why.
+
+Rules decide (``data/rules.yaml``); a trained model (:class:`Model`) may only lower a
+self-reported level within ``guardrails.model_lowers_at_most`` (never below what evidence
+proves) and reorder sessions the rules already allow. Both happen here, so no model can
+break a guardrail.
+
+Recommending is two calls, because sessions live in the app's database: :meth:`Recommender.plan`
+returns the proposal without sessions and the searches to run (:class:`SessionQuery`), then
+:meth:`Recommender.complete` filters and ranks what the app found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from pathways.models import (
+    Context,
+    Modality,
+    NeedProposal,
+    PlaceOption,
+    Recommendation,
+    Resource,
+    SessionOption,
+    Step,
+    TriggerState,
+    Why,
+)
+from pathways.rules import Rules, TextKey, Trigger
+from referentiel.adaptive import first_item
+from referentiel.i18n import LANGUAGES, localized
+from referentiel.masks import AUTONOMY_ORDER, AutonomyCode
+from referentiel.models import Referential
+from referentiel.scoring import DiagnosticResult
+
+DEVICES = frozenset({"smartphone", "tablette", "ordinateur"})
+# Which kinds of session serve a step's modality (the catalogue's workshop modalities).
+SESSION_MODALITIES: dict[Modality, tuple[str, ...]] = {
+    "individual": ("individual",),
+    "collective": ("collective", "remote"),
+    "self_study": ("self_study", "remote"),
+    "peer_training": ("collective",),
+    "delegation": (),
+    "orientation": (),
+}
+_CACHED = 100_000  # proposals and explanation sentences kept ready
+_A1 = AUTONOMY_ORDER.index("A1")
+_A3 = AUTONOMY_ORDER.index("A3")
+
+
+class Model(Protocol):
+    """What the recommender asks of a trained model (``pathways.model``)."""
+
+    version: str
+
+    def placement(self, result: DiagnosticResult, context: Context) -> Mapping[str, int]:
+        """Per competence, a level the person very probably has."""
+        ...
+
+    def session_chances(
+        self,
+        result: DiagnosticResult,
+        context: Context,
+        competence: str,
+        from_level: int,
+        sessions: Sequence[SessionOption],
+    ) -> Sequence[float]:
+        """Per session, the chance that the person attends and passes the exit check."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SessionQuery:
+    """A search the app runs: sessions raising ``competence`` that ask at most ``max_entry``."""
+
+    competence: str
+    max_entry: int
+    modalities: tuple[str, ...]
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    recommendation: Recommendation
+    queries: tuple[SessionQuery, ...]
+    result: DiagnosticResult
+    context: Context
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """What every need of one recommendation reads."""
+
+    result: DiagnosticResult
+    context: Context
+    levels: Mapping[str, _Level]
+    labels: _Labels
+    no_device: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """A competence's level as the pathway uses it."""
+
+    level: int | None  # None: not assessed
+    declared: int | None  # before the model lowered it
+    answers: tuple[str, ...]  # the items answered for it
+
+
+class Recommender:
+    """Built once per referential, rules and model: everything they fix is computed here."""
+
+    def __init__(self, ref: Referential, rules: Rules, model: Model | None = None) -> None:
+        self.ref = ref
+        self.rules = rules
+        self.model = model
+        self._order = {c: i for i, c in enumerate(ref.prerequisite_order)}
+        self._requires = {n.code: dict(n.requires) for n in ref.needs}
+        self._goal_rules = {g.goal: g for g in rules.goal_levels}
+        self._prerequisites = {p.competence: p for p in rules.prerequisites}
+        self._triggers: dict[str, tuple[Trigger, ...]] = {}
+        for trigger in rules.triggers:
+            self._triggers[trigger.competence] = (
+                *self._triggers.get(trigger.competence, ()),
+                trigger,
+            )
+        # item -> (its competence, its place in the tube): answers are cited in tube order
+        self._items = {
+            i.id: (c.code, n) for c in ref.competences for n, i in enumerate(ref.tube(c.code))
+        }
+        self._relevant = {
+            need: self._closure(tuple(requires)) for need, requires in self._requires.items()
+        }
+        self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
+        # A need's proposal depends only on what its key holds: people alike share one.
+        self._memo: dict[tuple[object, ...], NeedProposal] = {}
+
+    def _closure(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """``codes`` and every prerequisite they lead to, in the referential's order."""
+        found = set(codes)
+        pending = list(codes)
+        while pending:
+            rule = self._prerequisites.get(pending.pop())
+            for before in rule.requires if rule else ():
+                if before not in found:
+                    found.add(before)
+                    pending.append(before)
+        return tuple(sorted(found, key=self._order.__getitem__))
+
+    # -- the plan -----------------------------------------------------------------------
+
+    def plan(self, result: DiagnosticResult, context: Context) -> Plan:
+        levels = self._levels(result, context)
+        labels = self._labels.get(context.language, self._labels["fr"])
+        no_device = context.equipment is not None and not DEVICES.intersection(context.equipment)
+        person = _Person(result, context, levels, labels, no_device)
+        needs = []
+        for need in dict.fromkeys(context.needs):
+            if need not in self._requires:
+                continue
+            key = (
+                need,
+                context.goals.get(need),
+                result.need(need),
+                no_device,
+                context.preference,
+                labels.lang,
+                *(levels[c] for c in self._relevant[need]),
+            )
+            proposal = self._memo.get(key)
+            if proposal is None:
+                proposal = self._need(need, person)
+                if len(self._memo) >= _CACHED:
+                    self._memo.clear()
+                self._memo[key] = proposal
+            needs.append(proposal)
+        queries = {
+            (s.competence, s.from_level, s.modality): SessionQuery(
+                s.competence,
+                s.from_level,
+                SESSION_MODALITIES[s.modality],
+                self.rules.kind(s.kind).themes,
+            )
+            for n in needs
+            for s in n.steps
+        }
+        model_version = self.model.version if self.model is not None else None
+        recommendation = Recommendation(self.rules.version, model_version, tuple(needs))
+        return Plan(recommendation, tuple(queries.values()), result, context)
+
+    def _levels(self, result: DiagnosticResult, context: Context) -> dict[str, _Level]:
+        proven = {e.competence for c in result.competences for e in c.evidence}
+        placement = self.model.placement(result, context) if self.model is not None else {}
+        most = self.rules.guardrails.model_lowers_at_most
+        answered: dict[str, list[str]] = {}
+        for item in result.answers:
+            where = self._items.get(item)
+            if where is not None:
+                answered.setdefault(where[0], []).append(item)
+        levels = {}
+        for score in result.competences:
+            items = answered.get(score.code, ())
+            if len(items) > 1:
+                items.sort(key=lambda i: self._items[i][1])
+            level = score.level
+            if level is not None and score.code in placement and score.code not in proven:
+                # GF-MODELE: lower by at most `most`, never raise.
+                level = max(level - most, min(level, placement[score.code]))
+            levels[score.code] = _Level(level, score.level, tuple(items))
+        return levels
+
+    def _need(self, need: str, person: _Person) -> NeedProposal:
+        context, levels, labels, no_device = (
+            person.context,
+            person.levels,
+            person.labels,
+            person.no_device,
+        )
+        current = person.result.need(need)
+        rank = AUTONOMY_ORDER.index(current)
+        proposed = AUTONOMY_ORDER[max(rank, min(rank + 1, _A1 if no_device else _A3))]
+        wish = context.goals.get(need)
+        goal = wish or proposed
+        requires = self._requires[need]
+        answers = tuple(i for c in requires for i in levels[c].answers if c in levels)
+        why = [labels.why("current", answers, need=need, current=current, count=len(answers))]
+        why.append(
+            labels.why("wish_kept", (), goal=goal)
+            if wish
+            else labels.why("proposed", (), goal=goal)
+        )
+        far = AUTONOMY_ORDER.index(goal) - rank >= self.rules.guardrails.far_goal
+        warning = labels.text("far_goal", current=current) if far else None
+        if no_device or goal in ("A0", "A1"):
+            modality: Modality = "delegation" if goal == "A0" else "orientation"
+            if no_device:
+                why.append(labels.why("no_device"))
+                if AUTONOMY_ORDER.index(goal) > _A1:
+                    warning = labels.text("no_device")
+            why.append(labels.why("delegation" if modality == "delegation" else "orientation"))
+            return NeedProposal(need, current, proposed, goal, modality, warning, why=tuple(why))
+        rule, modality = self._modality(goal, context)
+        key: TextKey = "preference" if context.preference == modality else "modality"
+        why.append(labels.why(key, (), rule=rule, goal=goal, modality=labels.modality(modality)))
+        steps, unresolved, step_why = self._steps(need, goal, modality, levels, labels)
+        why += step_why
+        if not steps and not unresolved:
+            why.append(labels.why("already_there"))
+        return NeedProposal(
+            need,
+            current,
+            proposed,
+            goal,
+            modality,
+            warning,
+            tuple(steps),
+            (),
+            unresolved,
+            tuple(why),
+        )
+
+    def _modality(self, goal: AutonomyCode, context: Context) -> tuple[str, Modality]:
+        serving = [m for m in self.rules.modalities if goal in m.serves]
+        chosen = next((m for m in serving if m.modality == context.preference), serving[0])
+        return chosen.id, chosen.modality
+
+    def _targets(self, need: str, goal: AutonomyCode) -> tuple[str, dict[str, int]]:
+        rule = self._goal_rules[goal]
+        requires = self._requires[need]
+        if rule.level == "besoin":
+            return rule.id, dict(requires)
+        return rule.id, dict.fromkeys(requires, rule.level)
+
+    def _steps(
+        self,
+        need: str,
+        goal: AutonomyCode,
+        modality: Modality,
+        levels: Mapping[str, _Level],
+        labels: _Labels,
+    ) -> tuple[list[Step], tuple[str, ...], list[Why]]:
+        goal_rule, targets = self._targets(need, goal)
+        gaps: dict[str, int] = {}
+        added_by: dict[str, tuple[str, str]] = {}  # prerequisite -> (rule id, what needs it)
+        pending = [c for c in targets if _below(levels, c, targets[c])]
+        for code in pending:
+            gaps[code] = targets.get(code, gaps.get(code, 0))
+        while pending:  # prerequisites of what is to learn come first
+            pending.sort(key=self._order.__getitem__)  # the earliest need names a prerequisite
+            code = pending.pop(0)
+            rule = self._prerequisites.get(code)
+            if rule is None:
+                continue
+            for before, level in rule.requires.items():
+                if _below(levels, before, level) and level > gaps.get(before, -1):
+                    gaps[before] = level
+                    added_by.setdefault(before, (rule.id, code))
+                    pending.append(before)
+        why: list[Why] = []
+        if gaps:
+            why.append(
+                labels.why(
+                    "goal_level", (), rule=goal_rule, goal=goal, target=max(targets.values())
+                )
+            )
+        steps: list[Step] = []
+        unresolved: list[str] = []
+        for code in sorted(gaps, key=self._order.__getitem__):
+            have = levels[code]
+            if have.level is None:
+                unresolved.append(code)
+                why.append(labels.why("unknown", have.answers, competence=code))
+                continue
+            state, trigger = self._trigger(code, gaps, levels)
+            if state == "unknown":
+                unresolved.append(code)
+                why.append(labels.why("unknown", have.answers, competence=code))
+            if trigger is None or state != "met":
+                continue
+            steps.append(
+                self._step(
+                    code,
+                    trigger,
+                    target=gaps[code],
+                    modality=modality,
+                    have=levels[code],
+                    added_by=added_by,
+                    labels=labels,
+                )
+            )
+        most = self.rules.guardrails.max_steps
+        if len(steps) > most:
+            steps = steps[:most]
+            why.append(labels.why("later"))
+        return steps, tuple(unresolved), why
+
+    def _step(
+        self,
+        code: str,
+        trigger: Trigger,
+        *,
+        target: int,
+        modality: Modality,
+        have: _Level,
+        added_by: Mapping[str, tuple[str, str]],
+        labels: _Labels,
+    ) -> Step:
+        kind = self.rules.kind(trigger.kind)
+        level = have.level or 0
+        why = [
+            labels.why(
+                "step",
+                have.answers,
+                rule=trigger.id,
+                competence=code,
+                level=level,
+                target=target,
+                kind=labels.kind(kind.id),
+            )
+        ]
+        if code in added_by:
+            rule_id, needing = added_by[code]
+            why.append(
+                labels.why("prerequisite", (), rule=rule_id, competence=code, requires=needing)
+            )
+        if have.declared is not None and level < have.declared:
+            why.append(labels.why("model_lower", have.answers, competence=code, level=level))
+        return Step(code, level, target, kind.id, modality, why=tuple(why))
+
+    def _trigger(
+        self, code: str, targets: Mapping[str, int], levels: Mapping[str, _Level]
+    ) -> tuple[TriggerState, Trigger | None]:
+        """The first trigger of ``code`` that is not « not met », and its state."""
+        for trigger in self._triggers.get(code, ()):
+            state = trigger_state(trigger, targets, levels)
+            if state != "not_met":
+                return state, trigger
+        return "not_met", None
+
+    def resolving_items(
+        self, result: DiagnosticResult, context: Context, room: int | None = None
+    ) -> tuple[str, ...]:
+        """Questions that would settle triggers left unknown (GF-INCONNU): the first unasked
+        question of each unassessed competence the person's pathways need, prerequisites
+        first, at most ``room`` (the rules' ``resolve_items`` when not given)."""
+        most = self.rules.guardrails.resolve_items if room is None else room
+        unresolved = {
+            c for n in self.plan(result, context).recommendation.needs for c in n.unresolved
+        }
+        first = (
+            first_item(self.ref, c).id for c in sorted(unresolved, key=self._order.__getitem__)
+        )
+        # an item already answered « ? » stays unanswerable: it is not asked again
+        return tuple(i for i in first if i not in result.answers)[:most]
+
+    # -- sessions and places ------------------------------------------------------------
+
+    def complete(
+        self,
+        plan: Plan,
+        sessions: Mapping[str, Sequence[SessionOption]],
+        places: Sequence[PlaceOption] = (),
+    ) -> Recommendation:
+        """The plan with at most ``max_sessions`` sessions per step, each allowed by the rules
+        (free seats, entry level not above the step's start, raising the competence), the
+        modality that serves the goal first; resources and places when none fits."""
+        labels = self._labels.get(plan.context.language, self._labels["fr"])
+        near = tuple(places[: self.rules.guardrails.max_sessions])
+        needs = []
+        for need in plan.recommendation.needs:
+            steps = tuple(
+                self._with_sessions(plan, step, sessions, near, labels) for step in need.steps
+            )
+            helping = near if need.modality in ("delegation", "orientation") else ()
+            needs.append(replace(need, steps=steps, places=helping))
+        return replace(plan.recommendation, needs=tuple(needs))
+
+    def _with_sessions(
+        self,
+        plan: Plan,
+        step: Step,
+        sessions: Mapping[str, Sequence[SessionOption]],
+        near: tuple[PlaceOption, ...],
+        labels: _Labels,
+    ) -> Step:
+        fitting = SESSION_MODALITIES[step.modality]
+        allowed = [s for s in sessions.get(step.competence, ()) if _allowed(s, step)]
+        allowed.sort(key=lambda s: s.modality not in fitting)  # stable: the search's order
+        ranked = False
+        if self.model is not None and allowed:
+            chances = self.model.session_chances(
+                plan.result, plan.context, step.competence, step.from_level, allowed
+            )
+            scored = [replace(s, score=float(p)) for s, p in zip(allowed, chances, strict=True)]
+            scored.sort(key=lambda s: (s.modality not in fitting, -(s.score or 0.0)))
+            allowed, ranked = scored, True
+        chosen = tuple(allowed[: self.rules.guardrails.max_sessions])
+        if chosen:
+            why = labels.why("sessions_ranked" if ranked else "sessions")
+            return replace(step, sessions=chosen, why=(*step.why, why))
+        resources = tuple(Resource(r.title, r.url) for r in self.rules.kind(step.kind).resources)
+        return replace(
+            step, resources=resources, places=near, why=(*step.why, labels.why("no_session"))
+        )
+
+    def recommend(
+        self,
+        result: DiagnosticResult,
+        context: Context,
+        sessions: Mapping[str, Sequence[SessionOption]] | None = None,
+        places: Sequence[PlaceOption] = (),
+    ) -> Recommendation:
+        """:meth:`plan` then :meth:`complete`, when the sessions are already at hand."""
+        return self.complete(self.plan(result, context), sessions or {}, places)
+
+
+def _below(levels: Mapping[str, _Level], code: str, target: int) -> bool:
+    have = levels.get(code)
+    return have is None or have.level is None or have.level < target
+
+
+def _allowed(session: SessionOption, step: Step) -> bool:
+    """GF-NIVEAU: a seat, a workshop that asks no more than the person has and raises it."""
+    return (
+        session.competence == step.competence
+        and session.free_seats > 0
+        and session.entry <= step.from_level < session.exit
+    )
+
+
+def _share(levels: Mapping[str, _Level], wanted: Mapping[str, int]) -> tuple[float, float]:
+    """The lowest and highest share of ``wanted`` reached, unknown levels counting either way."""
+    if not wanted:
+        return 1.0, 1.0
+    reached = unknown = 0
+    for code, level in wanted.items():
+        have = levels.get(code)
+        if have is None or have.level is None:
+            unknown += 1
+        elif have.level >= level:
+            reached += 1
+    return reached / len(wanted), (reached + unknown) / len(wanted)
+
+
+def trigger_state(
+    trigger: Trigger, targets: Mapping[str, int], levels: Mapping[str, _Level]
+) -> TriggerState:
+    """Three-valued, like Pix's triggers but never counting « not assessed » as 0 %.
+
+    The prerequisite part is met when the share of its competences at their level reaches
+    the threshold; the goal part when the share of its competences at the targeted level
+    stays below it. « unknown » when an unassessed competence could tip either part.
+    """
+    low, high = _share(levels, trigger.prerequisite.levels)
+    threshold = trigger.prerequisite.threshold
+    prerequisite = "met" if low >= threshold else "not_met" if high < threshold else "unknown"
+    goal_levels = {c: targets.get(c, 2) for c in trigger.goal.competences}
+    low, high = _share(levels, goal_levels)
+    threshold = trigger.goal.threshold
+    goal = "met" if high < threshold else "not_met" if low >= threshold else "unknown"
+    if "not_met" in (prerequisite, goal):
+        return "not_met"
+    return "unknown" if "unknown" in (prerequisite, goal) else "met"
+
+
+class _Labels:
+    """The words of explanations in one language, cached: labels come from the localized
+    referential, sentences from the rules file."""
+
+    def __init__(self, ref: Referential, rules: Rules, lang: str) -> None:
+        self.lang = lang
+        self.rules = rules
+        self.needs = {n.code: n.label for n in ref.needs}
+        self.competences = {c.code: c.plain_label for c in ref.competences}
+        self.autonomy: dict[str, str] = {a.code: a.label for a in ref.autonomy_levels}
+        self.kinds = {k.id: k.label.get(lang) for k in rules.kinds}
+        self.modalities = {m: t.get(lang) for m, t in rules.modality_words.items()}
+        self._cache: dict[tuple[object, ...], Why] = {}  # bounded by _CACHED
+
+    def kind(self, kind: str) -> str:
+        return self.kinds[kind]
+
+    def modality(self, modality: Modality) -> str:
+        return self.modalities[modality]
+
+    def _words(self, values: Mapping[str, object]) -> dict[str, object]:
+        words = dict(values)
+        if "need" in words:
+            words["need"] = self.needs[str(words["need"])]
+        for key in ("current", "goal"):
+            if key in words:
+                words[key] = self.autonomy[str(words[key])]
+        for key in ("competence", "requires"):
+            if key in words:
+                words[key] = self.competences[str(words[key])]
+        return words
+
+    def text(self, key: TextKey, **values: object) -> str:
+        return self.rules.texts[key].get(self.lang).format(**self._words(values))
+
+    def why(self, key: TextKey, answers: tuple[str, ...] = (), **values: object) -> Why:
+        cache_key = (key, answers, *sorted(values.items()))
+        found = self._cache.get(cache_key)
+        if found is None:
+            template = self.rules.texts[key]
+            rule = template.id.format(rule=values.get("rule", ""))
+            found = Why(rule, self.text(key, **values), answers)
+            if len(self._cache) >= _CACHED:
+                self._cache.clear()
+            self._cache[cache_key] = found
+        return found
