@@ -13,6 +13,8 @@ from app.features.diagnostics.service import (
     add_diagnostic,
     diagnostic_row,
     person_row,
+    referential_of,
+    result_of,
 )
 
 __all__ = [
@@ -28,4 +30,6 @@ __all__ = [
     "opened_here",
     "person_row",
     "read_commune",
+    "referential_of",
+    "result_of",
 ]
