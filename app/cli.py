@@ -71,7 +71,7 @@ def pathways_check(path: Path | None) -> None:
     try:
         raw = read_rules(path)
     except Exception as error:  # a YAML syntax error must read as one line too
-        fail([f"fichier illisible : {error}"], code=1)
+        fail([f"fichier illisible : {' '.join(str(error).split())}"], code=1)
     problems = rule_problems(load_referential(), raw)
     if problems:
         fail(problems, code=1)

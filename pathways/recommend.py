@@ -46,7 +46,7 @@ SESSION_MODALITIES: dict[Modality, tuple[str, ...]] = {
     "delegation": (),
     "orientation": (),
 }
-_CACHED = 100_000  # explanation sentences kept ready per language
+_CACHED = 100_000  # proposals and explanation sentences kept ready
 _A1 = AUTONOMY_ORDER.index("A1")
 _A3 = AUTONOMY_ORDER.index("A3")
 
@@ -127,8 +127,28 @@ class Recommender:
                 *self._triggers.get(trigger.competence, ()),
                 trigger,
             )
-        self._tube = {c.code: tuple(i.id for i in ref.tube(c.code)) for c in ref.competences}
+        # item -> (its competence, its place in the tube): answers are cited in tube order
+        self._items = {
+            i.id: (c.code, n) for c in ref.competences for n, i in enumerate(ref.tube(c.code))
+        }
+        self._relevant = {
+            need: self._closure(tuple(requires)) for need, requires in self._requires.items()
+        }
         self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
+        # A need's proposal depends only on what its key holds: people alike share one.
+        self._memo: dict[tuple[object, ...], NeedProposal] = {}
+
+    def _closure(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """``codes`` and every prerequisite they lead to, in the referential's order."""
+        found = set(codes)
+        pending = list(codes)
+        while pending:
+            rule = self._prerequisites.get(pending.pop())
+            for before in rule.requires if rule else ():
+                if before not in found:
+                    found.add(before)
+                    pending.append(before)
+        return tuple(sorted(found, key=self._order.__getitem__))
 
     # -- the plan -----------------------------------------------------------------------
 
@@ -137,11 +157,26 @@ class Recommender:
         labels = self._labels.get(context.language, self._labels["fr"])
         no_device = context.equipment is not None and not DEVICES.intersection(context.equipment)
         person = _Person(result, context, levels, labels, no_device)
-        needs = tuple(
-            self._need(need, person)
-            for need in dict.fromkeys(context.needs)
-            if need in self._requires
-        )
+        needs = []
+        for need in dict.fromkeys(context.needs):
+            if need not in self._requires:
+                continue
+            key = (
+                need,
+                context.goals.get(need),
+                result.need(need),
+                no_device,
+                context.preference,
+                labels.lang,
+                *(levels[c] for c in self._relevant[need]),
+            )
+            proposal = self._memo.get(key)
+            if proposal is None:
+                proposal = self._need(need, person)
+                if len(self._memo) >= _CACHED:
+                    self._memo.clear()
+                self._memo[key] = proposal
+            needs.append(proposal)
         queries = {
             (s.competence, s.from_level, s.modality): SessionQuery(
                 s.competence,
@@ -153,21 +188,28 @@ class Recommender:
             for s in n.steps
         }
         model_version = self.model.version if self.model is not None else None
-        recommendation = Recommendation(self.rules.version, model_version, needs)
+        recommendation = Recommendation(self.rules.version, model_version, tuple(needs))
         return Plan(recommendation, tuple(queries.values()), result, context)
 
     def _levels(self, result: DiagnosticResult, context: Context) -> dict[str, _Level]:
         proven = {e.competence for c in result.competences for e in c.evidence}
         placement = self.model.placement(result, context) if self.model is not None else {}
         most = self.rules.guardrails.model_lowers_at_most
+        answered: dict[str, list[str]] = {}
+        for item in result.answers:
+            where = self._items.get(item)
+            if where is not None:
+                answered.setdefault(where[0], []).append(item)
         levels = {}
         for score in result.competences:
-            answered = tuple(i for i in self._tube.get(score.code, ()) if i in result.answers)
+            items = answered.get(score.code, ())
+            if len(items) > 1:
+                items.sort(key=lambda i: self._items[i][1])
             level = score.level
             if level is not None and score.code in placement and score.code not in proven:
                 # GF-MODELE: lower by at most `most`, never raise.
                 level = max(level - most, min(level, placement[score.code]))
-            levels[score.code] = _Level(level, score.level, answered)
+            levels[score.code] = _Level(level, score.level, tuple(items))
         return levels
 
     def _need(self, need: str, person: _Person) -> NeedProposal:
@@ -247,7 +289,8 @@ class Recommender:
         for code in pending:
             gaps[code] = targets.get(code, gaps.get(code, 0))
         while pending:  # prerequisites of what is to learn come first
-            code = pending.pop()
+            pending.sort(key=self._order.__getitem__)  # the earliest need names a prerequisite
+            code = pending.pop(0)
             rule = self._prerequisites.get(code)
             if rule is None:
                 continue
