@@ -99,6 +99,14 @@ def _commune(typed: str) -> Setup:
     return setup
 
 
+def _feedback_given(page: Any, states: dict[str, str]) -> None:
+    """« Cette proposition vous convient-elle ? » answered: the thanks, where the form was."""
+    page.goto(RESULT.format(**states))
+    with page.expect_navigation():
+        page.locator("form.feedback button[value=oui]").first.click()
+    assert page.locator(".feedback [role=status]").count() == 1
+
+
 def _resume_error(page: Any, _states: dict[str, str]) -> None:
     page.goto("/reprendre")
     page.locator("#code").fill("ZZZZ-ZZZZ")
@@ -131,6 +139,7 @@ PAGES: dict[str, Setup] = {
     "result-en": _english(_goto(RESULT)),
     "result-large-text": _large_text(_goto(RESULT)),
     "result-printable": _goto(RESULT + "?impression=1"),
+    "result-feedback-given": _feedback_given,
     "not-found": _goto("/cette-page-n-existe-pas"),
     "not-found-en": _english(_goto("/cette-page-n-existe-pas")),
     "unknown-diagnostic": _goto("/diagnostic/00000000-0000-4000-8000-000000000000/question"),

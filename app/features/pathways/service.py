@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.engine import one_statement
 from app.db.models import (
     Diagnostic,
+    DiagnosticStatus,
     FeedbackKind,
     Pathway,
     PathwayFeedback,
@@ -397,3 +398,109 @@ class Words:
 
     def kind(self, kind: str) -> str:
         return load_rules().kind(kind).label.get(self.language)
+
+
+async def latest_finished(db: AsyncSession, person_id: UUID) -> Diagnostic | None:
+    """The person's latest finished diagnostic that no correction replaced."""
+    replaced = select(Diagnostic.supersedes_id).where(Diagnostic.supersedes_id.is_not(None))
+    found: Diagnostic | None = await db.scalar(
+        select(Diagnostic)
+        .where(
+            Diagnostic.person_id == person_id,
+            Diagnostic.status == DiagnosticStatus.COMPLETED,
+            Diagnostic.id.not_in(replaced),
+        )
+        .order_by(Diagnostic.completed_at.desc(), Diagnostic.id.desc())
+        .limit(1)
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A mediator's decision for one need (``DecisionIn``, checked)."""
+
+    need: str
+    kind: FeedbackKind
+    goal: str | None = None
+    modality: str | None = None
+    steps: Sequence[Any] | None = None  # each with competence, from_level, to_level, kind, modality
+
+
+class DecisionError(ValueError):
+    """Decisions that name what the pathway does not have, in French, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _snapshot(pathway: Pathway, steps: Sequence[PathwayStep]) -> dict[str, Any]:
+    return {
+        "goal": pathway.goal,
+        "modality": pathway.modality,
+        "steps": [
+            {"competence": s.competence, "from": s.from_level, "to": s.to_level, "kind": s.kind}
+            for s in steps
+        ],
+    }
+
+
+async def decide(
+    db: AsyncSession, diagnostic: Diagnostic, decisions: Sequence[Decision], by: UUID
+) -> None:
+    """Store a mediator's decisions: the pathway takes them (who, when), steps booked or done
+    stay first, and each decision is feedback with the pathway before and after. All or
+    nothing: DecisionError names every need the pathway does not have."""
+    pathways = await pathways_of(db, diagnostic.id)
+    unknown = [d.need for d in decisions if d.need not in pathways]
+    if unknown:
+        raise DecisionError(
+            [f"« {need} » : ce besoin n'est pas dans le parcours." for need in unknown]
+        )
+    steps = await steps_of(db, [p.id for p in pathways.values()])
+    now = datetime.now(UTC)
+    for decision in decisions:
+        pathway = pathways[decision.need]
+        before = _snapshot(pathway, steps[pathway.id])
+        pathway.goal = decision.goal or pathway.goal
+        pathway.modality = decision.modality or pathway.modality
+        pathway.decided_by, pathway.decided_at = by, now
+        if decision.steps is not None:
+            await _replace_steps(db, pathway, steps[pathway.id], decision.steps)
+        await db.flush()
+        after = await steps_of(db, [pathway.id])
+        value = {"before": before, "after": _snapshot(pathway, after[pathway.id])}
+        shown = await latest_shown(db, diagnostic.id)
+        db.add(
+            PathwayFeedback(
+                recommendation_id=None if shown is None else shown.id,
+                diagnostic_id=diagnostic.id,
+                person_id=diagnostic.person_id,
+                need=decision.need,
+                kind=decision.kind,
+                value=value,
+                by_user_id=by,
+                at=now,
+            )
+        )
+    await db.flush()
+
+
+async def _replace_steps(
+    db: AsyncSession, pathway: Pathway, current: Sequence[PathwayStep], new: Sequence[Any]
+) -> None:
+    """Steps booked or done stay (first, in their order); the others give way to ``new``."""
+    kept = [s for s in current if s.status in (StepStatus.BOOKED, StepStatus.DONE)]
+    gone = [s.id for s in current if s not in kept]
+    if gone:
+        await db.execute(delete(PathwayStep).where(PathwayStep.id.in_(gone)))
+    for position, step in enumerate(kept):  # each moves down into a freed position
+        if step.position != position:
+            step.position = position
+            await db.flush()
+    rows = step_rows(pathway.id, new, origin="mediator")
+    for row in rows:
+        row["position"] += len(kept)
+    if rows:
+        await db.execute(insert(PathwayStep), rows)
