@@ -244,6 +244,9 @@ class PathwayModel:
 
     def __init__(self, body: ModelBody, ref: Referential | None = None) -> None:
         self.body = body
+        self.version = body.version
+        self.rules_version = body.rules_version
+        self.data_hash = body.data_hash
         self.ref = ref or load_referential()
         self._domains = tuple(d.code for d in self.ref.domains)
         self._domain_of = {c.code: c.domain for c in self.ref.competences}
@@ -269,18 +272,6 @@ class PathwayModel:
 
     def to_json(self) -> dict[str, Any]:
         return self.body.model_dump(mode="json")
-
-    @property
-    def version(self) -> str:
-        return self.body.version
-
-    @property
-    def rules_version(self) -> str:
-        return self.body.rules_version
-
-    @property
-    def data_hash(self) -> str:
-        return self.body.data_hash
 
     @property
     def metrics(self) -> Mapping[str, Metric]:

@@ -19,6 +19,7 @@ import pytest
 from tests.e2e.browsing import (
     PolicyWatch,
     adaptive_diagnostic,
+    not_sure_about_paperwork,
     page_problems,
 )
 
@@ -46,7 +47,21 @@ def states(shared_page: Any) -> dict[str, str]:
         },
     )
     assert response.ok, response.text()
-    return {"answered": answered, "with_needs": with_needs, "completed": completed}
+    settling = adaptive_diagnostic(page.request, answer=not_sure_about_paperwork)
+    page.goto(f"/diagnostic/{settling}/besoins")
+    page.locator("input[name=needs][value=caf]").check()
+    with page.expect_navigation():
+        page.locator("form[action$='/besoins'] button[type=submit]").click()
+    page.locator("input[name=goal_caf][value=A3]").check()
+    with page.expect_navigation():
+        page.locator("form[action$='/objectifs'] button[type=submit]").click()
+    assert page.url.endswith("/precision"), page.url
+    return {
+        "answered": answered,
+        "with_needs": with_needs,
+        "completed": completed,
+        "settling": settling,
+    }
 
 
 def _goto(path: str) -> Setup:
@@ -135,6 +150,8 @@ PAGES: dict[str, Setup] = {
     "goals": _goto("/diagnostic/{with_needs}/objectifs"),
     "goals-en": _english(_goto("/diagnostic/{with_needs}/objectifs")),
     "finish-without-needs": _goto("/diagnostic/{answered}/terminer"),
+    "settling-question": _goto("/diagnostic/{settling}/precision"),
+    "settling-question-en": _english(_goto("/diagnostic/{settling}/precision")),
     "result": _goto(RESULT),
     "result-en": _english(_goto(RESULT)),
     "result-large-text": _large_text(_goto(RESULT)),

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from pathways.model import ModelError, PathwayModel
 from pathways.models import Context, SessionOption
+from pathways.recommend import Recommender
 from pathways.records import Observation, Records, data_hash, pix_to_level
+from pathways.rules import load_rules
 from pathways.simulator import Priors, Simulator, records_of
 from pathways.training import MAX_OVER_PLACEMENT, Trained, held_out, train
 from referentiel.answers import Evidence
@@ -228,3 +230,21 @@ def test_the_held_out_split_keeps_a_person_on_one_side() -> None:
     share = sum(held_out(p) for p in people) / len(people)
     assert 0.15 < share < 0.25
     assert [held_out(p) for p in people] == [held_out(p) for p in people]
+
+
+def test_the_recommender_uses_a_trained_model_within_its_guardrails(
+    ref: Referential, trained: Trained
+) -> None:
+    """The model lowers a level at most as far as the rules allow, and names itself."""
+    rules = load_rules()
+    recommender = Recommender(ref, rules, trained.model)
+    most = rules.guardrails.model_lowers_at_most
+    for person in Simulator(ref).people(60, seed=21):
+        result = score(ref, person.answers, person.evidence)
+        recommendation = recommender.recommend(result, person.context)
+        assert recommendation.model_version == trained.model.version
+        for need in recommendation.needs:
+            assert len(need.steps) <= rules.guardrails.max_steps
+            for step in need.steps:
+                declared = result.competence(step.competence).level
+                assert declared is None or step.from_level >= declared - most

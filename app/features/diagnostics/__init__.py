@@ -16,6 +16,7 @@ from app.features.diagnostics.service import (
     add_diagnostic,
     diagnostic_row,
     person_row,
+    recommender_for,
     referential_of,
     result_of,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "opened_here",
     "person_row",
     "read_commune",
+    "recommender_for",
     "referential_of",
     "result_of",
 ]

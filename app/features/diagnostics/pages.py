@@ -368,8 +368,51 @@ class DiagnosticSteps(Controller):
         if diagnostic.status == DiagnosticStatus.COMPLETED:
             await change_goals(db_session, diagnostic, goals, request_language(request))
             return see_other(f"/diagnostic/{diagnostic.id}/resultat")
-        await diagnostics.finish(diagnostic, goals=goals)
+        await diagnostics.save_goals(diagnostic, goals)
+        if await diagnostics.settling_items(diagnostic):
+            return see_other(f"/diagnostic/{diagnostic.id}/precision")
+        await diagnostics.finish(diagnostic)
         return _finished(request, diagnostic)
+
+    @get("/precision")
+    async def settling_question(
+        self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
+        request: Request[Any, Any, Any],
+        diagnostic: NamedDependency[Diagnostic],
+    ) -> Template:
+        """One or two more questions, on a competence the chosen needs rest on and that the
+        short form left unassessed; then the person ends as without goals."""
+        upcoming = await diagnostics.settling_items(diagnostic)
+        if not upcoming:
+            return page(request, "diagnostic/finish.html", diagnostic=diagnostic)
+        ref = localized(referential_of(diagnostic), request_language(request))
+        return page(
+            request,
+            "diagnostic/question.html",
+            diagnostic=diagnostic,
+            item=ref.item(upcoming[0]),
+            previous=None,
+            number=len(diagnostic.answers) + 1,
+            left=len(upcoming),
+            resume_code=format_resume_code(diagnostic.resume_code or ""),
+            settling=True,
+        )
+
+    @post("/precision")
+    async def settle(
+        self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
+        diagnostic: NamedDependency[Diagnostic],
+        data: MultiForm,
+    ) -> Redirect:
+        item = str(data.get("item", ""))
+        if item in await diagnostics.settling_items(diagnostic):
+            raw = str(data.get("value", ""))
+            await diagnostics.answer(diagnostic, item, int(raw) if raw.isdigit() else raw)
+        return see_other(f"/diagnostic/{diagnostic.id}/precision")
 
     @get("/terminer")
     async def finish_without_goals(

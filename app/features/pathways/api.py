@@ -38,7 +38,6 @@ from app.features.pathways.service import (
     Decision,
     DecisionError,
     chosen_goals,
-    context_of,
     decide,
     latest_finished,
     pathways_of,
@@ -49,7 +48,7 @@ from app.features.pathways.service import (
 )
 from app.openapi import BEARER_OPTIONAL, BEARER_REQUIRED, problems
 from app.throttle import Limit, per_address
-from pathways.models import Step
+from pathways.models import Context, Step
 from pathways.rules import load_rules
 from referentiel import load_referential
 
@@ -201,7 +200,7 @@ class RecommendationApi(Controller):
     ) -> RecommendationOut:
         if (data.diagnostic_id is None) == (data.answers is None):
             raise Problem(422, BOTH if data.answers is not None else NEITHER)
-        extra = {"preference": data.preference, "max_km": data.max_km}
+        extra: dict[str, Any] = {"preference": data.preference, "max_km": data.max_km}
         if data.diagnostic_id is not None:
             diagnostic = await _visible(db_session, current_user, data.diagnostic_id)
             if data.preference is None and data.max_km is None:
@@ -210,11 +209,8 @@ class RecommendationApi(Controller):
                     shown.found.recommendation, shown.recommendation_id, diagnostic.id
                 )
             # what the diagnostic does not ask changes only this answer: nothing is kept
-            context = context_of(
-                {**diagnostic.context, **extra},
-                await chosen_goals(db_session, diagnostic),
-                data.lang,
-            )
+            goals = await chosen_goals(db_session, diagnostic)
+            context = Context.of_diagnostic(diagnostic.context, goals, language=data.lang, **extra)
             found = await recommend(
                 db_session, referential_of(diagnostic), result_of(diagnostic), context
             )
@@ -228,7 +224,9 @@ class RecommendationApi(Controller):
         if data.version is not None:
             raw["version"] = data.version
         submission = checked_submission(raw, scored=True)
-        context = context_of({**submission.context, **extra}, submission.goals, data.lang)
+        context = Context.of_diagnostic(
+            submission.context, submission.goals, language=data.lang, **extra
+        )
         found = await recommend(db_session, submission.ref, submission.score(), context)
         return recommendation_out(found.recommendation, None, None)
 

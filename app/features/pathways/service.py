@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID, uuid4
 
-from pydantic import ValidationError
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +31,8 @@ from app.db.models import (
     Recommendation,
     StepStatus,
 )
-from app.features.diagnostics import referential_of, result_of
+from app.db.models import PathwayModel as PathwayModelRow
+from app.features.diagnostics import recommender_for, referential_of, result_of
 from app.features.finding import (
     FoundSession,
     SearchCriteria,
@@ -41,6 +40,7 @@ from app.features.finding import (
     search_sessions,
 )
 from app.territories import as_typed, communes
+from pathways.model import ModelError, PathwayModel
 from pathways.models import (
     RECOMMENDATION_ADAPTER,
     Context,
@@ -50,7 +50,6 @@ from pathways.models import (
 from pathways.models import Recommendation as Proposed
 from pathways.recommend import Recommender, SessionQuery
 from pathways.rules import load_rules
-from referentiel import load_version
 from referentiel.models import Referential
 from referentiel.scoring import DiagnosticResult
 
@@ -60,31 +59,33 @@ SESSIONS_SEARCHED = 12  # per step: the recommender keeps 3 among those its rule
 PLACES_KEPT = 3
 
 
-@cache
-def recommender(referential_version: str) -> Recommender:
-    """One recommender per referential version (it prepares everything the rules fix)."""
-    return Recommender(load_version(referential_version), load_rules())
+async def recommender(db: AsyncSession, ref: Referential) -> Recommender:
+    """The rules, and the active trained model when it was trained for these rules and this
+    referential (otherwise the rules alone: a model is never used outside what it learnt)."""
+    active = (
+        await db.execute(
+            select(PathwayModelRow.version, PathwayModelRow.rules_version)
+            .where(PathwayModelRow.active.is_(True))
+            .order_by(PathwayModelRow.trained_at.desc())
+            .limit(1)
+        )
+    ).first()
+    if active is None or active.rules_version != load_rules().version:
+        return recommender_for(ref.version)
+    key = (ref.version, active.version)
+    if key not in _WITH_MODEL:
+        body = await db.scalar(
+            select(PathwayModelRow.body).where(PathwayModelRow.version == active.version)
+        )
+        try:
+            model = PathwayModel.from_json(body, ref)
+        except ModelError:
+            return recommender_for(ref.version)
+        _WITH_MODEL[key] = Recommender(ref, load_rules(), model)
+    return _WITH_MODEL[key]
 
 
-def context_of(
-    answered: Mapping[str, Any], goals: Mapping[str, Any], language: str = "fr"
-) -> Context:
-    """The recommender's context from a diagnostic's context answers and goals. A value the
-    recommender cannot read (an old answer, say) is left out rather than refused: a person's
-    result page must always open."""
-    fields = set(Context.model_fields) - {"goals", "language"}
-    known = {key: answered[key] for key in fields if answered.get(key) is not None}
-    if isinstance(known.get("equipment"), list | tuple):
-        known["equipment"] = tuple(known["equipment"])
-    if isinstance(known.get("needs"), list | tuple):
-        known["needs"] = tuple(known["needs"])
-    values = {**known, "goals": dict(goals), "language": language}
-    try:
-        return Context.model_validate(values)
-    except ValidationError as error:
-        wrong = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
-        kept = {k: v for k, v in values.items() if k not in wrong}
-        return Context.model_validate(kept | {"language": language})
+_WITH_MODEL: dict[tuple[str, str], Recommender] = {}  # a model's JSON is read once per process
 
 
 def _options(found: FoundSession, query: SessionQuery) -> SessionOption | None:
@@ -124,7 +125,7 @@ async def recommend(
 ) -> Found:
     """Plan, search what the plan asks near the person (only sessions with free seats), and
     let the recommender keep what its rules allow."""
-    engine = recommender(ref.version)
+    engine = await recommender(db, ref)
     plan = engine.plan(result, context)
     insee = context.commune if context.commune in communes() else None
     km = context.max_km or DEFAULT_KM
@@ -200,7 +201,7 @@ async def propose(db: AsyncSession, diagnostic: Diagnostic, language: str) -> Pr
     is shown changed), and the pathway of each need."""
     ref = referential_of(diagnostic)
     goals = await chosen_goals(db, diagnostic)
-    context = context_of(diagnostic.context, goals, language)
+    context = Context.of_diagnostic(diagnostic.context, goals, language=language)
     found = await recommend(db, ref, result_of(diagnostic), context)
     shown = await _keep_shown(db, diagnostic, context, found.recommendation)
     await _keep_pathways(db, diagnostic, shown, found.recommendation)
