@@ -49,6 +49,8 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/inscriptions", {"session": str(uuid.uuid4())}),
     ("POST", "/pro/personnes/{id}/inscriptions/rattacher", {"contact": "lea@example.org"}),
     ("POST", "/pro/personnes/{id}/inscriptions/{booking}/annuler", {}),
+    ("GET", "/pro/personnes/{id}/parcours", None),
+    ("POST", "/pro/personnes/{id}/parcours/decision", {"need": "caf", "decision": "accepted"}),
 ]
 
 

@@ -179,6 +179,7 @@ class Proposal:
     commune: str | None  # « Bourges (18000) »
     help_path: str
     search_path: str
+    person_id: UUID | None = None  # on a mediator's page: seats are taken for the person
 
     @property
     def needs(self) -> Any:
@@ -401,10 +402,11 @@ class Words:
         return load_rules().kind(kind).label.get(self.language)
 
 
-async def latest_finished(db: AsyncSession, person_id: UUID) -> Diagnostic | None:
-    """The person's latest finished diagnostic that no correction replaced."""
+async def last_finished(db: AsyncSession, person_id: UUID, most: int) -> list[Diagnostic]:
+    """The person's last ``most`` finished diagnostics, the latest first (a corrected one in
+    its latest version)."""
     replaced = select(Diagnostic.supersedes_id).where(Diagnostic.supersedes_id.is_not(None))
-    found: Diagnostic | None = await db.scalar(
+    found = await db.scalars(
         select(Diagnostic)
         .where(
             Diagnostic.person_id == person_id,
@@ -412,9 +414,14 @@ async def latest_finished(db: AsyncSession, person_id: UUID) -> Diagnostic | Non
             Diagnostic.id.not_in(replaced),
         )
         .order_by(Diagnostic.completed_at.desc(), Diagnostic.id.desc())
-        .limit(1)
+        .limit(most)
     )
-    return found
+    return list(found)
+
+
+async def latest_finished(db: AsyncSession, person_id: UUID) -> Diagnostic | None:
+    found = await last_finished(db, person_id, 1)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -505,3 +512,43 @@ async def _replace_steps(
         row["position"] += len(kept)
     if rows:
         await db.execute(insert(PathwayStep), rows)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of « avant / maintenant »: a domain's level, or a need's autonomy."""
+
+    code: str
+    before: int | str | None
+    after: int | str | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What changed between the person's last two finished diagnostics."""
+
+    before: Diagnostic
+    after: Diagnostic
+    domains: tuple[Change, ...]
+    needs: tuple[Change, ...]
+
+
+async def progress_of(db: AsyncSession, person_id: UUID) -> Progress | None:
+    """Before and after per domain and per need (the needs of either diagnostic), when the
+    person has two finished diagnostics (a corrected one counts in its latest version)."""
+    found = await last_finished(db, person_id, 2)
+    if len(found) < 2:
+        return None
+    after, before = found
+    was, now = result_of(before), result_of(after)
+    levels_before = {d.code: d.level for d in was.domains}
+    domains = tuple(Change(d.code, levels_before.get(d.code), d.level) for d in now.domains)
+    needs = dict.fromkeys([*before.context.get("needs", []), *after.context.get("needs", [])])
+    autonomy_before = {a.need: a.level for a in was.autonomy}
+    autonomy_after = {a.need: a.level for a in now.autonomy}
+    return Progress(
+        before,
+        after,
+        domains,
+        tuple(Change(n, autonomy_before.get(n), autonomy_after.get(n)) for n in needs),
+    )
