@@ -28,6 +28,8 @@ API_ROUTES: list[tuple[str, str, Any]] = [
     ("PATCH", "/api/v1/people/{id}", {"alias": "Piraté"}),
     ("DELETE", "/api/v1/people/{id}", None),
     ("GET", "/api/v1/people/{id}/export", None),
+    ("GET", "/api/v1/people/{id}/pathway", None),
+    ("PUT", "/api/v1/people/{id}/pathway", {"needs": [{"need": "caf", "decision": "accepted"}]}),
 ]
 PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "/pro/personnes/{id}", None),

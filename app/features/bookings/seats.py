@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db.models import Attendance, Booking, BookingStatus, Person, Session
 from app.db.models.booking import LIVE_SQL
@@ -41,11 +41,6 @@ from app.features.notifications import notify
 CancelledBy = Literal["person", "mediator", "trainer", "session"]
 LIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITING)
 _QUIET = {"synchronize_session": False}  # the rows are read again under the lock
-
-
-def _insert(db: AsyncSession) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (both databases speak it)."""
-    return sqlite.insert if db.get_bind().dialect.name == "sqlite" else postgresql.insert
 
 
 def _rows(result: Any) -> int:
@@ -108,6 +103,66 @@ async def _count(
     )
 
 
+# The booking, written unless its holder already has a live one in the session (the
+# live-holder index: ON CONFLICT … DO NOTHING writes nothing), last in the session's queue.
+# Written as text because SQLAlchemy 2.0 compiles the dialects' INSERT … ON CONFLICT again
+# at every execution, which cost a booking more than its round trips.
+_GIVEN = (
+    "id",
+    "session_id",
+    "person_id",
+    "diagnostic_id",
+    "holder",
+    "contact_email",
+    "contact_phone",
+    "status",
+    "attendance",
+    "booked_by",
+    "revision",
+    "created_at",
+    "updated_at",
+)
+_BOOKING = Booking.__table__.c
+_SESSION = cast(Table, Session.__table__)
+_INSERT_BOOKING = (
+    text(
+        f"INSERT INTO booking ({', '.join(_GIVEN)}, queued) "
+        f"VALUES ({', '.join(':' + name for name in _GIVEN)}, "
+        "(SELECT coalesce(max(queued), 0) + 1 FROM booking WHERE session_id = :session_id)) "
+        f"ON CONFLICT (session_id, holder) WHERE {LIVE_SQL} DO NOTHING "
+        f"RETURNING {', '.join(c.name for c in _BOOKING)}"
+    )
+    .bindparams(*(bindparam(name, type_=_BOOKING[name].type) for name in _GIVEN))
+    .columns(*_BOOKING)
+)
+
+
+async def _counted(db: AsyncSession, session: Session, *, seat: bool) -> bool:
+    """One seat more (only while one is free), or one more waiting; the locked ``session``
+    gets its new counts from the same statement. False when no seat was free. On the table
+    itself: the ORM's UPDATE would only add work to this hot path."""
+    table = _SESSION
+    if seat:
+        change = (
+            update(table)
+            .where(table.c.id == session.id, table.c.confirmed_count < table.c.capacity)
+            .values(confirmed_count=table.c.confirmed_count + 1)
+        )
+    else:
+        change = (
+            update(table)
+            .where(table.c.id == session.id)
+            .values(waiting_count=table.c.waiting_count + 1)
+        )
+    counts = (table.c.confirmed_count, table.c.waiting_count, table.c.updated_at)
+    changed = (await db.execute(change.returning(*counts))).one_or_none()
+    if changed is None:
+        return False
+    for name, value in changed._mapping.items():
+        set_committed_value(session, name, value)
+    return True
+
+
 async def book(
     db: AsyncSession,
     session_id: UUID,
@@ -136,49 +191,41 @@ async def book(
         raise refusal
     # The row is locked: its counts are the truth until the commit.
     seated = session.confirmed_count < session.capacity
-    booking_id = uuid4()
-    next_in_queue = (
-        select(func.coalesce(func.max(Booking.queued), 0) + 1)
-        .where(Booking.session_id == session_id)
-        .scalar_subquery()
+    now = datetime.now(UTC)
+    booking: Booking | None = await db.scalar(
+        select(Booking).from_statement(_INSERT_BOOKING),
+        {
+            "id": uuid4(),
+            "session_id": session_id,
+            "person_id": None if person is None else person.id,
+            "diagnostic_id": diagnostic_id,
+            "holder": holder,
+            "contact_email": contact.email,
+            "contact_phone": contact.phone,
+            "status": BookingStatus.CONFIRMED if seated else BookingStatus.WAITING,
+            "attendance": Attendance.UNKNOWN,
+            "booked_by": booked_by,
+            "revision": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
-    written = await db.scalar(
-        _insert(db)(Booking)
-        .values(
-            id=booking_id,
-            session_id=session_id,
-            person_id=None if person is None else person.id,
-            diagnostic_id=diagnostic_id,
-            holder=holder,
-            contact_email=contact.email,
-            contact_phone=contact.phone,
-            status=BookingStatus.CONFIRMED if seated else BookingStatus.WAITING,
-            queued=next_in_queue,
-            attendance=Attendance.UNKNOWN,
-            booked_by=booked_by,
-            revision=0,
-            created_at=datetime.now(UTC),
-            updated_at=datetime.now(UTC),
-        )
-        # The live-holder index: a second live booking by the same holder writes nothing.
-        .on_conflict_do_nothing(index_elements=["session_id", "holder"], index_where=text(LIVE_SQL))
-        .returning(Booking.id)
-    )
-    if written is None:
+    if booking is None:
         raise AlreadyBookedError()
-    if not seated:
-        await _count(db, session_id, waiting=1)
-    elif not await _take_seat(db, session_id):  # cannot happen under the lock; kept honest
+    set_committed_value(booking, "session", session)
+    if not await _counted(db, session, seat=seated):  # cannot happen under the lock; kept honest
         await db.execute(
             update(Booking)
-            .where(Booking.id == booking_id)
+            .where(Booking.id == booking.id)
             .values(status=BookingStatus.WAITING)
             .execution_options(**_QUIET)
         )
-        await _count(db, session_id, waiting=1)
-    booking = await _fresh(db, booking_id)
-    await db.refresh(session)
-    await notify(db, booking, "booked" if booking.status == BookingStatus.CONFIRMED else "waiting")
+        set_committed_value(booking, "status", BookingStatus.WAITING)
+        await _counted(db, session, seat=False)
+    if booking.status == BookingStatus.CONFIRMED:
+        await notify(db, booking, "booked")
+    else:  # last in the queue: everyone waiting is ahead
+        await notify(db, booking, "waiting", position=session.waiting_count)
     return booking
 
 

@@ -12,11 +12,12 @@ subscribes to (RFC 5545 §3.7.2)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import STATUS, Calendar, Event, vCalAddress
+from icalendar import STATUS, Calendar, Event, Timezone, vCalAddress
 
 from app.config import Settings, get_settings
 from app.db.models import Booking, BookingStatus, Session
@@ -46,6 +47,16 @@ def session_uid(session_id: object, settings: Settings) -> str:
     return f"session-{session_id}@{_host(settings)}"
 
 
+@functools.lru_cache(maxsize=64)
+def _paris_zone(first: date) -> bytes:
+    """The VTIMEZONE of Europe/Paris from ``first`` to the first of January three years on
+    (only the years the events need: the zone's rules since 1970 would weigh 10 kB). Written
+    once per window: it is half an invitation, and most of the time spent writing one."""
+    zone = Timezone.from_tzid(PARIS.key, first_date=first, last_date=date(first.year + 3, 1, 1))
+    ical: bytes = zone.to_ical()
+    return ical
+
+
 def _calendar(method: str | None, events: list[Event], **extra: object) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -56,12 +67,14 @@ def _calendar(method: str | None, events: list[Event], **extra: object) -> bytes
         calendar.add(key, value)
     for event in events:
         calendar.add_component(event)
+    ical: bytes = calendar.to_ical()
     starts = [e.start for e in events if isinstance(e.start, datetime)]
     if starts:
-        # Only the years the events need: the zone's rules since 1970 would weigh 10 kB.
-        first = min(starts).date() - timedelta(days=366)
-        calendar.add_missing_timezones(first_date=first, last_date=date(first.year + 3, 1, 1))
-    ical: bytes = calendar.to_ical()
+        # Every event is in Paris time (_event): the zone goes before the first event, where
+        # icalendar's add_missing_timezones would put it (a value's line never starts with
+        # BEGIN: it starts with its property's name).
+        zone = _paris_zone(min(starts).date() - timedelta(days=366))
+        ical = ical.replace(b"\r\nBEGIN:VEVENT\r\n", b"\r\n" + zone + b"BEGIN:VEVENT\r\n", 1)
     return ical
 
 

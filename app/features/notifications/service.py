@@ -50,13 +50,15 @@ async def notify(
     *,
     settings: Settings | None = None,
     now: datetime | None = None,
+    position: int | None = None,
 ) -> OutboxMessage | None:
     """Write the message of ``kind`` for this booking: an e-mail (with its calendar
     invitation) when it has an address, a text message when it has only a phone, nothing when
     it has no contact (a mediator booked for someone and tells them). The caller commits.
 
     The links in the message are made with the address and secret key of the app that
-    opened ``db`` (``settings`` when given; the environment's for a bare session).
+    opened ``db`` (``settings`` when given; the environment's for a bare session). A
+    « waiting » message says ``position`` when the caller knows it, else counts it.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown message kind: {kind}")
@@ -74,7 +76,10 @@ async def notify(
     if session is None:  # deleted with its booking in this transaction: nobody to tell
         return None
     link = settings.address(booking_path(settings.secret(), booking.id))
-    position = await waiting_position(db, booking) if kind == "waiting" else None
+    if kind != "waiting":
+        position = None
+    elif position is None:
+        position = await waiting_position(db, booking)
     if booking.contact_email:
         # A person on the waiting list has no seat yet: nothing goes in their calendar.
         with_invitation = kind == "cancelled" or booking.status == BookingStatus.CONFIRMED

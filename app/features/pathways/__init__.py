@@ -1,2 +1,13 @@
 """Pathways in the service: the recommender's proposal per need after a diagnostic, what the
 person and their mediator decide about it, and each step's status as bookings go."""
+
+from app.features.pathways.service import (
+    Proposal,
+    Words,
+    change_goals,
+    chosen_goals,
+    propose,
+    record_feedback,
+)
+
+__all__ = ["Proposal", "Words", "change_goals", "chosen_goals", "propose", "record_feedback"]

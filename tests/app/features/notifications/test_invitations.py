@@ -4,7 +4,7 @@ typed, and an e-mail's subject stays one line."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +14,7 @@ from app.config import Settings
 from app.db.models import Booking, BookingStatus, Modality, Place, Session, Workshop
 from app.features.notifications import session_invitation
 from app.features.notifications.wording import compose
+from app.when import PARIS
 
 # Printable text with what RFC 5545 escapes or folds on: , ; \ line breaks and long lines.
 TEXT = st.text(
@@ -64,3 +65,26 @@ def test_a_subject_is_one_line_whatever_the_title(title: str) -> None:
         search_link="https://x",
     )
     assert "\n" not in message.subject and "\r" not in message.subject
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=TEXT,
+    days=st.integers(min_value=0, max_value=3650),
+    hour=st.integers(min_value=0, max_value=23),
+)
+def test_the_time_zone_kept_from_one_file_to_the_next_is_the_one_icalendar_writes(
+    title: str, days: int, hour: int
+) -> None:
+    """Summer or winter, any year ahead: the file is byte for byte the one icalendar writes
+    when it adds the zone itself, for the years around the session."""
+    session = _session(title, "1 rue Haute")
+    session.starts_at = datetime(2026, 1, 1, hour, tzinfo=UTC) + timedelta(days=days)
+    session.ends_at = session.starts_at + timedelta(hours=2)
+    written = session_invitation(session, settings=SETTINGS)
+    calendar = Calendar.from_ical(written)
+    assert [zone.tz_name for zone in calendar.timezones] == ["Europe/Paris"]
+    calendar.subcomponents = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+    first = session.starts_at.astimezone(PARIS).date() - timedelta(days=366)
+    calendar.add_missing_timezones(first_date=first, last_date=date(first.year + 3, 1, 1))
+    assert calendar.to_ical() == written
