@@ -21,7 +21,8 @@ from app.db.migrate import upgrade
 from app.db.models import Booking, Diagnostic, EvidenceRecord, Person
 from app.db.models import PathwayModel as ModelRow
 from app.demo_synthetic import STRUCTURE
-from app.features.training_data import active_model, read_records, store_model
+from app.features.training_data import latest_model, read_records, store_model
+from pathways.model import PathwayModel
 from pathways.training import MIN_HELD_OUT_BOOKINGS, Trained
 from tests.app.conftest import Backend, empty_database
 from tests.app.test_demo_offer import Demo, demo  # noqa: F401 the demo database, as a fixture
@@ -102,8 +103,8 @@ def test_the_model_learnt_from_the_database_beats_the_rules_and_is_switched_on(
     assert 0 < metrics["sessions.records"] < MIN_HELD_OUT_BOOKINGS
     assert metrics["sessions.auc.model"] is not None
     assert row.body["data_hash"] == row.data_hash
-    model = Backend("read", filled.settings).run(active_model)
-    assert model is not None and model.version == row.version
+    model = PathwayModel.from_json(row.body)  # the stored JSON is a usable model
+    assert model.version == row.version and model.rules_version == row.rules_version
 
 
 def test_evaluate_prints_the_model_against_the_rules(filled: Filled) -> None:
@@ -122,13 +123,13 @@ def test_a_model_that_does_not_beat_the_rules_is_kept_but_not_switched_on(
     filled: Filled,
 ) -> None:
     async def go(db: Any) -> tuple[bool, bool]:
-        active = await active_model(db)
-        assert active is not None
-        body = active.body.model_copy(update={"version": "perdant", "metrics": {}})
-        loser = Trained(type(active)(body), beats_rules=False)
-        stored = await store_model(db, loser)
+        active = await latest_model(db)
+        assert active is not None and active.active
+        body = PathwayModel.from_json(active.body).body
+        loser = PathwayModel(body.model_copy(update={"version": "perdant", "metrics": {}}))
+        stored = await store_model(db, Trained(loser, beats_rules=False))
         await db.commit()
-        still = await active_model(db)
+        still = await latest_model(db)
         assert still is not None
         return stored.active, still.version == active.version
 

@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PathwayModel as ModelRow
-from pathways.model import ModelError, PathwayModel
 from pathways.training import Trained
 
 
@@ -43,18 +42,6 @@ async def store_model(db: AsyncSession, trained: Trained) -> Stored:
         await db.execute(update(ModelRow).where(ModelRow.id != row.id).values(active=False))
         row.active = True
     return Stored(row, created, row.active)
-
-
-async def active_model(db: AsyncSession) -> PathwayModel | None:
-    """The model switched on, or None (the rules alone); a stored body this version cannot
-    read (another referential) counts as none."""
-    row = await db.scalar(select(ModelRow).where(ModelRow.active.is_(True)))
-    if row is None:
-        return None
-    try:
-        return PathwayModel.from_json(row.body)
-    except ModelError:
-        return None
 
 
 async def latest_model(db: AsyncSession) -> ModelRow | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
@@ -56,24 +55,6 @@ from referentiel.load import UnknownVersionError, load_version
 
 Progress = Callable[[int, int], None]
 _MEDIATORS = (FeedbackKind.EDITED, FeedbackKind.REPLACED)
-_CONTEXT_FIELDS = ("needs", "equipment", "age_band", "frequency", "commune", "knows_help")
-
-
-def context_of(diagnostic: Diagnostic) -> Context:
-    """The recommender's context from a stored diagnostic; an answer that does not fit (an old
-    form) is left out rather than dropping the whole diagnostic."""
-    raw: dict[str, Any] = {k: diagnostic.context.get(k) for k in _CONTEXT_FIELDS}
-    raw["goals"] = diagnostic.goals or {}
-    if isinstance(raw["needs"], list):
-        raw["needs"] = tuple(raw["needs"])
-    if isinstance(raw["equipment"], list):
-        raw["equipment"] = tuple(raw["equipment"])
-    fields = {k: v for k, v in raw.items() if v is not None}
-    try:
-        return Context.model_validate(fields)
-    except ValidationError as error:
-        wrong = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
-        return Context.model_validate({k: v for k, v in fields.items() if k not in wrong})
 
 
 def _evidence(diagnostic: Diagnostic) -> list[Evidence]:
@@ -137,7 +118,7 @@ async def read_records(db: AsyncSession, progress: Progress | None = None) -> Re
         except UnknownVersionError:
             continue
         person = str(diagnostic.person_id or diagnostic.id)
-        context = context_of(diagnostic)
+        context = Context.of_diagnostic(diagnostic.context, diagnostic.goals or {})
         try:
             reports = self_reports(ref, diagnostic.answers)
         except ValueError:
