@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,15 @@ from sqlalchemy import func, select
 from app.cli import main
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
-from app.db.models import Booking, Diagnostic, EvidenceRecord, Person
+from app.db.models import (
+    Booking,
+    Diagnostic,
+    EvidenceRecord,
+    FeedbackKind,
+    PathwayFeedback,
+    Person,
+)
 from app.db.models import PathwayModel as ModelRow
-from app.demo_synthetic import STRUCTURE
 from app.features.training_data import latest_model, read_records, store_model
 from pathways.model import PathwayModel
 from pathways.training import MIN_HELD_OUT_BOOKINGS, Trained
@@ -149,7 +156,6 @@ def test_an_unknown_departement_is_refused_in_plain_words(filled: Filled) -> Non
         result = _run("demo", "--synthetic", "3", "--departement", "99")
     assert result.exit_code == 2
     assert "département inconnu : « 99 »" in result.output
-    assert STRUCTURE  # the simulated people's structure keeps its name
 
 
 def test_training_an_empty_database_says_there_is_nothing_to_learn(
@@ -162,3 +168,37 @@ def test_training_an_empty_database_says_there_is_nothing_to_learn(
         evaluated = _run("model", "evaluate")
     assert trained.exit_code == 1 and "rien à apprendre" in trained.output
     assert evaluated.exit_code == 1 and "parcours model train" in evaluated.output
+
+
+def test_a_mediators_changed_step_becomes_a_label_of_that_level(filled: Filled) -> None:
+    """Last: it adds a decision to the shared database. A mediator who moves the C3 step of a
+    person to start from 1 says the person is at 1; what the person said stays their answers."""
+
+    async def go(db: Any) -> tuple[str, Any]:
+        diagnostic = await db.scalar(
+            select(Diagnostic).join(Person).where(Person.alias == f"sim-{SEED}-0")
+        )
+        steps = {"before": {"steps": [{"competence": "C3", "from": 2, "to": 3}]}}
+        steps["after"] = {"steps": [{"competence": "C3", "from": 1, "to": 2}]}
+        db.add(
+            PathwayFeedback(
+                diagnostic_id=diagnostic.id,
+                person_id=diagnostic.person_id,
+                need="caf",
+                kind=FeedbackKind.EDITED,
+                value=steps,
+                at=datetime.now(UTC),
+            )
+        )
+        await db.commit()
+        return str(diagnostic.person_id), await read_records(db)
+
+    person, records = Backend("read", filled.settings).run(go)
+    (c3,) = [r for r in records.levels if r.person == person and r.report.competence == "C3"]
+    decided = [o for o in c3.observations if o.source == "mediator"]
+    assert {(o.threshold, o.passed) for o in decided} == {
+        (1, True),
+        (2, False),
+        (3, False),
+        (4, False),
+    }

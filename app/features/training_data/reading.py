@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import (
@@ -57,7 +58,22 @@ Progress = Callable[[int, int], None]
 _MEDIATORS = (FeedbackKind.EDITED, FeedbackKind.REPLACED)
 
 
-def _evidence(diagnostic: Diagnostic) -> list[Evidence]:
+# Only what training reads, streamed: the database may hold millions of diagnostics.
+_COLUMNS = (
+    Diagnostic.id,
+    Diagnostic.person_id,
+    Diagnostic.referential_version,
+    Diagnostic.answers,
+    Diagnostic.context,
+    Diagnostic.goals,
+    Diagnostic.result,
+    Diagnostic.completed_at,
+    Diagnostic.created_at,
+)
+_CHUNK = 1000
+
+
+def _evidence(diagnostic: Row[Any]) -> list[Evidence]:
     found = []
     for raw in (diagnostic.result or {}).get("evidence") or ():
         try:
@@ -102,17 +118,20 @@ async def read_records(db: AsyncSession, progress: Progress | None = None) -> Re
         select(PathwayFeedback).where(PathwayFeedback.kind.in_(_MEDIATORS))
     ):
         feedback.setdefault(row.diagnostic_id, []).append(row)
-    diagnostics = list(
-        await db.scalars(
-            select(Diagnostic)
-            .where(Diagnostic.status == DiagnosticStatus.COMPLETED)
-            .order_by(Diagnostic.created_at, Diagnostic.id)
-        )
+    completed = Diagnostic.status == DiagnosticStatus.COMPLETED
+    total = await db.scalar(select(func.count()).select_from(Diagnostic).where(completed)) or 0
+    rows = await db.stream(
+        select(*_COLUMNS)
+        .where(completed)
+        .order_by(Diagnostic.created_at, Diagnostic.id)
+        .execution_options(yield_per=_CHUNK)
     )
     levels: list[LevelRecord] = []
     seen: dict[UUID, list[_Seen]] = {}
-    for done, diagnostic in enumerate(diagnostics, 1):
-        tick(done, len(diagnostics))
+    done = 0
+    async for diagnostic in rows:
+        done += 1
+        tick(done, total)
         try:
             ref = load_version(diagnostic.referential_version)
         except UnknownVersionError:
