@@ -15,8 +15,10 @@ Priors (what is sourced, and what is the project's assumption):
   doi 10.1007/s11135-020-01031-4, Eurostat self-reports against PIAAC-style tests): more with
   education (+0.35 log-odds per step of none < secondary < bac < higher), less with age
   (-0.25 per decade from 50), less for women (-0.4). The sizes are assumptions; the directions
-  are the paper's. ICDL's « Perception & Reality » found no skill advantage for the young, so
-  age lowers the true level only mildly here.
+  are the paper's. Sex shapes the answers here but is no feature of the model: the forms do
+  not ask it, and a correction by sex would treat people by a trait rather than by what was
+  seen of them; its share of the bias stays as noise. ICDL's « Perception & Reality » found no
+  skill advantage for the young, so age lowers the true level only mildly here.
 * **Domains differ** (assumption, in ICDL's direction that confidence and skill part most where
   mistakes are not seen at once): security (P) +0.5, information (I) +0.3, communication (C) 0,
   writing documents (R) -0.2, using a device (E) -0.4.
