@@ -52,6 +52,8 @@ from app.features.finding.pages import BookingPages, FindingPages
 from app.features.forms.pages import FormPages
 from app.features.notifications.feeds import StructureFeed
 from app.features.notifications.worker import outbox_worker_lifespan
+from app.features.pathways.api import PersonPathwayApi, RecommendationApi
+from app.features.pathways.pages import PersonPathwayPages
 from app.features.people import dependencies as people_dependencies
 from app.features.people.api import PeopleApi
 from app.features.people.pages import MediatorPages
@@ -157,6 +159,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OpenDataPages,
             StructureFeed,
             SessionSearchApi,
+            RecommendationApi,
+            PersonPathwayApi,
+            PersonPathwayPages,
             create_sessions,  # after SessionSearchApi: same path (see its comment)
             FindingPages,
             BookingPages,

@@ -46,6 +46,8 @@ ACTIONS: Mapping[str, str] = {
     "diagnostic.read": "Diagnostic d'une personne consulté",
     "diagnostic.correct": "Diagnostic corrigé (nouvelle version)",
     "diagnostic.delete": "Formulaire papier annulé",
+    "pathway.read": "Parcours d'une personne consulté",
+    "pathway.decide": "Parcours décidé par un médiateur",
     "booking.create": "Inscription à une séance",
     "booking.cancel": "Inscription annulée",
     "booking.attendance": "Présence ou fin d'atelier enregistrée",

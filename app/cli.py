@@ -167,3 +167,8 @@ main.add_command(outbox_group, "outbox")
 from app.commands.offer import offer_group  # noqa: E402
 
 main.add_command(offer_group, "offer")
+
+from app.commands.pathways import demo, model_group  # noqa: E402
+
+main.add_command(model_group, "model")
+main.add_command(demo, "demo")

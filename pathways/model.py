@@ -240,7 +240,7 @@ def read_body(raw: Any, ref: Referential | None = None) -> ModelBody:
 class PathwayModel:
     """A trained model, ready to predict; build it with :meth:`from_json`."""
 
-    _MEMO_LIMIT = 200_000
+    _MEMO_LIMIT = 50_000  # entries, about 10 MB; then it starts afresh
 
     def __init__(self, body: ModelBody, ref: Referential | None = None) -> None:
         self.body = body

@@ -12,13 +12,14 @@ path; treat them as read-only. ``RECOMMENDATION_ADAPTER`` serialises a recommend
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from referentiel.masks import AutonomyCode
+from referentiel.masks import AUTONOMY_ORDER, AutonomyCode
 
 Modality = Literal[
     "delegation",  # A0: someone does it for the person (an aidant, an Aidants Connect mandate)
@@ -56,6 +57,27 @@ class Context(_Frozen):
     max_km: int | None = Field(default=None, ge=1, le=200)
     preference: Preference | None = None
     education: Literal["none", "secondary", "bac", "higher"] | None = None
+
+    @classmethod
+    def of_diagnostic(
+        cls, answers: Mapping[str, Any], goals: Mapping[str, str], **more: Any
+    ) -> Context:
+        """The context of a diagnostic as it is stored (the referential's context answers
+        and the goals chosen per need); ``more`` adds what the diagnostic does not hold
+        (language, distance, preference). Values that do not fit are left out."""
+        known = {
+            "needs": tuple(v for v in answers.get("needs") or () if isinstance(v, str)),
+            "goals": {k: v for k, v in goals.items() if v in AUTONOMY_ORDER},
+        }
+        equipment = answers.get("equipment")
+        if isinstance(equipment, list):
+            known["equipment"] = tuple(v for v in equipment if isinstance(v, str))
+        for key in ("age_band", "frequency", "commune"):
+            if isinstance(answers.get(key), str):
+                known[key] = answers[key]
+        if isinstance(answers.get("knows_help"), bool):
+            known["knows_help"] = answers["knows_help"]
+        return cls.model_validate({**known, **more})
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from pathways.models import (
     Why,
 )
 from pathways.rules import Rules, TextKey, Trigger
-from referentiel.adaptive import first_item
+from referentiel.adaptive import first_unanswered
 from referentiel.i18n import LANGUAGES, localized
 from referentiel.masks import AUTONOMY_ORDER, AutonomyCode
 from referentiel.models import Referential
@@ -155,7 +155,8 @@ class Recommender:
     def plan(self, result: DiagnosticResult, context: Context) -> Plan:
         levels = self._levels(result, context)
         labels = self._labels.get(context.language, self._labels["fr"])
-        no_device = context.equipment is not None and not DEVICES.intersection(context.equipment)
+        # « Rien de tout cela », or only a connection: no device. Nothing ticked says nothing.
+        no_device = bool(context.equipment) and not DEVICES.intersection(context.equipment or ())
         person = _Person(result, context, levels, labels, no_device)
         needs = []
         for need in dict.fromkeys(context.needs):
@@ -283,22 +284,7 @@ class Recommender:
         labels: _Labels,
     ) -> tuple[list[Step], tuple[str, ...], list[Why]]:
         goal_rule, targets = self._targets(need, goal)
-        gaps: dict[str, int] = {}
-        added_by: dict[str, tuple[str, str]] = {}  # prerequisite -> (rule id, what needs it)
-        pending = [c for c in targets if _below(levels, c, targets[c])]
-        for code in pending:
-            gaps[code] = targets.get(code, gaps.get(code, 0))
-        while pending:  # prerequisites of what is to learn come first
-            pending.sort(key=self._order.__getitem__)  # the earliest need names a prerequisite
-            code = pending.pop(0)
-            rule = self._prerequisites.get(code)
-            if rule is None:
-                continue
-            for before, level in rule.requires.items():
-                if _below(levels, before, level) and level > gaps.get(before, -1):
-                    gaps[before] = level
-                    added_by.setdefault(before, (rule.id, code))
-                    pending.append(before)
+        gaps, added_by = self._gaps(targets, levels)
         why: list[Why] = []
         if gaps:
             why.append(
@@ -311,13 +297,17 @@ class Recommender:
         for code in sorted(gaps, key=self._order.__getitem__):
             have = levels[code]
             if have.level is None:
-                unresolved.append(code)
-                why.append(labels.why("unknown", have.answers, competence=code))
+                if code not in unresolved:
+                    unresolved.append(code)
+                    why.append(labels.why("unknown", have.answers, competence=code))
                 continue
             state, trigger = self._trigger(code, gaps, levels)
-            if state == "unknown":
-                unresolved.append(code)
-                why.append(labels.why("unknown", have.answers, competence=code))
+            if state == "unknown" and trigger is not None:
+                # what is unknown is a competence the trigger reads, not this one
+                for blocking in (*trigger.prerequisite.levels, *trigger.goal.competences):
+                    if _unknown(levels, blocking) and blocking not in unresolved:
+                        unresolved.append(blocking)
+                        why.append(labels.why("unknown", (), competence=blocking))
             if trigger is None or state != "met":
                 continue
             steps.append(
@@ -336,6 +326,27 @@ class Recommender:
             steps = steps[:most]
             why.append(labels.why("later"))
         return steps, tuple(unresolved), why
+
+    def _gaps(
+        self, targets: Mapping[str, int], levels: Mapping[str, _Level]
+    ) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+        """The level each competence must reach: the goal's, and the prerequisites of what is
+        to learn (with the rule that brought each one in, and what needs it)."""
+        pending = [c for c in targets if _below(levels, c, targets[c])]
+        gaps = {code: targets[code] for code in pending}
+        added_by: dict[str, tuple[str, str]] = {}
+        while pending:
+            pending.sort(key=self._order.__getitem__)  # the earliest need names a prerequisite
+            code = pending.pop(0)
+            rule = self._prerequisites.get(code)
+            if rule is None:
+                continue
+            for before, level in rule.requires.items():
+                if _below(levels, before, level) and level > gaps.get(before, -1):
+                    gaps[before] = level
+                    added_by.setdefault(before, (rule.id, code))
+                    pending.append(before)
+        return gaps, added_by
 
     def _step(
         self,
@@ -390,11 +401,9 @@ class Recommender:
         unresolved = {
             c for n in self.plan(result, context).recommendation.needs for c in n.unresolved
         }
-        first = (
-            first_item(self.ref, c).id for c in sorted(unresolved, key=self._order.__getitem__)
-        )
-        # an item already answered « ? » stays unanswerable: it is not asked again
-        return tuple(i for i in first if i not in result.answers)[:most]
+        ordered = sorted(unresolved, key=self._order.__getitem__)
+        found = (first_unanswered(self.ref, c, result.answers) for c in ordered)
+        return tuple(item.id for item in found if item is not None)[:most]
 
     # -- sessions and places ------------------------------------------------------------
 
@@ -455,6 +464,11 @@ class Recommender:
     ) -> Recommendation:
         """:meth:`plan` then :meth:`complete`, when the sessions are already at hand."""
         return self.complete(self.plan(result, context), sessions or {}, places)
+
+
+def _unknown(levels: Mapping[str, _Level], code: str) -> bool:
+    have = levels.get(code)
+    return have is None or have.level is None
 
 
 def _below(levels: Mapping[str, _Level], code: str, target: int) -> bool:

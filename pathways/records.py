@@ -55,11 +55,11 @@ class Observation:
 
     threshold: int
     passed: bool
-    source: Literal["observed_task", "pix", "exit_check"]
+    source: Literal["observed_task", "pix", "exit_check", "mediator"]
 
 
 def observations_of_level(
-    level: int, source: Literal["pix", "exit_check"]
+    level: int, source: Literal["pix", "mediator"]
 ) -> tuple[Observation, ...]:
     """A known level answers every threshold."""
     return tuple(Observation(k, level >= k, source) for k in THRESHOLDS)

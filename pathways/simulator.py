@@ -15,8 +15,10 @@ Priors (what is sourced, and what is the project's assumption):
   doi 10.1007/s11135-020-01031-4, Eurostat self-reports against PIAAC-style tests): more with
   education (+0.35 log-odds per step of none < secondary < bac < higher), less with age
   (-0.25 per decade from 50), less for women (-0.4). The sizes are assumptions; the directions
-  are the paper's. ICDL's « Perception & Reality » found no skill advantage for the young, so
-  age lowers the true level only mildly here.
+  are the paper's. Sex shapes the answers here but is no feature of the model: the forms do
+  not ask it, and a correction by sex would treat people by a trait rather than by what was
+  seen of them; its share of the bias stays as noise. ICDL's « Perception & Reality » found no
+  skill advantage for the young, so age lowers the true level only mildly here.
 * **Domains differ** (assumption, in ICDL's direction that confidence and skill part most where
   mistakes are not seen at once): security (P) +0.5, information (I) +0.3, communication (C) 0,
   writing documents (R) -0.2, using a device (E) -0.4.
@@ -57,6 +59,7 @@ from pathways.records import (
     self_reports,
     targets_of,
 )
+from pathways.rules import Rules, load_rules
 from referentiel.answers import UNKNOWN, Answer, Evidence
 from referentiel.masks import AutonomyCode
 from referentiel.models import Referential
@@ -64,10 +67,6 @@ from referentiel.models import Referential
 T = TypeVar("T", bound=str)
 Education = Literal["none", "secondary", "bac", "higher"]
 EDUCATIONS: tuple[Education, ...] = get_args(Education)
-
-# What each goal asks of a need's competences (the rules file's goal_levels: OBJ-A2 « avec
-# quelqu'un », OBJ-A3 the need's own minimum, OBJ-A4 « j'aide les autres »); A0 and A1 ask none.
-GOAL_LEVELS: dict[str, int | None] = {"A2": 1, "A3": None, "A4": 4}
 
 
 @dataclass(frozen=True)
@@ -243,9 +242,7 @@ class Simulator:
             education=education,
         )
         evidence = self._evidence(rng, truth)
-        bookings = self._bookings(
-            rng, person_id, context, truth=truth, answers=answers, decades=decades
-        )
+        bookings = self._bookings(rng, person_id, context, truth=truth, answers=answers)
         return SimulatedPerson(person_id, context, female, truth, answers, evidence, bookings)
 
     def _equipment(
@@ -334,6 +331,30 @@ class Simulator:
                     )
         return tuple(evidence)
 
+    def outcome(
+        self, rng: np.random.Generator, context: Context, truth: int, facts: SessionFacts
+    ) -> tuple[bool, bool]:
+        """Whether someone of ``context`` whose true level is ``truth`` comes to such a session,
+        and passes its exit check (the docstring's priors)."""
+        equipment = context.equipment or ()
+        offline = "aucun" in equipment or "connexion_domicile" not in equipment
+        decades = (_AGE_YEARS.get(context.age_band or "non_communique", 55) - 50) / 10
+        distance = facts.distance_km
+        fits = facts.modality in ("individual", "collective") and context.preference is not None
+        come = (
+            1.6
+            - (0.0 if distance is None else 0.55 * math.log1p(distance))
+            + (0.7 if fits and facts.modality == context.preference else 0.0)
+            - (0.7 if fits and facts.modality != context.preference else 0.0)
+            - (1.2 if facts.modality == "remote" and offline else 0.0)
+            - 0.02 * facts.days_ahead
+            + (0.25 if decades >= 1.5 else 0.0)
+        )
+        attended = bool(rng.random() < _sigmoid(come))
+        ready = truth >= facts.entry
+        gain = int(rng.choice(3, p=[0.25, 0.55, 0.2])) if ready else int(rng.random() < 0.25)
+        return attended, attended and min(4, truth + gain) >= facts.exit
+
     def _bookings(
         self,
         rng: np.random.Generator,
@@ -342,15 +363,12 @@ class Simulator:
         *,
         truth: dict[str, int],
         answers: dict[str, Answer],
-        decades: float,
     ) -> tuple[SimulatedBooking, ...]:
         if rng.random() >= self.priors.booking_share:
             return ()
         reports = self_reports(self.ref, answers)
-        targets = targets_of(self.ref, context, GOAL_LEVELS)
+        targets = targets_of(self.ref, context, goal_levels(load_rules()))
         wanted = [c for c, t in targets.items() if c in reports and reports[c].level < t]
-        equipment = context.equipment or ()
-        offline = "aucun" in equipment or "connexion_domicile" not in equipment
         bookings = []
         for number, code in enumerate(wanted[:2]):
             from_level = reports[code].level
@@ -365,23 +383,16 @@ class Simulator:
                 else float(np.round(np.exp(rng.normal(math.log(8), 0.8)), 1))
             )
             days = int(rng.integers(1, 46))
-            fits = modality in ("individual", "collective") and context.preference is not None
-            come = (
-                1.6
-                - (0.0 if distance is None else 0.55 * math.log1p(distance))
-                + (0.7 if fits and modality == context.preference else 0.0)
-                - (0.7 if fits and modality != context.preference else 0.0)
-                - (1.2 if modality == "remote" and offline else 0.0)
-                - 0.02 * days
-                + (0.25 if decades >= 1.5 else 0.0)
-            )
-            attended = bool(rng.random() < _sigmoid(come))
-            ready = truth[code] >= entry
-            gain = int(rng.choice(3, p=[0.25, 0.55, 0.2])) if ready else int(rng.random() < 0.25)
-            passed = attended and min(4, truth[code] + gain) >= exit_level
             facts = SessionFacts(code, modality, entry, exit_level, from_level, distance, days)
+            attended, passed = self.outcome(rng, context, truth[code], facts)
             bookings.append(SimulatedBooking(f"{person_id}-b{number}", facts, attended, passed))
         return tuple(bookings)
+
+
+def goal_levels(rules: Rules) -> dict[str, int | None]:
+    """What each goal asks of a need's competences, from the rules (None: the need's own
+    minimum); goals without a rule (A0, A1) ask none."""
+    return {g.goal: None if g.level == "besoin" else g.level for g in rules.goal_levels}
 
 
 def records_of(ref: Referential, people: Sequence[SimulatedPerson]) -> Records:
@@ -391,7 +402,7 @@ def records_of(ref: Referential, people: Sequence[SimulatedPerson]) -> Records:
     for person in people:
         reports = self_reports(ref, person.answers)
         observed = observations_from_evidence(ref, person.evidence)
-        targets = targets_of(ref, person.context, GOAL_LEVELS)
+        targets = targets_of(ref, person.context, goal_levels(load_rules()))
         for code, report in reports.items():
             levels.append(
                 LevelRecord(

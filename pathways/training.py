@@ -48,7 +48,9 @@ from referentiel.models import Referential
 
 HELD_OUT = 5  # one person in five
 L2_C = 1.0
+SESSIONS_L2_C = 0.3  # fewer bookings than levels: a stronger pull towards zero
 MAX_OVER_PLACEMENT = 0.10
+MIN_HELD_OUT_BOOKINGS = 100  # below, an AUC difference is noise and decides nothing
 
 Progress = Callable[[str], None]
 
@@ -58,13 +60,13 @@ def held_out(person: str) -> bool:
     return int(hashlib.sha256(person.encode("utf-8")).hexdigest()[:8], 16) % HELD_OUT == 0
 
 
-def _fit(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
+def _fit(x: np.ndarray, y: np.ndarray, c: float = L2_C) -> tuple[list[float], float]:
     """One L2 logistic; with a single class (or no rows), only the smoothed base rate."""
     positives = int(y.sum())
     if len(y) == 0 or positives in (0, len(y)):
         rate = (positives + 1) / (len(y) + 2)
         return [0.0] * x.shape[1], math.log(rate / (1 - rate))
-    fitted = LogisticRegression(C=L2_C, max_iter=2000).fit(x, y)
+    fitted = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     return [float(v) for v in fitted.coef_[0]], float(fitted.intercept_[0])
 
 
@@ -188,7 +190,7 @@ def session_metrics(
 
 def beats(metrics: dict[str, Metric]) -> bool:
     """Lower level error than the rules, over-placement at most the rules' and at most 10 %,
-    and, when sessions were measured, a better AUC than the rules' order."""
+    and, when enough bookings were held out to tell, a better AUC than the rules' order."""
     mae_model, mae_rules = metrics.get("levels.mae.model"), metrics.get("levels.mae.rules")
     over_model, over_rules = (
         metrics.get("over_placement.model"),
@@ -204,9 +206,27 @@ def beats(metrics: dict[str, Metric]) -> bool:
     ):
         return False
     auc_model, auc_rules = metrics.get("sessions.auc.model"), metrics.get("sessions.auc.rules")
+    held = metrics.get("sessions.records")
+    if not isinstance(held, int) or held < MIN_HELD_OUT_BOOKINGS:
+        return True
     return not (
         isinstance(auc_model, float) and isinstance(auc_rules, float) and auc_model <= auc_rules
     )
+
+
+def evaluate(model: PathwayModel, records: Records) -> dict[str, Metric]:
+    """The model against self-report and the rules, on the held-out people of ``records``."""
+    levels = [r for r in records.levels if held_out(r.person)]
+    return {
+        "people.train": len({r.person for r in records.levels if not held_out(r.person)}),
+        "people.held_out": len({r.person for r in levels}),
+        **level_metrics(model, levels),
+        **session_metrics(
+            model,
+            [r for r in records.outcomes if not held_out(r.person)],
+            [r for r in records.outcomes if held_out(r.person)],
+        ),
+    }
 
 
 def train(
@@ -221,9 +241,7 @@ def train(
     digest = data_hash(records)
     version = f"{ref.version}-{digest[:12]}"
     level_train = [r for r in records.levels if not held_out(r.person)]
-    level_test = [r for r in records.levels if held_out(r.person)]
     outcome_train = [r for r in records.outcomes if not held_out(r.person)]
-    outcome_test = [r for r in records.outcomes if held_out(r.person)]
     say("levels")
     level = _level_part(ref, level_train)
     body = ModelBody(
@@ -238,16 +256,11 @@ def train(
     sessions = None
     labels = np.array([r.succeeded for r in outcome_train], dtype=np.int64)
     if len(set(labels.tolist())) == 2:
-        w, b = _fit(_session_rows(levels_only, outcome_train), labels)
+        w, b = _fit(_session_rows(levels_only, outcome_train), labels, SESSIONS_L2_C)
         sessions = SessionPart(features=session_features(), coefficients=tuple(w), intercept=b)
     model = PathwayModel(body.model_copy(update={"sessions": sessions}), ref)
     say("metrics")
-    metrics = {
-        "people.train": len({r.person for r in level_train}),
-        "people.held_out": len({r.person for r in level_test}),
-        **level_metrics(model, level_test),
-        **session_metrics(model, outcome_train, outcome_test),
-    }
+    metrics = evaluate(model, records)
     winner = beats(metrics)
     metrics["beats_rules"] = winner
     final = PathwayModel(model.body.model_copy(update={"metrics": metrics}), ref)

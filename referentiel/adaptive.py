@@ -14,7 +14,7 @@ it), so « back » is simply removing the last answer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 
 from referentiel.answers import UNKNOWN, Answer
@@ -44,11 +44,23 @@ def _first_unasked(tube: tuple[Item, ...], difficulty: int, asked: set[str]) -> 
     return next((i for i in tube if i.difficulty == difficulty and i.id not in asked), None)
 
 
-def first_item(ref: Referential, competence: str) -> Item:
-    """A competence's first question: the first item of the starting difficulty, or of the
-    nearest one its tube has."""
+def first_unanswered(ref: Referential, competence: str, answered: Container[str]) -> Item | None:
+    """A competence's first question not in ``answered``: the first item of the starting
+    difficulty, or of the nearest one its tube has; None when every item was answered."""
     start = ref.forms.rapide.start_difficulty
-    return min(ref.tube(competence), key=lambda i: (abs(i.difficulty - start), -i.difficulty))
+    return min(
+        (i for i in ref.tube(competence) if i.id not in answered),
+        key=lambda i: (abs(i.difficulty - start), -i.difficulty),
+        default=None,
+    )
+
+
+def first_item(ref: Referential, competence: str) -> Item:
+    """A competence's first question (every competence has items: `referentiel check`)."""
+    item = first_unanswered(ref, competence, ())
+    if item is None:
+        raise LookupError(f"compétence sans question : {competence}")
+    return item
 
 
 def _step(tube: tuple[Item, ...], item: Item, answer: Answer, asked: set[str]) -> Item | None:

@@ -179,10 +179,15 @@ def test_a_resident_books_from_their_result_and_gets_the_email_with_its_invitati
         f"/diagnostic/{diagnostic}/contexte",
         data={"_csrf_token": token(client), "commune_query": COMMUNE_NAME},
     )
-    client.post(f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": token(client)})
-    client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": token(client)})
+    client.post(
+        f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": token(client), "needs": "proches"}
+    )
+    client.post(
+        f"/diagnostic/{diagnostic}/objectifs",
+        data={"_csrf_token": token(client), "goal_proches": "A3"},
+    )
     result = client.get(f"/diagnostic/{diagnostic}/resultat")
-    assert "Des ateliers près de chez vous" in text_of(result.text)
+    assert "Les prochaines étapes" in text_of(result.text)
     links = re.findall(
         r'href="(/ateliers/([0-9a-f-]{36})/reserver\?diagnostic=[^"]+)"', result.text
     )

@@ -28,6 +28,8 @@ API_ROUTES: list[tuple[str, str, Any]] = [
     ("PATCH", "/api/v1/people/{id}", {"alias": "Piraté"}),
     ("DELETE", "/api/v1/people/{id}", None),
     ("GET", "/api/v1/people/{id}/export", None),
+    ("GET", "/api/v1/people/{id}/pathway", None),
+    ("PUT", "/api/v1/people/{id}/pathway", {"needs": [{"need": "caf", "decision": "accepted"}]}),
 ]
 PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "/pro/personnes/{id}", None),
@@ -47,6 +49,8 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/inscriptions", {"session": str(uuid.uuid4())}),
     ("POST", "/pro/personnes/{id}/inscriptions/rattacher", {"contact": "lea@example.org"}),
     ("POST", "/pro/personnes/{id}/inscriptions/{booking}/annuler", {}),
+    ("GET", "/pro/personnes/{id}/parcours", None),
+    ("POST", "/pro/personnes/{id}/parcours/decision", {"need": "caf", "decision": "accepted"}),
 ]
 
 

@@ -7,6 +7,7 @@ collect the tests (they skip and say why).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -186,10 +187,10 @@ class PolicyWatch:
 # --- shortcuts through the JSON API, to reach a page's state quickly -----------------------
 
 
-def adaptive_diagnostic(request: Any, answer: int | str = 2) -> str:
-    """A diagnostic whose questions are all answered (``answer`` each) but not finished, and
-    opened in this browser with its resume code (as its pages open only where it was started
-    or resumed)."""
+def adaptive_diagnostic(request: Any, answer: int | str | Callable[[str], int | str] = 2) -> str:
+    """A diagnostic whose questions are all answered (``answer`` each, or ``answer(item id)``)
+    but not finished, and opened in this browser with its resume code (as its pages open only
+    where it was started or resumed)."""
     response = request.post("/api/v1/diagnostics/adaptive")
     assert response.status == 201, response.text()
     state = response.json()
@@ -203,7 +204,8 @@ def adaptive_diagnostic(request: Any, answer: int | str = 2) -> str:
     while state["next_item"] is not None:
         item = state["next_item"]["id"]
         response = request.put(
-            f"/api/v1/diagnostics/{state['id']}/answers/{item}", data={"value": answer}
+            f"/api/v1/diagnostics/{state['id']}/answers/{item}",
+            data={"value": answer(item) if callable(answer) else answer},
         )
         assert response.ok, response.text()
         state = response.json()
@@ -380,3 +382,9 @@ def answer_until_the_end(page: Page, values: str | list[str], seen: Any = None) 
         asked += 1
         assert asked <= 100, "the questions never end"
     return asked
+
+
+def not_sure_about_paperwork(item: str) -> int | str:
+    """« ? » on online paperwork (C3) and on searching (I1), which the CAF needs: after the
+    goals, the form asks one or two more questions on them."""
+    return "?" if item.split(".", maxsplit=1)[0] in ("C3", "I1") else 2

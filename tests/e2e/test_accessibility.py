@@ -19,6 +19,7 @@ import pytest
 from tests.e2e.browsing import (
     PolicyWatch,
     adaptive_diagnostic,
+    not_sure_about_paperwork,
     page_problems,
 )
 
@@ -46,7 +47,21 @@ def states(shared_page: Any) -> dict[str, str]:
         },
     )
     assert response.ok, response.text()
-    return {"answered": answered, "with_needs": with_needs, "completed": completed}
+    settling = adaptive_diagnostic(page.request, answer=not_sure_about_paperwork)
+    page.goto(f"/diagnostic/{settling}/besoins")
+    page.locator("input[name=needs][value=caf]").check()
+    with page.expect_navigation():
+        page.locator("form[action$='/besoins'] button[type=submit]").click()
+    page.locator("input[name=goal_caf][value=A3]").check()
+    with page.expect_navigation():
+        page.locator("form[action$='/objectifs'] button[type=submit]").click()
+    assert page.url.endswith("/precision"), page.url
+    return {
+        "answered": answered,
+        "with_needs": with_needs,
+        "completed": completed,
+        "settling": settling,
+    }
 
 
 def _goto(path: str) -> Setup:
@@ -99,6 +114,14 @@ def _commune(typed: str) -> Setup:
     return setup
 
 
+def _feedback_given(page: Any, states: dict[str, str]) -> None:
+    """« Cette proposition vous convient-elle ? » answered: the thanks, where the form was."""
+    page.goto(RESULT.format(**states))
+    with page.expect_navigation():
+        page.locator("form.feedback button[value=oui]").first.click()
+    assert page.locator(".feedback [role=status]").count() == 1
+
+
 def _resume_error(page: Any, _states: dict[str, str]) -> None:
     page.goto("/reprendre")
     page.locator("#code").fill("ZZZZ-ZZZZ")
@@ -127,10 +150,13 @@ PAGES: dict[str, Setup] = {
     "goals": _goto("/diagnostic/{with_needs}/objectifs"),
     "goals-en": _english(_goto("/diagnostic/{with_needs}/objectifs")),
     "finish-without-needs": _goto("/diagnostic/{answered}/terminer"),
+    "settling-question": _goto("/diagnostic/{settling}/precision"),
+    "settling-question-en": _english(_goto("/diagnostic/{settling}/precision")),
     "result": _goto(RESULT),
     "result-en": _english(_goto(RESULT)),
     "result-large-text": _large_text(_goto(RESULT)),
     "result-printable": _goto(RESULT + "?impression=1"),
+    "result-feedback-given": _feedback_given,
     "not-found": _goto("/cette-page-n-existe-pas"),
     "not-found-en": _english(_goto("/cette-page-n-existe-pas")),
     "unknown-diagnostic": _goto("/diagnostic/00000000-0000-4000-8000-000000000000/question"),

@@ -118,3 +118,12 @@ def test_a_mediator_follows_a_person_on_a_laptop_and_on_a_phone(
             violations = axe_violations(viewer)
             assert not violations, describe_violations(link, violations)
         assert CAF.label in main and A3.label in main
+    # the pathway: the proposal, what is kept, the forms, the progress between the two
+    for viewer, where in ((page, "1280 x 800"), (phone, "320 px")):
+        viewer.goto(f"/pro/personnes/{person_id}/parcours")
+        main = viewer.inner_text("main")
+        assert "Ses progrès depuis le diagnostic précédent" in main and CAF.label in main
+        problems = layout_problems(viewer)
+        assert not problems, f"pathway at {where}: {problems}"
+        violations = axe_violations(viewer)
+        assert not violations, describe_violations(f"pathway at {where}", violations)

@@ -29,10 +29,12 @@ from app.config import Settings
 from app.db.models import Session
 from tests.app.features.schedule.offer import seed_offer
 from tests.e2e.browsing import (
+    adaptive_diagnostic,
     answer_until_the_end,
     diagnostic_id,
     larger_text,
     layout_problems,
+    not_sure_about_paperwork,
     start_diagnostic,
     submit,
     text_sizes,
@@ -125,6 +127,14 @@ def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
     submit(page, "/objectifs")
     check(page)
     page.goto(page.url.split("?")[0] + "?impression=1")
+    check(page)
+    settling = adaptive_diagnostic(page.request, answer=not_sure_about_paperwork)
+    page.goto(f"/diagnostic/{settling}/besoins")
+    page.locator("input[name=needs][value=caf]").check()
+    submit(page, "/besoins")
+    page.locator("input[name=goal_caf][value=A3]").check()
+    submit(page, "/objectifs")
+    assert page.url.endswith("/precision"), page.url
     check(page)
 
     page.goto("/aide-pres-de-chez-moi")

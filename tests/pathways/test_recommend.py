@@ -47,7 +47,7 @@ def _guardrails_hold(
             assert need.goal == context.goals[need.need]  # the wish is kept, never refused
         if need.modality in ("delegation", "orientation"):
             assert need.steps == ()
-        if context.equipment is not None and not {"smartphone", "tablette", "ordinateur"} & set(
+        if context.equipment and not {"smartphone", "tablette", "ordinateur"} & set(
             context.equipment
         ):
             assert need.steps == () and need.modality in ("delegation", "orientation")

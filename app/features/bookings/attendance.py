@@ -15,7 +15,7 @@ from app.db.models import Attendance, Booking, BookingStatus, Session
 from app.db.types import as_utc
 from app.features.bookings.errors import AttendanceError
 from app.features.bookings.evidence import keep_exit_check
-from app.features.bookings.seats import locked_session, revoke
+from app.features.bookings.seats import locked_session, moving_pathways, revoke
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,8 @@ async def record_attendance(
             booking.exit_checked_at = now
             await db.flush()
             await keep_exit_check(db, locked, booking, by)
+        await db.flush()
+        await moving_pathways().follow_outcome(db, booking)
         changed.append(booking)
     await db.flush()
     return changed

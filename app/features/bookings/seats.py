@@ -226,7 +226,16 @@ async def book(
         await notify(db, booking, "booked")
     else:  # last in the queue: everyone waiting is ahead
         await notify(db, booking, "waiting", position=session.waiting_count)
+    await moving_pathways().follow_booking(db, booking)
     return booking
+
+
+def moving_pathways() -> Any:
+    """The pathways feature, which a booking moves forward (imported when used: pathways
+    read diagnostics, which read bookings' evidence)."""
+    from app.features import pathways
+
+    return pathways
 
 
 async def _fresh(db: AsyncSession, booking_id: UUID) -> Booking:
@@ -315,6 +324,7 @@ async def _release(
         await _count(db, session.id, waiting=-1)
     await db.refresh(session)
     booking = await _fresh(db, booking_id)
+    await moving_pathways().follow_outcome(db, booking)
     if tell:
         await notify(db, booking, "cancelled")
     await _fill_free_seats(db, session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -35,6 +36,7 @@ from app.features.diagnostics.schemas import (
 from app.features.diagnostics.service import (
     MSG_NOTHING_SCORED,
     AuditEntry,
+    DiagnosticError,
     DiagnosticService,
     Idempotency,
     Provenance,
@@ -73,10 +75,18 @@ def _submission(data: DiagnosticIn | CorrectionIn, version: str | None) -> Submi
     }
     if version is not None:
         raw["version"] = version
+    return checked_submission(raw)
+
+
+def checked_submission(raw: Mapping[str, Any], *, scored: bool = False) -> Submission:
+    """A diagnostic given whole, with the checks of ``POST /api/v1/diagnostics`` (its
+    SubmissionError, a commune unknown, and with ``scored`` no answer on the scale: 422)."""
     submission = read_submission(raw)  # SubmissionError: 422 (app.errors.domain_errors)
     problems = unknown_commune(submission.context)
     if problems:
         raise Problem(422, INVALID, problems)
+    if scored and nothing_scored(submission.answers):
+        raise DiagnosticError([MSG_NOTHING_SCORED])
     return submission
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import preferences
 from app.access import Permission, needs
-from app.db.models import Diagnostic, DiagnosticStatus
+from app.db.models import Diagnostic, DiagnosticStatus, FeedbackKind
 from app.errors import Problem
 from app.features.diagnostics.dependencies import (
     CURRENT,
@@ -37,7 +37,7 @@ from app.features.diagnostics.service import (
     taken_back,
     walk_of,
 )
-from app.features.finding import result_offer
+from app.features.pathways import Words, change_goals, chosen_goals, propose, record_feedback
 from app.i18n import decimal_mark, gettext_for, request_language
 from app.pdf import PDF_LIMIT, draw
 from app.sessions import rotate_session
@@ -56,6 +56,8 @@ FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 MultiForm = Annotated[dict[str, Any], FORM]
 # Failed resume codes per address: a person mistyping a few times is fine, guessing is not.
 RESUME_TRIES = Limit("resume-code", attempts=10, window=timedelta(minutes=15))
+# « Cette proposition vous convient-elle ? »: a few answers per need, not a flood of them.
+FEEDBACK = Limit("proposal-feedback", attempts=30, window=timedelta(minutes=10))
 MSG_NOT_HERE = (
     "Pour revoir ce diagnostic sur cet appareil, tapez son code : il est sur chaque question "
     "et sur le résultat."
@@ -333,14 +335,17 @@ class DiagnosticSteps(Controller):
         diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
     ) -> Template:
+        """Before the result, and from it: a goal changed on a finished diagnostic goes to
+        its pathway."""
         result = await diagnostics.preview(diagnostic)
         return page(
             request,
             "diagnostic/goals.html",
             diagnostic=diagnostic,
             needs=diagnostic.context.get("needs", []),
-            goals=diagnostic.goals,
+            goals=await chosen_goals(db_session, diagnostic),
             current={a.need: a.level for a in result.autonomy},
             levels=AUTONOMY_ORDER,
         )
@@ -352,6 +357,7 @@ class DiagnosticSteps(Controller):
         diagnostics: NamedDependency[DiagnosticService],
         request: Request[Any, Any, Any],
         diagnostic: NamedDependency[Diagnostic],
+        db_session: NamedDependency[AsyncSession],
         data: MultiForm,
     ) -> Redirect:
         goals = {
@@ -359,8 +365,54 @@ class DiagnosticSteps(Controller):
             for need in diagnostic.context.get("needs", [])
             if is_goal(data.get(f"goal_{need}"))
         }
-        await diagnostics.finish(diagnostic, goals=goals)
+        if diagnostic.status == DiagnosticStatus.COMPLETED:
+            await change_goals(db_session, diagnostic, goals, request_language(request))
+            return see_other(f"/diagnostic/{diagnostic.id}/resultat")
+        await diagnostics.save_goals(diagnostic, goals)
+        if await diagnostics.settling_items(diagnostic):
+            return see_other(f"/diagnostic/{diagnostic.id}/precision")
+        await diagnostics.finish(diagnostic)
         return _finished(request, diagnostic)
+
+    @get("/precision")
+    async def settling_question(
+        self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
+        request: Request[Any, Any, Any],
+        diagnostic: NamedDependency[Diagnostic],
+    ) -> Template:
+        """One or two more questions, on a competence the chosen needs rest on and that the
+        short form left unassessed; then the person ends as without goals."""
+        upcoming = await diagnostics.settling_items(diagnostic)
+        if not upcoming:
+            return page(request, "diagnostic/finish.html", diagnostic=diagnostic)
+        ref = localized(referential_of(diagnostic), request_language(request))
+        return page(
+            request,
+            "diagnostic/question.html",
+            diagnostic=diagnostic,
+            item=ref.item(upcoming[0]),
+            previous=None,
+            number=len(diagnostic.answers) + 1,
+            left=len(upcoming),
+            resume_code=format_resume_code(diagnostic.resume_code or ""),
+            settling=True,
+        )
+
+    @post("/precision")
+    async def settle(
+        self,
+        *,
+        diagnostics: NamedDependency[DiagnosticService],
+        diagnostic: NamedDependency[Diagnostic],
+        data: MultiForm,
+    ) -> Redirect:
+        item = str(data.get("item", ""))
+        if item in await diagnostics.settling_items(diagnostic):
+            raw = str(data.get("value", ""))
+            await diagnostics.answer(diagnostic, item, int(raw) if raw.isdigit() else raw)
+        return see_other(f"/diagnostic/{diagnostic.id}/precision")
 
     @get("/terminer")
     async def finish_without_goals(
@@ -395,9 +447,7 @@ class DiagnosticSteps(Controller):
         lang = request_language(request)
         shown = localized(referential_of(diagnostic), lang)
         result = result_of(diagnostic)
-        offer = await result_offer(
-            db_session, referential_of(diagnostic), result, diagnostic.context, diagnostic.id
-        )
+        proposal = await propose(db_session, diagnostic, lang)
         return page(
             request,
             "diagnostic/result.html",
@@ -408,8 +458,28 @@ class DiagnosticSteps(Controller):
             starting_out=_starting_out(result),
             printing=impression,
             facts=await paper_facts(db_session, diagnostic, request.app.state.settings),
-            offer=None if impression else offer,
+            proposal=proposal,
+            words=Words(lang),
+            feedback=request.query_params.get("avis"),
         )
+
+    @post("/proposition/avis", guards=[per_address(FEEDBACK)])
+    async def proposal_feedback(
+        self,
+        *,
+        db_session: NamedDependency[AsyncSession],
+        diagnostic: NamedDependency[Diagnostic],
+        data: MultiForm,
+    ) -> Redirect:
+        """« Cette proposition vous convient-elle ? »: yes or no for one need, kept with the
+        proposal shown (a need the person did not choose is ignored)."""
+        need, fits = str(data.get("need", "")), data.get("fits")
+        chosen = need in diagnostic.context.get("needs", [])
+        if diagnostic.status == DiagnosticStatus.COMPLETED and chosen and fits in ("oui", "non"):
+            value = {"fits": fits == "oui"}
+            await record_feedback(db_session, diagnostic, need, FeedbackKind.RESIDENT, value)
+            return see_other(f"/diagnostic/{diagnostic.id}/resultat?avis={need}#avis-{need}")
+        return see_other(f"/diagnostic/{diagnostic.id}/resultat")
 
     @get("/resultat.pdf", guards=[PDF_LIMIT])
     async def result_pdf(

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,6 +23,9 @@ from app.db.group_commit import group_commit
 from app.db.models import Channel, Diagnostic, DiagnosticStatus, User
 from app.db.types import as_utc
 from app.features.bookings import observed_evidence
+from pathways.models import Context
+from pathways.recommend import Recommender
+from pathways.rules import load_rules
 from referentiel import Referential, load_referential, load_version
 from referentiel.adaptive import Walk, walk
 from referentiel.answers import UNKNOWN, Answer, Evidence, is_answer
@@ -117,6 +121,12 @@ def taken_back(diagnostic: Diagnostic, item_id: str) -> Answer | None:
     """The answer « back » took away from this question, to show it selected again."""
     value: Answer | None = (diagnostic.taken_back or {}).get(item_id)
     return value
+
+
+@cache
+def recommender_for(version: str) -> Recommender:
+    """The rules alone: enough to know which competences are left unknown."""
+    return Recommender(load_version(version), load_rules())
 
 
 def result_of(diagnostic: Diagnostic) -> DiagnosticResult:
@@ -263,6 +273,30 @@ class DiagnosticService:
             observed,
             knows_help=diagnostic.context.get("knows_help"),
         )
+
+    async def save_goals(self, diagnostic: Diagnostic, goals: Mapping[str, str]) -> None:
+        """Keep the goals chosen (checked by the caller) while questions remain to settle."""
+        _unfinished(diagnostic)
+        diagnostic.goals = dict(goals)
+        await self.db.commit()
+
+    async def settling_items(self, diagnostic: Diagnostic) -> tuple[str, ...]:
+        """The questions still to ask after the goals, so that the proposal rests on answers
+        rather than on a competence never assessed: at most the rules' ``resolve_items`` in
+        all, counting those already asked (the short form's own questions do not count)."""
+        ref = referential_of(diagnostic)
+        rules = load_rules()
+        if rules.referential != ref.version:
+            return ()  # rules are written for one referential; an older diagnostic ends here
+        walked = {i.id for i in walk_of(diagnostic).asked}
+        room = rules.guardrails.resolve_items - sum(
+            1 for i in diagnostic.answers if i not in walked
+        )
+        if room <= 0:
+            return ()
+        context = Context.of_diagnostic(diagnostic.context, diagnostic.goals)
+        result = await self.preview(diagnostic)
+        return recommender_for(ref.version).resolving_items(result, context, room)
 
     async def finish(
         self,

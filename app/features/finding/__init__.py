@@ -2,12 +2,13 @@
 « Trouver de l'aide près de chez moi », and the resident's booking pages."""
 
 from app.features.finding.criteria import SearchCriteria, SearchError
-from app.features.finding.near_result import ResultOffer, result_offer, to_work_on
 from app.features.finding.search import (
     FoundPlace,
     FoundSession,
     FoundWorkshop,
     Nearness,
+    NearPlace,
+    places_near,
     search_sessions,
 )
 from app.features.finding.wording import TEMPLATE_GLOBALS
@@ -17,11 +18,10 @@ __all__ = [
     "FoundPlace",
     "FoundSession",
     "FoundWorkshop",
+    "NearPlace",
     "Nearness",
-    "ResultOffer",
     "SearchCriteria",
     "SearchError",
-    "result_offer",
+    "places_near",
     "search_sessions",
-    "to_work_on",
 ]

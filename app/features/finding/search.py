@@ -82,6 +82,9 @@ class FoundPlace:
 
 @dataclass(frozen=True, slots=True)
 class FoundWorkshop:
+    """``levels``: per competence raised, its entry and exit levels (what a pathway's step
+    checks: a workshop asking more than the person has is not proposed)."""
+
     id: UUID
     title: str
     description: str
@@ -90,6 +93,7 @@ class FoundWorkshop:
     modality: Modality
     duration_minutes: int
     price: str
+    levels: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,15 +470,17 @@ def _found(row: Any, nearness: Nearness, distance: float | None) -> FoundSession
             None if distance is None else round(distance, 1),
             row.accessibility,
         )
+    raised = [c for c in row.competences if isinstance(c, dict)]
     workshop = FoundWorkshop(
         row.workshop_id,
         row.title,
         row.description,
-        tuple(c["competence"] for c in row.competences if isinstance(c, dict)),
+        tuple(c["competence"] for c in raised),
         tuple(row.themes),
         Modality(row.modality),
         row.duration_minutes,
         row.price,
+        tuple((c["competence"], int(c["entry"]), int(c["exit"])) for c in raised),
     )
     return FoundSession(
         row.id,

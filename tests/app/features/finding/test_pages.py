@@ -19,7 +19,7 @@ from app.throttle import Throttles
 from tests.app.conftest import csrf
 from tests.app.features.finding import offer
 from tests.app.features.finding.test_search import BOURGES, SAINT_DOULCHARD, seed
-from tests.app.resident import answer_all, start, token
+from tests.app.resident import token
 from tests.app.test_mediator_pages import text_of
 
 SANCERRE = "18241"
@@ -226,34 +226,7 @@ def test_a_residents_contact_is_wiped_after_the_workshop(backend, client):
     assert email is None and "odette" not in holder
 
 
-# --- the diagnostic's result ------------------------------------------------------------------
-
-
-def test_the_result_shows_workshops_near_the_commune_for_what_to_work_on(backend, client):
-    # In a commune of its own: the database is shared, and the result shows the 3 nearest.
-    made = one_session(backend, SANCERRE, title="Messages et e-mails pour débuter")
-    diagnostic = start(client)
-    answer_all(client, diagnostic, lambda _item: "1")
-    client.post(
-        f"/diagnostic/{diagnostic}/contexte",
-        data={"_csrf_token": token(client), "commune_query": "Sancerre"},
-    )
-    client.post(f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": token(client)})
-    client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": token(client)})
-    result = client.get(f"/diagnostic/{diagnostic}/resultat")
-    shown = text_of(result.text)
-    assert "Des ateliers près de chez vous" in shown
-    assert "Messages et e-mails pour débuter" in shown
-    link = f"/ateliers/{made['session']}/reserver?diagnostic={diagnostic}"
-    assert f'href="{link}"' in result.text
-    assert 'href="/aide-pres-de-chez-moi?commune=' in result.text
-    booked = book_seat(client, made["session"], email="rene@example.org", diagnostic=diagnostic)
-
-    async def linked(db: Any) -> UUID | None:
-        booking_id = UUID(urlsplit(booked.headers["location"]).path.rsplit("/", 1)[1])
-        return (await db.get(Booking, booking_id)).diagnostic_id
-
-    assert backend.run(linked) == UUID(diagnostic)
+# --- what a search never shows ---------------------------------------------------------------
 
 
 def test_a_place_of_another_structure_is_shown_but_its_bookings_never(backend, client):

@@ -1,0 +1,164 @@
+"""The mediator's page of a person's pathway (``/pro/personnes/{id}/parcours``): the same
+proposal as the person's result, what is kept of it per need (goal, modality, steps and their
+status, who decided), forms to accept, edit or replace the steps, and the progress between
+the last two diagnostics. Only the person's structure reaches it (anything else: 404)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.access import Permission, needs
+from app.audit import Auditor
+from app.db.models import FeedbackKind, Person, User
+from app.features.accounts import PAGE_ERRORS
+from app.features.diagnostics import referential_of
+from app.features.pathways.service import (
+    Decision,
+    DecisionError,
+    Words,
+    decide,
+    latest_finished,
+    pathways_of,
+    progress_of,
+    propose,
+    steps_of,
+)
+from app.features.people import PERSON
+from app.i18n import request_language
+from app.web import Form, FormData, flash, one, page, see_other
+from pathways.models import Step
+from pathways.rules import load_rules
+from referentiel.i18n import localized
+from referentiel.masks import AUTONOMY_ORDER
+
+MODALITIES = (
+    "delegation",
+    "orientation",
+    "individual",
+    "collective",
+    "self_study",
+    "peer_training",
+)
+STEP_ROWS = 3
+MSG_STEP = "l'étape {n} doit aller d'un niveau à un niveau plus haut, de 0 à 4"
+MSG_COMPETENCE = "l'étape {n} nomme une compétence inconnue"
+MSG_GOAL = "objectif ou modalité inconnus"
+MSG_NEED = "ce besoin n'est pas dans le parcours"
+
+
+def _kind_for(competence: str) -> str:
+    rules = load_rules()
+    return next((t.kind for t in rules.triggers if t.competence == competence), rules.kinds[0].id)
+
+
+def _steps(data: FormData, competences: set[str], modality: str) -> tuple[list[Step], list[str]]:
+    """The steps typed in the « replace » form: rows left blank are skipped."""
+    steps, problems = [], []
+    for n in range(1, STEP_ROWS + 1):
+        code = one(data, f"step{n}_competence")
+        if not code:
+            continue
+        low, high = one(data, f"step{n}_from"), one(data, f"step{n}_to")
+        if code not in competences:
+            problems.append(MSG_COMPETENCE.format(n=n))
+            continue
+        if not (low.isdigit() and high.isdigit() and int(low) < int(high) <= 4):
+            problems.append(MSG_STEP.format(n=n))
+            continue
+        steps.append(Step(code, int(low), int(high), _kind_for(code), modality))  # type: ignore[arg-type]
+    return steps, problems
+
+
+class PersonPathwayPages(Controller):
+    path = "/pro/personnes/{person_id:uuid}/parcours"
+    include_in_schema = False
+    opt = needs(Permission.PEOPLE)
+    exception_handlers = PAGE_ERRORS
+    dependencies = PERSON
+
+    @get("/")
+    async def show(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        person: NamedDependency[Person],
+        db_session: NamedDependency[AsyncSession],
+        auditor: NamedDependency[Auditor],
+    ) -> Template:
+        lang = request_language(request)
+        diagnostic = await latest_finished(db_session, person.id)
+        context: dict[str, Any] = {"person": person, "diagnostic": diagnostic, "words": Words(lang)}
+        if diagnostic is not None:
+            proposal = await propose(db_session, diagnostic, lang)
+            pathways = await pathways_of(db_session, diagnostic.id)
+            context |= {
+                "proposal": replace(proposal, person_id=person.id),
+                "ref": localized(referential_of(diagnostic), lang),
+                "pathways": pathways,
+                "steps": await steps_of(db_session, [p.id for p in pathways.values()]),
+                "levels": AUTONOMY_ORDER,
+                "modalities": MODALITIES,
+                "rows": range(1, STEP_ROWS + 1),
+            }
+        context["progress"] = await progress_of(db_session, person.id)
+        auditor.record(db_session, "pathway.read", "person", person.id)
+        await db_session.commit()
+        return page(request, "pathways/person.html", **context)
+
+    @post("/decision")
+    async def decision(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        person: NamedDependency[Person],
+        user: NamedDependency[User],
+        db_session: NamedDependency[AsyncSession],
+        auditor: NamedDependency[Auditor],
+        data: Form,
+    ) -> Redirect:
+        """Accept, edit (goal, modality) or replace the steps of one need; all or nothing,
+        the reason said on the page when nothing could be kept."""
+        here = f"/pro/personnes/{person.id}/parcours"
+        diagnostic = await latest_finished(db_session, person.id)
+        need, kind = one(data, "need"), one(data, "decision")
+        pathways = {} if diagnostic is None else await pathways_of(db_session, diagnostic.id)
+        if (
+            diagnostic is None
+            or need not in pathways
+            or kind not in ("accepted", "edited", "replaced")
+        ):
+            flash(request, "Rien n'est enregistré : {problems}", problems=MSG_NEED)
+            return see_other(here)
+        goal, modality = one(data, "goal") or None, one(data, "modality") or None
+        if (goal and goal not in AUTONOMY_ORDER) or (modality and modality not in MODALITIES):
+            flash(request, "Rien n'est enregistré : {problems}", problems=MSG_GOAL)
+            return see_other(here)
+        steps = None
+        if kind == "replaced":
+            known = {c.code for c in referential_of(diagnostic).competences}
+            steps, problems = _steps(data, known, modality or pathways[need].modality)
+            if problems:
+                flash(request, "Rien n'est enregistré : {problems}", problems=" ; ".join(problems))
+                return see_other(here)
+        try:
+            await decide(
+                db_session,
+                diagnostic,
+                [Decision(need, FeedbackKind(kind), goal, modality, steps)],
+                user.id,
+            )
+        except DecisionError as error:
+            flash(
+                request, "Rien n'est enregistré : {problems}", problems=" ; ".join(error.problems)
+            )
+            return see_other(here)
+        auditor.record(db_session, "pathway.decide", "person", person.id)
+        await db_session.commit()
+        flash(request, "Décision enregistrée pour « {need} ».", need=need)
+        return see_other(here)
