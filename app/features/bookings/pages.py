@@ -34,7 +34,7 @@ from app.features.bookings.dependencies import OFFER_SESSION, professional_role
 from app.features.bookings.errors import AttendanceError, BookingError, BookingNotFoundError
 from app.features.bookings.evidence import observed_words
 from app.features.bookings.linking import link_to_person
-from app.features.bookings.seats import book, cancel_booking
+from app.features.bookings.seats import CancelledBy, book, cancel_booking
 from app.features.bookings.views import session_bookings
 from app.features.finding import SearchCriteria, SearchError, search_sessions
 from app.features.people import PERSON
@@ -67,6 +67,29 @@ def _marks(data: FormData, seated: list[Booking]) -> tuple[list[Mark], dict[UUID
             continue
         marks.append(Mark(booking.id, Attendance(presence), EXIT_CHOICES[passed]))
     return marks, problems
+
+
+async def _cancelled(
+    db: AsyncSession,
+    auditor: Auditor,
+    booking_id: UUID,
+    by: CancelledBy,
+    *,
+    session: models.Session | None = None,
+    person: Person | None = None,
+) -> None:
+    """Cancel a booking of this session, or of this person (any other is « not found »): its
+    seat goes to the first person waiting, who is told; kept in the audit log."""
+    booking = await db.get(Booking, booking_id)
+    if (
+        booking is None
+        or (session is not None and booking.session_id != session.id)
+        or (person is not None and booking.person_id != person.id)
+    ):
+        raise BookingNotFoundError()
+    await cancel_booking(db, booking, by=by)
+    auditor.record(db, "booking.cancel", "booking", booking.id)
+    await db.commit()
 
 
 class RegistrationPages(Controller):
@@ -154,12 +177,8 @@ class RegistrationPages(Controller):
         user: NamedDependency[User],
         auditor: NamedDependency[Auditor],
     ) -> Redirect:
-        booking = await db_session.get(Booking, booking_id)
-        if booking is None or booking.session_id != offer_session.id:
-            raise BookingNotFoundError()
-        await cancel_booking(db_session, booking, by=professional_role(user))
-        auditor.record(db_session, "booking.cancel", "booking", booking.id)
-        await db_session.commit()
+        by = professional_role(user)
+        await _cancelled(db_session, auditor, booking_id, by, session=offer_session)
         flash(request, "Inscription annulée : la personne est prévenue.")
         return see_other(_registrations_path(offer_session.id))
 
@@ -295,12 +314,7 @@ class PersonBookingPages(Controller):
         db_session: NamedDependency[AsyncSession],
         auditor: NamedDependency[Auditor],
     ) -> Redirect:
-        booking = await db_session.get(Booking, booking_id)
-        if booking is None or booking.person_id != person.id:
-            raise BookingNotFoundError()
-        await cancel_booking(db_session, booking, by="mediator")
-        auditor.record(db_session, "booking.cancel", "booking", booking.id)
-        await db_session.commit()
+        await _cancelled(db_session, auditor, booking_id, "mediator", person=person)
         flash(request, "Inscription de {alias} annulée.", alias=person.alias)
         return see_other(f"/pro/personnes/{person.id}")
 

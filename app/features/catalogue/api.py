@@ -8,7 +8,8 @@ through the exports and the search of sessions, not here.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
@@ -67,6 +68,40 @@ ArchivedQuery = Annotated[
 ]
 
 
+Record = TypeVar("Record", Place, Workshop)
+Out = TypeVar("Out")
+
+
+async def _created(
+    made: Awaitable[Record], out: Callable[[Record], Out], path: str
+) -> Response[Out]:
+    """201 with the new place or workshop and where to find it; 422 with every problem,
+    nothing written."""
+    try:
+        record = await made
+    except CatalogueError as error:
+        raise invalid(error) from None
+    return Response(out(record), status_code=201, headers={"Location": f"{path}/{record.id}"})
+
+
+async def _patched(
+    db: AsyncSession,
+    record: Record,
+    changes: dict[str, Any],
+    update: Callable[[AsyncSession, Record, dict[str, Any]], Awaitable[object]],
+) -> Record:
+    """A PATCH: the fields given changed by ``update`` (422 with every problem, nothing
+    changed), then the place or workshop archived or brought back when ``archived`` is given."""
+    archived = changes.pop("archived", None)
+    try:
+        await update(db, record, changes)
+    except CatalogueError as error:
+        raise invalid(error) from None
+    if archived is not None:
+        await set_archived(db, record, archived)
+    return record
+
+
 class PlaceApi(Controller):
     path = "/api/v1/places"
     tags = ["offre"]
@@ -98,13 +133,8 @@ class PlaceApi(Controller):
         user: NamedDependency[User],
         data: JSONBody[PlaceIn],
     ) -> Response[PlaceOut]:
-        try:
-            place = await create_place(db_session, user.structure_id, **given(data))
-        except CatalogueError as error:
-            raise invalid(error) from None
-        return Response(
-            place_out(place), status_code=201, headers={"Location": f"{self.path}/{place.id}"}
-        )
+        made = create_place(db_session, user.structure_id, **given(data))
+        return await _created(made, place_out, self.path)
 
     @get(
         "/{place_id:uuid}", summary="Lire un lieu de ma structure", responses=problems(*ACCESS, 404)
@@ -124,15 +154,7 @@ class PlaceApi(Controller):
         place: NamedDependency[Place],
         data: JSONBody[PlacePatch],
     ) -> PlaceOut:
-        changes = given(data)
-        archived = changes.pop("archived", None)
-        try:
-            await update_place(db_session, place, changes)
-        except CatalogueError as error:
-            raise invalid(error) from None
-        if archived is not None:
-            await set_archived(db_session, place, archived)
-        return place_out(place)
+        return place_out(await _patched(db_session, place, given(data), update_place))
 
 
 class WorkshopApi(Controller):
@@ -168,15 +190,8 @@ class WorkshopApi(Controller):
         user: NamedDependency[User],
         data: JSONBody[WorkshopIn],
     ) -> Response[WorkshopOut]:
-        try:
-            workshop = await create_workshop(db_session, user.structure_id, **given(data))
-        except CatalogueError as error:
-            raise invalid(error) from None
-        return Response(
-            workshop_out(workshop),
-            status_code=201,
-            headers={"Location": f"{self.path}/{workshop.id}"},
-        )
+        made = create_workshop(db_session, user.structure_id, **given(data))
+        return await _created(made, workshop_out, self.path)
 
     @get(
         "/{workshop_id:uuid}",
@@ -198,12 +213,4 @@ class WorkshopApi(Controller):
         workshop: NamedDependency[Workshop],
         data: JSONBody[WorkshopPatch],
     ) -> WorkshopOut:
-        changes = given(data)
-        archived = changes.pop("archived", None)
-        try:
-            await update_workshop(db_session, workshop, changes)
-        except CatalogueError as error:
-            raise invalid(error) from None
-        if archived is not None:
-            await set_archived(db_session, workshop, archived)
-        return workshop_out(workshop)
+        return workshop_out(await _patched(db_session, workshop, given(data), update_workshop))

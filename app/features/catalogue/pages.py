@@ -266,6 +266,32 @@ def _workshop_form(
     )
 
 
+# What archiving a place or a workshop, or bringing it back, says.
+PLACE_ARCHIVED: Final = N_("Lieu « {name} » archivé : il n'est plus proposé.")
+PLACE_BACK: Final = N_("Lieu « {name} » remis dans l'offre.")
+WORKSHOP_ARCHIVED: Final = N_("Atelier « {title} » archivé : il n'est plus proposé.")
+WORKSHOP_BACK: Final = N_("Atelier « {title} » remis dans l'offre.")
+
+
+async def _archive(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    record: Place | Workshop,
+    data: FormData,
+    *,
+    said: tuple[str, str],
+    back: str,
+    **params: Any,
+) -> Redirect:
+    """Archive the place or workshop (« archived » is anything but « non ») or bring it back,
+    then back to its list with the notice ``said`` gives for each."""
+    archived = one(data, "archived") != "non"
+    await set_archived(db, record, archived)
+    await db.commit()
+    flash(request, said[0] if archived else said[1], **params)
+    return see_other(back)
+
+
 def _codes(request: Request[Any, Any, Any]) -> list[str]:
     return [c.code for c in localized_ref(request).competences]
 
@@ -376,14 +402,10 @@ class OfferPages(Controller):
         place: NamedDependency[Place],
         data: Form,
     ) -> Redirect:
-        archived = one(data, "archived") != "non"
-        await set_archived(db_session, place, archived)
-        await db_session.commit()
-        if archived:
-            flash(request, "Lieu « {name} » archivé : il n'est plus proposé.", name=place.name)
-        else:
-            flash(request, "Lieu « {name} » remis dans l'offre.", name=place.name)
-        return see_other(PLACES)
+        said = PLACE_ARCHIVED, PLACE_BACK
+        return await _archive(
+            request, db_session, place, data, said=said, back=PLACES, name=place.name
+        )
 
     # --- workshops ---
 
@@ -482,15 +504,7 @@ class OfferPages(Controller):
         workshop: NamedDependency[Workshop],
         data: Form,
     ) -> Redirect:
-        archived = one(data, "archived") != "non"
-        await set_archived(db_session, workshop, archived)
-        await db_session.commit()
-        if archived:
-            flash(
-                request,
-                "Atelier « {title} » archivé : il n'est plus proposé.",
-                title=workshop.title,
-            )
-        else:
-            flash(request, "Atelier « {title} » remis dans l'offre.", title=workshop.title)
-        return see_other(WORKSHOPS)
+        said = WORKSHOP_ARCHIVED, WORKSHOP_BACK
+        return await _archive(
+            request, db_session, workshop, data, said=said, back=WORKSHOPS, title=workshop.title
+        )

@@ -61,6 +61,9 @@ from app.web import Form, Msg, download, error_summary, flash, one, page, see_ot
 from app.when import from_paris, said_date, said_span, said_time
 
 HOME = "/pro/offre/sessions"
+SESSION_FORM = "schedule/session_form.html"
+SERIES_FORM = "schedule/series_form.html"
+WHOLE_SERIES_FORM = "schedule/whole_series_form.html"
 PAGE_SIZE = 30
 PAGE_MAX = 1000
 FIELDS = {
@@ -124,11 +127,15 @@ async def _saved(
     typed: Typed,
     *,
     save: Callable[[], Awaitable[Msg]],
+    rest_checked: bool = False,
     **context: Any,
 ) -> Template | Redirect:
     """Save what the form said when all of it was read, then go to the list with the notice
     ``save`` gives; otherwise (or when the rules refuse it) the form again, every problem
-    shown, nothing saved."""
+    shown, nothing saved. ``rest_checked``: when part of the form could not be read, what the
+    rules say of the rest is shown with it (a new session or series)."""
+    if typed.errors and rest_checked:
+        await _unread_problems(db, user, typed)
     if not typed.errors:
         try:
             notice = await save()
@@ -199,21 +206,21 @@ class SchedulePages(Controller):
 
     # --- one session ---
 
-    @get("/nouvelle")
-    async def new_session(
+    @get(["/nouvelle", "/nouvelle-serie"])
+    async def new(
         self,
         *,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         user: NamedDependency[User],
     ) -> Template:
-        return await _form(
-            request,
-            db_session,
-            user,
-            "schedule/session_form.html",
-            values=await _blank(db_session, user),
-        )
+        """The blank form of one session or of a series: the workshop and the place chosen
+        already when there is only one."""
+        series = request.url.path.endswith("/nouvelle-serie")
+        template = SERIES_FORM if series else SESSION_FORM
+        workshops, places = await choices(db_session, user.structure_id)
+        values = blank_session(_only(workshops), _only(places))
+        return await _form(request, db_session, user, template, values=values)
 
     @post("/nouvelle")
     async def create(
@@ -225,34 +232,16 @@ class SchedulePages(Controller):
         user: NamedDependency[User],
     ) -> Template | Redirect:
         typed = read_session(data)
-        if typed.errors:
-            await _unread_problems(db_session, user, typed)
 
         async def save() -> Msg:
             session = await create_session(db_session, user.structure_id, **typed.given)
             return Msg("Séance enregistrée : {when}.", {"when": _said(request)(session)})
 
         return await _saved(
-            request, db_session, user, "schedule/session_form.html", typed, save=save
+            request, db_session, user, SESSION_FORM, typed, save=save, rest_checked=True
         )
 
     # --- a series ---
-
-    @get("/nouvelle-serie")
-    async def new_series(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
-        user: NamedDependency[User],
-    ) -> Template:
-        return await _form(
-            request,
-            db_session,
-            user,
-            "schedule/series_form.html",
-            values=await _blank(db_session, user),
-        )
 
     @post("/nouvelle-serie")
     async def create_series(
@@ -264,8 +253,6 @@ class SchedulePages(Controller):
         user: NamedDependency[User],
     ) -> Template | Redirect:
         typed, repeat = read_series(data)
-        if typed.errors:
-            await _unread_problems(db_session, user, typed)
 
         async def save() -> Msg:
             assert repeat is not None  # read whenever nothing else was unreadable
@@ -285,12 +272,12 @@ class SchedulePages(Controller):
             )
 
         return await _saved(
-            request, db_session, user, "schedule/series_form.html", typed, save=save
+            request, db_session, user, SERIES_FORM, typed, save=save, rest_checked=True
         )
 
     # --- changes ---
 
-    @get("/{session_id:uuid}/modifier")
+    @get(["/{session_id:uuid}/modifier", "/{session_id:uuid}/serie"])
     async def edit(
         self,
         *,
@@ -299,14 +286,14 @@ class SchedulePages(Controller):
         db_session: NamedDependency[AsyncSession],
         user: NamedDependency[User],
     ) -> Template:
-        return await _form(
-            request,
-            db_session,
-            user,
-            "schedule/session_form.html",
-            values=values_of(offer_session),
-            session=offer_session,
-        )
+        """The form that changes this session alone, or every session to come of its series."""
+        context: dict[str, Any] = {"session": offer_session}
+        template = SESSION_FORM
+        if request.url.path.endswith("/serie"):
+            context["series"] = await _series_of(db_session, offer_session)
+            template = WHOLE_SERIES_FORM
+        values = values_of(offer_session)
+        return await _form(request, db_session, user, template, values=values, **context)
 
     @post("/{session_id:uuid}/modifier")
     async def update(
@@ -328,33 +315,7 @@ class SchedulePages(Controller):
             return Msg("Séance modifiée : {when}.", {"when": _said(request)(offer_session)})
 
         return await _saved(
-            request,
-            db_session,
-            user,
-            "schedule/session_form.html",
-            typed,
-            save=save,
-            session=offer_session,
-        )
-
-    @get("/{session_id:uuid}/serie")
-    async def edit_series(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        offer_session: NamedDependency[Dated],
-        db_session: NamedDependency[AsyncSession],
-        user: NamedDependency[User],
-    ) -> Template:
-        series = await _series_of(db_session, offer_session)
-        return await _form(
-            request,
-            db_session,
-            user,
-            "schedule/whole_series_form.html",
-            values=values_of(offer_session),
-            session=offer_session,
-            series=series,
+            request, db_session, user, SESSION_FORM, typed, save=save, session=offer_session
         )
 
     @post("/{session_id:uuid}/serie")
@@ -380,7 +341,7 @@ class SchedulePages(Controller):
             request,
             db_session,
             user,
-            "schedule/whole_series_form.html",
+            WHOLE_SERIES_FORM,
             typed,
             save=save,
             session=offer_session,
@@ -491,12 +452,6 @@ class SchedulePages(Controller):
             report=report,
             valid_lines=valid_lines,
         )
-
-
-async def _blank(db: AsyncSession, user: User) -> dict[str, Any]:
-    """A new form: the workshop and the place chosen already when there is only one."""
-    workshops, places = await choices(db, user.structure_id)
-    return blank_session(_only(workshops), _only(places))
 
 
 def _only(rows: list[Any]) -> str:
