@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -12,24 +11,10 @@ from uuid import UUID
 from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from app.db.models import (
-    Booking,
-    BookingStatus,
-    Modality,
-    OutboxMessage,
-    Session,
-    Structure,
-    Workshop,
-)
+from app.db.models import Booking, BookingStatus, OutboxMessage, Session
+from tests.app.features.finding import offer
 
 EXIT_CHECK = {"kind": "observed_task", "item": "C1.1"}
-
-
-async def new_structure(db: AsyncSession, name: str | None = None) -> UUID:
-    structure = Structure(name=name or f"Structure {uuid.uuid4().hex[:8]}")
-    db.add(structure)
-    await db.flush()
-    return structure.id
 
 
 async def new_session(
@@ -43,29 +28,29 @@ async def new_session(
     **fields: Any,
 ) -> Session:
     """An upcoming two-hour session of a new workshop, committed."""
-    structure_id = structure_id or await new_structure(db)
-    workshop = Workshop(
-        structure_id=structure_id,
+    structure_id = structure_id or await offer.structure(db)
+    workshop_id = await offer.workshop(
+        db,
+        structure_id,
+        themes=(),
         title="Envoyer un courriel avec une pièce jointe",
         description="Écrire, joindre un document, envoyer.",
-        competences=competences or [{"competence": "C1", "entry": 0, "exit": 2}],
-        modality=Modality.COLLECTIVE,
-        duration_minutes=120,
         exit_check=exit_check or EXIT_CHECK,
+        levels=competences or [{"competence": "C1", "entry": 0, "exit": 2}],
     )
-    db.add(workshop)
-    await db.flush()
-    starts = datetime.now(UTC) + starts_in
-    session = Session(
-        structure_id=structure_id,
-        workshop_id=workshop.id,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
+    session_id = await offer.session(
+        db,
+        structure_id,
+        workshop_id,
+        None,
+        starts_at=datetime.now(UTC) + starts_in,
         capacity=capacity,
+        remote_url=None,
         **fields,
     )
-    db.add(session)
     await db.commit()
+    session = await db.get(Session, session_id)
+    assert session is not None
     return session
 
 

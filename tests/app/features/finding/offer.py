@@ -1,5 +1,6 @@
 """A published offer written straight into the database, as a structure's pages would leave
-it: a structure, places in real communes, workshops and their sessions."""
+it: a structure, places in real communes, workshops and their sessions. The other features'
+tests build their own offer from these rows."""
 
 from __future__ import annotations
 
@@ -49,15 +50,22 @@ async def workshop(
     themes: tuple[str, ...] = ("prendre_en_main_du_materiel",),
     modality: Modality = Modality.COLLECTIVE,
     title: str = "Prendre en main son téléphone",
+    levels: list[dict[str, Any]] | None = None,
+    **fields: Any,
 ) -> UUID:
+    """A two-hour workshop raising ``competences`` from 0 to 2, or each of ``levels`` from
+    its entry to its exit level; ``fields`` set the rest (a description, an exit check…)."""
+    base: dict[str, Any] = {
+        "description": "Allumer, appeler, envoyer un message.",
+        "duration_minutes": 120,
+    }
     row = Workshop(
         structure_id=structure_id,
         title=title,
-        description="Allumer, appeler, envoyer un message.",
-        competences=[{"competence": c, "entry": 0, "exit": 2} for c in competences],
+        competences=levels or [{"competence": c, "entry": 0, "exit": 2} for c in competences],
         themes=list(themes),
         modality=modality,
-        duration_minutes=120,
+        **(base | fields),
     )
     db.add(row)
     await db.flush()
@@ -71,21 +79,22 @@ async def session(
     place_id: UUID | None,
     *,
     in_days: float = 3,
+    starts_at: datetime | None = None,
     capacity: int = 12,
     confirmed: int = 0,
     **fields: Any,
 ) -> UUID:
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=in_days)
+    """A two-hour session ``in_days`` from now (or at ``starts_at``); remote without a place."""
+    starts = starts_at or datetime.now(UTC).replace(microsecond=0) + timedelta(days=in_days)
     row = Session(
         structure_id=structure_id,
         workshop_id=workshop_id,
         place_id=place_id,
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
-        remote_url=None if place_id else "https://visio.example.org/atelier",
         capacity=capacity,
         confirmed_count=confirmed,
-        **fields,
+        **({"remote_url": None if place_id else "https://visio.example.org/atelier"} | fields),
     )
     db.add(row)
     await db.flush()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Booking, BookingStatus, Modality, Place, Session, Structure, Workshop
+from app.db.models import Booking, BookingStatus, Modality, Session
 from app.when import from_paris
+from tests.app.features.finding import offer
 
 _queue = itertools.count(1)
 # Tuesday 9 March 2027, 14:00 to 16:00 in Paris.
@@ -26,42 +27,37 @@ async def session_at(
     structure_id: UUID | None = None,
     remote_url: str | None = None,
 ) -> Session:
-    if structure_id is None:
-        structure = Structure(name=f"Médiathèque {uuid.uuid4().hex[:8]}")
-        db.add(structure)
-        await db.flush()
-        structure_id = structure.id
-    place = None
+    structure_id = structure_id or await offer.structure(db, f"Médiathèque {uuid.uuid4().hex[:8]}")
+    place_id = None
     if remote_url is None:
-        place = Place(
-            structure_id=structure_id,
+        place_id = await offer.place(
+            db,
+            structure_id,
+            "18033",
+            located=False,
             name="Médiathèque des Gibjoncs",
             address="2 rue Louis Mallet",
-            postal_code="18000",
-            commune_insee="18033",
             phone="+33248000000",  # as the places' pages and API store it
         )
-        db.add(place)
-    workshop = Workshop(
-        structure_id=structure_id,
+    workshop_id = await offer.workshop(
+        db,
+        structure_id,
+        (),
+        themes=(),
         title="Premiers pas avec son téléphone",
-        description="Allumer, appeler, envoyer un message.",
         modality=Modality.REMOTE if remote_url else Modality.COLLECTIVE,
-        duration_minutes=120,
     )
-    db.add(workshop)
-    await db.flush()
-    session = Session(
-        structure_id=structure_id,
-        workshop_id=workshop.id,
-        place_id=place.id if place else None,
-        remote_url=remote_url,
+    session_id = await offer.session(
+        db,
+        structure_id,
+        workshop_id,
+        place_id,
         starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2),
         capacity=capacity,
+        remote_url=remote_url,
     )
-    db.add(session)
-    await db.flush()
+    session = await db.get(Session, session_id)
+    assert session is not None
     await db.refresh(session)
     return session
 

@@ -11,7 +11,8 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from app.db.models import Modality, Place, Structure, User, Workshop
+from app.db.models import Modality, Structure, User
+from tests.app.features.finding import offer
 
 
 @dataclass(frozen=True)
@@ -25,37 +26,33 @@ class Offer:
 async def seed_offer(db: Any, structure_name: str | None = None) -> Offer:
     """A workshop of 2 hours, a self-study one and a place, in the named structure (a new
     one unless named)."""
-    structure = None
+    structure_id = None
     if structure_name is not None:
-        structure = await db.scalar(select(Structure).where(Structure.name == structure_name))
-    if structure is None:
-        structure = Structure(name=structure_name or f"Structure {uuid.uuid4().hex[:8]}")
-        db.add(structure)
-        await db.flush()
-    workshop = Workshop(
-        structure_id=structure.id,
-        title=f"Premiers pas sur le téléphone {uuid.uuid4().hex[:4]}",
-        description="Allumer, appeler, envoyer un message.",
-        modality=Modality.COLLECTIVE,
-        duration_minutes=120,
+        structure_id = await db.scalar(select(Structure.id).where(Structure.name == structure_name))
+    if structure_id is None:
+        structure_id = await offer.structure(db, structure_name)
+    workshop_id = await offer.workshop(
+        db, structure_id, (), themes=(), title=f"Premiers pas sur le téléphone {_tag()}"
     )
-    alone = Workshop(
-        structure_id=structure.id,
-        title=f"Parcours en autonomie {uuid.uuid4().hex[:4]}",
+    alone_id = await offer.workshop(
+        db,
+        structure_id,
+        (),
+        themes=(),
+        title=f"Parcours en autonomie {_tag()}",
         description="À son rythme.",
         modality=Modality.SELF_STUDY,
         duration_minutes=60,
     )
-    place = Place(
-        structure_id=structure.id,
-        name=f"Médiathèque {uuid.uuid4().hex[:4]}",
-        address="1 place de la Mairie",
-        postal_code="18000",
-        commune_insee="18033",
+    place_id = await offer.place(
+        db, structure_id, "18033", located=False, name=f"Médiathèque {_tag()}"
     )
-    db.add_all([workshop, alone, place])
     await db.commit()
-    return Offer(structure.id, workshop.id, place.id, alone.id)
+    return Offer(structure_id, workshop_id, place_id, alone_id)
+
+
+def _tag() -> str:
+    return uuid.uuid4().hex[:4]
 
 
 async def structure_of(db: Any, email: str) -> str:
