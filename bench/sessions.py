@@ -11,6 +11,10 @@ full). Drawn from a fixed seed and written once per day: the SQLite file stays i
 PARCOURS_TEST_POSTGRES_URL (a throwaway cluster otherwise), and a second run the same day
 measures the same rows without writing them again.
 
+Before measuring, the process settles its memory as `parcours serve` does (what every
+request reads is loaded, then kept out of garbage collection). `--parts search` or
+`--parts bookings` measures one of the two.
+
 Prints, per database:
 - the p50 and p99 of `search_sessions` for « sessions with free seats within 20 km of this
   commune for these competences in the next 30 days » (communes drawn by population, two
@@ -63,6 +67,7 @@ from sqlalchemy import (  # noqa: E402
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine  # noqa: E402
 
+from app.commands.service import settle  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.db.migrate import upgrade  # noqa: E402
@@ -495,52 +500,66 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
 
-async def run(kind: str, settings: Settings) -> None:
+async def run(kind: str, settings: Settings, parts: set[str]) -> None:
     engine = make_engine(settings)
     try:
         day = datetime.now(UTC).date().isoformat()
         print(f"== {kind}: offer {await seed(engine, day)}", flush=True)
-        found = await measure_search(engine)
-        s50, s99 = percentile(found["service"], 0.5), percentile(found["service"], 0.99)
-        b50, b99 = percentile(found["bare"], 0.5), percentile(found["bare"], 0.99)
-        rows = found["rows"]
-        print(
-            f"   search ({QUERIES} queries, {RADIUS_KM} km, 2 competences, {WINDOW_DAYS} days, "
-            f"{min(rows)}-{max(rows)} rows, median {percentile(rows, 0.5):.0f}):"
-        )
-        print(f"     search_sessions   p50 {ms(s50)}  p99 {ms(s99)}")
-        print(f"     bare SELECT       p50 {ms(b50)}  p99 {ms(b99)}")
-        ok_p99, ok_ratio = s99 * 1000 <= GOAL_P99_MS, s99 <= GOAL_RATIO * b99
-        print(
-            f"     p99 ratio {s99 / b99:.2f}x (goal <= {GOAL_RATIO}x: "
-            f"{'met' if ok_ratio else 'NOT met'}); p99 goal <= {GOAL_P99_MS:.0f} ms: "
-            f"{'met' if ok_p99 else 'NOT met'}; searches whose rows differ from the bare "
-            f"SELECT: {found['differ']}"
-        )
-        booked = await measure_bookings(engine)
-        rate = booked["done"] / booked["elapsed"]
-        goal = f" (goal >= {GOAL_BOOKINGS:.0f}/s)" if kind == "postgresql" else ""
-        print(
-            f"   bookings: {booked['done']} by {CLIENTS} clients "
-            f"({booked['processes']} process(es)) into {SERIES_SESSIONS} sessions "
-            f"of {SERIES_CAPACITY} seats in {booked['elapsed']:.2f} s: {rate:.0f}/s{goal}; "
-            f"over-bookings {booked['over']}; refused {booked['refused'] or 'none'}",
-            flush=True,
-        )
+        settle()  # as `parcours serve` does before it serves
+        if "search" in parts:
+            await report_search(engine)
+        if "bookings" in parts:
+            await report_bookings(engine, kind)
     finally:
         await engine.dispose()
+
+
+async def report_search(engine: AsyncEngine) -> None:
+    found = await measure_search(engine)
+    s50, s99 = percentile(found["service"], 0.5), percentile(found["service"], 0.99)
+    b50, b99 = percentile(found["bare"], 0.5), percentile(found["bare"], 0.99)
+    rows = found["rows"]
+    print(
+        f"   search ({QUERIES} queries, {RADIUS_KM} km, 2 competences, {WINDOW_DAYS} days, "
+        f"{min(rows)}-{max(rows)} rows, median {percentile(rows, 0.5):.0f}):"
+    )
+    print(f"     search_sessions   p50 {ms(s50)}  p99 {ms(s99)}")
+    print(f"     bare SELECT       p50 {ms(b50)}  p99 {ms(b99)}")
+    ok_p99, ok_ratio = s99 * 1000 <= GOAL_P99_MS, s99 <= GOAL_RATIO * b99
+    print(
+        f"     p99 ratio {s99 / b99:.2f}x (goal <= {GOAL_RATIO}x: "
+        f"{'met' if ok_ratio else 'NOT met'}); p99 goal <= {GOAL_P99_MS:.0f} ms: "
+        f"{'met' if ok_p99 else 'NOT met'}; searches whose rows differ from the bare "
+        f"SELECT: {found['differ']}",
+        flush=True,
+    )
+
+
+async def report_bookings(engine: AsyncEngine, kind: str) -> None:
+    booked = await measure_bookings(engine)
+    rate = booked["done"] / booked["elapsed"]
+    goal = f" (goal >= {GOAL_BOOKINGS:.0f}/s)" if kind == "postgresql" else ""
+    print(
+        f"   bookings: {booked['done']} by {CLIENTS} clients "
+        f"({booked['processes']} process(es)) into {SERIES_SESSIONS} sessions "
+        f"of {SERIES_CAPACITY} seats in {booked['elapsed']:.2f} s: {rate:.0f}/s{goal}; "
+        f"over-bookings {booked['over']}; refused {booked['refused'] or 'none'}",
+        flush=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--parts", default="search,bookings", help="search, bookings or both")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     for kind in args.databases.split(","):
         try:
             with database(kind) as url:
                 settings = Settings(database_url=url, secret_key="banc", db_pool_size=CLIENTS)
                 upgrade(settings)  # Alembic runs its own event loop
-                asyncio.run(run(kind, settings))
+                asyncio.run(run(kind, settings, parts))
         except RuntimeError as error:
             print(f"== {kind}: not measured: {error}")
 

@@ -26,21 +26,28 @@ def _settings(database_url: str | None) -> Settings:
     return get_settings()
 
 
-def serving_app() -> Litestar:
-    """The app as `parcours serve` runs it, built in each worker process.
-
-    What startup builds (the app, the referential and its scorer, the mappers) then stays out
-    of garbage collection for the life of the process: under load, each full collection
-    walked all of it and held every request in flight for tens of milliseconds.
-    """
-    from app.asgi import create_app  # not at import: the other commands start faster
+def settle() -> None:
+    """Load what requests read (the referential and its scorer, the communes and their
+    indexes by name and postal code), then keep it, with all that startup built, out of
+    garbage collection for the life of the process: under load, each full collection walked
+    all of it and held every request in flight for tens of milliseconds (a search near a
+    commune, its slowest hundredth)."""
+    from app import territories
     from referentiel import load_referential
     from referentiel.scoring import score
 
-    app = create_app()
     score(load_referential(), {})
+    territories.search("18000 Bourges")
     gc.collect()
     gc.freeze()
+
+
+def serving_app() -> Litestar:
+    """The app as `parcours serve` runs it, built in each worker process, then settled."""
+    from app.asgi import create_app  # not at import: the other commands start faster
+
+    app = create_app()
+    settle()
     return app
 
 

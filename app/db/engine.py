@@ -28,6 +28,11 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",  # durable at each checkpoint; WAL keeps the file consistent
     "PRAGMA busy_timeout=10000",
     "PRAGMA foreign_keys=ON",
+    # Reads come straight from the file as the system caches it, instead of a system call
+    # and a copy for each page that SQLite's own cache (2 MB) no longer holds: at national
+    # scale a search near a commune, with another beside it, read some 3,000 pages that way.
+    # Up to 256 MB of the file is mapped, shared with the system's cache.
+    "PRAGMA mmap_size=268435456",
 )
 
 

@@ -22,6 +22,7 @@ any structure has published, never who booked.
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -260,8 +261,9 @@ def _remote(shape: Shape) -> Select[Any]:
 
 @cache
 def _nearest(shape: Shape) -> Select[Any]:
-    """The sessions at the places in the box and within the radius, nearest first, cut at the
-    limit (the commune's centroid, the box, the radius and the limit are bound values)."""
+    """The sessions at the places in the box, further than ``inside`` and within the radius,
+    nearest first, cut at the limit (the commune's centroid, the box, both radii and the limit
+    are bound values)."""
     rad = math.pi / 180
     half_dlat = func.sin((Place.latitude * rad - _bound("lat0")) * 0.5)
     half_dlon = func.sin((Place.longitude * rad - _bound("lon0")) * 0.5)
@@ -273,6 +275,7 @@ def _nearest(shape: Shape) -> Select[Any]:
     within = and_(
         Place.latitude.between(_bound("south"), _bound("north")),
         Place.longitude.between(_bound("west"), _bound("east")),
+        distance > _bound("inside"),
         distance <= _bound("radius"),
     )
     return (
@@ -335,9 +338,16 @@ def _values(checked: Checked) -> dict[str, Any]:
     return values
 
 
-def _ring(origin: Commune, radius_km: float) -> dict[str, Any]:
+def _ring(origin: Commune, inside_km: float, radius_km: float) -> dict[str, Any]:
     south, north, west, east = bounding_box(origin, radius_km)
-    return {"south": south, "north": north, "west": west, "east": east, "radius": radius_km}
+    return {
+        "south": south,
+        "north": north,
+        "west": west,
+        "east": east,
+        "inside": inside_km,
+        "radius": radius_km,
+    }
 
 
 def distance_from(origin: Commune) -> ColumnElement[float]:
@@ -392,18 +402,22 @@ def _unmeasured(origin: Commune) -> ColumnElement[bool]:
 
 async def _near(db: AsyncSession, checked: Checked, shape: Shape) -> list[Any]:
     """The sessions at places near the commune: the unmeasured ones and the first ring in one
-    query, then wider rings while fewer than ``limit`` places measured were found."""
+    query, then, while fewer than ``limit`` sessions were measured, the next ring around the
+    last: each session is read once, and the rings together hold the nearest ``limit``."""
     origin, limit = checked.origin, checked.criteria.limit
     assert origin is not None
     values = _values(checked)
     radii = rings(checked.criteria.distance_km) if origin.lat is not None else []
-    first = values | (_ring(origin, radii[0]) if radii else {})
+    first = values | (_ring(origin, -1.0, radii[0]) if radii else {})
     rows = list(await db.execute(_first(shape, bool(radii)), first))
-    for radius in radii[1:]:
-        if sum(row.distance is not None for row in rows) >= limit:
+    measured = sum(row.distance is not None for row in rows)
+    for inside, radius in itertools.pairwise(radii):
+        if measured >= limit:
             break
-        rows = [row for row in rows if row.distance is None]
-        rows += await db.execute(_nearest(shape), values | _ring(origin, radius))
+        ring = _ring(origin, inside, radius) | {"limit": limit - measured}
+        found = list(await db.execute(_nearest(shape), values | ring))
+        rows += found
+        measured += len(found)
     return rows
 
 

@@ -16,10 +16,12 @@ from app.db.models import Modality
 from app.features.finding import FoundSession, SearchCriteria, SearchError, search_sessions
 from app.features.finding.search import Nearness
 from app.territories import communes, distance_km
+from app.when import PARIS
 from tests.app.features.finding import offer
 
 BOURGES, SAINT_DOULCHARD, VIERZON, SAINT_AMAND = "18033", "18205", "18279", "18197"
 CELLES, ALLANCHE, AURILLAC = "15031", "15001", "15014"  # Celles has no centroid
+TROUY, MEHUN = "18267", "18141"
 
 
 def search(backend: Any, mine: set[UUID], **criteria: Any) -> list[FoundSession]:
@@ -72,6 +74,33 @@ def test_sessions_near_a_commune_nearest_first_then_soonest(backend):
     assert found[-1].remote and found[-1].nearness == Nearness.REMOTE
     wider = search(backend, {made["s"]}, commune=BOURGES, distance_km=60)
     assert made["far"] in [s.id for s in wider]
+
+
+def test_the_nearest_come_first_whichever_ring_holds_them_and_each_once(backend):
+    """The search looks 2.5 km around, then 5, 10 and 20: the sessions at Bourges (0 km),
+    Trouy (7 km) and Mehun-sur-Yèvre (15 km) are each in a ring of their own."""
+    in_days = 200  # a day no other test uses: only these sessions are in the window
+
+    async def build(db: Any) -> dict[str, UUID]:
+        s = await offer.structure(db)
+        w = await offer.workshop(db, s)
+        here, trouy, mehun = [await offer.place(db, s, c) for c in (BOURGES, TROUY, MEHUN)]
+        made = {"s": s}
+        for name, where in (("here", here), ("trouy", trouy), ("mehun", mehun)):
+            made[name] = await offer.session(db, s, w, where, in_days=in_days)
+            made[f"{name}_later"] = await offer.session(db, s, w, where, in_days=in_days + 0.01)
+        return made
+
+    made = seed(backend, build)
+    day = (datetime.now(UTC) + timedelta(days=in_days)).astimezone(PARIS).date()
+    window = {"date_from": day, "date_to": day + timedelta(days=1), "distance_km": 20}
+
+    def ids(limit: int) -> list[UUID]:
+        return [s.id for s in search(backend, {made["s"]}, commune=BOURGES, limit=limit, **window)]
+
+    assert ids(3) == [made["here"], made["here_later"], made["trouy"]]
+    assert ids(5) == [*ids(3), made["trouy_later"], made["mehun"]]
+    assert ids(50) == [*ids(5), made["mehun_later"]]
 
 
 def test_only_free_seats_unless_asked_and_never_closed_or_cancelled(backend):
