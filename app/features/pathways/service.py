@@ -39,7 +39,7 @@ from app.features.finding import (
     places_near,
     search_sessions,
 )
-from app.territories import as_typed, communes
+from app.territories import as_typed, communes, display_name
 from pathways.model import ModelError, PathwayModel
 from pathways.models import (
     RECOMMENDATION_ADAPTER,
@@ -79,9 +79,10 @@ async def recommender(db: AsyncSession, ref: Referential) -> Recommender:
         )
         try:
             model = PathwayModel.from_json(body, ref)
-        except ModelError:
-            return recommender_for(ref.version)
-        _WITH_MODEL[key] = Recommender(ref, load_rules(), model)
+        except ModelError:  # learnt for another referential: the rules alone
+            _WITH_MODEL[key] = recommender_for(ref.version)
+        else:
+            _WITH_MODEL[key] = Recommender(ref, load_rules(), model)
     return _WITH_MODEL[key]
 
 
@@ -131,7 +132,9 @@ async def recommend(
     km = context.max_km or DEFAULT_KM
     by_competence: dict[str, list[SessionOption]] = {}
     shown: dict[str, FoundSession] = {}
-    for query in plan.queries:
+    # one search per competence, for the highest starting level any step of it has
+    queries = {q.competence: q for q in sorted(plan.queries, key=lambda q: q.max_entry)}
+    for query in queries.values():
         criteria = SearchCriteria(
             commune=insee,
             competences=(query.competence,),
@@ -158,7 +161,7 @@ async def recommend(
                 id=str(n.place.id),
                 name=n.place.name,
                 address=n.place.address,
-                commune=as_typed(n.place.commune_insee),
+                commune=display_name(n.place.commune_insee) or n.place.commune_insee,
                 distance_km=None if n.distance_km is None else round(n.distance_km, 1),
                 services=tuple(n.place.services),
             )
