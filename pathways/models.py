@@ -7,7 +7,8 @@ the rule ids behind it and the answers they read, in plain French (or English).
 
 The context is validated (it comes from outside); what the recommender builds are plain
 slotted dataclasses, as the scorer's result is, because one is built per person on the hot
-path; treat them as read-only. ``RECOMMENDATION_ADAPTER`` serialises a recommendation.
+path (not frozen: that would double the cost of building them); treat them as read-only,
+the recommender shares them between people. ``RECOMMENDATION_ADAPTER`` serialises a recommendation.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class Context(_Frozen):
         return cls.model_validate({**known, **more})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Why:
     """One reason, in the person's language, with the rule id and the answers it read."""
 
@@ -89,7 +90,7 @@ class Why:
     answers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SessionOption:
     """An upcoming session near the person with free seats, as the app's search found it.
 
@@ -112,7 +113,7 @@ class SessionOption:
     score: float | None = None  # the model's chance of attending and passing, when it ranked
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlaceOption:
     """A place near the person where help happens (orientation, delegation, fallback)."""
 
@@ -124,7 +125,7 @@ class PlaceOption:
     services: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resource:
     """Something to learn on one's own (self-study), from the rules file."""
 
@@ -132,7 +133,7 @@ class Resource:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Step:
     """One competence to raise, from the level the person has to the level the goal needs."""
 
@@ -148,7 +149,7 @@ class Step:
     why: tuple[Why, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NeedProposal:
     """For one need: where the person is, the goal, how, and the first steps."""
 
@@ -164,7 +165,7 @@ class NeedProposal:
     why: tuple[Why, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Recommendation:
     rules_version: str
     model_version: str | None = None

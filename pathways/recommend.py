@@ -13,7 +13,7 @@ returns the proposal without sessions and the searches to run (:class:`SessionQu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -46,6 +46,7 @@ SESSION_MODALITIES: dict[Modality, tuple[str, ...]] = {
     "delegation": (),
     "orientation": (),
 }
+GOAL_DEFAULT = 2  # a trigger's goal competence that the goal does not name: « seul »
 _CACHED = 100_000  # proposals and explanation sentences kept ready
 _A1 = AUTONOMY_ORDER.index("A1")
 _A3 = AUTONOMY_ORDER.index("A3")
@@ -84,30 +85,37 @@ class SessionQuery:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    recommendation: Recommendation
+    """A proposal before sessions are attached, and the searches that would bring them.
+
+    ``needs`` are shared between people alike: their reasons name competences rather than
+    this person's answers (see :meth:`Recommender._cited`).
+    """
+
+    needs: tuple[NeedProposal, ...]
     queries: tuple[SessionQuery, ...]
     result: DiagnosticResult
     context: Context
+    recommender: Recommender
+
+    @property
+    def recommendation(self) -> Recommendation:
+        """The proposal as it stands, without sessions, places or resources."""
+        return self.recommender.finished(self, [(n, n.steps, n.places) for n in self.needs])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Person:
     """What every need of one recommendation reads."""
 
     result: DiagnosticResult
     context: Context
-    levels: Mapping[str, _Level]
+    levels: Levels
+    lowered: Mapping[str, int]  # competence -> the declared level a model lowered
     labels: _Labels
     no_device: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Level:
-    """A competence's level as the pathway uses it."""
-
-    level: int | None  # None: not assessed
-    declared: int | None  # before the model lowered it
-    answers: tuple[str, ...]  # the items answered for it
+Levels = Mapping[str, int | None]  # a competence's level as the pathway uses it; None: unknown
 
 
 class Recommender:
@@ -127,107 +135,158 @@ class Recommender:
                 *self._triggers.get(trigger.competence, ()),
                 trigger,
             )
-        # item -> (its competence, its place in the tube): answers are cited in tube order
-        self._items = {
-            i.id: (c.code, n) for c in ref.competences for n, i in enumerate(ref.tube(c.code))
+        self._tubes = {c.code: tuple(i.id for i in ref.tube(c.code)) for c in ref.competences}
+        self._kinds = {k.id: k for k in rules.kinds}
+        self._resources = {
+            k.id: tuple(Resource(r.title, r.url) for r in k.resources) for k in rules.kinds
         }
-        self._relevant = {
-            need: self._closure(tuple(requires)) for need, requires in self._requires.items()
-        }
+        self._capped: dict[tuple[str, AutonomyCode], tuple[tuple[str, int], ...]] = {}
         self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
         # A need's proposal depends only on what its key holds: people alike share one.
-        self._memo: dict[tuple[object, ...], NeedProposal] = {}
+        self._memo: dict[
+            tuple[object, ...],
+            tuple[NeedProposal, dict[tuple[str, int, Modality], SessionQuery]],
+        ] = {}
+        # A shared step with no session and no place near: its completion, by the step's id.
+        self._fallbacks: dict[int, tuple[Step, Step]] = {}
 
-    def _closure(self, codes: tuple[str, ...]) -> tuple[str, ...]:
-        """``codes`` and every prerequisite they lead to, in the referential's order."""
-        found = set(codes)
-        pending = list(codes)
+    def _caps(self, need: str, goal: AutonomyCode) -> tuple[tuple[str, int], ...]:
+        """Every competence a proposal for ``need`` and ``goal`` may read (its requirements,
+        their prerequisites and what their triggers read, over and over), each with the
+        highest level any rule compares it to: above it, levels make no difference, so
+        people who differ only there share one proposal."""
+        found = self._capped.get((need, goal))
+        if found is not None:
+            return found
+        _, targets = self._targets(need, goal)
+        caps = dict.fromkeys(targets, 0)
+        pending = list(targets)
         while pending:
-            rule = self._prerequisites.get(pending.pop())
-            for before in rule.requires if rule else ():
-                if before not in found:
-                    found.add(before)
-                    pending.append(before)
-        return tuple(sorted(found, key=self._order.__getitem__))
+            code = pending.pop()
+            read = (
+                [(c, lvl) for c, lvl in self._prerequisites[code].requires.items()]
+                if (code in self._prerequisites)
+                else []
+            )
+            for trigger in self._triggers.get(code, ()):
+                read += trigger.prerequisite.levels.items()
+                read += [(c, targets.get(c, GOAL_DEFAULT)) for c in trigger.goal.competences]
+            for other, level in read:
+                if other not in caps:
+                    caps[other] = 0
+                    pending.append(other)
+                caps[other] = max(caps[other], level)
+        for code, target in targets.items():
+            caps[code] = max(caps[code], target)
+        found = tuple(sorted(caps.items(), key=lambda c: self._order[c[0]]))
+        self._capped[need, goal] = found
+        return found
 
     # -- the plan -----------------------------------------------------------------------
 
     def plan(self, result: DiagnosticResult, context: Context) -> Plan:
-        levels = self._levels(result, context)
+        levels, lowered = self._levels(result, context)
         labels = self._labels.get(context.language, self._labels["fr"])
         # « Rien de tout cela », or only a connection: no device. Nothing ticked says nothing.
         no_device = bool(context.equipment) and not DEVICES.intersection(context.equipment or ())
-        person = _Person(result, context, levels, labels, no_device)
-        needs = []
+        person = None  # built on a first meeting only
+        needs: list[NeedProposal] = []
+        queries: dict[tuple[str, int, Modality], SessionQuery] = {}
         for need in dict.fromkeys(context.needs):
             if need not in self._requires:
                 continue
-            key = (
+            current = result.need(need)
+            goal = context.goals.get(need) or _proposed(current, no_device)
+            key: tuple[object, ...] = (
                 need,
                 context.goals.get(need),
-                result.need(need),
+                current,
                 no_device,
                 context.preference,
                 labels.lang,
-                *(levels[c] for c in self._relevant[need]),
             )
-            proposal = self._memo.get(key)
-            if proposal is None:
+            if not no_device and goal not in ("A0", "A1"):  # then levels matter, up to a cap
+                key += tuple(
+                    _key_level(levels[c], cap, c in lowered) for c, cap in self._caps(need, goal)
+                )
+            found = self._memo.get(key)
+            if found is None:
+                if person is None:
+                    person = _Person(result, context, levels, lowered, labels, no_device)
                 proposal = self._need(need, person)
+                found = (
+                    proposal,
+                    {
+                        (s.competence, s.from_level, s.modality): SessionQuery(
+                            s.competence,
+                            s.from_level,
+                            SESSION_MODALITIES[s.modality],
+                            self._kinds[s.kind].themes,
+                        )
+                        for s in proposal.steps
+                    },
+                )
                 if len(self._memo) >= _CACHED:
                     self._memo.clear()
-                self._memo[key] = proposal
-            needs.append(proposal)
-        queries = {
-            (s.competence, s.from_level, s.modality): SessionQuery(
-                s.competence,
-                s.from_level,
-                SESSION_MODALITIES[s.modality],
-                self.rules.kind(s.kind).themes,
-            )
-            for n in needs
-            for s in n.steps
-        }
-        model_version = self.model.version if self.model is not None else None
-        recommendation = Recommendation(self.rules.version, model_version, tuple(needs))
-        return Plan(recommendation, tuple(queries.values()), result, context)
+                self._memo[key] = found
+            needs.append(found[0])
+            queries.update(found[1])
+        return Plan(tuple(needs), tuple(queries.values()), result, context, self)
 
-    def _levels(self, result: DiagnosticResult, context: Context) -> dict[str, _Level]:
+    def _levels(
+        self, result: DiagnosticResult, context: Context
+    ) -> tuple[dict[str, int | None], dict[str, int]]:
+        """Each competence's level, and those a model lowered (with the declared level)."""
+        levels = {s.code: s.level for s in result.competences}
+        if self.model is None:
+            return levels, {}
         proven = {e.competence for c in result.competences for e in c.evidence}
-        placement = self.model.placement(result, context) if self.model is not None else {}
+        placement = self.model.placement(result, context)
         most = self.rules.guardrails.model_lowers_at_most
-        answered: dict[str, list[str]] = {}
-        for item in result.answers:
-            where = self._items.get(item)
-            if where is not None:
-                answered.setdefault(where[0], []).append(item)
-        levels = {}
-        for score in result.competences:
-            items = answered.get(score.code, ())
-            if len(items) > 1:
-                items.sort(key=lambda i: self._items[i][1])
-            level = score.level
-            if level is not None and score.code in placement and score.code not in proven:
+        lowered = {}
+        for code, level in levels.items():
+            if level is not None and code in placement and code not in proven:
                 # GF-MODELE: lower by at most `most`, never raise.
-                level = max(level - most, min(level, placement[score.code]))
-            levels[score.code] = _Level(level, score.level, tuple(items))
-        return levels
+                cautious = max(level - most, min(level, placement[code]))
+                if cautious < level:
+                    levels[code], lowered[code] = cautious, level
+        return levels, lowered
+
+    def _cited(
+        self,
+        need: NeedProposal,
+        steps: tuple[Step, ...],
+        places: tuple[PlaceOption, ...],
+        cite: Callable[[Why], Why],
+    ) -> NeedProposal:
+        """A memoised proposal made this person's: ``steps`` and ``places`` completed, and
+        reasons citing their own answers (:meth:`finished`). Only the first reason of a need
+        (where they are) and of a step (its level) cite answers."""
+        return NeedProposal(
+            need.need,
+            need.current,
+            need.proposed_goal,
+            need.goal,
+            need.modality,
+            need.warning,
+            tuple(
+                _step_with(s, s.sessions, s.resources, s.places, (cite(s.why[0]), *s.why[1:]))
+                for s in steps
+            ),
+            places,
+            need.unresolved,
+            (cite(need.why[0]), *need.why[1:]),
+        )
 
     def _need(self, need: str, person: _Person) -> NeedProposal:
-        context, levels, labels, no_device = (
-            person.context,
-            person.levels,
-            person.labels,
-            person.no_device,
-        )
+        context, labels, no_device = person.context, person.labels, person.no_device
         current = person.result.need(need)
         rank = AUTONOMY_ORDER.index(current)
-        proposed = AUTONOMY_ORDER[max(rank, min(rank + 1, _A1 if no_device else _A3))]
+        proposed = _proposed(current, no_device)
         wish = context.goals.get(need)
         goal = wish or proposed
         requires = self._requires[need]
-        answers = tuple(i for c in requires for i in levels[c].answers if c in levels)
-        why = [labels.why("current", answers, need=need, current=current, count=len(answers))]
+        why = [labels.why("current", tuple(requires), need=need, current=current)]
         why.append(
             labels.why("wish_kept", (), goal=goal)
             if wish
@@ -246,7 +305,7 @@ class Recommender:
         rule, modality = self._modality(goal, context)
         key: TextKey = "preference" if context.preference == modality else "modality"
         why.append(labels.why(key, (), rule=rule, goal=goal, modality=labels.modality(modality)))
-        steps, unresolved, step_why = self._steps(need, goal, modality, levels, labels)
+        steps, unresolved, step_why = self._steps(need, goal, modality, person)
         why += step_why
         if not steps and not unresolved:
             why.append(labels.why("already_there"))
@@ -276,13 +335,9 @@ class Recommender:
         return rule.id, dict.fromkeys(requires, rule.level)
 
     def _steps(
-        self,
-        need: str,
-        goal: AutonomyCode,
-        modality: Modality,
-        levels: Mapping[str, _Level],
-        labels: _Labels,
+        self, need: str, goal: AutonomyCode, modality: Modality, person: _Person
     ) -> tuple[list[Step], tuple[str, ...], list[Why]]:
+        levels, labels = person.levels, person.labels
         goal_rule, targets = self._targets(need, goal)
         gaps, added_by = self._gaps(targets, levels)
         why: list[Why] = []
@@ -295,11 +350,10 @@ class Recommender:
         steps: list[Step] = []
         unresolved: list[str] = []
         for code in sorted(gaps, key=self._order.__getitem__):
-            have = levels[code]
-            if have.level is None:
+            if levels[code] is None:
                 if code not in unresolved:
                     unresolved.append(code)
-                    why.append(labels.why("unknown", have.answers, competence=code))
+                    why.append(labels.why("unknown", (), competence=code))
                 continue
             state, trigger = self._trigger(code, gaps, levels)
             if state == "unknown" and trigger is not None:
@@ -316,7 +370,8 @@ class Recommender:
                     trigger,
                     target=gaps[code],
                     modality=modality,
-                    have=levels[code],
+                    level=levels[code] or 0,
+                    declared=person.lowered.get(code),
                     added_by=added_by,
                     labels=labels,
                 )
@@ -328,7 +383,7 @@ class Recommender:
         return steps, tuple(unresolved), why
 
     def _gaps(
-        self, targets: Mapping[str, int], levels: Mapping[str, _Level]
+        self, targets: Mapping[str, int], levels: Levels
     ) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
         """The level each competence must reach: the goal's, and the prerequisites of what is
         to learn (with the rule that brought each one in, and what needs it)."""
@@ -355,16 +410,16 @@ class Recommender:
         *,
         target: int,
         modality: Modality,
-        have: _Level,
+        level: int,
+        declared: int | None,
         added_by: Mapping[str, tuple[str, str]],
         labels: _Labels,
     ) -> Step:
-        kind = self.rules.kind(trigger.kind)
-        level = have.level or 0
+        kind = self._kinds[trigger.kind]
         why = [
             labels.why(
                 "step",
-                have.answers,
+                (code,),
                 rule=trigger.id,
                 competence=code,
                 level=level,
@@ -377,12 +432,12 @@ class Recommender:
             why.append(
                 labels.why("prerequisite", (), rule=rule_id, competence=code, requires=needing)
             )
-        if have.declared is not None and level < have.declared:
-            why.append(labels.why("model_lower", have.answers, competence=code, level=level))
+        if declared is not None:
+            why.append(labels.why("model_lower", (), competence=code, level=level))
         return Step(code, level, target, kind.id, modality, why=tuple(why))
 
     def _trigger(
-        self, code: str, targets: Mapping[str, int], levels: Mapping[str, _Level]
+        self, code: str, targets: Mapping[str, int], levels: Levels
     ) -> tuple[TriggerState, Trigger | None]:
         """The first trigger of ``code`` that is not « not met », and its state."""
         for trigger in self._triggers.get(code, ()):
@@ -418,14 +473,38 @@ class Recommender:
         modality that serves the goal first; resources and places when none fits."""
         labels = self._labels.get(plan.context.language, self._labels["fr"])
         near = tuple(places[: self.rules.guardrails.max_sessions])
-        needs = []
-        for need in plan.recommendation.needs:
+        completed = []
+        for need in plan.needs:
             steps = tuple(
                 self._with_sessions(plan, step, sessions, near, labels) for step in need.steps
             )
             helping = near if need.modality in ("delegation", "orientation") else ()
-            needs.append(replace(need, steps=steps, places=helping))
-        return replace(plan.recommendation, needs=tuple(needs))
+            completed.append((need, steps, helping))
+        return self.finished(plan, completed)
+
+    def finished(
+        self,
+        plan: Plan,
+        completed: Sequence[tuple[NeedProposal, tuple[Step, ...], tuple[PlaceOption, ...]]],
+    ) -> Recommendation:
+        """The recommendation of ``plan``, each memoised need with its steps and places, and
+        reasons citing the person's answers: a memoised reason names competences, and
+        becomes the items this person answered for them, in tube order."""
+        answers = plan.result.answers
+        items_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+        def cite(reason: Why) -> Why:
+            if not reason.answers:
+                return reason
+            items = items_of.get(reason.answers)
+            if items is None:
+                items = tuple(i for c in reason.answers for i in self._tubes[c] if i in answers)
+                items_of[reason.answers] = items
+            return Why(reason.rule, reason.text, items)
+
+        model_version = self.model.version if self.model is not None else None
+        needs = tuple(self._cited(n, steps, places, cite) for n, steps, places in completed)
+        return Recommendation(self.rules.version, model_version, needs)
 
     def _with_sessions(
         self,
@@ -437,6 +516,10 @@ class Recommender:
     ) -> Step:
         fitting = SESSION_MODALITIES[step.modality]
         allowed = [s for s in sessions.get(step.competence, ()) if _allowed(s, step)]
+        if not allowed and not near:  # the same for everyone with this step: kept
+            kept = self._fallbacks.get(id(step))
+            if kept is not None and kept[0] is step:
+                return kept[1]
         allowed.sort(key=lambda s: s.modality not in fitting)  # stable: the search's order
         ranked = False
         if self.model is not None and allowed:
@@ -449,11 +532,14 @@ class Recommender:
         chosen = tuple(allowed[: self.rules.guardrails.max_sessions])
         if chosen:
             why = labels.why("sessions_ranked" if ranked else "sessions")
-            return replace(step, sessions=chosen, why=(*step.why, why))
-        resources = tuple(Resource(r.title, r.url) for r in self.rules.kind(step.kind).resources)
-        return replace(
-            step, resources=resources, places=near, why=(*step.why, labels.why("no_session"))
-        )
+            return _step_with(step, chosen, (), (), (*step.why, why))
+        resources = self._resources[step.kind]
+        fallback = _step_with(step, (), resources, near, (*step.why, labels.why("no_session")))
+        if not near:
+            if len(self._fallbacks) >= _CACHED:
+                self._fallbacks.clear()
+            self._fallbacks[id(step)] = (step, fallback)
+        return fallback
 
     def recommend(
         self,
@@ -466,14 +552,48 @@ class Recommender:
         return self.complete(self.plan(result, context), sessions or {}, places)
 
 
-def _unknown(levels: Mapping[str, _Level], code: str) -> bool:
-    have = levels.get(code)
-    return have is None or have.level is None
+def _step_with(
+    step: Step,
+    sessions: tuple[SessionOption, ...],
+    resources: tuple[Resource, ...],
+    places: tuple[PlaceOption, ...],
+    why: tuple[Why, ...],
+) -> Step:
+    """``step`` completed (built directly: ``dataclasses.replace`` costs more than the rest)."""
+    return Step(
+        step.competence,
+        step.from_level,
+        step.to_level,
+        step.kind,
+        step.modality,
+        sessions,
+        resources,
+        places,
+        step.status,
+        why,
+    )
 
 
-def _below(levels: Mapping[str, _Level], code: str, target: int) -> bool:
+def _key_level(level: int | None, cap: int, lowered: bool) -> int:
+    """What of a level a proposal can tell apart, as one number: up to ``cap`` (-1: unknown),
+    plus 10 when a model lowered it."""
+    return (-1 if level is None else min(level, cap)) + (10 if lowered else 0)
+
+
+def _proposed(current: AutonomyCode, no_device: bool) -> AutonomyCode:
+    """The next level above today's (OBJ-SUIVANT), at most « seul », or « où trouver de
+    l'aide » without a device (GF-SANS-APPAREIL)."""
+    rank = AUTONOMY_ORDER.index(current)
+    return AUTONOMY_ORDER[max(rank, min(rank + 1, _A1 if no_device else _A3))]
+
+
+def _unknown(levels: Levels, code: str) -> bool:
+    return levels.get(code) is None
+
+
+def _below(levels: Levels, code: str, target: int) -> bool:
     have = levels.get(code)
-    return have is None or have.level is None or have.level < target
+    return have is None or have < target
 
 
 def _allowed(session: SessionOption, step: Step) -> bool:
@@ -485,23 +605,21 @@ def _allowed(session: SessionOption, step: Step) -> bool:
     )
 
 
-def _share(levels: Mapping[str, _Level], wanted: Mapping[str, int]) -> tuple[float, float]:
+def _share(levels: Levels, wanted: Mapping[str, int]) -> tuple[float, float]:
     """The lowest and highest share of ``wanted`` reached, unknown levels counting either way."""
     if not wanted:
         return 1.0, 1.0
     reached = unknown = 0
     for code, level in wanted.items():
         have = levels.get(code)
-        if have is None or have.level is None:
+        if have is None:
             unknown += 1
-        elif have.level >= level:
+        elif have >= level:
             reached += 1
     return reached / len(wanted), (reached + unknown) / len(wanted)
 
 
-def trigger_state(
-    trigger: Trigger, targets: Mapping[str, int], levels: Mapping[str, _Level]
-) -> TriggerState:
+def trigger_state(trigger: Trigger, targets: Mapping[str, int], levels: Levels) -> TriggerState:
     """Three-valued, like Pix's triggers but never counting « not assessed » as 0 %.
 
     The prerequisite part is met when the share of its competences at their level reaches
@@ -511,7 +629,7 @@ def trigger_state(
     low, high = _share(levels, trigger.prerequisite.levels)
     threshold = trigger.prerequisite.threshold
     prerequisite = "met" if low >= threshold else "not_met" if high < threshold else "unknown"
-    goal_levels = {c: targets.get(c, 2) for c in trigger.goal.competences}
+    goal_levels = {c: targets.get(c, GOAL_DEFAULT) for c in trigger.goal.competences}
     low, high = _share(levels, goal_levels)
     threshold = trigger.goal.threshold
     goal = "met" if high < threshold else "not_met" if low >= threshold else "unknown"
@@ -556,7 +674,7 @@ class _Labels:
         return self.rules.texts[key].get(self.lang).format(**self._words(values))
 
     def why(self, key: TextKey, answers: tuple[str, ...] = (), **values: object) -> Why:
-        cache_key = (key, answers, *sorted(values.items()))
+        cache_key = (key, answers, *values.items())  # each caller names values in one order
         found = self._cache.get(cache_key)
         if found is None:
             template = self.rules.texts[key]

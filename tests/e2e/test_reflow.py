@@ -93,6 +93,19 @@ def a_seance(server: Any) -> str:
         return thread.submit(asyncio.run, go()).result()
 
 
+def _settling_question(page: Any, check: Check) -> None:
+    """The one or two questions asked after the goals when a chosen need rests on a
+    competence the answers left unknown."""
+    settling = adaptive_diagnostic(page.request, answer=not_sure_about_paperwork)
+    page.goto(f"/diagnostic/{settling}/besoins")
+    page.locator("input[name=needs][value=caf]").check()
+    submit(page, "/besoins")
+    page.locator("input[name=goal_caf][value=A3]").check()
+    submit(page, "/objectifs")
+    assert page.url.endswith("/precision"), page.url
+    check(page)
+
+
 def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
     """From the home page to the result as a beginner, with the detours a resident may take
     (a wrong resume code, a commune shared by several places, no need chosen, a wrong
@@ -128,14 +141,7 @@ def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
     check(page)
     page.goto(page.url.split("?")[0] + "?impression=1")
     check(page)
-    settling = adaptive_diagnostic(page.request, answer=not_sure_about_paperwork)
-    page.goto(f"/diagnostic/{settling}/besoins")
-    page.locator("input[name=needs][value=caf]").check()
-    submit(page, "/besoins")
-    page.locator("input[name=goal_caf][value=A3]").check()
-    submit(page, "/objectifs")
-    assert page.url.endswith("/precision"), page.url
-    check(page)
+    _settling_question(page, check)
 
     page.goto("/aide-pres-de-chez-moi")
     check(page)

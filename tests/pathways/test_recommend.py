@@ -247,3 +247,15 @@ def test_explanations_in_english_hold_no_french_sentence():
             context = Context(needs=(need,), goals={need: goal}, language="en")
             for why in _whys(RECOMMENDER.recommend(_result(answers), context).needs[0]):
                 assert not [f for f in french if f in why.text], why.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(answer_sets, contexts()), min_size=2, max_size=6), models)
+def test_people_alike_share_proposals_without_changing_anyone(people, model):
+    """A recommender that met other people first proposes exactly what a new one does."""
+    seasoned = Recommender(REF, RULES, model)
+    for answers, context in people:
+        result = score(REF, answers)
+        assert seasoned.recommend(result, context) == Recommender(REF, RULES, model).recommend(
+            result, context
+        )

@@ -20,7 +20,6 @@ from app.features.accounts import PAGE_ERRORS
 from app.features.diagnostics import referential_of
 from app.features.pathways.service import (
     Decision,
-    DecisionError,
     Words,
     decide,
     latest_finished,
@@ -46,10 +45,6 @@ MODALITIES = (
     "peer_training",
 )
 STEP_ROWS = 3
-MSG_STEP = "l'étape {n} doit aller d'un niveau à un niveau plus haut, de 0 à 4"
-MSG_COMPETENCE = "l'étape {n} nomme une compétence inconnue"
-MSG_GOAL = "objectif ou modalité inconnus"
-MSG_NEED = "ce besoin n'est pas dans le parcours"
 
 
 def _kind_for(competence: str) -> str:
@@ -57,22 +52,22 @@ def _kind_for(competence: str) -> str:
     return next((t.kind for t in rules.triggers if t.competence == competence), rules.kinds[0].id)
 
 
-def _steps(data: FormData, competences: set[str], modality: str) -> tuple[list[Step], list[str]]:
-    """The steps typed in the « replace » form: rows left blank are skipped."""
-    steps, problems = [], []
+def _steps(data: FormData, competences: set[str], modality: str) -> tuple[list[Step], int | None]:
+    """The steps typed in the « replace » form (rows left blank are skipped), or the number
+    of the first row that does not go up from one level to a higher one of a known
+    competence."""
+    steps = []
     for n in range(1, STEP_ROWS + 1):
         code = one(data, f"step{n}_competence")
         if not code:
             continue
         low, high = one(data, f"step{n}_from"), one(data, f"step{n}_to")
-        if code not in competences:
-            problems.append(MSG_COMPETENCE.format(n=n))
-            continue
-        if not (low.isdigit() and high.isdigit() and int(low) < int(high) <= 4):
-            problems.append(MSG_STEP.format(n=n))
-            continue
+        if code not in competences or not (
+            low.isdigit() and high.isdigit() and int(low) < int(high) <= 4
+        ):
+            return [], n
         steps.append(Step(code, int(low), int(high), _kind_for(code), modality))  # type: ignore[arg-type]
-    return steps, problems
+    return steps, None
 
 
 class PersonPathwayPages(Controller):
@@ -133,31 +128,26 @@ class PersonPathwayPages(Controller):
             or need not in pathways
             or kind not in ("accepted", "edited", "replaced")
         ):
-            flash(request, "Rien n'est enregistré : {problems}", problems=MSG_NEED)
+            flash(request, "Rien n'est enregistré : ce besoin n'est pas dans le parcours.")
             return see_other(here)
         goal, modality = one(data, "goal") or None, one(data, "modality") or None
         if (goal and goal not in AUTONOMY_ORDER) or (modality and modality not in MODALITIES):
-            flash(request, "Rien n'est enregistré : {problems}", problems=MSG_GOAL)
+            flash(request, "Rien n'est enregistré : objectif ou façon de faire inconnus.")
             return see_other(here)
         steps = None
         if kind == "replaced":
             known = {c.code for c in referential_of(diagnostic).competences}
-            steps, problems = _steps(data, known, modality or pathways[need].modality)
-            if problems:
-                flash(request, "Rien n'est enregistré : {problems}", problems=" ; ".join(problems))
+            steps, wrong = _steps(data, known, modality or pathways[need].modality)
+            if wrong is not None:
+                flash(
+                    request,
+                    "Rien n'est enregistré : l'étape {n} doit faire monter une compétence "
+                    "d'un niveau à un niveau plus haut, de 0 à 4.",
+                    n=wrong,
+                )
                 return see_other(here)
-        try:
-            await decide(
-                db_session,
-                diagnostic,
-                [Decision(need, FeedbackKind(kind), goal, modality, steps)],
-                user.id,
-            )
-        except DecisionError as error:
-            flash(
-                request, "Rien n'est enregistré : {problems}", problems=" ; ".join(error.problems)
-            )
-            return see_other(here)
+        decision = Decision(need, FeedbackKind(kind), goal, modality, steps)
+        await decide(db_session, diagnostic, [decision], user.id)
         auditor.record(db_session, "pathway.decide", "person", person.id)
         await db_session.commit()
         flash(request, "Décision enregistrée pour « {need} ».", need=need)

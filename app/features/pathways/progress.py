@@ -31,8 +31,9 @@ async def _raised(db: AsyncSession, booking: Booking) -> dict[str, int]:
 
 
 async def follow_booking(db: AsyncSession, booking: Booking) -> None:
-    """The first proposed step, in each pathway of the person (or of the diagnostic the
-    booking came from), that the booked workshop serves becomes « booked »."""
+    """The first step not yet booked or done (a dropped one too: the person tries again), in
+    each pathway of the person (or of the diagnostic the booking came from), that the booked
+    workshop serves becomes « booked »."""
     if booking.person_id is None and booking.diagnostic_id is None:
         return
     raised = await _raised(db, booking)
@@ -48,7 +49,7 @@ async def follow_booking(db: AsyncSession, booking: Booking) -> None:
         .join(Pathway, Pathway.id == PathwayStep.pathway_id)
         .where(
             or_(*theirs),
-            PathwayStep.status == StepStatus.PROPOSED,
+            PathwayStep.status.in_([StepStatus.PROPOSED, StepStatus.DROPPED]),
             PathwayStep.competence.in_(list(raised)),
         )
         .order_by(PathwayStep.pathway_id, PathwayStep.position)

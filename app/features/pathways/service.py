@@ -39,7 +39,7 @@ from app.features.finding import (
     places_near,
     search_sessions,
 )
-from app.territories import as_typed, communes
+from app.territories import as_typed, communes, display_name
 from pathways.model import ModelError, PathwayModel
 from pathways.models import (
     RECOMMENDATION_ADAPTER,
@@ -79,9 +79,10 @@ async def recommender(db: AsyncSession, ref: Referential) -> Recommender:
         )
         try:
             model = PathwayModel.from_json(body, ref)
-        except ModelError:
-            return recommender_for(ref.version)
-        _WITH_MODEL[key] = Recommender(ref, load_rules(), model)
+        except ModelError:  # learnt for another referential: the rules alone
+            _WITH_MODEL[key] = recommender_for(ref.version)
+        else:
+            _WITH_MODEL[key] = Recommender(ref, load_rules(), model)
     return _WITH_MODEL[key]
 
 
@@ -111,6 +112,14 @@ def _options(found: FoundSession, query: SessionQuery) -> SessionOption | None:
     )
 
 
+def _wants_places(recommendation: Proposed) -> bool:
+    """Places near home are shown for help (A0, A1) and where no session fits a step."""
+    return any(
+        need.modality in ("delegation", "orientation") or any(not s.sessions for s in need.steps)
+        for need in recommendation.needs
+    )
+
+
 @dataclass(frozen=True)
 class Found:
     """A recommendation with what the pages need besides it: the sessions as the search
@@ -131,21 +140,24 @@ async def recommend(
     km = context.max_km or DEFAULT_KM
     by_competence: dict[str, list[SessionOption]] = {}
     shown: dict[str, FoundSession] = {}
-    for query in plan.queries:
+    # one search for every competence, each at the highest starting level a step of it has
+    queries = {q.competence: q for q in sorted(plan.queries, key=lambda q: q.max_entry)}
+    if queries:
         criteria = SearchCriteria(
             commune=insee,
-            competences=(query.competence,),
+            competences=tuple(queries),
             modality=None if insee else "remote",  # nowhere to measure from: online only
             distance_km=km,
-            limit=SESSIONS_SEARCHED,
+            limit=SESSIONS_SEARCHED * len(queries),
         )
         for found in await search_sessions(db, criteria):
-            option = _options(found, query)
-            if option is not None and option.entry <= query.max_entry:
-                by_competence.setdefault(query.competence, []).append(option)
-                shown[option.id] = found
-    places: list[PlaceOption] = []
-    if insee is not None and plan.recommendation.needs:
+            for query in queries.values():
+                option = _options(found, query)
+                if option is not None and option.entry <= query.max_entry:
+                    by_competence.setdefault(query.competence, []).append(option)
+                    shown[option.id] = found
+    recommendation = engine.complete(plan, by_competence)
+    if insee is not None and _wants_places(recommendation):
         near = await places_near(
             db,
             communes()[insee],
@@ -158,13 +170,13 @@ async def recommend(
                 id=str(n.place.id),
                 name=n.place.name,
                 address=n.place.address,
-                commune=as_typed(n.place.commune_insee),
+                commune=display_name(n.place.commune_insee) or n.place.commune_insee,
                 distance_km=None if n.distance_km is None else round(n.distance_km, 1),
                 services=tuple(n.place.services),
             )
             for n in near
         ]
-    recommendation = engine.complete(plan, by_competence, places)
+        recommendation = engine.complete(plan, by_competence, places)
     kept = {s.id for n in recommendation.needs for step in n.steps for s in step.sessions}
     return Found(recommendation, {i: shown[i] for i in kept})
 

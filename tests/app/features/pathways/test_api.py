@@ -7,6 +7,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from app.db.models import FeedbackKind, PathwayFeedback
 from referentiel import load_referential
 from tests.app.features.pathways.test_pages import FAMILY, SANCERRE, phone_workshop, rows
@@ -106,3 +109,52 @@ def test_a_mediator_reads_and_decides_a_persons_pathway(backend, client, mediato
         assert answer.status_code == 422, answer.text
     again = client.get(f"/api/v1/people/{person}/pathway", headers=headers).json()
     assert again["needs"] == decided.json()["needs"]
+
+
+STEPS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "competence": st.sampled_from(["E1", "E2", "C1", "Z9"]),
+            "from": st.integers(-1, 5),
+            "to": st.integers(-1, 5),
+        }
+    ),
+    max_size=4,
+)
+DECISIONS = st.fixed_dictionaries(
+    {
+        "need": st.sampled_from([FAMILY, "impots"]),
+        "decision": st.sampled_from(["accepted", "edited", "replaced", "oublié"]),
+    },
+    optional={
+        "goal": st.sampled_from(["A0", "A2", "A4", "A9"]),
+        "modality": st.sampled_from(["individual", "collective", "par pigeon"]),
+        "steps": STEPS,
+    },
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(decisions=st.lists(DECISIONS, min_size=1, max_size=3))
+def test_any_decision_is_kept_whole_or_refused_whole(backend, client, mediator, decisions):
+    """Whatever a caller sends: a 200 and a pathway of consecutive steps, at most 3 of them,
+    each going up within 0–4; or a problem and the pathway as it was."""
+    person = create_person(client, "Odette")
+    body = inline(person_id=person, channel="paper")
+    assert client.post("/api/v1/diagnostics", json=body, headers=mediator).status_code == 201
+    before = client.get(f"/api/v1/people/{person}/pathway", headers=mediator).json()
+    answer = client.put(
+        f"/api/v1/people/{person}/pathway", json={"needs": decisions}, headers=mediator
+    )
+    after = client.get(f"/api/v1/people/{person}/pathway", headers=mediator).json()
+    if answer.status_code != 200:
+        assert answer.status_code in (400, 422), answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert after == before
+        return
+    for need in after["needs"]:
+        assert [s["position"] for s in need["steps"]] == list(range(len(need["steps"])))
+        assert len(need["steps"]) <= 3
+        assert all(0 <= s["from"] < s["to"] <= 4 for s in need["steps"])

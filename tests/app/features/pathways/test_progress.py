@@ -1,6 +1,7 @@
 """A pathway's steps follow the person's bookings: booked when they book a séance that serves
 the step, done when they came and passed its exit check, dropped when the booking is
-cancelled; a séance asking more than the person has moves nothing."""
+cancelled (and booked again when they try again); a séance asking more than the person has
+moves nothing."""
 
 from __future__ import annotations
 
@@ -61,6 +62,17 @@ def test_a_booking_then_the_exit_check_move_the_step_to_booked_then_done(backend
     assert statuses(backend, person)["E1"] == StepStatus.DONE
 
 
+def fitting_seance(person: str) -> Any:
+    """A séance of E1 from 0 to 2, booked for the person."""
+
+    async def go(db: Any) -> None:
+        session = await new_session(db, competences=[{"competence": "E1", "entry": 0, "exit": 2}])
+        await book(db, session.id, person=await db.get(Person, UUID(person)))
+        await db.commit()
+
+    return go
+
+
 def test_a_cancelled_booking_drops_the_step_and_a_too_hard_seance_moves_nothing(
     backend, client, mediator
 ):
@@ -84,3 +96,5 @@ def test_a_cancelled_booking_drops_the_step_and_a_too_hard_seance_moves_nothing(
 
     backend.run(cancelled)
     assert statuses(backend, person)["E1"] == StepStatus.DROPPED
+    backend.run(fitting_seance(person))
+    assert statuses(backend, person)["E1"] == StepStatus.BOOKED  # trying again
