@@ -47,23 +47,31 @@ def _rows(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+# The statements every booking runs, built once: SQLAlchemy keys its cache of compiled
+# statements on each statement object, which costs a booking's worth of work when the
+# statement is built again at every call.
+_WRITE_FIRST = (
+    update(Session)
+    .where(Session.id == bindparam("session_id"))
+    .values(revision=Session.revision)
+    .execution_options(**_QUIET)
+)
+_LOCK = (
+    select(Session)
+    .where(Session.id == bindparam("session_id"))
+    .with_for_update(of=Session)
+    .execution_options(populate_existing=True)
+)
+
+
 async def _locked(db: AsyncSession, session_id: UUID) -> Session | None:
     """The session, its row locked until the caller's commit (None: no such session)."""
+    given = {"session_id": session_id}
     if db.get_bind().dialect.name == "sqlite":
         # SQLite reads outside a transaction until the first write: writing first makes
         # this connection the one writer before anything is read.
-        await db.execute(
-            update(Session)
-            .where(Session.id == session_id)
-            .values(revision=Session.revision)
-            .execution_options(**_QUIET)
-        )
-    found: Session | None = await db.scalar(
-        select(Session)
-        .where(Session.id == session_id)
-        .with_for_update(of=Session)
-        .execution_options(populate_existing=True)
-    )
+        await db.execute(_WRITE_FIRST, given)
+    found: Session | None = await db.scalar(_LOCK, given)
     return found
 
 
@@ -135,27 +143,32 @@ _INSERT_BOOKING = (
     .bindparams(*(bindparam(name, type_=_BOOKING[name].type) for name in _GIVEN))
     .columns(*_BOOKING)
 )
+_BOOKED = select(Booking).from_statement(_INSERT_BOOKING)
+# On the table itself: the ORM's UPDATE would only add work to this hot path.
+_COUNTS = (_SESSION.c.confirmed_count, _SESSION.c.waiting_count, _SESSION.c.updated_at)
+_ONE_SEAT = (
+    update(_SESSION)
+    .where(
+        _SESSION.c.id == bindparam("session_id"),
+        _SESSION.c.confirmed_count < _SESSION.c.capacity,
+    )
+    .values(confirmed_count=_SESSION.c.confirmed_count + 1)
+    .returning(*_COUNTS)
+)
+_ONE_WAITING = (
+    update(_SESSION)
+    .where(_SESSION.c.id == bindparam("session_id"))
+    .values(waiting_count=_SESSION.c.waiting_count + 1)
+    .returning(*_COUNTS)
+)
 
 
 async def _counted(db: AsyncSession, session: Session, *, seat: bool) -> bool:
     """One seat more (only while one is free), or one more waiting; the locked ``session``
-    gets its new counts from the same statement. False when no seat was free. On the table
-    itself: the ORM's UPDATE would only add work to this hot path."""
-    table = _SESSION
-    if seat:
-        change = (
-            update(table)
-            .where(table.c.id == session.id, table.c.confirmed_count < table.c.capacity)
-            .values(confirmed_count=table.c.confirmed_count + 1)
-        )
-    else:
-        change = (
-            update(table)
-            .where(table.c.id == session.id)
-            .values(waiting_count=table.c.waiting_count + 1)
-        )
-    counts = (table.c.confirmed_count, table.c.waiting_count, table.c.updated_at)
-    changed = (await db.execute(change.returning(*counts))).one_or_none()
+    gets its new counts from the same statement. False when no seat was free."""
+    changed = (
+        await db.execute(_ONE_SEAT if seat else _ONE_WAITING, {"session_id": session.id})
+    ).one_or_none()
     if changed is None:
         return False
     for name, value in changed._mapping.items():
@@ -193,7 +206,7 @@ async def book(
     seated = session.confirmed_count < session.capacity
     now = datetime.now(UTC)
     booking: Booking | None = await db.scalar(
-        select(Booking).from_statement(_INSERT_BOOKING),
+        _BOOKED,
         {
             "id": uuid4(),
             "session_id": session_id,
