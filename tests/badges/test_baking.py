@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -210,3 +212,28 @@ def test_an_svg_entity_is_refused_when_baking_too() -> None:
         bake_svg(hostile, CREDENTIAL)
     with pytest.raises(BakingError, match="caractère"):
         bake_svg(SVG, '{"a": "\r"}')
+
+
+ONE_EDTECH = Path(__file__).parent / "data" / "1edtech"
+
+
+@pytest.mark.parametrize("name", ["simple-json.png", "simple-json.svg"])
+def test_the_credentials_1edtech_baked_come_out(name: str) -> None:
+    data = (ONE_EDTECH / name).read_bytes()
+    text = extract_png(data) if name.endswith(".png") else extract_svg(data)
+    credential = json.loads(text)
+    assert "VerifiableCredential" in credential["type"]
+    assert credential["credentialSubject"]["type"] == ["AchievementSubject"]
+
+
+def test_a_vc_jwt_baked_by_1edtech_comes_out_of_its_verify_attribute() -> None:
+    jws = extract_svg((ONE_EDTECH / "simple-jwt.svg").read_bytes())
+    assert jws.count(".") == 2
+    assert json.loads(base64.urlsafe_b64decode(jws.split(".")[0] + "=="))["alg"] == "RS256"
+
+
+def test_baking_ours_into_1edtechs_png_replaces_theirs() -> None:
+    rebaked = bake_png((ONE_EDTECH / "simple-json.png").read_bytes(), CREDENTIAL)
+    assert extract_png(rebaked) == CREDENTIAL
+    with Image.open(io.BytesIO(rebaked)) as image:
+        image.load()
