@@ -177,8 +177,13 @@ def status_list_credential(
     bits: StatusBits,
     purpose: Purpose = "revocation",
     valid_until: str | None = None,
+    ttl_seconds: int | None = None,
 ) -> dict[str, Any]:
-    """The unsigned ``BitstringStatusListCredential``, to be signed by the issuer's key."""
+    """The unsigned ``BitstringStatusListCredential``, to be signed by the issuer's key.
+
+    ``ttl_seconds`` tells verifiers how long they may cache it (the list's ``ttl``, written in
+    milliseconds): the same bound as the HTTP ``Cache-Control`` it is served with.
+    """
     document: dict[str, Any] = {
         "@context": [VC_CONTEXT],
         "id": list_url,
@@ -194,6 +199,8 @@ def status_list_credential(
         "statusPurpose": purpose,
         "encodedList": bits.encode(),
     }
+    if ttl_seconds is not None:
+        document["credentialSubject"]["ttl"] = ttl_seconds * 1000
     return document
 
 

@@ -157,6 +157,17 @@ def test_the_entry_and_the_list_credential_have_the_specification_shape() -> Non
     assert document["credentialSubject"]["type"] == "BitstringStatusList"
     assert decode_list(document["credentialSubject"]["encodedList"]).set_indexes() == {3}
     assert "proof" not in document
+    assert "ttl" not in document["credentialSubject"]
+    cached = status_list_credential(
+        list_url=LIST_URL,
+        issuer=ISSUER,
+        valid_from="2026-12-01T00:00:00Z",
+        valid_until="2026-12-02T00:00:00Z",
+        bits=StatusBits.of(()),
+        ttl_seconds=300,
+    )
+    assert cached["credentialSubject"]["ttl"] == 300_000
+    assert cached["validUntil"] == "2026-12-02T00:00:00Z"
 
 
 def test_a_revoked_credential_reads_revoked_and_the_others_active() -> None:
