@@ -134,7 +134,13 @@ def bake_svg(svg: str, credential_json: str) -> str:
     cdata = credential_json.replace("]]>", "]]]]><![CDATA[>")
     element = f"<openbadges:credential><![CDATA[{cdata}]]></openbadges:credential>"
     baked = svg[: opening.start()] + tag + element + svg[opening.end() :]
-    _parse_svg(baked)
+    try:
+        placed = extract_svg(baked)
+    except BakingError:
+        placed = None
+    if placed != credential_json:
+        # The first "<svg" of the text was not the root element (a comment, a CDATA section).
+        raise BakingError("cette image SVG est trop inhabituelle pour y placer un badge")
     return baked
 
 

@@ -203,6 +203,12 @@ def test_an_svg_without_a_readable_credential_says_why(svg: str, says: str) -> N
         extract_svg(svg)
 
 
+def test_an_svg_whose_first_svg_tag_is_in_a_comment_is_not_baked_wrongly() -> None:
+    tricky = "<!-- <svg> -->" + SVG.split("\n", 1)[1]
+    with pytest.raises(BakingError, match="inhabituelle"):
+        bake_svg(tricky, CREDENTIAL)
+
+
 def test_an_svg_entity_is_refused_when_baking_too() -> None:
     hostile = (
         '<!DOCTYPE svg [<!ENTITY x SYSTEM "http://ailleurs.example/x">]>'

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badges.pix import PixImportError, by_our_competence, read_pix_export
+from referentiel.answers import evidence_problems
 from referentiel.load import load_referential
 
 REF = load_referential()
@@ -113,6 +114,8 @@ def test_a_shared_profile_becomes_pix_evidence_for_our_competences() -> None:
     ]
     assert evidence[0].source == "Pix campagne QWERTY456 envoyé le 20/11/2026"
     assert read.evidence(other) == ()
+    parsed, problems = evidence_problems(REF, [e.model_dump() for e in evidence])
+    assert (parsed, problems) == (list(evidence), [])
     ours = by_our_competence(REF, awa.levels)
     assert ours["C1"] == {"2.1": 3}
     assert ours["E1"] == ours["E2"] == {"5.2": 1}
