@@ -5,10 +5,14 @@ the one source of those drawings), the competence's code and plain label in word
 both in words (the answer scale's short label, « Sans aide ») and as a shape: one mark per level
 of the scale, filled up to the level reached, so no colour is needed to tell the levels apart.
 The texts come from the referential given, so a translated referential gives a translated image.
+
+``png_of`` draws the same SVG as a PNG, the format most places that take a badge image accept
+and the one a PNG-baked badge needs. It uses the PDF engine and renderer the paper forms use.
 """
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections import Counter
 from typing import Final
@@ -80,3 +84,21 @@ def achievement_svg(ref: Referential, code: str, level: int) -> str:
         f"{marks}"
         "</svg>"
     )
+
+
+def png_of(svg: str, size: int = 480) -> bytes:
+    """The SVG drawn as a square PNG of ``size`` pixels, transparent around its shapes."""
+    import pypdfium2
+    from weasyprint import HTML
+
+    page = f"<style>@page{{size:{SIZE}px {SIZE}px;margin:0}}body{{margin:0}}</style>{svg}"
+    document = pypdfium2.PdfDocument(HTML(string=page).write_pdf())
+    try:
+        # A CSS pixel is 0.75 point, and pdfium renders one pixel per point at scale 1.
+        bitmap = document[0].render(scale=size / (SIZE * 0.75), fill_color=(255, 255, 255, 0))
+        image = bitmap.to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

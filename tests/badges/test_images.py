@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 from xml.etree.ElementTree import fromstring
 
 import pytest
+from PIL import Image
 
-from badges.baking import bake_svg, extract_svg
-from badges.images import UnknownAchievementError, achievement_svg, competence_pictogram
+from badges.baking import bake_png, bake_svg, extract_png, extract_svg
+from badges.images import (
+    UnknownAchievementError,
+    achievement_svg,
+    competence_pictogram,
+    png_of,
+)
 from referentiel.i18n import localized
 from referentiel.load import load_referential
 from referentiel.models import Referential
@@ -67,6 +74,18 @@ def test_a_translated_referential_gives_a_translated_image(ref: Referential) -> 
 def test_text_is_escaped_and_the_image_can_be_baked(ref: Referential) -> None:
     svg = achievement_svg(ref, "P2", 4)
     assert extract_svg(bake_svg(svg, '{"a": "<b>&"}')) == '{"a": "<b>&"}'
+
+
+def test_the_png_is_the_same_drawing_and_can_carry_a_credential(ref: Referential) -> None:
+    png = png_of(achievement_svg(ref, "C1", 2), size=300)
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        assert image.size == (300, 300)
+        rgba = image.convert("RGBA")
+    assert rgba.getpixel((2, 2))[3] == 0  # outside the round badge
+    assert rgba.getpixel((150, 150))[:3] == (255, 255, 255)  # inside
+    assert rgba.getpixel((150, 6))[:3] < (80, 80, 80)  # its black rim
+    assert extract_png(bake_png(png, "{}")) == "{}"
 
 
 @pytest.mark.parametrize(("code", "level"), [("Z9", 2), ("C1", 0), ("C1", 5)])
