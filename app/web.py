@@ -24,9 +24,9 @@ from app import preferences
 from app.db.types import as_utc
 from app.features.accounts.guards import current_user
 from app.i18n import LANGUAGES, gettext_for, request_language
-from printables.pictograms import pictogram_svg
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
+from referentiel.pictograms import pictogram_svg
 
 PARIS = ZoneInfo("Europe/Paris")
 FLASH = "flash"

@@ -19,10 +19,10 @@ from weasyprint import HTML
 from printables.codes import marker_svg, qr_svg
 from printables.fonts import FONT_FAMILY, wrap
 from printables.layout import TEXT_PT, build_layout
-from printables.pictograms import pictogram_svg
 from printables.sheet import SheetRef, display_serial, new_serial
 from printables.texts import TEXTS, Language, language_referential
 from referentiel.models import Referential
+from referentiel.pictograms import pictogram_svg
 from referentiel.scoring import DiagnosticResult
 
 CHUNK: Final = 20  # pages rendered at once: a progress step, and bounded memory for big runs

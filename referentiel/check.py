@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from referentiel.adaptive import first_item
 from referentiel.models import Referential
+from referentiel.pictograms import known_pictograms
 from referentiel.plain_language import point_median, resident_texts, unexplained_jargon
 from referentiel.rules import Tube, tube_confidence
 
@@ -47,6 +48,7 @@ def check(ref: Referential) -> Iterator[str]:
     yield from _forms(ref)
     yield from _inferences(ref)
     yield from _needs(ref)
+    yield from _pictograms(ref)
     yield from _autonomy(ref)
     yield from _plain_language(ref)
 
@@ -171,6 +173,15 @@ def _inferences(ref: Referential) -> Iterator[str]:
                 f"{where} : confiance {rule.confidence} pas plus faible qu'une réponse "
                 f"({one_answer})"
             )
+
+
+def _pictograms(ref: Referential) -> Iterator[str]:
+    drawn = known_pictograms()
+    for where, name in [(f"item {i.id}", i.pictogram) for i in ref.items] + [
+        (f"besoin {n.code}", n.pictogram) for n in ref.needs
+    ]:
+        if name.strip() and name not in drawn:
+            yield f"{where} : pictogramme {name!r} non dessiné (referentiel/pictograms.py)"
 
 
 def _needs(ref: Referential) -> Iterator[str]:

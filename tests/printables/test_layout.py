@@ -23,7 +23,6 @@ from printables.layout import (
     build_layout,
     layout_for,
 )
-from printables.pictograms import known_pictograms
 from printables.sheet import LAYOUT_REVISION
 from referentiel import UnknownVersionError
 from referentiel.models import Referential
@@ -174,11 +173,6 @@ def test_the_printed_geometry_does_not_change_under_printed_sheets(
 ) -> None:
     layout = layout_for(version, lang, revision)  # type: ignore[arg-type]
     assert geometry_digest(layout) == GEOMETRY_DIGEST[revision, version, lang]
-
-
-def test_every_pictogram_of_the_referential_is_drawn(ref: Referential) -> None:
-    names = {i.pictogram for i in ref.items} | {n.pictogram for n in ref.needs}
-    assert names <= known_pictograms()
 
 
 @pytest.mark.skipif(not DEJAVU.exists(), reason="fonts-dejavu-core is not installed")

@@ -25,6 +25,15 @@ def test_it_reports_every_problem_at_once():
     assert any(f"besoin {raw['needs'][0]['code']} : compétence inconnue Q1" in p for p in problems)
 
 
+def test_a_pictogram_that_nothing_draws_is_reported():
+    raw = copy.deepcopy(read_raw())
+    raw["items"][0]["pictogram"] = "licorne"
+    raw["needs"][0]["pictogram"] = "licorne"
+    problems = check_raw(raw)
+    assert any(f"item {raw['items'][0]['id']} : pictogramme 'licorne'" in p for p in problems)
+    assert any(f"besoin {raw['needs'][0]['code']} : pictogramme" in p for p in problems)
+
+
 def test_a_competence_needs_items_at_two_difficulties():
     raw = copy.deepcopy(read_raw())
     target = raw["competences"][0]["code"]

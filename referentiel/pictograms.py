@@ -1,4 +1,4 @@
-"""The referential's pictograms, drawn as plain line icons for print.
+"""The referential's pictograms, drawn as plain line icons: on paper, on pages and in badges.
 
 Each is the inside of a 24×24 SVG drawn with a 2-unit round stroke and no fill unless a shape
 says so: thick, simple shapes that stay legible at 5 mm on a photocopy. Names are the
