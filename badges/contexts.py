@@ -9,6 +9,9 @@ from typing import Any
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Defines 1EdTechJsonSchemaValidator2019 and 1EdTechRevocationList: without it pyld reads them as
+# IRIs relative to its own default base, which other processors do not share.
+OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
 _FILES = {
     CREDENTIALS_V2: "www.w3.org_ns_credentials_v2.json",
@@ -19,9 +22,7 @@ _FILES = {
     "https://w3id.org/security/data-integrity/v1": "w3id.org_security_data-integrity_v1.json",
     "https://w3id.org/security/multikey/v1": "w3id.org_security_multikey_v1.json",
     OB_V3P0: "purl.imsglobal.org_spec_ob_v3p0_context-3.0.3.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": (
-        "purl.imsglobal.org_spec_ob_v3p0_extensions.json"
-    ),
+    OB_EXTENSIONS: "purl.imsglobal.org_spec_ob_v3p0_extensions.json",
     "https://w3id.org/citizenship/v4rc1": "w3id.org_citizenship_v4rc1.json",
 }
 PINNED_URLS = frozenset(_FILES)

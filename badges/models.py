@@ -1,6 +1,7 @@
 """What we issue: Open Badges 3.0 credentials (W3C VC 2.0) and issuer profiles, typed.
 
-Every text field goes through `clean_text`, so what we sign canonicalises the same everywhere.
+Every text field goes through `clean_text`, so what we sign canonicalises the same everywhere,
+and is never blank (other verifiers read a blank name as a missing one).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from badges.contexts import CREDENTIALS_V2, OB_V3P0
+from badges.contexts import CREDENTIALS_V2, OB_EXTENSIONS, OB_V3P0
 from badges.multikey import public_key_from_multibase
 from badges.text import clean_text
 
@@ -21,7 +22,15 @@ ACHIEVEMENT_CREDENTIAL_SCHEMA = (
 )
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 
-Text = Annotated[str, AfterValidator(clean_text)]
+
+def _text(value: str) -> str:
+    cleaned = clean_text(value)
+    if not cleaned.strip():
+        raise ValueError("must not be blank")
+    return cleaned
+
+
+Text = Annotated[str, AfterValidator(_text)]
 
 
 def _iri(value: str) -> str:
@@ -178,7 +187,7 @@ class CredentialSchema(_Model):
 class OpenBadgeCredential(_Model):
     """An Open Badges 3.0 credential before its proof."""
 
-    context: list[str] = Field(default=[CREDENTIALS_V2, OB_V3P0], alias="@context")
+    context: list[str] = Field(default=[CREDENTIALS_V2, OB_V3P0, OB_EXTENSIONS], alias="@context")
     id: Iri
     type: list[Literal["VerifiableCredential", "OpenBadgeCredential"]] = [
         "VerifiableCredential",

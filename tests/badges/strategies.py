@@ -25,6 +25,7 @@ from badges.models import (
 )
 from badges.multikey import public_key_multibase
 from badges.proof import sign
+from badges.text import clean_text
 
 ISSUER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 ISSUER_ID = "https://parcours.example.fr/issuers/3f1c"
@@ -48,7 +49,7 @@ def _make(model: type[BaseModel]) -> Callable[..., Any]:
     return build
 
 
-texts = st.text(min_size=1, max_size=40)
+texts = st.text(min_size=1, max_size=40).filter(lambda text: clean_text(text).strip() != "")
 urns = st.uuids().map(lambda value: f"urn:uuid:{value}")
 moments = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)
