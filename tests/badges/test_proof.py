@@ -124,7 +124,15 @@ def test_bad_input_gets_a_reason(credential: OpenBadgeCredential) -> None:
     unknown = {**signed, "@context": [*signed["@context"], "https://example.org/ctx.json"]}
     inline = {**signed, "@context": [*signed["@context"], {"name": "https://schema.org/name"}]}
     cases = {
-        "json": [b"{not json", b"\xff\xfe", "[1, 2]", '"a string"'],
+        "json": [
+            b"{not json",
+            b"\xff\xfe",
+            "[1, 2]",
+            '"a string"',
+            "[" * 100_000 + "]" * 100_000,
+            {**signed, "evidence": [{"name": str(i)} for i in range(600)]},
+            " " * 300_000 + "{}",
+        ],
         "proof": [{k: v for k, v in signed.items() if k != "proof"}, {**signed, "proof": 3}],
         "context": [unknown, inline],
     }
