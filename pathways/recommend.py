@@ -83,7 +83,7 @@ class SessionQuery:
     themes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Plan:
     """A proposal before sessions are attached, and the searches that would bring them.
 
@@ -135,7 +135,13 @@ class Recommender:
                 *self._triggers.get(trigger.competence, ()),
                 trigger,
             )
-        self._tubes = {c.code: tuple(i.id for i in ref.tube(c.code)) for c in ref.competences}
+        # one bit per item, competence after competence, each tube easiest first
+        self._item_bits = tuple(
+            (item.id, 1 << n)
+            for n, item in enumerate(i for c in ref.competences for i in ref.tube(c.code))
+        )
+        self._bits = dict(self._item_bits)
+        self._masks: dict[tuple[str, ...], int] = {}
         self._kinds = {k.id: k for k in rules.kinds}
         self._resources = {
             k.id: tuple(Resource(r.title, r.url) for r in k.resources) for k in rules.kinds
@@ -146,6 +152,14 @@ class Recommender:
         self._memo: dict[
             tuple[object, ...],
             tuple[NeedProposal, dict[tuple[str, int, Modality], SessionQuery]],
+        ] = {}
+        # A need's steps, by need, goal, modality, language and levels (see _need).
+        self._steps_memo: dict[
+            tuple[object, ...], tuple[tuple[Step, ...], tuple[str, ...], tuple[Why, ...]]
+        ] = {}
+        # A shared need completed with no session nor place, citing given answers: by ids.
+        self._cited_memo: dict[
+            tuple[object, ...], tuple[NeedProposal, tuple[Step, ...], NeedProposal]
         ] = {}
         # A shared step with no session and no place near: its completion, by the step's id.
         self._fallbacks: dict[int, tuple[Step, Step]] = {}
@@ -192,28 +206,42 @@ class Recommender:
         person = None  # built on a first meeting only
         needs: list[NeedProposal] = []
         queries: dict[tuple[str, int, Modality], SessionQuery] = {}
+        autonomy = {a.need: a.level for a in result.autonomy}
+        goals = context.goals
         for need in dict.fromkeys(context.needs):
             if need not in self._requires:
                 continue
-            current = result.need(need)
-            goal = context.goals.get(need) or _proposed(current, no_device)
+            current = autonomy[need]
+            wish = goals.get(need)
+            goal = wish or _proposed(current, no_device)
             key: tuple[object, ...] = (
                 need,
-                context.goals.get(need),
+                wish,
                 current,
                 no_device,
                 context.preference,
                 labels.lang,
             )
-            if not no_device and goal not in ("A0", "A1"):  # then levels matter, up to a cap
-                key += tuple(
-                    _key_level(levels[c], cap, c in lowered) for c, cap in self._caps(need, goal)
-                )
-            found = self._memo.get(key)
+            levels_key: tuple[int, ...] = ()
+            if not no_device and goal not in ("A0", "A1"):
+                # then levels matter, as far as a proposal tells them apart: up to a cap (see
+                # _caps), -1 when unknown, +10 when a model lowered them
+                caps = self._capped.get((need, goal)) or self._caps(need, goal)
+                if lowered:
+                    levels_key = tuple(
+                        (-1 if levels[c] is None else min(levels[c] or 0, cap))
+                        + (10 if c in lowered else 0)
+                        for c, cap in caps
+                    )
+                else:
+                    levels_key = tuple(
+                        -1 if levels[c] is None else min(levels[c] or 0, cap) for c, cap in caps
+                    )
+            found = self._memo.get(key + levels_key)
             if found is None:
                 if person is None:
                     person = _Person(result, context, levels, lowered, labels, no_device)
-                proposal = self._need(need, person)
+                proposal = self._need(need, person, levels_key)
                 found = (
                     proposal,
                     {
@@ -228,7 +256,7 @@ class Recommender:
                 )
                 if len(self._memo) >= _CACHED:
                     self._memo.clear()
-                self._memo[key] = found
+                self._memo[key + levels_key] = found
             needs.append(found[0])
             queries.update(found[1])
         return Plan(tuple(needs), tuple(queries.values()), result, context, self)
@@ -251,6 +279,15 @@ class Recommender:
                 if cautious < level:
                     levels[code], lowered[code] = cautious, level
         return levels, lowered
+
+    def _mask(self, competences: tuple[str, ...]) -> int:
+        """The bits of every item of ``competences``."""
+        mask = self._masks.get(competences)
+        if mask is None:
+            codes = set(competences)
+            mask = sum(bit for i, bit in self._item_bits if self.ref.item(i).competence in codes)
+            self._masks[competences] = mask
+        return mask
 
     def _cited(
         self,
@@ -278,7 +315,10 @@ class Recommender:
             (cite(need.why[0]), *need.why[1:]),
         )
 
-    def _need(self, need: str, person: _Person) -> NeedProposal:
+    def _need(self, need: str, person: _Person, levels_key: tuple[int, ...]) -> NeedProposal:
+        """One need's proposal; its steps depend only on the goal, the modality and
+        ``levels_key`` (the levels as far as rules tell them apart), so they are kept apart
+        and shared between people whose wishes or autonomy today differ."""
         context, labels, no_device = person.context, person.labels, person.no_device
         current = person.result.need(need)
         rank = AUTONOMY_ORDER.index(current)
@@ -305,8 +345,16 @@ class Recommender:
         rule, modality = self._modality(goal, context)
         key: TextKey = "preference" if context.preference == modality else "modality"
         why.append(labels.why(key, (), rule=rule, goal=goal, modality=labels.modality(modality)))
-        steps, unresolved, step_why = self._steps(need, goal, modality, person)
-        why += step_why
+        steps_key = (need, goal, modality, labels.lang, *levels_key)
+        planned = self._steps_memo.get(steps_key)
+        if planned is None:
+            made, unresolved_made, why_made = self._steps(need, goal, modality, person)
+            planned = tuple(made), unresolved_made, tuple(why_made)
+            if len(self._steps_memo) >= _CACHED:
+                self._steps_memo.clear()
+            self._steps_memo[steps_key] = planned
+        steps, unresolved, step_why = planned
+        why.extend(step_why)
         if not steps and not unresolved:
             why.append(labels.why("already_there"))
         return NeedProposal(
@@ -316,7 +364,7 @@ class Recommender:
             goal,
             modality,
             warning,
-            tuple(steps),
+            steps,
             (),
             unresolved,
             tuple(why),
@@ -490,21 +538,48 @@ class Recommender:
         """The recommendation of ``plan``, each memoised need with its steps and places, and
         reasons citing the person's answers: a memoised reason names competences, and
         becomes the items this person answered for them, in tube order."""
-        answers = plan.result.answers
+        # which items the person answered, as one integer: a bit per item, in tube order
+        answered = 0
+        for item in plan.result.answers:
+            answered |= self._bits.get(item, 0)
         items_of: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-        def cite(reason: Why) -> Why:
-            if not reason.answers:
-                return reason
-            items = items_of.get(reason.answers)
-            if items is None:
-                items = tuple(i for c in reason.answers for i in self._tubes[c] if i in answers)
-                items_of[reason.answers] = items
-            return Why(reason.rule, reason.text, items)
+        def items(competences: tuple[str, ...]) -> tuple[str, ...]:
+            found = items_of.get(competences)
+            if found is None:
+                mask = answered & self._mask(competences)
+                found = tuple(i for i, bit in self._item_bits if mask & bit)
+                items_of[competences] = found
+            return found
 
+        def cite(reason: Why) -> Why:
+            return (
+                Why(reason.rule, reason.text, items(reason.answers)) if reason.answers else reason
+            )
+
+        needs = []
+        for need, steps, places in completed:
+            if places or any(s.sessions for s in steps):  # this person's own: built anew
+                needs.append(self._cited(need, steps, places, cite))
+                continue
+            # Shared steps and nothing near: people alike who answered the same questions
+            # share the whole result (the memo holds the need and steps, so their ids stay
+            # theirs).
+            key = (
+                id(need),
+                *map(id, steps),
+                answered & self._mask(need.why[0].answers),
+                *(answered & self._mask(s.why[0].answers) for s in steps),
+            )
+            kept = self._cited_memo.get(key)
+            if kept is None:
+                kept = need, steps, self._cited(need, steps, places, cite)
+                if len(self._cited_memo) >= _CACHED:
+                    self._cited_memo.clear()
+                self._cited_memo[key] = kept
+            needs.append(kept[2])
         model_version = self.model.version if self.model is not None else None
-        needs = tuple(self._cited(n, steps, places, cite) for n, steps, places in completed)
-        return Recommendation(self.rules.version, model_version, needs)
+        return Recommendation(self.rules.version, model_version, tuple(needs))
 
     def _with_sessions(
         self,
@@ -572,12 +647,6 @@ def _step_with(
         step.status,
         why,
     )
-
-
-def _key_level(level: int | None, cap: int, lowered: bool) -> int:
-    """What of a level a proposal can tell apart, as one number: up to ``cap`` (-1: unknown),
-    plus 10 when a model lowered it."""
-    return (-1 if level is None else min(level, cap)) + (10 if lowered else 0)
 
 
 def _proposed(current: AutonomyCode, no_device: bool) -> AutonomyCode:
