@@ -127,6 +127,7 @@ class Recommender:
         self.model = model
         self._order = {c: i for i, c in enumerate(ref.prerequisite_order)}
         self._requires = {n.code: dict(n.requires) for n in ref.needs}
+        self._need_index = {n.code: i for i, n in enumerate(ref.needs)}
         self._goal_rules = {g.goal: g for g in rules.goal_levels}
         self._prerequisites = {p.competence: p for p in rules.prerequisites}
         self._triggers: dict[str, tuple[Trigger, ...]] = {}
@@ -206,12 +207,14 @@ class Recommender:
         person = None  # built on a first meeting only
         needs: list[NeedProposal] = []
         queries: dict[tuple[str, int, Modality], SessionQuery] = {}
-        autonomy = {a.need: a.level for a in result.autonomy}
+        autonomy = result.autonomy  # in the referential's order of needs
         goals = context.goals
         for need in dict.fromkeys(context.needs):
             if need not in self._requires:
                 continue
-            current = autonomy[need]
+            index = self._need_index[need]
+            at = autonomy[index] if index < len(autonomy) else None
+            current = at.level if at is not None and at.need == need else result.need(need)
             wish = goals.get(need)
             goal = wish or _proposed(current, no_device)
             key: tuple[object, ...] = (
