@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sessions import _metropolitan, database, percentile, seed  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
+from app.commands.service import settle  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.db.migrate import upgrade  # noqa: E402
@@ -131,6 +132,7 @@ async def with_search(
         day = datetime.now(UTC).date().isoformat()
         print(f"== {kind}: offer {await seed(engine, day)}", flush=True)
         sample = random.Random(SEED).sample(crowd, SAMPLE)
+        settle()  # as `parcours serve` does before it serves
         times: list[float] = []
         sessions = 0
         async with AsyncSession(engine) as db:

@@ -27,16 +27,18 @@ def _settings(database_url: str | None) -> Settings:
 
 
 def settle() -> None:
-    """Load what requests read (the referential and its scorer, the communes and their
-    indexes by name and postal code), then keep it, with all that startup built, out of
-    garbage collection for the life of the process: under load, each full collection walked
-    all of it and held every request in flight for tens of milliseconds (a search near a
-    commune, its slowest hundredth)."""
+    """Load what requests read (the referential and its scorer, the recommender's rules, the
+    communes and their indexes by name and postal code), then keep it, with all that startup
+    built, out of garbage collection for the life of the process: under load, each full
+    collection walked all of it and held every request in flight for tens of milliseconds
+    (a search near a commune, its slowest hundredth)."""
     from app import territories
+    from app.features.diagnostics import recommender_for
     from referentiel import load_referential
     from referentiel.scoring import score
 
     score(load_referential(), {})
+    recommender_for(load_referential().version)
     territories.search("18000 Bourges")
     gc.collect()
     gc.freeze()
