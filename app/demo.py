@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import VAR_DIR, Settings, private_var_dir
 from app.db.engine import make_engine, session_maker
@@ -27,7 +29,7 @@ from app.features.diagnostics.service import (
     person_row,
 )
 from app.features.people.consent import CONSENT_VERSION
-from referentiel import load_referential
+from referentiel import Referential, load_referential
 from referentiel.submission import read_submission
 
 STRUCTURE = DEMO_STRUCTURE
@@ -37,10 +39,10 @@ ACCOUNTS = (
     ("formateur@demo.parcours-numerique.fr", Role.TRAINER),
     ("admin@demo.parcours-numerique.fr", Role.ADMIN),
 )
-PEOPLE = (  # alias, age band, visits, commune
-    ("Mme R.", "soixante_dix_plus", 1, "18033"),
-    ("M. K.", "vingt_cinq_trente_neuf", 2, "18023"),
-    ("Léa", "dix_huit_vingt_quatre", 3, "18279"),
+PEOPLE = (  # alias, age band, visits, commune, what they want to do and how far (a pathway)
+    ("Mme R.", "soixante_dix_plus", 1, "18033", {"proches": "A3", "sante": "A2"}),
+    ("M. K.", "vingt_cinq_trente_neuf", 2, "18023", {"france_travail": "A3", "emploi": "A3"}),
+    ("Léa", "dix_huit_vingt_quatre", 3, "18279", {"arnaques": "A3"}),
 )
 CREDENTIALS = VAR_DIR / "demo-credentials.txt"
 
@@ -57,8 +59,39 @@ async def load_demo(settings: Settings) -> list[str]:
 
 
 async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
-    lines = []
     accounts = AccountService(db)
+    lines = await _accounts(db, accounts, box)
+    structure = await accounts.structure(STRUCTURE)
+    structure.commune_insee = STRUCTURE_COMMUNE
+    structures = {STRUCTURE: structure}
+    for entry in demo_offer()["structures"]:
+        other = await accounts.structure(entry["name"])
+        other.commune_insee = entry["places"][0]["commune_insee"]
+        structures[entry["name"]] = other
+    ref = load_referential()
+    rng = random.Random(2026)
+    people = await _people(db, ref, structure, rng)
+    await load_offer(db, structures, people)
+    await db.commit()
+    # Mme R. came back after the phone workshop: her new result counts its exit check.
+    answers = {i.id: 1 for i in ref.form_items("papier")}
+    submission = read_submission(_taken(answers, PEOPLE[0][3], PEOPLE[0][4]))
+    provenance = Provenance(Channel.PAPER, people[0].id, structure.id)
+    await add_diagnostic(db, await person_row(db, submission, provenance))
+    await db.commit()
+    for need in ("caf", "telephone", "impots"):  # residents who took it online, near Bourges
+        answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}
+        submission = read_submission(_taken(answers, STRUCTURE_COMMUNE, {need: "A3"}))
+        await add_diagnostic(db, diagnostic_row(submission, Provenance(Channel.ONLINE)))
+    await db.commit()
+    private_var_dir()
+    CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    CREDENTIALS.chmod(0o600)
+
+
+async def _accounts(db: AsyncSession, accounts: AccountService, box: TotpBox) -> list[str]:
+    """The demo accounts, and the lines that tell them (passwords, the admin's second factor)."""
+    lines = []
     for email, role in ACCOUNTS:
         password = generate_password()
         user = await accounts.create_user(email, password, role, STRUCTURE)
@@ -72,18 +105,22 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
                 " (à ajouter dans une application comme FreeOTP ou Aegis,"
                 f" ou : oathtool --totp -b {secret})"
             )
-    structure = await accounts.structure(STRUCTURE)
-    structure.commune_insee = STRUCTURE_COMMUNE
-    structures = {STRUCTURE: structure}
-    for entry in demo_offer()["structures"]:
-        other = await accounts.structure(entry["name"])
-        other.commune_insee = entry["places"][0]["commune_insee"]
-        structures[entry["name"]] = other
-    ref = load_referential()
-    rng = random.Random(2026)
+    return lines
+
+
+def _taken(answers: dict[str, int], commune: str, goals: dict[str, str]) -> dict[str, Any]:
+    """A diagnostic as the demo's people took it: with a smartphone, wanting ``goals``."""
+    context = {"knows_help": True, "commune": commune, "equipment": ["smartphone"]}
+    return {"answers": answers, "context": {**context, "needs": list(goals)}, "goals": goals}
+
+
+async def _people(
+    db: AsyncSession, ref: Referential, structure: Structure, rng: random.Random
+) -> list[Person]:
+    """The people the demo structure follows, each with one to three diagnostics."""
     bands = {o.code for q in ref.context_questions if q.id == "age_band" for o in q.options}
     people = []
-    for alias, band, visits, commune in PEOPLE:
+    for alias, band, visits, commune, goals in PEOPLE:
         person = Person(
             structure_id=structure.id,
             alias=alias,
@@ -100,26 +137,11 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
                 i.id: max(0, min(4, level + rng.randint(-1, 1))) for i in ref.form_items("papier")
             }
             taken_at = datetime.now(UTC) - timedelta(days=60 * (visits - visit))
-            submission = read_submission({"answers": answers, "context": {"knows_help": True}})
+            submission = read_submission(_taken(answers, commune, goals))
             provenance = Provenance(Channel.PAPER, person.id, structure.id, taken_at=taken_at)
             await add_diagnostic(db, diagnostic_row(submission, provenance))
         await db.commit()
-    await load_offer(db, structures, people)
-    await db.commit()
-    # Mme R. came back after the phone workshop: her new result counts its exit check.
-    answers = {i.id: 1 for i in ref.form_items("papier")}
-    submission = read_submission({"answers": answers, "context": {"knows_help": True}})
-    provenance = Provenance(Channel.PAPER, people[0].id, structure.id)
-    await add_diagnostic(db, await person_row(db, submission, provenance))
-    await db.commit()
-    for _ in range(3):
-        answers = {i.id: rng.randint(0, 4) for i in ref.form_items("papier")}
-        row = diagnostic_row(read_submission({"answers": answers}), Provenance(Channel.ONLINE))
-        await add_diagnostic(db, row)
-    await db.commit()
-    private_var_dir()
-    CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    CREDENTIALS.chmod(0o600)
+    return people
 
 
 __all__ = ["Diagnostic", "load_demo"]

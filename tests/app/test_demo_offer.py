@@ -143,3 +143,17 @@ def test_the_demo_offer_exports_every_place_but_baugy_to_lamednum(demo, demo_cli
     places = {name for (name,) in read(demo, select(Place.name))}
     assert BAUGY in places
     assert exported == places - {BAUGY}
+
+
+def test_the_demo_residents_get_a_pathway_with_sessions_to_book_near_bourges(demo, demo_client):
+    online = read(demo, select(Diagnostic.id).where(Diagnostic.person_id.is_(None)))
+    proposed = [
+        demo_client.post("/api/v1/recommendations", json={"diagnostic_id": str(i)}).json()
+        for (i,) in online
+    ]
+    needs = [need for answer in proposed for need in answer["needs"]]
+    assert len(needs) == len(online)  # each chose one need
+    steps = [step for need in needs for step in need["steps"]]
+    assert steps, needs
+    assert any(step["sessions"] for step in steps)  # the demo offer is near Bourges
+    assert all(step["why"] for step in steps)
