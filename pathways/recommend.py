@@ -47,7 +47,7 @@ SESSION_MODALITIES: dict[Modality, tuple[str, ...]] = {
     "orientation": (),
 }
 GOAL_DEFAULT = 2  # a trigger's goal competence that the goal does not name: « seul »
-_CACHED = 100_000  # proposals and explanation sentences kept ready
+_CACHED = 100_000  # proposals and explanation sentences kept ready; beyond, made each time
 _A1 = AUTONOMY_ORDER.index("A1")
 _A3 = AUTONOMY_ORDER.index("A3")
 
@@ -136,13 +136,7 @@ class Recommender:
                 *self._triggers.get(trigger.competence, ()),
                 trigger,
             )
-        # one bit per item, competence after competence, each tube easiest first
-        self._item_bits = tuple(
-            (item.id, 1 << n)
-            for n, item in enumerate(i for c in ref.competences for i in ref.tube(c.code))
-        )
-        self._bits = dict(self._item_bits)
-        self._masks: dict[tuple[str, ...], int] = {}
+        self._tubes = {c.code: tuple(i.id for i in ref.tube(c.code)) for c in ref.competences}
         self._kinds = {k.id: k for k in rules.kinds}
         self._resources = {
             k.id: tuple(Resource(r.title, r.url) for r in k.resources) for k in rules.kinds
@@ -150,17 +144,11 @@ class Recommender:
         self._capped: dict[tuple[str, AutonomyCode], tuple[tuple[str, int], ...]] = {}
         self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
         # A need's proposal depends only on what its key holds: people alike share one.
-        self._memo: dict[
-            tuple[object, ...],
-            tuple[NeedProposal, dict[tuple[str, int, Modality], SessionQuery]],
-        ] = {}
+        self._memo: dict[tuple[object, ...], tuple[NeedProposal, tuple[SessionQuery, ...]]] = {}
+        self._queries: dict[tuple[str, int, Modality], SessionQuery] = {}
         # A need's steps, by need, goal, modality, language and levels (see _need).
         self._steps_memo: dict[
             tuple[object, ...], tuple[tuple[Step, ...], tuple[str, ...], tuple[Why, ...]]
-        ] = {}
-        # A shared need completed with no session nor place, citing given answers: by ids.
-        self._cited_memo: dict[
-            tuple[object, ...], tuple[NeedProposal, tuple[Step, ...], NeedProposal]
         ] = {}
         # A shared step with no session and no place near: its completion, by the step's id.
         self._fallbacks: dict[int, tuple[Step, Step]] = {}
@@ -206,7 +194,7 @@ class Recommender:
         no_device = bool(context.equipment) and not DEVICES.intersection(context.equipment or ())
         person = None  # built on a first meeting only
         needs: list[NeedProposal] = []
-        queries: dict[tuple[str, int, Modality], SessionQuery] = {}
+        queries: dict[tuple[str, int, tuple[str, ...]], SessionQuery] = {}
         autonomy = result.autonomy  # in the referential's order of needs
         goals = context.goals
         for need in dict.fromkeys(context.needs):
@@ -245,24 +233,27 @@ class Recommender:
                 if person is None:
                     person = _Person(result, context, levels, lowered, labels, no_device)
                 proposal = self._need(need, person, levels_key)
-                found = (
-                    proposal,
-                    {
-                        (s.competence, s.from_level, s.modality): SessionQuery(
-                            s.competence,
-                            s.from_level,
-                            SESSION_MODALITIES[s.modality],
-                            self._kinds[s.kind].themes,
-                        )
-                        for s in proposal.steps
-                    },
-                )
-                if len(self._memo) >= _CACHED:
-                    self._memo.clear()
-                self._memo[key + levels_key] = found
+                found = proposal, tuple(self._query(s) for s in proposal.steps)
+                if len(self._memo) < _CACHED:  # beyond, the first met stay: no churn
+                    self._memo[key + levels_key] = found
             needs.append(found[0])
-            queries.update(found[1])
+            for query in found[1]:
+                queries[query.competence, query.max_entry, query.modalities] = query
         return Plan(tuple(needs), tuple(queries.values()), result, context, self)
+
+    def _query(self, step: Step) -> SessionQuery:
+        """The search a step asks for, one object for every step alike."""
+        key = (step.competence, step.from_level, step.modality)
+        query = self._queries.get(key)
+        if query is None:
+            query = SessionQuery(
+                step.competence,
+                step.from_level,
+                SESSION_MODALITIES[step.modality],
+                self._kinds[step.kind].themes,
+            )
+            self._queries[key] = query
+        return query
 
     def _levels(
         self, result: DiagnosticResult, context: Context
@@ -282,15 +273,6 @@ class Recommender:
                 if cautious < level:
                     levels[code], lowered[code] = cautious, level
         return levels, lowered
-
-    def _mask(self, competences: tuple[str, ...]) -> int:
-        """The bits of every item of ``competences``."""
-        mask = self._masks.get(competences)
-        if mask is None:
-            codes = set(competences)
-            mask = sum(bit for i, bit in self._item_bits if self.ref.item(i).competence in codes)
-            self._masks[competences] = mask
-        return mask
 
     def _cited(
         self,
@@ -353,9 +335,8 @@ class Recommender:
         if planned is None:
             made, unresolved_made, why_made = self._steps(need, goal, modality, person)
             planned = tuple(made), unresolved_made, tuple(why_made)
-            if len(self._steps_memo) >= _CACHED:
-                self._steps_memo.clear()
-            self._steps_memo[steps_key] = planned
+            if len(self._steps_memo) < _CACHED:
+                self._steps_memo[steps_key] = planned
         steps, unresolved, step_why = planned
         why.extend(step_why)
         if not steps and not unresolved:
@@ -541,17 +522,13 @@ class Recommender:
         """The recommendation of ``plan``, each memoised need with its steps and places, and
         reasons citing the person's answers: a memoised reason names competences, and
         becomes the items this person answered for them, in tube order."""
-        # which items the person answered, as one integer: a bit per item, in tube order
-        answered = 0
-        for item in plan.result.answers:
-            answered |= self._bits.get(item, 0)
+        answers = plan.result.answers
         items_of: dict[tuple[str, ...], tuple[str, ...]] = {}
 
         def items(competences: tuple[str, ...]) -> tuple[str, ...]:
             found = items_of.get(competences)
             if found is None:
-                mask = answered & self._mask(competences)
-                found = tuple(i for i, bit in self._item_bits if mask & bit)
+                found = tuple(i for c in competences for i in self._tubes[c] if i in answers)
                 items_of[competences] = found
             return found
 
@@ -560,27 +537,9 @@ class Recommender:
                 Why(reason.rule, reason.text, items(reason.answers)) if reason.answers else reason
             )
 
-        needs = []
-        for need, steps, places in completed:
-            if places or any(s.sessions for s in steps):  # this person's own: built anew
-                needs.append(self._cited(need, steps, places, cite))
-                continue
-            # Shared steps and nothing near: people alike who answered the same questions
-            # share the whole result (the memo holds the need and steps, so their ids stay
-            # theirs).
-            key = (
-                id(need),
-                *map(id, steps),
-                answered & self._mask(need.why[0].answers),
-                *(answered & self._mask(s.why[0].answers) for s in steps),
-            )
-            kept = self._cited_memo.get(key)
-            if kept is None:
-                kept = need, steps, self._cited(need, steps, places, cite)
-                if len(self._cited_memo) >= _CACHED:
-                    self._cited_memo.clear()
-                self._cited_memo[key] = kept
-            needs.append(kept[2])
+        # built anew for each person and let go with the answer: cheaper, garbage collection
+        # included, than keeping them for people who answered the same questions
+        needs = [self._cited(need, steps, places, cite) for need, steps, places in completed]
         model_version = self.model.version if self.model is not None else None
         return Recommendation(self.rules.version, model_version, tuple(needs))
 
@@ -613,9 +572,7 @@ class Recommender:
             return _step_with(step, chosen, (), (), (*step.why, why))
         resources = self._resources[step.kind]
         fallback = _step_with(step, (), resources, near, (*step.why, labels.why("no_session")))
-        if not near:
-            if len(self._fallbacks) >= _CACHED:
-                self._fallbacks.clear()
+        if not near and len(self._fallbacks) < _CACHED:
             self._fallbacks[id(step)] = (step, fallback)
         return fallback
 
@@ -752,7 +709,6 @@ class _Labels:
             template = self.rules.texts[key]
             rule = template.id.format(rule=values.get("rule", ""))
             found = Why(rule, self.text(key, **values), answers)
-            if len(self._cache) >= _CACHED:
-                self._cache.clear()
-            self._cache[cache_key] = found
+            if len(self._cache) < _CACHED:
+                self._cache[cache_key] = found
         return found
