@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from litestar.routes import HTTPRoute
 from litestar.typing import FieldDefinition
+from sqlalchemy import delete
 
 from app.asgi import create_app
+from app.db.models import Throttle
 from app.features.people.pages import PAGE_MAX
 from app.features.people.service import OFFSET_MAX
 from referentiel import load_referential
@@ -37,6 +39,17 @@ def json_operations(client: Any) -> list[tuple[str, str]]:
         for method, operation in operations.items()
         if "application/json" in operation.get("requestBody", {}).get("content", {})
     ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(backend: Any) -> None:
+    """Other tests' calls do not count against the rate limits of the routes walked here."""
+
+    async def forget(db: Any) -> None:
+        await db.execute(delete(Throttle))
+        await db.commit()
+
+    backend.run(forget)
 
 
 def filled(path: str, ids: dict[str, str]) -> str:
