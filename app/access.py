@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     FORMS = "forms"
     TRAINING = "training"
     OFFER = "offer"
+    BADGES = "badges"
+    BADGE_REVOCATION = "badge_revocation"
     ACCOUNTS_ADMIN = "accounts_admin"
     AUDIT = "audit"
 
@@ -52,6 +54,9 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.TRAINING: "the trainers' home page",
     Permission.OFFER: "the offer of one's structure: places, workshops, sessions and series, "
     "CSV imports, registrations, attendance and exit checks",
+    Permission.BADGES: "the badges of one's structure: issue one from recorded evidence, list, "
+    "read and download them",
+    Permission.BADGE_REVOCATION: "revoke a badge one's structure issued, with a reason",
     Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
     Permission.AUDIT: "the audit trail",
 }
@@ -74,6 +79,8 @@ MATRIX: Mapping[Permission, frozenset[Role | None]] = {
     Permission.FORMS: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
     Permission.TRAINING: frozenset({Role.TRAINER}),
     Permission.OFFER: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
+    Permission.BADGES: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
+    Permission.BADGE_REVOCATION: frozenset({Role.TRAINER, Role.ADMIN}),
     Permission.ACCOUNTS_ADMIN: frozenset({Role.ADMIN}),
     Permission.AUDIT: frozenset({Role.ADMIN}),
 }

@@ -164,9 +164,11 @@ main.add_command(print_group, "print")
 main.add_command(scan_group, "scan")
 main.add_command(outbox_group, "outbox")
 
+from app.commands.badges import badges_group  # noqa: E402
 from app.commands.offer import offer_group  # noqa: E402
 
 main.add_command(offer_group, "offer")
+main.add_command(badges_group, "badges")
 
 from app.commands.pathways import demo, model_group  # noqa: E402
 

@@ -53,22 +53,51 @@ def achievement_svg(ref: Referential, code: str, level: int) -> str:
     if reached is None:
         raise UnknownAchievementError(f"niveau {level!r} hors de l'échelle (1 à {len(levels)})")
     title = f"{competence.code} {competence.plain_label} : {reached.short} ({level}/{len(levels)})"
-    lines = textwrap.wrap(competence.plain_label, _LINE_CHARS)
-    if len(lines) > _MAX_LINES:
-        lines = [*lines[: _MAX_LINES - 1], textwrap.shorten(" ".join(lines[2:]), _LINE_CHARS)]
-    # The pictogram fills its container: a nested viewport places and sizes it.
-    drawing = pictogram_svg(competence_pictogram(ref, code))
-    picto = f'<svg x="92" y="36" width="56" height="56" color="#000">{drawing}</svg>'
-    label = "".join(
-        f'<text x="120" y="{114 + 15 * n}" font-size="13">{escape(line)}</text>'
-        for n, line in enumerate(lines)
-    )
     step = 26
     first = SIZE / 2 - step * (len(levels) - 1) / 2
     marks = "".join(
         f'<circle cx="{first + step * n:g}" cy="172" r="8" stroke="#000" stroke-width="2.5" '
         f'fill="{"#000" if v.value <= level else "#fff"}"/>'
         for n, v in enumerate(levels)
+    )
+    return _badge(
+        title,
+        competence.code,
+        competence_pictogram(ref, code),
+        competence.plain_label,
+        footer=reached.short,
+        marks=marks,
+    )
+
+
+def pathway_svg(ref: Referential, need: str, heading: str, footer: str) -> str:
+    """The image of a pathway completed for ``need``: its pictogram and its short label, under
+    ``heading`` (« Parcours ») and above ``footer`` (« Terminé »), in the referential's language."""
+    found = next((n for n in ref.needs if n.code == need), None)
+    if found is None:
+        raise UnknownAchievementError(f"besoin inconnu : {need!r}")
+    return _badge(
+        f"{heading} : {found.label} ({footer})",
+        heading,
+        found.pictogram,
+        found.falc,
+        footer=footer,
+    )
+
+
+def _badge(
+    title: str, heading: str, pictogram: str, label: str, *, footer: str, marks: str = ""
+) -> str:
+    lines = textwrap.wrap(label, _LINE_CHARS)
+    if len(lines) > _MAX_LINES:
+        lines = [*lines[: _MAX_LINES - 1], textwrap.shorten(" ".join(lines[2:]), _LINE_CHARS)]
+    # The pictogram fills its container: a nested viewport places and sizes it.
+    picto = (
+        f'<svg x="92" y="36" width="56" height="56" color="#000">{pictogram_svg(pictogram)}</svg>'
+    )
+    text = "".join(
+        f'<text x="120" y="{114 + 15 * n}" font-size="13">{escape(line)}</text>'
+        for n, line in enumerate(lines)
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" '
@@ -77,9 +106,9 @@ def achievement_svg(ref: Referential, code: str, level: int) -> str:
         f'<circle cx="120" cy="120" r="114" fill="#fff" stroke="#000" stroke-width="6"/>'
         f"{picto}"
         '<g fill="#000" font-family="DejaVu Sans, Verdana, sans-serif" text-anchor="middle">'
-        f'<text x="120" y="30" font-size="16" font-weight="bold">{escape(competence.code)}</text>'
-        f"{label}"
-        f'<text x="120" y="200" font-size="14" font-weight="bold">{escape(reached.short)}</text>'
+        f'<text x="120" y="30" font-size="16" font-weight="bold">{escape(heading)}</text>'
+        f"{text}"
+        f'<text x="120" y="200" font-size="14" font-weight="bold">{escape(footer)}</text>'
         "</g>"
         f"{marks}"
         "</svg>"

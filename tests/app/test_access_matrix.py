@@ -81,6 +81,8 @@ EXPECTED = [
     ("/api/v1/places", Permission.OFFER),
     ("/api/v1/workshops", Permission.OFFER),
     ("/api/v1/exports", Permission.PUBLIC),
+    ("POST /api/v1/credentials/{credential_id:uuid}/revoke", Permission.BADGE_REVOCATION),
+    ("/api/v1/credentials", Permission.BADGES),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
@@ -91,6 +93,7 @@ EXPECTED = [
     ("/pro/formulaires", Permission.FORMS),
     ("/pro/formation", Permission.TRAINING),
     ("/pro/offre", Permission.OFFER),
+    ("POST /pro/personnes/{person_id:uuid}/badges", Permission.BADGES),
     ("/pro", Permission.PEOPLE),
     ("/", Permission.PUBLIC),
 ]

@@ -51,6 +51,7 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/inscriptions/{booking}/annuler", {}),
     ("GET", "/pro/personnes/{id}/parcours", None),
     ("POST", "/pro/personnes/{id}/parcours/decision", {"need": "caf", "decision": "accepted"}),
+    ("POST", "/pro/personnes/{id}/badges", {"evidence": str(uuid.uuid4())}),
 ]
 
 

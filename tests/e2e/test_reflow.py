@@ -60,15 +60,17 @@ def resident_routes(folder: Path) -> dict[str, re.Pattern[str]]:
                 and (answers.is_subclass_of(Template) or Template in answers.args)
             ):
                 pattern = re.sub(r"\\\{[a-z_]+:uuid\\\}", "[0-9a-f-]{36}", re.escape(route.path))
+                pattern = re.sub(r"\\\{[a-z_]+:str\\\}", "[^/]+", pattern)
                 found[route.path] = re.compile(pattern)
     assert "/diagnostic/{diagnostic_id:uuid}/resultat" in found, found
     return found
 
 
-def a_seance(server: Any) -> str:
-    """A séance in Bourges with free seats, written into the service's database: its id."""
+def a_seance(server: Any) -> tuple[str, str]:
+    """A séance in Bourges with free seats, written into the service's database: its id and
+    its structure's."""
 
-    async def go() -> str:
+    async def go() -> tuple[str, str]:
         engine = create_async_engine(f"sqlite+aiosqlite:///{server.database}")
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as db:
@@ -84,7 +86,7 @@ def a_seance(server: Any) -> str:
                 )
                 db.add(seance)
                 await db.commit()
-                return str(seance.id)
+                return str(seance.id), str(offer.structure_id)
         finally:
             await engine.dispose()
 
@@ -106,11 +108,12 @@ def _settling_question(page: Any, check: Check) -> None:
     check(page)
 
 
-def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
+def walk_every_resident_page(page: Any, check: Check, seance: str, structure: str) -> None:
     """From the home page to the result as a beginner, with the detours a resident may take
     (a wrong resume code, a commune shared by several places, no need chosen, a wrong
-    address), then finding help and a workshop near home and booking ``seance``; ``check``
-    is called on every page shown."""
+    address), then finding help and a workshop near home and booking ``seance``, then what a
+    badge links to (its issuer ``structure``, a competence); ``check`` is called on every
+    page shown."""
     page.goto("/")
     check(page)
     page.goto("/reprendre")
@@ -157,6 +160,10 @@ def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
     check(page)
     page.goto("/offre/donnees-ouvertes")
     check(page)
+    page.goto(f"/badges/emetteurs/{structure}")
+    check(page)
+    page.goto("/referentiel/competences/C3")
+    check(page)
 
 
 @pytest.mark.parametrize("size", ["normal", "larger"])
@@ -164,7 +171,7 @@ def test_every_resident_page_fits_a_320px_phone(
     new_context: Any, server: Any, tmp_path: Path, size: str
 ):
     routes = resident_routes(tmp_path)
-    seance = a_seance(server)
+    seance, structure = a_seance(server)
     page = new_context().new_page()
     if size == "larger":
         page.goto("/")
@@ -178,7 +185,7 @@ def test_every_resident_page_fits_a_320px_phone(
         seen.update(name for name, pattern in routes.items() if pattern.fullmatch(path))
         problems.extend(layout_problems(shown))
 
-    walk_every_resident_page(page, check, seance)
+    walk_every_resident_page(page, check, seance, structure)
     assert not problems, "\n".join(problems)
     assert seen == set(routes), (
         f"resident pages never shown: {sorted(set(routes) - seen)}: "

@@ -5,6 +5,7 @@ from app.features.badges.issuing import (
     holder_id,
     issue_for_evidence,
     issue_for_pathway,
+    person_badges,
     revoke,
     status_list_document,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "issue_for_evidence",
     "issue_for_pathway",
     "issuer_url",
+    "person_badges",
     "public_key",
     "revoke",
     "rotate_key",
