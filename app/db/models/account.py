@@ -24,6 +24,9 @@ class Structure(UUIDAuditBase):
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     commune_insee: Mapped[str | None] = mapped_column(String(5), default=None)
+    # What its coordinators' statistics cover: « departement:18 », « region:24 »; by default
+    # the département of its commune.
+    territory: Mapped[str | None] = mapped_column(String(20), default=None)
 
 
 class User(UUIDAuditBase):
