@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from app.features.badges import issue_for_evidence, revoke
-
 from app.db.models import Credential, EvidenceRecord, Person
+from app.features.badges import issue_for_evidence, revoke
 from app.features.bookings import book
 from tests.app.features.bookings.offer import new_session
 from tests.app.test_mediator_pages import token
