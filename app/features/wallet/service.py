@@ -18,7 +18,7 @@ from app.config import Settings
 from app.db.models import Credential, Person
 from app.db.types import as_utc
 from app.features.badges import credential_url
-from badges.images import achievement_svg
+from badges.images import achievement_svg, pathway_svg
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
 
@@ -105,6 +105,14 @@ def _words(credential: Credential, ref: Referential) -> tuple[str, str, str]:
     return name, name, name
 
 
+def _pathway(credential: Credential) -> tuple[str, str] | None:
+    """The need and autonomy goal of a pathway's badge (« parcours-caf-A3 »), else None."""
+    if not credential.achievement.startswith(PATHWAY_PREFIX):
+        return None
+    need, _, goal = credential.achievement.removeprefix(PATHWAY_PREFIX).rpartition("-")
+    return need, goal
+
+
 def _evidence(body: dict[str, Any]) -> str:
     found = body.get("evidence") or []
     narratives = [str(e.get("narrative") or e.get("name") or "") for e in found]
@@ -154,7 +162,8 @@ async def badge_of(db: AsyncSession, person: Person, credential_id: UUID) -> Cre
 
 
 def image_svg(credential: Credential) -> str:
-    """The badge's own image as signed (the achievement's), or the competence's drawing."""
+    """The badge's own image as signed (the achievement's), else the drawing of its
+    competence or pathway. Raises ``UnknownAchievementError`` when there is none to draw."""
     achievement = credential.body.get("credentialSubject", {}).get("achievement", {})
     image = achievement.get("image") if isinstance(achievement, dict) else None
     source = image.get("id") if isinstance(image, dict) else image
@@ -162,4 +171,5 @@ def image_svg(credential: Credential) -> str:
         return base64.b64decode(source.removeprefix(SVG_DATA)).decode()
     if credential.competence is not None and credential.level is not None:
         return achievement_svg(load_referential(), credential.competence, credential.level)
-    raise LookupError("no image")
+    need, goal = _pathway(credential) or ("", "")
+    return pathway_svg(load_referential(), need, goal)
