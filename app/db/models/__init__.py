@@ -1,6 +1,7 @@
 """Every table, imported here so that Alembic and the app see the whole metadata."""
 
 from app.db.models.account import ApiToken, Role, Structure, User
+from app.db.models.badge import Credential, IssuerKey, StatusList, WalletLink
 from app.db.models.booking import Attendance, Booking, BookingStatus, EvidenceRecord
 from app.db.models.diagnostic import Channel, Diagnostic, DiagnosticStatus
 from app.db.models.offer import Modality, Place, Session, SessionSeries, Workshop
@@ -30,10 +31,12 @@ __all__ = [
     "BookingStatus",
     "Channel",
     "Consent",
+    "Credential",
     "Diagnostic",
     "DiagnosticStatus",
     "EvidenceRecord",
     "FeedbackKind",
+    "IssuerKey",
     "Modality",
     "OutboxChannel",
     "OutboxMessage",
@@ -55,11 +58,13 @@ __all__ = [
     "StatRaw",
     "StatState",
     "StatSubject",
+    "StatusList",
     "StepOrigin",
     "StepStatus",
     "StoreEntry",
     "Structure",
     "Throttle",
     "User",
+    "WalletLink",
     "Workshop",
 ]

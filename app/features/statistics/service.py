@@ -23,7 +23,6 @@ from app.features.statistics.territory import (
     france,
     territory,
 )
-from app.territories import communes
 
 SUPPRESSED = "< 11"
 MSG_PERIOD = "Période inconnue : choisissez une année (par exemple 2026)."
@@ -174,25 +173,22 @@ async def periods(db: AsyncSession) -> tuple[int, ...]:
 
 
 def scope_of(user: User | None) -> Territory | None:
-    """What a professional may see: everything for an administrator; for a coordinator, the
-    territory their structure names (« departement:18 », « region:24 ») or else the
-    département of their structure's commune; nothing otherwise."""
-    if user is None:
-        return None
-    if user.role == Role.ADMIN:
+    """What a professional's statistics cover: everything for an administrator, a
+    coordinator's département or région, nothing otherwise (nor for a coordinator whose scope
+    is not set)."""
+    if user is not None and user.role == Role.ADMIN:
         return france()
-    if user.role != Role.COORDINATOR:
+    if user is None or user.role != Role.COORDINATOR:
         return None
-    structure = user.structure
-    named = structure.territory
-    if named:
-        level, _, code = named.partition(":")
-        try:
-            return territory(level, code)
-        except TerritoryError:
-            return None
-    commune = communes().get(structure.commune_insee or "")
-    return None if commune is None else territory(Level.DEPARTEMENT, commune.departement)
+    level, code = (
+        (Level.DEPARTEMENT, user.scope_departement)
+        if user.scope_departement
+        else (Level.REGION, user.scope_region)
+    )
+    try:
+        return territory(level, code or "")
+    except TerritoryError:
+        return None
 
 
 def within_scope(scope: Territory | None, asked: Territory) -> bool:

@@ -1,8 +1,7 @@
-"""statistics: people counted per year, départements' counts, the published cells, and the
-territory a structure's coordinators cover
+"""statistics: people counted per year, départements' counts, the published cells
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -13,16 +12,13 @@ from alembic import op
 import advanced_alchemy.types
 from sqlalchemy.dialects import postgresql
 
-revision = '0011'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    # A plain ALTER TABLE: rebuilding « structure » on SQLite would cascade to what it holds.
-    op.add_column('structure', sa.Column('territory', sa.String(length=20), nullable=True))
-
     op.create_table('stat_cell',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('indicator', sa.String(length=20), nullable=False),
@@ -94,4 +90,3 @@ def downgrade() -> None:
         batch_op.drop_index('ix_stat_cell_level_departement')
 
     op.drop_table('stat_cell')
-    op.drop_column('structure', 'territory')
