@@ -35,6 +35,7 @@ class Permission(enum.StrEnum):
     FORMS = "forms"
     TRAINING = "training"
     OFFER = "offer"
+    STATISTICS = "statistics"
     ACCOUNTS_ADMIN = "accounts_admin"
     AUDIT = "audit"
 
@@ -52,6 +53,9 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.TRAINING: "the trainers' home page",
     Permission.OFFER: "the offer of one's structure: places, workshops, sessions and series, "
     "CSV imports, registrations, attendance and exit checks",
+    Permission.STATISTICS: "the territory's statistics (a coordinator's département or région, "
+    "every territory for an administrator): dashboard, map of needs against the offer, white "
+    "zones, their CSV; counts only, never a person",
     Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
     Permission.AUDIT: "the audit trail",
 }
@@ -74,6 +78,7 @@ MATRIX: Mapping[Permission, frozenset[Role | None]] = {
     Permission.FORMS: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
     Permission.TRAINING: frozenset({Role.TRAINER}),
     Permission.OFFER: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
+    Permission.STATISTICS: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Permission.ACCOUNTS_ADMIN: frozenset({Role.ADMIN}),
     Permission.AUDIT: frozenset({Role.ADMIN}),
 }

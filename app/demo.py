@@ -38,7 +38,9 @@ ACCOUNTS = (
     ("mediatrice@demo.parcours-numerique.fr", Role.MEDIATOR),
     ("formateur@demo.parcours-numerique.fr", Role.TRAINER),
     ("admin@demo.parcours-numerique.fr", Role.ADMIN),
+    ("coordination@demo.parcours-numerique.fr", Role.COORDINATOR),
 )
+DEMO_DEPARTEMENT = "18"  # the demo coordinator follows the Cher, where the demo offer is
 PEOPLE = (  # alias, age band, visits, commune, what they want to do and how far (a pathway)
     ("Mme R.", "soixante_dix_plus", 1, "18033", {"proches": "A3", "sante": "A2"}),
     ("M. K.", "vingt_cinq_trente_neuf", 2, "18023", {"france_travail": "A3", "emploi": "A3"}),
@@ -94,7 +96,8 @@ async def _accounts(db: AsyncSession, accounts: AccountService, box: TotpBox) ->
     lines = []
     for email, role in ACCOUNTS:
         password = generate_password()
-        user = await accounts.create_user(email, password, role, STRUCTURE)
+        scope = DEMO_DEPARTEMENT if role == Role.COORDINATOR else None
+        user = await accounts.create_user(email, password, role, STRUCTURE, departement=scope)
         lines.append(f"  {role.value:<11} {email}  mot de passe : {password}")
         if role == Role.ADMIN:  # administrators always log in with a second factor
             secret = new_secret()

@@ -77,7 +77,7 @@ subjects = st.builds(
     id=urns,
     achievement=achievements,
     identifier=st.lists(
-        st.builds(IdentityObject.for_email, st.emails(), st.text(min_size=1, max_size=16)),
+        st.builds(IdentityObject.for_email, st.emails(), texts.map(clean_text)),
         max_size=1,
     ),
 )

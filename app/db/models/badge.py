@@ -45,8 +45,9 @@ class IssuerKey(UUIDAuditBase):
 
 
 class StatusList(UUIDAuditBase):
-    """One revocation list of a structure: ``bits`` is the raw bitstring (one bit per
-    credential, 1 = revoked), published signed at a stable URL."""
+    """One revocation list of a structure, published signed at a stable URL. Its bits are
+    read from its credentials (a bit is set when the credential at that index is revoked),
+    so two revocations at once never overwrite each other."""
 
     __table_args__ = (UniqueConstraint("structure_id", "purpose", "number"),)
 
@@ -54,7 +55,6 @@ class StatusList(UUIDAuditBase):
     purpose: Mapped[str] = mapped_column(String(20), default="revocation")
     number: Mapped[int] = mapped_column(Integer, default=1)
     length: Mapped[int] = mapped_column(Integer)
-    bits: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Credential(UUIDAuditBase):

@@ -39,7 +39,6 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=20), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('length', sa.Integer(), nullable=False),
-    sa.Column('bits', sa.LargeBinary(), nullable=False),
     sa.Column('sa_orm_sentinel', sa.Integer(), nullable=True),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
