@@ -43,8 +43,9 @@ class Permission(enum.StrEnum):
 # What each permission covers, for the README and the pages that explain a refusal.
 DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.PUBLIC: "residents' pages and their result as a PDF, the adaptive diagnostic, "
-    "the referential, the API documentation (person-linked diagnostics answer 404 unless the "
-    "people permission applies)",
+    "the referential, the API documentation, the verification of badges (`/verifier`, "
+    "`POST /api/v1/verify`) (person-linked diagnostics answer 404 unless the people "
+    "permission applies)",
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
     "corrections, paper forms typed in or printed for them, attestations, export, erasure",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final, Literal
@@ -23,7 +22,7 @@ from litestar.openapi.spec import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
-from app.errors import Problem
+from app.errors import Problem, not_json
 from app.features.verification.pages import MAX_UPLOAD_BYTES
 from app.features.verification.service import check, check_link
 from app.openapi import problems
@@ -33,7 +32,6 @@ API_CHECKS: Final = Limit("verify-api", attempts=120, window=timedelta(minutes=1
 MSG_ONE_OF = "Donnez `credential` (le badge, objet JSON ou texte) ou `link` (son adresse), un seul."
 MSG_NO_FILE = "Envoyez le fichier du badge dans le champ « file »."
 MSG_MEDIA = "Envoyez du JSON (`credential` ou `link`) ou un formulaire multipart (`file`)."
-MSG_JSON = "Le corps n'est pas un objet JSON lisible."
 
 
 class CheckOut(msgspec.Struct):
@@ -94,11 +92,11 @@ async def _handed(request: Request[Any, Any, Any]) -> tuple[str, Any]:
     if media not in {"application/json", "application/ld+json"}:
         raise Problem(400, MSG_MEDIA)
     try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):
-        raise Problem(400, MSG_JSON) from None
+        body = msgspec.json.decode(await request.body())
+    except msgspec.DecodeError as error:  # too deep a nesting is the app's own 400
+        raise not_json(request, str(error)) from None
     if not isinstance(body, dict):
-        raise Problem(400, MSG_JSON)
+        raise Problem(422, MSG_ONE_OF)
     credential, link = body.get("credential"), body.get("link")
     if (credential is None) == (link is None):
         raise Problem(422, MSG_ONE_OF)

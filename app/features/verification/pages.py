@@ -35,8 +35,6 @@ from badges.verify import Outcome
 PAGE_CHECKS: Final = Limit("verifier-page", attempts=60, window=timedelta(minutes=10))
 MAX_UPLOAD_BYTES: Final = 5_000_000
 _TEXT_CHARACTERS: Final = 300_000
-MSG_NOTHING = "Donnez le lien du badge, collez son contenu ou choisissez son fichier."
-MSG_SEVERAL = "Donnez une seule de ces trois choses à la fois."
 
 
 def _shown(request: Request[Any, Any, Any], outcome: Outcome | None, **context: Any) -> Template:
@@ -81,7 +79,11 @@ class VerifierPages(Controller):
             name for name, value in (("lien", link), ("json", text), ("fichier", content)) if value
         ]
         if len(given) != 1:
-            message = Msg(MSG_NOTHING if not given else MSG_SEVERAL)
+            message = (
+                Msg("Donnez une seule de ces trois choses à la fois.")
+                if given
+                else Msg("Donnez le lien du badge, collez son contenu ou choisissez son fichier.")
+            )
             errors = dict.fromkeys(given or ["lien"], message)
             _ = gettext_for(request_language(request))
             labels = {

@@ -18,9 +18,7 @@ from app.bounded import BoundedWorker, OverTimeError
 from app.config import Settings, get_settings
 from app.db.engine import settings_of
 from app.db.models import Credential
-from app.features.badges.issuing import status_list_document
-from app.features.badges.keys import public_key
-from app.features.badges.urls import credential_url, status_list_url
+from app.features.badges import credential_url, public_key, status_list_document, status_list_url
 from badges.multikey import public_key_multibase
 from badges.proof import Check
 from badges.verify import Outcome, Reading, read, references, verify_resolved

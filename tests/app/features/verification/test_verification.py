@@ -29,8 +29,7 @@ from sqlalchemy import select
 from app.asgi import create_app
 from app.cli import main
 from app.db.models import Credential, EvidenceRecord, Person, Role, Structure
-from app.features.badges.issuing import issue_for_evidence, revoke
-from app.features.badges.urls import credential_url
+from app.features.badges import credential_url, issue_for_evidence, revoke
 from badges.baking import bake_png, bake_svg
 from badges.proof import sign
 from tests.app.conftest import csrf
@@ -213,7 +212,9 @@ def test_bad_input_gets_a_verdict_and_a_reason_never_a_5xx(backend, client):
     }
     for reason, inputs in cases.items():
         for content in inputs:
-            answer = _upload(client, content if isinstance(content, bytes) else content.encode(), "x")
+            answer = _upload(
+                client, content if isinstance(content, bytes) else content.encode(), "x"
+            )
             assert (answer["verdict"], answer["reason"]) == ("invalid", reason), answer
             assert any(not check["passed"] and check["detail"] for check in answer["checks"])
     page = _page(client, fichier=("huge.png", _png_header(10_000, 10_000), "image/png"))
