@@ -18,13 +18,19 @@ from tests.e2e.conftest import BADGE_KEY
 
 def an_issued_badge(server: Any) -> str:
     """The id of a new badge for a passed exit check, signed with the service's own key."""
+    return issued(server)[0]
+
+
+def issued(server: Any) -> tuple[str, dict[str, Any]]:
+    """A new badge for a passed exit check, signed with the service's own key: its id and
+    its JSON."""
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{server.database}",
         public_url=server.url,
         badge_key=BADGE_KEY,
     )
 
-    async def go() -> str:
+    async def go() -> tuple[str, dict[str, Any]]:
         engine = make_engine(settings)
         try:
             async with session_maker(settings, engine)() as db:
@@ -50,7 +56,7 @@ def an_issued_badge(server: Any) -> str:
                 await db.flush()
                 credential = await issue_for_evidence(db, evidence, issued_by=None)
                 await db.commit()
-                return str(credential.id)
+                return str(credential.id), credential.body
         finally:
             await engine.dispose()
 
