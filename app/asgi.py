@@ -67,6 +67,7 @@ from app.features.training.pages import TrainerPages
 from app.features.verification import verifier
 from app.features.verification.api import VerifyApi
 from app.features.verification.pages import VerifierPages
+from app.features.wallet.pages import PersonWalletPages, WalletPages
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
 from app.nul_bytes import NulByteMiddleware
@@ -171,6 +172,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BookingPages,
             VerifierPages,
             VerifyApi,
+            WalletPages,
+            PersonWalletPages,
             toggle_large_text,
             health,
             create_static_files_router(

@@ -1,29 +1,27 @@
-"""A badge issued by a structure of the browser tests' service, written into its database."""
+"""A badge issued by a structure of the browser tests' service, written into its database as
+the service itself would write it (from recorded evidence, signed with the service's key)."""
 
 from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy import select
 
 from app.config import Settings
 from app.db.engine import make_engine, session_maker
-from app.db.models import EvidenceRecord, Person, Structure
-from app.features.badges import issue_for_evidence
+from app.db.models import Person
+from app.features.accounts.service import AccountService
+from tests.app.features.wallet.support import earn_badges
 from tests.e2e.conftest import BADGE_KEY
 
 
 def an_issued_badge(server: Any) -> str:
-    """The id of a new badge for a passed exit check, signed with the service's own key."""
+    """The id of a new badge that is valid (not revoked)."""
     return issued(server)[0]
 
 
 def issued(server: Any) -> tuple[str, dict[str, Any]]:
-    """A new badge for a passed exit check, signed with the service's own key: its id and
-    its JSON."""
+    """A new valid badge: its id and its JSON."""
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{server.database}",
         public_url=server.url,
@@ -34,29 +32,13 @@ def issued(server: Any) -> tuple[str, dict[str, Any]]:
         engine = make_engine(settings)
         try:
             async with session_maker(settings, engine)() as db:
-                structure = await db.scalar(select(Structure).where(Structure.name == "Badges"))
-                if structure is None:
-                    structure = Structure(name="Badges")
-                    db.add(structure)
-                    await db.flush()
+                structure = await AccountService(db).structure("Médiathèque des badges")
                 person = Person(structure_id=structure.id, alias="Odette")
                 db.add(person)
                 await db.flush()
-                evidence = EvidenceRecord(
-                    person_id=person.id,
-                    structure_id=structure.id,
-                    kind="exit_check",
-                    competence="C1",
-                    level=2,
-                    workshop_title="Envoyer un e-mail",
-                    observed="A envoyé un e-mail avec une pièce jointe",
-                    recorded_at=datetime.now(UTC),
-                )
-                db.add(evidence)
-                await db.flush()
-                credential = await issue_for_evidence(db, evidence, issued_by=None)
+                _, kept = await earn_badges(db, person)
                 await db.commit()
-                return str(credential.id), credential.body
+                return str(kept.id), kept.body
         finally:
             await engine.dispose()
 

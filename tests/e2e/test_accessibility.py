@@ -23,6 +23,7 @@ from tests.e2e.browsing import (
     not_sure_about_paperwork,
     page_problems,
 )
+from tests.e2e.wallets import a_wallet
 
 Setup = Callable[[Any, dict[str, str]], None]
 
@@ -30,7 +31,7 @@ Setup = Callable[[Any, dict[str, str]], None]
 @pytest.fixture(scope="module")
 def states(shared_page: Any, server: Any) -> dict[str, str]:
     """Diagnostics at each step, made once: answered, with needs chosen, completed; and a
-    badge issued."""
+    holder's wallet of badges and a badge issued."""
     page = shared_page
     answered = adaptive_diagnostic(page.request)
     with_needs = adaptive_diagnostic(page.request, answer=3)
@@ -64,6 +65,7 @@ def states(shared_page: Any, server: Any) -> dict[str, str]:
         "completed": completed,
         "settling": settling,
         "badge": an_issued_badge(server),
+        "wallet": a_wallet(server),
     }
 
 
@@ -186,6 +188,10 @@ PAGES: dict[str, Setup] = {
     "verifier-valid-badge-large-text": _large_text(_goto("/verifier?credential={badge}")),
     "verifier-unreadable-badge": _unreadable_badge,
     "verifier-unknown-badge": _goto("/verifier?credential=00000000-0000-4000-8000-000000000000"),
+    "wallet": _goto("{wallet}"),
+    "wallet-en": _english(_goto("{wallet}")),
+    "wallet-large-text": _large_text(_goto("{wallet}")),
+    "wallet-link-closed": _goto("/portefeuille/" + "A" * 43),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from PIL import Image
 
 from badges.baking import bake_png
+from tests.app.features.wallet.support import OBSERVED
 from tests.e2e.badges import issued
 from tests.e2e.browsing import activate, no_horizontal_scroll, tab_to
 
@@ -32,7 +33,7 @@ def test_a_baked_badge_checked_with_the_keyboard_and_no_javascript(
     )
     activate(page, "form[action='/verifier'] button[type=submit]")
     assert page.locator("h1").inner_text() == "Badge valide"
-    assert "A envoyé un e-mail avec une pièce jointe" in page.locator("main").inner_text()
+    assert OBSERVED in page.locator("main").inner_text()
     no_horizontal_scroll(page)
     checks = page.locator("details.checks")
     assert checks.get_attribute("open") is None

@@ -28,17 +28,19 @@ from sqlalchemy import select
 
 from app.asgi import create_app
 from app.cli import main
-from app.db.models import Credential, EvidenceRecord, Person, Role, Structure
-from app.features.badges import credential_url, issue_for_evidence, revoke
+from app.db.models import Credential, Person, Role, Structure
+from app.features.badges import credential_url, revoke
 from badges.baking import bake_png, bake_svg
 from badges.proof import sign
 from tests.app.conftest import csrf
+from tests.app.features.wallet.support import OBSERVED, earn_badges
+from tests.badges.strategies import leaves, value_at, with_value
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'
 
 
 def _issue(backend: Any) -> tuple[UUID, dict[str, Any]]:
-    """A badge issued by a new structure for a person it follows, from a passed exit check."""
+    """A valid badge of a new structure, for a person it follows."""
     _, name = backend.user(Role.TRAINER)
 
     async def go(db: Any) -> tuple[UUID, dict[str, Any]]:
@@ -46,21 +48,9 @@ def _issue(backend: Any) -> tuple[UUID, dict[str, Any]]:
         person = Person(structure_id=structure.id, alias="Odette")
         db.add(person)
         await db.flush()
-        evidence = EvidenceRecord(
-            person_id=person.id,
-            structure_id=structure.id,
-            kind="exit_check",
-            competence="C1",
-            level=2,
-            workshop_title="Envoyer un e-mail",
-            observed="A envoyé un e-mail avec une pièce jointe",
-            recorded_at=datetime.now(UTC),
-        )
-        db.add(evidence)
-        await db.flush()
-        credential = await issue_for_evidence(db, evidence, issued_by=None)
+        _, kept = await earn_badges(db, person)
         await db.commit()
-        return credential.id, copy.deepcopy(credential.body)
+        return kept.id, copy.deepcopy(kept.body)
 
     return backend.run(go)
 
@@ -127,7 +117,7 @@ def test_one_of_ours_is_valid_on_the_page_the_api_and_as_an_image(backend, clien
     shown = client.get(f"/verifier?credential={credential_id}")
     assert shown.status_code == 200
     assert _verdict(shown.text) == "Badge valide"
-    assert "A envoyé un e-mail avec une pièce jointe" in shown.text
+    assert OBSERVED in shown.text
     assert "<details" in shown.text
     text = json.dumps(body, ensure_ascii=False)
     for answer in (
@@ -309,14 +299,6 @@ def test_the_command_line_says_the_verdict_and_exits_by_it(backend, tmp_path):
     assert (result.exit_code, result.output.split("\n")[0]) == (1, "revoked (revoked)")
 
 
-def _leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, dict):
-        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
-    if isinstance(node, list):
-        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, (*path, i))]
-    return [path]
-
-
 @pytest.fixture
 def ours(backend: Any) -> dict[str, Any]:
     return _issue(backend)[1]
@@ -328,13 +310,9 @@ def ours(backend: Any) -> dict[str, Any]:
 @given(data=st.data())
 def test_changing_any_field_of_one_of_ours_says_altered(client, ours, data):
     """Every example changes one value of the same badge (of the proof too)."""
-    path = data.draw(st.sampled_from([p for p in _leaves(ours) if p[0] != "@context"]))
-    changed = copy.deepcopy(ours)
-    node: Any = changed
-    for step in path[:-1]:
-        node = node[step]
-    old = node[path[-1]]
-    node[path[-1]] = (not old) if isinstance(old, bool) else f"{old}x"
+    path = data.draw(st.sampled_from([p for p in leaves(ours) if p[0] != "@context"]))
+    old = value_at(ours, path)
+    changed = with_value(ours, path, (not old) if isinstance(old, bool) else f"{old}x")
     answer = _api(client, credential=changed)
     assert answer["verdict"] == "invalid", (path, answer)
     assert answer["reason"] in {"altered", "unknown_issuer", "unsupported_proof"}, (path, answer)
