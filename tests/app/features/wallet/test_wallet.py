@@ -23,6 +23,7 @@ from app.features.badges import credential_url
 from app.features.wallet.links import TOKEN_SHAPE
 from badges.baking import extract_png, extract_svg
 from tests.app.conftest import csrf
+from tests.app.features.notifications.test_worker import drain
 from tests.app.features.wallet.support import OBSERVED, give_link, with_badges
 from tests.app.test_mediator_pages import create_person, mediator, token
 
@@ -246,3 +247,26 @@ def test_every_link_made_has_the_shape_the_wallet_accepts(backend, client, holde
     for _ in range(5):
         _, path = give_link(client, holder["person"])
         assert TOKEN_SHAPE.fullmatch(path.rsplit("/", 1)[1])
+
+
+def test_the_emailed_link_arrives_and_is_not_kept_once_sent(backend, client, mailer):
+    mediator(backend, client)
+    person = create_person(client, "Huguette")
+    with_badges(backend, person, email="huguette@exemple.fr")
+    _, path = give_link(client, person, envoyer="oui")
+    drain(mailer.settings)
+    (received,) = [m for m in mailer.inbox.to("huguette@exemple.fr") if "badges" in m["Subject"]]
+    assert received["Subject"] == "Votre portefeuille de badges"
+    assert path in received.get_content()
+
+    async def kept(db: Any) -> list[OutboxMessage]:
+        found = await db.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.recipient == "huguette@exemple.fr", OutboxMessage.kind == "wallet"
+            )
+        )
+        return list(found)
+
+    (message,) = backend.run(kept)
+    assert message.status.value == "sent"
+    assert path not in message.body
