@@ -54,6 +54,7 @@ ACTIONS: Mapping[str, str] = {
     "booking.link": "Inscription rattachée à la fiche d'une personne",
     "credential.issue": "Badge délivré à la main",
     "credential.revoke": "Badge révoqué",
+    "wallet.link": "Lien du portefeuille de badges donné à une personne",
     "scan.upload": "Scan déposé",
     "scan.review": "Ligne de scan vérifiée",
     "audit.read": "Journal consulté",

@@ -1,4 +1,4 @@
-"""`parcours badges`: the structures' badge signing keys, for operations."""
+"""`parcours badges rotate-key`: a structure's badge signing key, for operations."""
 
 from __future__ import annotations
 
@@ -14,11 +14,6 @@ from app.db.engine import make_engine, session_maker
 from app.db.models import Structure
 
 NOT_FOUND = 1
-
-
-@click.group("badges")
-def badges_group() -> None:
-    """Les badges numériques (Open Badges) des structures."""
 
 
 async def _rotate(settings: Settings, structure: str) -> str | None:
@@ -44,7 +39,7 @@ async def _rotate(settings: Settings, structure: str) -> str | None:
         await engine.dispose()
 
 
-@badges_group.command("rotate-key")
+@click.command("rotate-key")
 @click.argument("structure")
 @click.option("--database-url", default=None)
 def rotate_key_command(structure: str, database_url: str | None) -> None:

@@ -83,6 +83,7 @@ EXPECTED = [
     ("/api/v1/exports", Permission.PUBLIC),
     ("POST /api/v1/credentials/{credential_id:uuid}/revoke", Permission.BADGE_REVOCATION),
     ("/api/v1/credentials", Permission.BADGES),
+    ("/api/v1/verify", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
@@ -95,6 +96,7 @@ EXPECTED = [
     ("/pro/offre", Permission.OFFER),
     ("POST /pro/personnes/{person_id:uuid}/badges", Permission.BADGES),
     ("/pro", Permission.PEOPLE),
+    ("/verifier", Permission.PUBLIC),
     ("/", Permission.PUBLIC),
 ]
 

@@ -35,7 +35,7 @@ from app.db.models import (
     Session,
     Workshop,
 )
-from app.demo import badge_holder, load_demo
+from app.demo import load_demo
 from tests.app.conftest import Backend, empty_database
 from tests.app.open_data import assert_valid_lamednum
 
@@ -47,6 +47,7 @@ DONE_ALONE = 2  # « Je le fais seul quand tout se passe bien »
 class Demo:
     settings: Settings
     counts: dict[str, int]
+    printed: list[str]  # what `make run` prints
 
 
 def counts(settings: Settings) -> dict[str, int]:
@@ -71,8 +72,8 @@ def demo(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     try:
         asyncio.run(load_demo(settings))
         first = counts(settings)
-        asyncio.run(load_demo(settings))
-        yield Demo(settings, first)
+        printed = asyncio.run(load_demo(settings))
+        yield Demo(settings, first, printed)
     finally:
         os.chdir(here)
 
@@ -170,13 +171,21 @@ def test_the_demo_residents_get_a_pathway_with_sessions_to_book_near_bourges(dem
 
 def test_mme_r_holds_badges_from_her_workshops_one_of_them_revoked(demo):
     async def go(db: Any) -> list[tuple[str, bool]]:
-        holder = await badge_holder(db)
         found = await db.scalars(
             select(Credential)
-            .where(Credential.person_id == holder.id)
+            .join(Person, Person.id == Credential.person_id)
+            .where(Person.alias == "Mme R.")
             .order_by(Credential.achievement)
         )
         return [(c.achievement, c.revoked_at is not None) for c in found]
 
     badges = Backend("demo", demo.settings).run(go)
     assert badges == [("C1-3", False), ("E1-2", False), ("E2-2", True)]
+
+
+def test_the_demo_prints_the_link_of_a_wallet_with_badges(demo, demo_client):
+    (line,) = [line for line in demo.printed if "/portefeuille/" in line]
+    path = "/portefeuille/" + line.rsplit("/portefeuille/", 1)[1]
+    wallet = demo_client.get(path)
+    assert wallet.status_code == 200
+    assert wallet.text.count('class="badge"') >= 1

@@ -22,7 +22,7 @@ def issuer(server: Any) -> str:
         engine = create_async_engine(f"sqlite+aiosqlite:///{server.database}")
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as db:
-                structure = Structure(name="Médiathèque des badges")
+                structure = Structure(name="Médiathèque des clés")
                 db.add(structure)
                 await db.flush()
                 await signing_key(db, structure.id)
@@ -47,7 +47,7 @@ def test_the_pages_a_badge_links_to_are_accessible(
         page = context.new_page()
         target = path.format(issuer=issuer) + f"?lang={lang}"
         page.goto(target)
-        assert "Médiathèque des badges" in page.content() or "C3" in page.content()
+        assert "Médiathèque des clés" in page.content() or "C3" in page.content()
         problems = page_problems(page, policy, target)
         assert not problems, "\n\n".join(problems)
     finally:

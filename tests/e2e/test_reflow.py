@@ -28,6 +28,7 @@ from app.asgi import create_app
 from app.config import Settings
 from app.db.models import Session
 from tests.app.features.schedule.offer import seed_offer
+from tests.e2e.badges import an_issued_badge
 from tests.e2e.browsing import (
     adaptive_diagnostic,
     answer_until_the_end,
@@ -39,6 +40,7 @@ from tests.e2e.browsing import (
     submit,
     text_sizes,
 )
+from tests.e2e.wallets import a_wallet
 
 Check = Callable[[Any], None]
 ENLARGED = 1.25  # « texte plus grand » is 30 % larger; every text must grow at least this much
@@ -66,11 +68,10 @@ def resident_routes(folder: Path) -> dict[str, re.Pattern[str]]:
     return found
 
 
-def a_seance(server: Any) -> tuple[str, str]:
-    """A séance in Bourges with free seats, written into the service's database: its id and
-    its structure's."""
+def a_seance(server: Any) -> str:
+    """A séance in Bourges with free seats, written into the service's database: its id."""
 
-    async def go() -> tuple[str, str]:
+    async def go() -> str:
         engine = create_async_engine(f"sqlite+aiosqlite:///{server.database}")
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as db:
@@ -86,7 +87,7 @@ def a_seance(server: Any) -> tuple[str, str]:
                 )
                 db.add(seance)
                 await db.commit()
-                return str(seance.id), str(offer.structure_id)
+                return str(seance.id)
         finally:
             await engine.dispose()
 
@@ -108,12 +109,29 @@ def _settling_question(page: Any, check: Check) -> None:
     check(page)
 
 
-def walk_every_resident_page(page: Any, check: Check, seance: str, structure: str) -> None:
+def _checking_a_badge(page: Any, check: Check, badge: str) -> None:
+    """The verification page, a pasted text that is no badge, a badge's verdict, its issuer's
+    page and the page of a competence badges align to."""
+    page.goto("/verifier")
+    check(page)
+    page.locator("#json").fill("pas un badge")
+    submit(page, "/verifier")
+    check(page)
+    page.goto(f"/verifier?credential={badge}")
+    check(page)
+    issuer = page.request.get(f"/badges/{badge}", headers={"Accept": "application/ld+json"})
+    page.goto(urlsplit(issuer.json()["issuer"]["id"]).path)
+    check(page)
+    page.goto("/referentiel/competences/C3")
+    check(page)
+
+
+def walk_every_resident_page(page: Any, check: Check, seance: str, wallet: str, badge: str) -> None:
     """From the home page to the result as a beginner, with the detours a resident may take
     (a wrong resume code, a commune shared by several places, no need chosen, a wrong
-    address), then finding help and a workshop near home and booking ``seance``, then what a
-    badge links to (its issuer ``structure``, a competence); ``check`` is called on every
-    page shown."""
+    address), then finding help and a workshop near home and booking ``seance``, then a
+    holder's ``wallet`` of badges and a link that opens none, then checking ``badge`` as a
+    counsellor would; ``check`` is called on every page shown."""
     page.goto("/")
     check(page)
     page.goto("/reprendre")
@@ -160,10 +178,11 @@ def walk_every_resident_page(page: Any, check: Check, seance: str, structure: st
     check(page)
     page.goto("/offre/donnees-ouvertes")
     check(page)
-    page.goto(f"/badges/emetteurs/{structure}")
+    page.goto(wallet)
     check(page)
-    page.goto("/referentiel/competences/C3")
+    page.goto("/portefeuille/" + "A" * 43)
     check(page)
+    _checking_a_badge(page, check, badge)
 
 
 @pytest.mark.parametrize("size", ["normal", "larger"])
@@ -171,7 +190,9 @@ def test_every_resident_page_fits_a_320px_phone(
     new_context: Any, server: Any, tmp_path: Path, size: str
 ):
     routes = resident_routes(tmp_path)
-    seance, structure = a_seance(server)
+    seance = a_seance(server)
+    badge = an_issued_badge(server)
+    wallet = a_wallet(server)
     page = new_context().new_page()
     if size == "larger":
         page.goto("/")
@@ -185,7 +206,7 @@ def test_every_resident_page_fits_a_320px_phone(
         seen.update(name for name, pattern in routes.items() if pattern.fullmatch(path))
         problems.extend(layout_problems(shown))
 
-    walk_every_resident_page(page, check, seance, structure)
+    walk_every_resident_page(page, check, seance, wallet, badge)
     assert not problems, "\n".join(problems)
     assert seen == set(routes), (
         f"resident pages never shown: {sorted(set(routes) - seen)}: "

@@ -1,5 +1,6 @@
 """Open Badges: issuing from recorded evidence, revocation, issuer profiles and status lists."""
 
+from app.features.badges.images import achievement_image
 from app.features.badges.issuing import (
     IssuingError,
     holder_id,
@@ -25,6 +26,7 @@ from app.features.badges.urls import (
 
 __all__ = [
     "IssuingError",
+    "achievement_image",
     "credential_url",
     "erase_credentials",
     "erase_wallet_links",

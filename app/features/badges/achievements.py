@@ -149,6 +149,6 @@ def pathway_achievement(
                 "or by an observed task.",
             )
         ),
-        image=Image(id=_data(pathway_svg(ref, need, "Parcours", "Terminé")), caption=name_fr),
+        image=Image(id=_data(pathway_svg(ref, need, goal)), caption=name_fr),
         alignment=alignments,
     )

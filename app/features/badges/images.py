@@ -19,10 +19,13 @@ SVG = "image/svg+xml"
 
 
 def achievement_image(body: dict[str, Any]) -> str:
-    """The SVG of the credential's achievement, as it was signed."""
-    image = body["credentialSubject"]["achievement"].get("image") or {}
-    source = image.get("id", "") if isinstance(image, dict) else ""
-    if not source.startswith(SVG_DATA):
+    """The SVG of the credential's achievement, as it was signed; ValueError when it has none
+    inside (badges issued before achievements carried their image)."""
+    subject = body.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    image = achievement.get("image") if isinstance(achievement, dict) else None
+    source = image.get("id") if isinstance(image, dict) else image
+    if not isinstance(source, str) or not source.startswith(SVG_DATA):
         raise ValueError("ce badge n'a pas d'image")
     return base64.b64decode(source.removeprefix(SVG_DATA)).decode()
 
