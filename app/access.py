@@ -46,7 +46,8 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     "people permission applies)",
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
-    "corrections, paper forms typed in or printed for them, attestations, export, erasure",
+    "corrections, paper forms typed in or printed for them, attestations, Pix results imported "
+    "for them (and their badges), export, erasure",
     Permission.SCANS: "scanned paper forms of one's structure",
     Permission.FORMS: "blank paper forms to print (a PDF)",
     Permission.TRAINING: "the trainers' home page",
