@@ -65,6 +65,7 @@ from app.features.scans.worker import scan_worker_lifespan
 from app.features.schedule.api import SessionApi, create_sessions
 from app.features.schedule.pages import SchedulePages
 from app.features.training.pages import TrainerPages
+from app.features.wallet.pages import PersonWalletPages, WalletPages
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
 from app.nul_bytes import NulByteMiddleware
@@ -167,6 +168,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_sessions,  # after SessionSearchApi: same path (see its comment)
             FindingPages,
             BookingPages,
+            WalletPages,
+            PersonWalletPages,
             toggle_large_text,
             health,
             create_static_files_router(

@@ -22,13 +22,15 @@ from tests.e2e.browsing import (
     not_sure_about_paperwork,
     page_problems,
 )
+from tests.e2e.wallets import a_wallet
 
 Setup = Callable[[Any, dict[str, str]], None]
 
 
 @pytest.fixture(scope="module")
-def states(shared_page: Any) -> dict[str, str]:
-    """Diagnostics at each step, made once: answered, with needs chosen, completed."""
+def states(shared_page: Any, server: Any) -> dict[str, str]:
+    """Diagnostics at each step, made once: answered, with needs chosen, completed; and a
+    holder's wallet of badges."""
     page = shared_page
     answered = adaptive_diagnostic(page.request)
     with_needs = adaptive_diagnostic(page.request, answer=3)
@@ -61,6 +63,7 @@ def states(shared_page: Any) -> dict[str, str]:
         "with_needs": with_needs,
         "completed": completed,
         "settling": settling,
+        "wallet": a_wallet(server),
     }
 
 
@@ -160,6 +163,10 @@ PAGES: dict[str, Setup] = {
     "not-found": _goto("/cette-page-n-existe-pas"),
     "not-found-en": _english(_goto("/cette-page-n-existe-pas")),
     "unknown-diagnostic": _goto("/diagnostic/00000000-0000-4000-8000-000000000000/question"),
+    "wallet": _goto("{wallet}"),
+    "wallet-en": _english(_goto("{wallet}")),
+    "wallet-large-text": _large_text(_goto("{wallet}")),
+    "wallet-link-closed": _goto("/portefeuille/" + "A" * 43),
 }
 
 
