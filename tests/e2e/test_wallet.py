@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.browsing import activate, no_horizontal_scroll
+from tests.e2e.browsing import (
+    activate,
+    axe_violations,
+    describe_violations,
+    layout_problems,
+    log_in,
+    no_horizontal_scroll,
+)
+from tests.e2e.test_person_page import PHONE
+from tests.e2e.test_person_page import _new_person as new_person
 from tests.e2e.wallets import a_wallet
 
 OFF = "form:has(input[name=partage][value=non]) button"
@@ -37,3 +46,26 @@ def test_the_wallet_works_without_javascript(new_context: Any, server: Any) -> N
     assert download.value.suggested_filename.endswith(".pdf")
     linkedin = page.locator("a[href^='https://www.linkedin.com/profile/add?']")
     assert linkedin.count() == 1
+
+
+def test_a_mediator_hands_the_link_over_and_it_opens_the_wallet(
+    new_context: Any, mediator: tuple[str, str]
+) -> None:
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, *mediator)
+    person = new_person(page)
+    page.goto(f"/pro/personnes/{person}")
+    with page.expect_navigation():
+        page.locator(f"a[href='/pro/personnes/{person}/portefeuille']").click()
+    for step in ("before", "given"):
+        if step == "given":
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").click()
+        violations = axe_violations(page)
+        assert not violations, describe_violations(f"wallet link page, {step}", violations)
+        assert not layout_problems(page), layout_problems(page)
+    assert page.locator(".new-link .qr-code svg").count() == 1
+    address = page.locator(".new-link .address").inner_text()
+    holder = new_context().new_page()
+    holder.goto(address)
+    assert holder.locator("h1").inner_text() == "Mes badges"
