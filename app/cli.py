@@ -176,3 +176,7 @@ main.add_command(demo, "demo")
 from app.commands.verifying import badges_group  # noqa: E402
 
 main.add_command(badges_group, "badges")
+
+from app.commands.statistics import stats_group  # noqa: E402
+
+main.add_command(stats_group, "stats")
