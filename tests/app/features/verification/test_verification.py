@@ -142,6 +142,7 @@ def test_one_of_ours_is_valid_on_the_page_the_api_and_as_an_image(backend, clien
         _api(client, credential=body),
         _api(client, credential=text),
         _api(client, link=credential_url(credential_id)),
+        _api(client, link=f"{backend.settings.public_url}/verifier?credential={credential_id}"),
         _upload(client, text.encode(), "badge.json"),
         _upload(client, bake_png(_png(), text), "badge.png"),
         _upload(client, bake_svg(SVG, text).encode(), "badge.svg"),
