@@ -207,6 +207,11 @@ async def _issue(
 def _evidence_words(evidence: EvidenceRecord, structure: str) -> Evidence:
     when = said_date(evidence.recorded_at)
     what = (evidence.observed or "Validation du formateur ou de la formatrice").rstrip(". ")
+    if evidence.pix_level is not None:
+        return Evidence(
+            name="Résultat Pix",
+            narrative=f"{what}. Résultat importé de Pix Orga par {structure}, le {when}.",
+        )
     where = f" pendant l'atelier « {evidence.workshop_title} »" if evidence.workshop_title else ""
     return Evidence(
         name="Validation de fin d'atelier" if evidence.kind == "exit_check" else "Tâche observée",
