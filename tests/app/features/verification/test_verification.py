@@ -142,6 +142,7 @@ def test_one_of_ours_is_valid_on_the_page_the_api_and_as_an_image(backend, clien
         _api(client, credential=body),
         _api(client, credential=text),
         _api(client, link=credential_url(credential_id)),
+        _api(client, link=f"{backend.settings.public_url}/verifier?credential={credential_id}"),
         _upload(client, text.encode(), "badge.json"),
         _upload(client, bake_png(_png(), text), "badge.png"),
         _upload(client, bake_svg(SVG, text).encode(), "badge.svg"),
@@ -341,3 +342,12 @@ def test_changing_any_field_of_one_of_ours_says_altered(client, ours, data):
     answer = _api(client, credential=changed)
     assert answer["verdict"] == "invalid", (path, answer)
     assert answer["reason"] in {"altered", "unknown_issuer", "unsupported_proof"}, (path, answer)
+
+
+def test_the_api_is_documented_with_its_three_inputs_and_its_verdicts(client):
+    operation = client.get("/schema/openapi.json").json()["paths"]["/api/v1/verify"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content["application/json"]["schema"]["properties"]) == {"credential", "link"}
+    assert content["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
+    assert {"200", "400", "413", "422", "429"} <= set(operation["responses"])
+    assert "security" not in operation or {} in operation["security"]
