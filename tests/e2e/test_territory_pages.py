@@ -93,3 +93,22 @@ def test_each_chart_is_an_image_with_a_title_next_to_its_table(
         chart = charts.nth(index)
         assert chart.locator("title").first.text_content()
         assert chart.locator("xpath=ancestor::section//table").count() == 1
+
+
+def test_the_map_zooms_with_javascript_and_is_whole_without(
+    new_context: Any, coordinator: None
+) -> None:
+    page = new_context().new_page()
+    log_in(page, EMAIL, PASSWORD, "/pro/territoire/carte")
+    svg = page.locator(".map-box svg")
+    whole = svg.get_attribute("viewBox")
+    page.get_by_role("button", name="Agrandir la carte").click()
+    zoomed = svg.get_attribute("viewBox")
+    assert zoomed != whole
+    assert float(zoomed.split()[2]) == float(whole.split()[2]) / 2
+    page.get_by_role("button", name="Voir toute la carte").click()
+    assert svg.get_attribute("viewBox") == whole
+    still = new_context(java_script_enabled=False).new_page()
+    log_in(still, EMAIL, PASSWORD, "/pro/territoire/carte")
+    assert still.get_by_role("button", name="Agrandir la carte").count() == 0
+    assert still.locator(".map-box svg").get_attribute("viewBox") == whole

@@ -173,6 +173,31 @@ def test_an_administrator_reads_the_whole_country_and_its_map_by_departement(bac
     assert "Bourges" in cher_map.text
 
 
+def _people_counts(table: list[list[str]], columns: list[int]) -> list[str]:
+    return [row[i] for row in table[1:] for i in columns]
+
+
+def test_no_page_shows_a_count_of_one_to_ten_people(backend, client, cher):
+    """Every count of people in every CSV (what the pages show) is « < 11 » or 11 and more;
+    only the offer (sessions, seats) and the rates are exact."""
+    coordinator(backend, client)
+    shown: list[str] = []
+    for territory in ("departement:18", BOURGES_EPCI, "commune:18033", "commune:18001"):
+        table = rows(client.get("/pro/territoire/tableau.csv", params={"territoire": territory}))
+        shown += [r[5] for r in table[1:] if r[2] != "offer" and r[3] != "taux_absence"]
+    for level in ("commune", "epci"):
+        for indicator in ("people:total", "needs:caf", "age_band:soixante_dix_plus"):
+            params = {"niveau": level, "indicateur": indicator}
+            shown += _people_counts(
+                rows(client.get("/pro/territoire/carte.csv", params=params)), [1]
+            )
+    zones = client.get("/pro/territoire/zones-blanches.csv", params={"besoin": "arnaques"})
+    shown += _people_counts(rows(zones), [1])
+    small = [v for v in shown if v != "< 11" and int(v.replace("\u202f", "")) < 11]
+    assert not small
+    assert "< 11" in shown
+
+
 def test_reading_without_end_is_refused_for_an_hour(backend, client, cher):
     email = coordinator(backend, client)
     throttles = Throttles(backend.settings.secret())
