@@ -44,10 +44,12 @@ class Permission(enum.StrEnum):
 DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.PUBLIC: "residents' pages and their result as a PDF, the adaptive diagnostic, "
     "the referential, the API documentation (person-linked diagnostics answer 404 unless the "
-    "people permission applies)",
+    "people permission applies), a holder's wallet of badges (opened by its link only), the "
+    "verification of badges (`/verifier`, `POST /api/v1/verify`)",
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
-    "corrections, paper forms typed in or printed for them, attestations, export, erasure",
+    "corrections, paper forms typed in or printed for them, attestations, the link to their "
+    "wallet of badges, export, erasure",
     Permission.SCANS: "scanned paper forms of one's structure",
     Permission.FORMS: "blank paper forms to print (a PDF)",
     Permission.TRAINING: "the trainers' home page",

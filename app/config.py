@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # A resident's e-mail or phone given to book (no record of theirs) is wiped this long after
     # the session ended (the booking page says so).
     booking_contact_days: int = 30
+    # The longest a badge handed to the public verifier may take to check (README « Open
+    # Badges »): past it, the check is stopped and the answer says so.
+    verify_seconds: float = 5.0
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,6 +19,7 @@ from app.db.models.pathway import (
 from app.db.models.person import Consent, Person
 from app.db.models.scan import BatchStatus, PageOutcome, ScanBatch, ScanPage
 from app.db.models.security import AuditEvent, Throttle
+from app.db.models.statistics import StatCell, StatRaw, StatState, StatSubject
 from app.db.models.store import StoreEntry
 
 __all__ = [
@@ -53,6 +54,10 @@ __all__ = [
     "ScanPage",
     "Session",
     "SessionSeries",
+    "StatCell",
+    "StatRaw",
+    "StatState",
+    "StatSubject",
     "StatusList",
     "StepOrigin",
     "StepStatus",

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import STATISTICS_HOME, Permission, needs
 from app.db.models import User
 from app.errors import Problem
+from app.features import statistics
 from app.features.accounts import PAGE_ERRORS
 from app.features.dashboard import views
 from app.features.dashboard.geo import WITH_COMMUNES
@@ -31,7 +32,6 @@ from app.features.statistics import (
     descendants,
     periods,
     scope_of,
-    territory,
     within_scope,
 )
 from app.i18n import gettext_for, request_language
@@ -127,7 +127,7 @@ def _territory(scope: Territory, key: str, default: Territory | None = None) -> 
         return default
     level, _sep, code = key.partition(":")
     try:
-        found = territory(level, code)
+        found = statistics.territory(level, code)  # the function: its module has its name
     except TerritoryError:
         raise Problem(404, MSG_UNKNOWN_TERRITORY) from None
     if not within_scope(scope, found):
