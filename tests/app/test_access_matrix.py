@@ -95,6 +95,7 @@ EXPECTED = [
     ("/pro/formation", Permission.TRAINING),
     ("/pro/offre", Permission.OFFER),
     ("POST /pro/personnes/{person_id:uuid}/badges", Permission.BADGES),
+    ("/pro/territoire", Permission.STATISTICS),
     ("/pro", Permission.PEOPLE),
     ("/verifier", Permission.PUBLIC),
     ("/", Permission.PUBLIC),

@@ -259,3 +259,24 @@ def test_people_alike_share_proposals_without_changing_anyone(people, model):
         assert seasoned.recommend(result, context) == Recommender(REF, RULES, model).recommend(
             result, context
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets, contexts())
+def test_a_step_written_by_a_mediator_gets_the_kind_the_rules_give_the_person(answers, context):
+    """What the recommender proposes, a mediator writing the same step gets the same kind of
+    workshop: both read the person's levels through the same triggers."""
+    result = score(REF, answers)
+    levels = _levels(result)
+    for need in RECOMMENDER.recommend(result, context).needs:
+        for step in need.steps:
+            kind = RECOMMENDER.kind_for(step.competence, step.from_level, step.to_level, levels)
+            assert kind == step.kind
+
+
+def test_doing_procedures_without_internet_and_search_acquired_is_accompanied():
+    """DEC-C3 asks both prerequisites, DEC-C3-AVEC half: the mediator's step follows them."""
+    alone = RECOMMENDER.kind_for("C3", 1, 2, {"E2": 2, "I1": 3})
+    half = RECOMMENDER.kind_for("C3", 1, 2, {"E2": 2, "I1": 0})
+    assert (alone, half) == ("demarches", "demarches_accompagnees")
+    assert RECOMMENDER.kind_for("C3", 1, 2) == "demarches"  # nothing known: the first one
