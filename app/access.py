@@ -168,6 +168,7 @@ def permission_guard(
 
 
 TRAINER_HOME = "/pro/formation"
+STATISTICS_HOME = "/pro/territoire"
 
 
 def home_of(user: User) -> str:
@@ -176,6 +177,8 @@ def home_of(user: User) -> str:
         return "/pro"
     if allowed(user, Permission.TRAINING):
         return TRAINER_HOME
+    if allowed(user, Permission.STATISTICS):
+        return STATISTICS_HOME
     return "/pro/compte"
 
 

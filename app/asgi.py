@@ -40,6 +40,7 @@ from app.features.bookings.api import BookingApi
 from app.features.bookings.pages import PersonBookingPages, RegistrationPages
 from app.features.catalogue.api import PlaceApi, WorkshopApi
 from app.features.catalogue.pages import OfferPages
+from app.features.dashboard.pages import DashboardPages
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PersonDiagnosticPages,
             FormPages,
             TrainerPages,
+            DashboardPages,
             OfferPages,
             DiagnosticApi,
             PeopleApi,
