@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/parcours serve --demo --host $(HOST) --port $(PORT)
 
-# axe-core (accessibility checks of the browser tests) comes from npm when npm is present.
+# axe-core (accessibility checks of the browser tests) and the JavaScript verifier of our badges
+# (tests/badges) come from npm when npm is present.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm absent: the browser tests will be skipped"; fi

@@ -35,6 +35,7 @@ class Permission(enum.StrEnum):
     FORMS = "forms"
     TRAINING = "training"
     OFFER = "offer"
+    STATISTICS = "statistics"
     ACCOUNTS_ADMIN = "accounts_admin"
     AUDIT = "audit"
 
@@ -43,15 +44,20 @@ class Permission(enum.StrEnum):
 DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.PUBLIC: "residents' pages and their result as a PDF, the adaptive diagnostic, "
     "the referential, the API documentation (person-linked diagnostics answer 404 unless the "
-    "people permission applies)",
+    "people permission applies), a holder's wallet of badges (opened by its link only), the "
+    "verification of badges (`/verifier`, `POST /api/v1/verify`)",
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
-    "corrections, paper forms typed in or printed for them, attestations, export, erasure",
+    "corrections, paper forms typed in or printed for them, attestations, the link to their "
+    "wallet of badges, export, erasure",
     Permission.SCANS: "scanned paper forms of one's structure",
     Permission.FORMS: "blank paper forms to print (a PDF)",
     Permission.TRAINING: "the trainers' home page",
     Permission.OFFER: "the offer of one's structure: places, workshops, sessions and series, "
     "CSV imports, registrations, attendance and exit checks",
+    Permission.STATISTICS: "the territory's statistics (a coordinator's département or région, "
+    "every territory for an administrator): dashboard, map of needs against the offer, white "
+    "zones, their CSV; counts only, never a person",
     Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
     Permission.AUDIT: "the audit trail",
 }
@@ -74,6 +80,7 @@ MATRIX: Mapping[Permission, frozenset[Role | None]] = {
     Permission.FORMS: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
     Permission.TRAINING: frozenset({Role.TRAINER}),
     Permission.OFFER: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
+    Permission.STATISTICS: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Permission.ACCOUNTS_ADMIN: frozenset({Role.ADMIN}),
     Permission.AUDIT: frozenset({Role.ADMIN}),
 }

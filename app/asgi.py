@@ -64,6 +64,10 @@ from app.features.scans.worker import scan_worker_lifespan
 from app.features.schedule.api import SessionApi, create_sessions
 from app.features.schedule.pages import SchedulePages
 from app.features.training.pages import TrainerPages
+from app.features.verification import verifier
+from app.features.verification.api import VerifyApi
+from app.features.verification.pages import VerifierPages
+from app.features.wallet.pages import PersonWalletPages, WalletPages
 from app.headers import STATIC_CACHE, SecurityHeaders
 from app.housekeeping import housekeeping
 from app.nul_bytes import NulByteMiddleware
@@ -122,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     scan_worker, scan_lifespan = scan_worker_lifespan(alchemy)
     outbox_worker, outbox_lifespan = outbox_worker_lifespan(alchemy, settings)
     keys = audit_keys(settings.secrets())
+    badge_checks = verifier(settings.verify_seconds)
     sessions = RotatingSessionConfig(
         idle_seconds=settings.idle_minutes * 60,
         secure=settings.secure_cookies,
@@ -165,6 +170,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_sessions,  # after SessionSearchApi: same path (see its comment)
             FindingPages,
             BookingPages,
+            VerifierPages,
+            VerifyApi,
+            WalletPages,
+            PersonWalletPages,
             toggle_large_text,
             health,
             create_static_files_router(
@@ -201,6 +210,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=openapi_config(),
         exception_handlers={Exception: handle_error},
         lifespan=[housekeeping(engine, settings), scan_lifespan, outbox_lifespan],
+        on_shutdown=[badge_checks.close],
         state=State(
             {
                 "scan_worker": scan_worker,
@@ -210,6 +220,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "throttles": Throttles(settings.secret()),
                 "audit_keys": keys,
                 "totp_box": TotpBox(settings.secrets()),
+                "verifier": badge_checks,
             }
         ),
         request_max_body_size=settings.max_body_bytes,

@@ -52,6 +52,7 @@ ACTIONS: Mapping[str, str] = {
     "booking.cancel": "Inscription annulée",
     "booking.attendance": "Présence ou fin d'atelier enregistrée",
     "booking.link": "Inscription rattachée à la fiche d'une personne",
+    "wallet.link": "Lien du portefeuille de badges donné à une personne",
     "scan.upload": "Scan déposé",
     "scan.review": "Ligne de scan vérifiée",
     "audit.read": "Journal consulté",

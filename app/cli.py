@@ -172,3 +172,11 @@ from app.commands.pathways import demo, model_group  # noqa: E402
 
 main.add_command(model_group, "model")
 main.add_command(demo, "demo")
+
+from app.commands.verifying import badges_group  # noqa: E402
+
+main.add_command(badges_group, "badges")
+
+from app.commands.statistics import stats_group  # noqa: E402
+
+main.add_command(stats_group, "stats")

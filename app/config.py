@@ -33,6 +33,26 @@ def uploads_dir() -> Path:
     return folder
 
 
+def kept_secret(name: str) -> str:
+    """A random secret kept in var/``name``, made on first need."""
+    path = VAR_DIR / name
+    if not path.exists():
+        private_var_dir()
+        # Written aside then renamed: a process starting meanwhile never reads half a key,
+        # and if two race, both read the key that won.
+        draft = path.with_name(f".{name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)  # fails if another process made the key first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PARCOURS_", extra="ignore")
 
@@ -43,6 +63,8 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Earlier keys, comma-separated, still accepted for reading after a rotation (README).
     previous_secret_keys: str = ""
+    # Encrypts the structures' badge signing keys (README « Open Badges »); empty: var/badge_key.
+    badge_key: str = ""
     debug: bool = False
     db_pool_size: int = 10
     max_body_bytes: int = 1_000_000
@@ -75,6 +97,9 @@ class Settings(BaseSettings):
     # A resident's e-mail or phone given to book (no record of theirs) is wiped this long after
     # the session ended (the booking page says so).
     booking_contact_days: int = 30
+    # The longest a badge handed to the public verifier may take to check (README « Open
+    # Badges »): past it, the check is stopped and the answer says so.
+    verify_seconds: float = 5.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -94,24 +119,12 @@ class Settings(BaseSettings):
 
     def secret(self) -> str:
         """The configured secret, or one kept in var/ so that sessions survive a restart."""
-        if self.secret_key:
-            return self.secret_key
-        path = VAR_DIR / "secret_key"
-        if not path.exists():
-            private_var_dir()
-            # Written aside then renamed: a process starting meanwhile never reads half a key,
-            # and if two race, both read the key that won.
-            draft = path.with_name(f".secret_key.{os.getpid()}")
-            descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-                file.write(secrets.token_urlsafe(32))
-            try:
-                os.link(draft, path)  # fails if another process made the key first
-            except FileExistsError:
-                pass
-            finally:
-                draft.unlink()
-        return path.read_text(encoding="utf-8").strip()
+        return self.secret_key or kept_secret("secret_key")
+
+    def badge_secret(self) -> str:
+        """What encrypts the badges' private keys: configured, or kept in var/ apart from the
+        database, so that a dump of the database alone cannot sign a badge."""
+        return self.badge_key or kept_secret("badge_key")
 
     def secrets(self) -> list[str]:
         """The current secret first, then the previous ones (to read what they protected)."""

@@ -12,12 +12,12 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import VAR_DIR, Settings, private_var_dir
 from app.db.engine import make_engine, session_maker
-from app.db.models import Channel, Consent, Diagnostic, Person, Role, Structure
+from app.db.models import Channel, Consent, Credential, Diagnostic, Person, Role, Structure
 from app.demo_offer import DEMO_STRUCTURE, demo_offer, load_offer
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
@@ -29,6 +29,7 @@ from app.features.diagnostics.service import (
     person_row,
 )
 from app.features.people.consent import CONSENT_VERSION
+from app.features.wallet import new_link, wallet_path
 from referentiel import Referential, load_referential
 from referentiel.submission import read_submission
 
@@ -38,7 +39,9 @@ ACCOUNTS = (
     ("mediatrice@demo.parcours-numerique.fr", Role.MEDIATOR),
     ("formateur@demo.parcours-numerique.fr", Role.TRAINER),
     ("admin@demo.parcours-numerique.fr", Role.ADMIN),
+    ("coordination@demo.parcours-numerique.fr", Role.COORDINATOR),
 )
+DEMO_DEPARTEMENT = "18"  # the demo coordinator follows the Cher, where the demo offer is
 PEOPLE = (  # alias, age band, visits, commune, what they want to do and how far (a pathway)
     ("Mme R.", "soixante_dix_plus", 1, "18033", {"proches": "A3", "sante": "A2"}),
     ("M. K.", "vingt_cinq_trente_neuf", 2, "18023", {"france_travail": "A3", "emploi": "A3"}),
@@ -52,13 +55,13 @@ async def load_demo(settings: Settings) -> list[str]:
     try:
         async with session_maker(settings, engine)() as db:
             if await db.scalar(select(Structure).where(Structure.name == STRUCTURE)) is None:
-                await _create(db, TotpBox(settings.secrets()))
+                await _create(db, TotpBox(settings.secrets()), settings)
     finally:
         await engine.dispose()
     return ["Comptes de démonstration :", *CREDENTIALS.read_text("utf-8").splitlines()]
 
 
-async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
+async def _create(db, box: TotpBox, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     accounts = AccountService(db)
     lines = await _accounts(db, accounts, box)
     structure = await accounts.structure(STRUCTURE)
@@ -84,6 +87,7 @@ async def _create(db, box: TotpBox) -> None:  # type: ignore[no-untyped-def]
         submission = read_submission(_taken(answers, STRUCTURE_COMMUNE, {need: "A3"}))
         await add_diagnostic(db, diagnostic_row(submission, Provenance(Channel.ONLINE)))
     await db.commit()
+    lines += await _wallet(db, structure, settings)
     private_var_dir()
     CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     CREDENTIALS.chmod(0o600)
@@ -94,7 +98,8 @@ async def _accounts(db: AsyncSession, accounts: AccountService, box: TotpBox) ->
     lines = []
     for email, role in ACCOUNTS:
         password = generate_password()
-        user = await accounts.create_user(email, password, role, STRUCTURE)
+        scope = DEMO_DEPARTEMENT if role == Role.COORDINATOR else None
+        user = await accounts.create_user(email, password, role, STRUCTURE, departement=scope)
         lines.append(f"  {role.value:<11} {email}  mot de passe : {password}")
         if role == Role.ADMIN:  # administrators always log in with a second factor
             secret = new_secret()
@@ -106,6 +111,28 @@ async def _accounts(db: AsyncSession, accounts: AccountService, box: TotpBox) ->
                 f" ou : oathtool --totp -b {secret})"
             )
     return lines
+
+
+async def _wallet(db: AsyncSession, structure: Structure, settings: Settings) -> list[str]:
+    """The link to the wallet of the demo person with the most badges, so that a newcomer
+    opens it at once (kept only in the credentials file, like the passwords)."""
+    badges = func.count(Credential.id)
+    found = (
+        await db.execute(
+            select(Person.id, Person.alias)
+            .join(Credential, Credential.person_id == Person.id)
+            .where(Person.structure_id == structure.id)
+            .group_by(Person.id, Person.alias)
+            .order_by(badges.desc(), Person.alias)
+            .limit(1)
+        )
+    ).first()
+    if found is None:
+        return []
+    token = await new_link(db, found.id, created_by=None)
+    await db.commit()
+    address = settings.address(wallet_path(token))
+    return [f"  {'':<11} portefeuille de badges de {found.alias} (sans mot de passe) : {address}"]
 
 
 def _taken(answers: dict[str, int], commune: str, goals: dict[str, str]) -> dict[str, Any]:

@@ -18,6 +18,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Diagnostic, Person
+from app.features.badges import (
+    erase_credentials,
+    erase_wallet_links,
+    export_credentials,
+    export_wallet_links,
+)
 from app.features.bookings.personal import (
     erase_bookings,
     erase_evidence,
@@ -69,11 +75,14 @@ async def erase_session_pointers(
     return await forget_in_sessions(db, {str(person.id), *map(str, diagnostics)})
 
 
-# In erasure order: what points to a diagnostic goes before the diagnostics, the messages
-# and evidence of a booking before the booking (whose seat goes to the first waiting), a
-# pathway's steps (which name bookings) before the bookings.
+# In erasure order: badges are revoked and let go of the person first; what points to a
+# diagnostic goes before the diagnostics, the messages and evidence of a booking before the
+# booking (whose seat goes to the first waiting), a pathway's steps (which name bookings)
+# before the bookings.
 PARTS: tuple[PersonalPart, ...] = (
     PersonalPart("sessions", ("store_entry",), None, erase_session_pointers),
+    PersonalPart("badges", ("credential",), export_credentials, erase_credentials),
+    PersonalPart("wallet_links", ("wallet_link",), export_wallet_links, erase_wallet_links),
     PersonalPart("pathway_feedback", ("pathway_feedback",), export_feedback, erase_feedback),
     PersonalPart("pathways", ("pathway", "pathway_step"), export_pathways, erase_pathways),
     PersonalPart(

@@ -61,33 +61,33 @@ def _unknown_context(error: BaseException | None) -> UnknownContextError | None:
 
 
 @dataclass(frozen=True)
-class _Template:
+class Template:
     """pyld's N-Quads for one shape, cut at the placeholders."""
 
     pieces: tuple[str, ...]  # text between slots; len(slots) + 1 items
     slots: tuple[tuple[int, bool], ...]  # placeholder index of each slot, and if it is an IRI
 
 
-def _skeleton(node: Any, values: list[str], key: str | None = None) -> Any:
+def skeleton(node: Any, values: list[str], key: str | None = None) -> Any:
     """`node` with each free string replaced by a placeholder, its value appended to `values`."""
     if isinstance(node, dict):
         if "@context" in node and key is not None:
-            raise _NotTemplatableError
-        return {k: (v if k == "@context" else _skeleton(v, values, k)) for k, v in node.items()}
+            raise NotTemplatableError
+        return {k: (v if k == "@context" else skeleton(v, values, k)) for k, v in node.items()}
     if isinstance(node, list):
-        return [_skeleton(item, values, key) for item in node]
+        return [skeleton(item, values, key) for item in node]
     if isinstance(node, str) and key is not None and key not in _SHAPE_KEYS and key[0] != "@":
         values.append(node)
         return f"{_PLACEHOLDER}{len(values) - 1}"
     return node
 
 
-class _NotTemplatableError(Exception):
+class NotTemplatableError(Exception):
     """The document or its shape goes through pyld itself."""
 
 
 @lru_cache(maxsize=256)
-def _template(shape: str) -> _Template | None:
+def template(shape: str) -> Template | None:
     nquads = cast(
         str,
         jsonld.to_rdf(
@@ -105,20 +105,20 @@ def _template(shape: str) -> _Template | None:
     pieces.append(nquads[position:])
     if nquads.count(_PLACEHOLDER) != len(slots):
         return None
-    return _Template(tuple(pieces), tuple(slots))
+    return Template(tuple(pieces), tuple(slots))
 
 
 def _escape_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _fill(template: _Template, values: list[str]) -> str:
+def _fill(template: Template, values: list[str]) -> str:
     parts = [template.pieces[0]]
     for (slot, is_iri), piece in zip(template.slots, template.pieces[1:], strict=True):
         value = values[slot]
         if is_iri:
             if not _ABSOLUTE_IRI.fullmatch(value):
-                raise _NotTemplatableError
+                raise NotTemplatableError
             parts.append(f"<{value}>")
         else:
             parts.append(f'"{_escape_literal(value)}"')
@@ -145,13 +145,13 @@ def canonicalize(document: dict[str, Any]) -> str:
     values: list[str] = []
     try:
         if not _pinned_context(document):
-            raise _NotTemplatableError
-        shape = json.dumps(_skeleton(document, values), ensure_ascii=False)
+            raise NotTemplatableError
+        shape = json.dumps(skeleton(document, values), ensure_ascii=False)
         if any(has_unsafe_controls(value) for value in values):
-            raise _NotTemplatableError
-        template = _template(shape)
-        if template is None:
-            raise _NotTemplatableError
-        return _rdfc(_fill(template, values))
-    except Exception:  # _NotTemplatableError, or anything pyld or pyoxigraph object to
+            raise NotTemplatableError
+        found = template(shape)
+        if found is None:
+            raise NotTemplatableError
+        return _rdfc(_fill(found, values))
+    except Exception:  # NotTemplatableError, or anything pyld or pyoxigraph object to
         return canonical_pyld(document)

@@ -1,9 +1,11 @@
-"""The image of a competence's achievement: an SVG that still reads on a black-and-white print.
+"""The image of an achievement (a competence at a level, or a completed pathway): an SVG that
+still reads on a black-and-white print.
 
 It draws the pictogram that the paper form prints for the competence (``referentiel.pictograms``,
 the one source of those drawings), the competence's code and plain label in words, and the level
 both in words (the answer scale's short label, « Sans aide ») and as a shape: one mark per level
 of the scale, filled up to the level reached, so no colour is needed to tell the levels apart.
+A pathway draws its need's pictogram and words, and its autonomy goal the same way.
 The texts come from the referential given, so a translated referential gives a translated image.
 
 ``png_of`` draws the same SVG as a PNG, the format most places that take a badge image accept
@@ -52,23 +54,58 @@ def achievement_svg(ref: Referential, code: str, level: int) -> str:
     reached = next((v for v in levels if v.value == level), None)
     if reached is None:
         raise UnknownAchievementError(f"niveau {level!r} hors de l'échelle (1 à {len(levels)})")
-    title = f"{competence.code} {competence.plain_label} : {reached.short} ({level}/{len(levels)})"
-    lines = textwrap.wrap(competence.plain_label, _LINE_CHARS)
+    scale = f"{level}/{len(levels)}"
+    return _badge_svg(
+        title=f"{competence.code} {competence.plain_label} : {reached.short} ({scale})",
+        heading=competence.code,
+        label=competence.plain_label,
+        pictogram=competence_pictogram(ref, code),
+        words=reached.short,
+        marks=[v.value <= level for v in levels],
+    )
+
+
+def pathway_svg(ref: Referential, need: str, goal: str) -> str:
+    """The image of a pathway completed for ``need`` towards autonomy ``goal`` (A1 to A4):
+    the need's pictogram and words, the goal's code, and one mark per level of the scale
+    above « on fait pour moi », filled up to the goal."""
+    found = next((n for n in ref.needs if n.code == need), None)
+    levels = [a for a in ref.autonomy_levels if a.code != "A0"]
+    reached = next((a for a in levels if a.code == goal), None)
+    if found is None or reached is None:
+        raise UnknownAchievementError(f"parcours inconnu : {need!r} vers {goal!r}")
+    order: list[str] = [a.code for a in levels]
+    return _badge_svg(
+        title=f"{found.label} : {reached.label} ({reached.code})",
+        heading=reached.code,
+        label=found.falc,
+        pictogram=found.pictogram,
+        words=textwrap.shorten(reached.label, _LINE_CHARS, placeholder="…"),
+        marks=[order.index(a.code) <= order.index(goal) for a in levels],
+    )
+
+
+def _badge_svg(
+    *, title: str, heading: str, label: str, pictogram: str, words: str, marks: list[bool]
+) -> str:
+    """A round badge: ``heading`` on top, the pictogram, ``label`` in up to three lines,
+    ``words`` at the bottom, and one circle per level (filled where ``marks`` is true)."""
+    lines = textwrap.wrap(label, _LINE_CHARS)
     if len(lines) > _MAX_LINES:
         lines = [*lines[: _MAX_LINES - 1], textwrap.shorten(" ".join(lines[2:]), _LINE_CHARS)]
     # The pictogram fills its container: a nested viewport places and sizes it.
-    drawing = pictogram_svg(competence_pictogram(ref, code))
+    drawing = pictogram_svg(pictogram)
     picto = f'<svg x="92" y="36" width="56" height="56" color="#000">{drawing}</svg>'
-    label = "".join(
+    text = "".join(
         f'<text x="120" y="{114 + 15 * n}" font-size="13">{escape(line)}</text>'
         for n, line in enumerate(lines)
     )
     step = 26
-    first = SIZE / 2 - step * (len(levels) - 1) / 2
-    marks = "".join(
+    first = SIZE / 2 - step * (len(marks) - 1) / 2
+    circles = "".join(
         f'<circle cx="{first + step * n:g}" cy="172" r="8" stroke="#000" stroke-width="2.5" '
-        f'fill="{"#000" if v.value <= level else "#fff"}"/>'
-        for n, v in enumerate(levels)
+        f'fill="{"#000" if filled else "#fff"}"/>'
+        for n, filled in enumerate(marks)
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" '
@@ -77,11 +114,11 @@ def achievement_svg(ref: Referential, code: str, level: int) -> str:
         f'<circle cx="120" cy="120" r="114" fill="#fff" stroke="#000" stroke-width="6"/>'
         f"{picto}"
         '<g fill="#000" font-family="DejaVu Sans, Verdana, sans-serif" text-anchor="middle">'
-        f'<text x="120" y="30" font-size="16" font-weight="bold">{escape(competence.code)}</text>'
-        f"{label}"
-        f'<text x="120" y="200" font-size="14" font-weight="bold">{escape(reached.short)}</text>'
+        f'<text x="120" y="30" font-size="16" font-weight="bold">{escape(heading)}</text>'
+        f"{text}"
+        f'<text x="120" y="200" font-size="14" font-weight="bold">{escape(words)}</text>'
         "</g>"
-        f"{marks}"
+        f"{circles}"
         "</svg>"
     )
 

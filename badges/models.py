@@ -15,7 +15,7 @@ from pydantic.alias_generators import to_camel
 
 from badges.contexts import CREDENTIALS_V2, OB_EXTENSIONS, OB_V3P0
 from badges.multikey import public_key_from_multibase
-from badges.text import clean_text
+from badges.text import clean_text, has_unsafe_controls
 
 ACHIEVEMENT_CREDENTIAL_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
@@ -31,6 +31,17 @@ def _text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_text)]
+
+
+def _verbatim(value: str) -> str:
+    if has_unsafe_controls(value):
+        raise ValueError("must not hold control characters")
+    return value
+
+
+Verbatim = Annotated[str, AfterValidator(_verbatim)]
+"""A string signed as given (a salt, an address): refused, not cleaned, when it holds the controls
+canonicalisers write differently, since cleaning would change what a hash was computed from."""
 
 
 def _iri(value: str) -> str:
@@ -91,7 +102,7 @@ class Profile(_Model):
     type: list[Literal["Profile"]] = ["Profile"]
     name: Text
     url: Iri | None = None
-    email: str | None = None
+    email: Verbatim | None = None
     verification_method: list[Multikey] = Field(default_factory=list, exclude=True)
 
     def published(self) -> dict[str, Any]:
@@ -143,7 +154,7 @@ class IdentityObject(_Model):
     hashed: Literal[True] = True
     identity_hash: str
     identity_type: Literal["emailAddress"] = "emailAddress"
-    salt: str
+    salt: Verbatim
 
     @classmethod
     def for_email(cls, email: str, salt: str) -> IdentityObject:

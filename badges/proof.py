@@ -144,7 +144,7 @@ def _too_big(node: object, depth: int = 0, budget: list[int] | None = None) -> s
     return None
 
 
-def _parse(document: str | bytes | dict[str, Any], result: Verification) -> dict[str, Any] | None:
+def parse(document: str | bytes | dict[str, Any], result: Verification) -> dict[str, Any] | None:
     if isinstance(document, dict):
         parsed: object = document
     else:
@@ -248,7 +248,7 @@ def verify(
 ) -> Verification:
     """Check the `eddsa-rdfc-2022` proof of `document` with the key `resolve_key` gives."""
     result = Verification()
-    parsed = _parse(document, result)
+    parsed = parse(document, result)
     if parsed is None:
         return result
     result.document = parsed

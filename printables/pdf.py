@@ -31,7 +31,7 @@ Progress = Callable[[int], None]
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("printables", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -69,7 +69,7 @@ def render_forms(
         SheetRef(version=ref.version, lang=lang, serial=serial, person=person) for serial in numbers
     ]
     layout = build_layout(ref, lang)
-    template = _environment().get_template("form.html")
+    template = environment().get_template("form.html")
     common = {
         "layout": layout,
         "markers": {m.id: marker_svg(m.id) for m in layout.markers},
@@ -152,7 +152,7 @@ def render_attestation(
     )
     date = format_date(issued, format="long", locale=lang)
     html = (
-        _environment()
+        environment()
         .get_template("attestation.html")
         .render(
             lang=lang,

@@ -60,11 +60,19 @@ def users() -> None:
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--structure", required=True, help="Nom de la structure (créée si besoin).")
-def users_create(email: str, role: str, structure: str) -> None:
+@click.option("--departement", help="Pour un coordinateur : le code du département suivi (18).")
+@click.option("--region", help="Pour un coordinateur : le code de la région suivie (24).")
+def users_create(
+    email: str, role: str, structure: str, departement: str | None, region: str | None
+) -> None:
     """Crée un compte ; le mot de passe est lu sur l'entrée standard, ou généré et affiché."""
     typed = "" if sys.stdin.isatty() else sys.stdin.read().strip()
     password = typed or generate_password()
-    run_in_db(lambda a: a.create_user(email, password, Role(role), structure))
+    run_in_db(
+        lambda a: a.create_user(
+            email, password, Role(role), structure, departement=departement, region=region
+        )
+    )
     click.echo(f"Compte créé : {email} ({role}, {structure})")
     if not typed:
         click.echo(f"Mot de passe : {password}")

@@ -40,7 +40,7 @@ _SESSION_ROWS = (
 )
 
 
-async def _with_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+async def with_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     engine = make_engine(settings)
     try:
         async with session_maker(settings, engine)() as db:
@@ -88,7 +88,7 @@ def _records(settings: Settings, console: Console) -> Records:
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        return asyncio.run(_with_db(settings, lambda db: read_records(db, tick)))
+        return asyncio.run(with_db(settings, lambda db: read_records(db, tick)))
 
 
 @click.group("model")
@@ -132,7 +132,7 @@ async def _store(settings: Settings, trained: Trained) -> Stored:
         await db.commit()
         return stored
 
-    return await _with_db(settings, work)
+    return await with_db(settings, work)
 
 
 @model_group.command("evaluate")
@@ -144,7 +144,7 @@ def model_evaluate(database_url: str | None) -> None:
 
     settings = _settings(database_url)
     console = Console()
-    row = asyncio.run(_with_db(settings, latest_model))
+    row = asyncio.run(with_db(settings, latest_model))
     if row is None:
         click.echo("Aucun modèle : lancez d'abord « parcours model train ».", err=True)
         sys.exit(NO_DATA)
@@ -193,7 +193,7 @@ def demo(count: int, seed: int, departement: str, database_url: str | None) -> N
 
         try:
             filled = asyncio.run(
-                _with_db(settings, lambda db: fill_synthetic(db, count, seed, departement, tick))
+                with_db(settings, lambda db: fill_synthetic(db, count, seed, departement, tick))
             )
         except UnknownDepartementError as error:
             click.echo(f"erreur : {error}", err=True)

@@ -48,11 +48,25 @@ class Backend:
 
         return asyncio.run(go())
 
-    def user(self, role: Role = Role.MEDIATOR, structure: str | None = None) -> tuple[str, str]:
-        """A new account (e-mail, structure name) in its own structure unless one is named."""
+    def user(
+        self,
+        role: Role = Role.MEDIATOR,
+        structure: str | None = None,
+        *,
+        departement: str | None = None,
+        region: str | None = None,
+    ) -> tuple[str, str]:
+        """A new account (e-mail, structure name) in its own structure unless one is named; a
+        coordinator follows the Cher unless a département or région is named."""
         email = f"{role.value}-{uuid.uuid4().hex[:8]}@example.org"
         structure = structure or f"Structure {uuid.uuid4().hex[:8]}"
-        self.run(lambda db: AccountService(db).create_user(email, PASSWORD, role, structure))
+        if role == Role.COORDINATOR and departement is None and region is None:
+            departement = "18"
+        self.run(
+            lambda db: AccountService(db).create_user(
+                email, PASSWORD, role, structure, departement=departement, region=region
+            )
+        )
         return email, structure
 
     def token(self, email: str) -> str:

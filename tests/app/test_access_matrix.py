@@ -81,6 +81,7 @@ EXPECTED = [
     ("/api/v1/places", Permission.OFFER),
     ("/api/v1/workshops", Permission.OFFER),
     ("/api/v1/exports", Permission.PUBLIC),
+    ("/api/v1/verify", Permission.PUBLIC),
     ("/api/v1/", Permission.PUBLIC),
     ("/pro/connexion", Permission.PUBLIC),
     ("/pro/deconnexion", Permission.PUBLIC),
@@ -92,6 +93,7 @@ EXPECTED = [
     ("/pro/formation", Permission.TRAINING),
     ("/pro/offre", Permission.OFFER),
     ("/pro", Permission.PEOPLE),
+    ("/verifier", Permission.PUBLIC),
     ("/", Permission.PUBLIC),
 ]
 

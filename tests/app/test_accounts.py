@@ -91,20 +91,52 @@ def test_a_few_unrelated_words_make_a_good_password(words):
     assert password_problems("-".join(words)) == []
 
 
-def test_the_cli_refuses_a_weak_password_and_creates_nothing(backend, tmp_path):
-    email = f"faible-{uuid.uuid4().hex[:6]}@example.org"
-    done = subprocess.run(
-        [str(PARCOURS), "users", "create", email, "--role", "mediator", "--structure", "S"],
-        input="azertyuiop123",
+def _create(backend, tmp_path, email, *options, password="correct horse battery staple"):  # type: ignore[no-untyped-def]
+    """`parcours users create` on the backend's database."""
+    return subprocess.run(
+        [str(PARCOURS), "users", "create", email, "--structure", "S", *options],
+        input=password,
         capture_output=True,
         text=True,
         env={"PARCOURS_DATABASE_URL": backend.settings.database_url, "PATH": ""},
         cwd=tmp_path,
         check=False,
     )
+
+
+def test_the_cli_refuses_a_weak_password_and_creates_nothing(backend, tmp_path):
+    email = f"faible-{uuid.uuid4().hex[:6]}@example.org"
+    done = _create(backend, tmp_path, email, "--role", "mediator", password="azertyuiop123")
     assert done.returncode == 2
     assert "trop courant" in done.stderr
     assert backend.run(lambda db: AccountService(db).by_email(email)) is None
+
+
+def test_a_coordinator_follows_one_departement_or_one_region(backend, tmp_path):
+    for options in (
+        ["--role", "coordinator"],
+        ["--role", "coordinator", "--departement", "18", "--region", "24"],
+        ["--role", "coordinator", "--departement", "99"],
+        ["--role", "mediator", "--departement", "18"],
+    ):
+        email = f"coord-{uuid.uuid4().hex[:6]}@example.org"
+        done = _create(backend, tmp_path, email, *options)
+        assert done.returncode == 2, options
+        assert backend.run(lambda db, e=email: AccountService(db).by_email(e)) is None
+    cher = f"cher-{uuid.uuid4().hex[:6]}@example.org"
+    assert (
+        _create(backend, tmp_path, cher, "--role", "coordinator", "--departement", "18").returncode
+        == 0
+    )
+    centre = f"centre-{uuid.uuid4().hex[:6]}@example.org"
+    assert (
+        _create(backend, tmp_path, centre, "--role", "coordinator", "--region", "24").returncode
+        == 0
+    )
+    found = backend.run(lambda db: AccountService(db).by_email(cher))
+    assert (found.scope_departement, found.scope_region) == ("18", None)
+    found = backend.run(lambda db: AccountService(db).by_email(centre))
+    assert (found.scope_departement, found.scope_region) == (None, "24")
 
 
 # --- changing and resetting a password -----------------------------------------------------

@@ -38,6 +38,7 @@ DONE_ALONE = 2  # « Je le fais seul quand tout se passe bien »
 class Demo:
     settings: Settings
     counts: dict[str, int]
+    printed: list[str]  # what `make run` prints
 
 
 def counts(settings: Settings) -> dict[str, int]:
@@ -62,8 +63,8 @@ def demo(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     try:
         asyncio.run(load_demo(settings))
         first = counts(settings)
-        asyncio.run(load_demo(settings))
-        yield Demo(settings, first)
+        printed = asyncio.run(load_demo(settings))
+        yield Demo(settings, first, printed)
     finally:
         os.chdir(here)
 
@@ -157,3 +158,11 @@ def test_the_demo_residents_get_a_pathway_with_sessions_to_book_near_bourges(dem
     assert steps, needs
     assert any(step["sessions"] for step in steps)  # the demo offer is near Bourges
     assert all(step["why"] for step in steps)
+
+
+def test_the_demo_prints_the_link_of_a_wallet_with_badges(demo, demo_client):
+    (line,) = [line for line in demo.printed if "/portefeuille/" in line]
+    path = "/portefeuille/" + line.rsplit("/portefeuille/", 1)[1]
+    wallet = demo_client.get(path)
+    assert wallet.status_code == 200
+    assert wallet.text.count('class="badge"') >= 1

@@ -14,6 +14,7 @@ from sqlalchemy import Table, select
 from app.config import uploads_dir
 from app.db.models import (
     Attendance,
+    Credential,
     FeedbackKind,
     Pathway,
     PathwayFeedback,
@@ -188,6 +189,8 @@ def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, cli
     assert len(exported["bookings"]) == len(exported["evidence"]) == 1 <= len(exported["messages"])
     assert [len(p["steps"]) for p in exported["pathways"]] == [1]
     assert len(exported["recommendations"]) == len(exported["pathway_feedback"]) == 1
+    (badge,) = exported["badges"]
+    assert badge["revoked_at"] is None
     before = everything_stored(backend)
     assert person_id in before and alias in before
 
@@ -197,6 +200,9 @@ def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, cli
     for trace in (alias, person_id, UUID(person_id).hex, *ids, *(UUID(i).hex for i in ids)):
         assert trace not in after, trace
     assert client.get(f"/pro/personnes/{person_id}").status_code == 404
+    # the badge already shown elsewhere now reads « revoked »
+    revoked = backend.run(lambda db: db.get(Credential, UUID(badge["id"])))
+    assert revoked.revoked_at is not None and revoked.person_id is None
     assert client.get(f"/api/v1/scans/{batch}", headers=headers).status_code == 404
     # On disk: the upload was deleted once read, and no file of var/ names them.
     for file in (p for p in uploads_dir().parent.rglob("*") if p.is_file()):

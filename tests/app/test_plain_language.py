@@ -33,6 +33,10 @@ RESIDENT_SOURCES = (
         for name in ("home", "resume", "question", "context", "needs", "goals", "finish", "result")
     ),
     "app/features/diagnostics/pages.py",
+    "app/templates/wallet/wallet.html",
+    "app/templates/wallet/closed.html",
+    "app/features/wallet/pages.py",
+    "app/features/wallet/mail.py",
     "app/errors.py",
     "referentiel/explain.py",
 )

@@ -14,8 +14,9 @@ from litestar.routes import HTTPRoute
 from sqlalchemy import select
 
 from app.asgi import create_app
-from app.db.models import Diagnostic, Person, Role
+from app.db.models import Diagnostic, Person, Role, WalletLink
 from app.features.diagnostics.service import DiagnosticService
+from app.features.wallet import new_link
 from referentiel import load_referential
 from tests.app.conftest import csrf, login
 
@@ -51,6 +52,8 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/inscriptions/{booking}/annuler", {}),
     ("GET", "/pro/personnes/{id}/parcours", None),
     ("POST", "/pro/personnes/{id}/parcours/decision", {"need": "caf", "decision": "accepted"}),
+    ("GET", "/pro/personnes/{id}/portefeuille", None),
+    ("POST", "/pro/personnes/{id}/portefeuille", {"envoyer": "oui"}),
 ]
 
 
@@ -77,7 +80,15 @@ def snapshot(backend: Any, person_id: UUID) -> tuple[Any, ...]:
         found = await db.scalars(select(Diagnostic).where(Diagnostic.person_id == person_id))
         diagnostics = sorted((str(d.id), d.status.value, repr(d.answers)) for d in found)
         consents = len(person.consents) if person else 0
-        return (person and person.alias, person and person.updated_at, consents, diagnostics)
+        links = await db.scalars(select(WalletLink).where(WalletLink.person_id == person_id))
+        wallet = sorted((str(link.id), link.revoked_at) for link in links)
+        return (
+            person and person.alias,
+            person and person.updated_at,
+            consents,
+            diagnostics,
+            wallet,
+        )
 
     return backend.run(go)
 
@@ -106,6 +117,8 @@ def other(backend: Any, client: Any) -> Other:
         diagnostic = await DiagnosticService(db).start(
             person_id=person_id, structure_id=person.structure_id
         )
+        await new_link(db, person_id, created_by=None)  # their wallet's link, given by B
+        await db.commit()
         return str(diagnostic.id)
 
     return Other(person_id, alias, posted.json()["id"], backend.run(start))

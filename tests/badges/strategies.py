@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -77,7 +78,7 @@ subjects = st.builds(
     id=urns,
     achievement=achievements,
     identifier=st.lists(
-        st.builds(IdentityObject.for_email, st.emails(), st.text(min_size=1, max_size=16)),
+        st.builds(IdentityObject.for_email, st.emails(), texts.map(clean_text)),
         max_size=1,
     ),
 )
@@ -115,3 +116,26 @@ def issue(credential: OpenBadgeCredential) -> dict[str, Any]:
 def issuer_keys(method: str) -> Ed25519PublicKey | None:
     """The test issuer's key, and no other."""
     return ISSUER_KEY.public_key() if method == METHOD else None
+
+
+def leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path to every value of a JSON document that is neither an object nor a list."""
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in leaves(value, (*path, i))]
+    return [path]
+
+
+def value_at(document: dict[str, Any], path: tuple[Any, ...]) -> Any:
+    node: Any = document
+    for step in path:
+        node = node[step]
+    return node
+
+
+def with_value(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    """A copy of `document` with `value` at `path`."""
+    changed = copy.deepcopy(document)
+    value_at(changed, path[:-1])[path[-1]] = value
+    return changed

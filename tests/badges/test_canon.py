@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from badges.canon import canonical_pyld, canonicalize
 from badges.contexts import UnknownContextError, document_loader
-from badges.models import OpenBadgeCredential
+from badges.models import IdentityObject, OpenBadgeCredential, Profile
 from badges.proof import proof_options
 from badges.text import clean_text, has_unsafe_controls
 from tests.badges.strategies import METHOD, credentials
@@ -53,6 +54,14 @@ def test_models_clean_text_before_signing() -> None:
         clean_text("Communiquer\x01 par\x08 e-mail\x7f\tet\nSMS")
         == "Communiquer par e-mail\tet\nSMS"
     )
+
+
+def test_salts_and_addresses_with_disputed_controls_are_refused() -> None:
+    """Found by the JavaScript verifier: rdf-canonize escapes a salt's \\x15 where pyld does not."""
+    with pytest.raises(ValidationError, match="control characters"):
+        IdentityObject.for_email("ana@example.fr", "sel\x15")
+    with pytest.raises(ValidationError, match="control characters"):
+        Profile(id="https://parcours.example.fr/issuers/1", name="Médiathèque", email="a\x7f@b.fr")
 
 
 def test_loader_refuses_unpinned_urls() -> None:

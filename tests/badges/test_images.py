@@ -14,6 +14,7 @@ from badges.images import (
     UnknownAchievementError,
     achievement_svg,
     competence_pictogram,
+    pathway_svg,
     png_of,
 )
 from referentiel.i18n import localized
@@ -92,3 +93,17 @@ def test_the_png_is_the_same_drawing_and_can_carry_a_credential(ref: Referential
 def test_an_unknown_competence_or_level_is_refused(ref: Referential, code: str, level: int) -> None:
     with pytest.raises(UnknownAchievementError):
         achievement_svg(ref, code, level)
+
+
+def test_a_pathway_draws_its_need_and_goal_and_can_be_baked(ref: Referential) -> None:
+    for need in ref.needs:
+        for goal in ("A1", "A2", "A3", "A4"):
+            svg = pathway_svg(ref, need.code, goal)
+            texts = _texts(svg)
+            assert goal in texts and " ".join(texts).count(need.falc.split()[0]) >= 1
+            assert svg.count('fill="#000"/>') == int(goal[1])  # marks filled up to the goal
+    assert extract_svg(bake_svg(pathway_svg(ref, "caf", "A3"), '{"a":1}')) == '{"a":1}'
+    with pytest.raises(UnknownAchievementError):
+        pathway_svg(ref, "caf", "A0")
+    with pytest.raises(UnknownAchievementError):
+        pathway_svg(ref, "nothing", "A3")

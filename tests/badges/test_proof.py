@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -14,37 +13,22 @@ from badges.models import OpenBadgeCredential
 from badges.multikey import multibase_decode, multibase_encode
 from badges.proof import verify
 from badges.schema import schema_errors
-from tests.badges.strategies import ISSUER_KEY, METHOD, credentials, issue, issuer_keys
+from tests.badges.strategies import (
+    ISSUER_KEY,
+    METHOD,
+    credentials,
+    issue,
+    issuer_keys,
+    leaves,
+    value_at,
+    with_value,
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=20,
 )
-
-
-def _leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, dict):
-        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
-    if isinstance(node, list):
-        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, (*path, i))]
-    return [path]
-
-
-def _replace(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
-    changed = copy.deepcopy(document)
-    node: Any = changed
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = value
-    return changed
-
-
-def _get(document: dict[str, Any], path: tuple[Any, ...]) -> Any:
-    node: Any = document
-    for step in path:
-        node = node[step]
-    return node
 
 
 @settings(max_examples=60, deadline=None)
@@ -64,11 +48,11 @@ def test_changing_any_field_breaks_the_signature(
     credential: OpenBadgeCredential, data: st.DataObject
 ) -> None:
     signed = issue(credential)
-    paths = [p for p in _leaves(signed) if p[0] not in {"proof", "@context"}]
+    paths = [p for p in leaves(signed) if p[0] not in {"proof", "@context"}]
     path = data.draw(st.sampled_from(paths))
-    old = _get(signed, path)
+    old = value_at(signed, path)
     new = (not old) if isinstance(old, bool) else old + data.draw(st.characters(min_codepoint=0x41))
-    result = verify(_replace(signed, path, new), issuer_keys)
+    result = verify(with_value(signed, path, new), issuer_keys)
     assert result.failed is not None
     assert result.failed.name == "signature"
 

@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 START_TIMEOUT = 60.0
+BADGE_KEY = "e2e-badge-key-not-for-production"
 
 
 def _missing() -> str | None:
@@ -115,6 +116,8 @@ def server() -> Iterator[Server]:
         env = {
             **os.environ,
             "PARCOURS_SECRET_KEY": "e2e-secret-key-not-for-production",
+            # shared with the tests, which issue badges straight into the database
+            "PARCOURS_BADGE_KEY": BADGE_KEY,
             # the address printed on paper for the resume code
             "PARCOURS_PUBLIC_URL": f"http://127.0.0.1:{port}",
         }

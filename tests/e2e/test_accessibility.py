@@ -16,19 +16,22 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.badges import an_issued_badge
 from tests.e2e.browsing import (
     PolicyWatch,
     adaptive_diagnostic,
     not_sure_about_paperwork,
     page_problems,
 )
+from tests.e2e.wallets import a_wallet
 
 Setup = Callable[[Any, dict[str, str]], None]
 
 
 @pytest.fixture(scope="module")
-def states(shared_page: Any) -> dict[str, str]:
-    """Diagnostics at each step, made once: answered, with needs chosen, completed."""
+def states(shared_page: Any, server: Any) -> dict[str, str]:
+    """Diagnostics at each step, made once: answered, with needs chosen, completed; and a
+    holder's wallet of badges and a badge issued."""
     page = shared_page
     answered = adaptive_diagnostic(page.request)
     with_needs = adaptive_diagnostic(page.request, answer=3)
@@ -61,6 +64,8 @@ def states(shared_page: Any) -> dict[str, str]:
         "with_needs": with_needs,
         "completed": completed,
         "settling": settling,
+        "badge": an_issued_badge(server),
+        "wallet": a_wallet(server),
     }
 
 
@@ -122,6 +127,22 @@ def _feedback_given(page: Any, states: dict[str, str]) -> None:
     assert page.locator(".feedback [role=status]").count() == 1
 
 
+def _unreadable_badge(page: Any, _states: dict[str, str]) -> None:
+    """A pasted text that is no badge: the verdict, its reason and the checks behind it."""
+    page.goto("/verifier")
+    page.locator("#json").fill("pas un badge")
+    with page.expect_navigation():
+        page.locator("form[action='/verifier'] button[type=submit]").click()
+    page.locator("details.checks summary").click()
+
+
+def _nothing_to_verify(page: Any, _states: dict[str, str]) -> None:
+    page.goto("/verifier")
+    with page.expect_navigation():
+        page.locator("form[action='/verifier'] button[type=submit]").click()
+    assert page.locator("[role=alert]").count() == 1
+
+
 def _resume_error(page: Any, _states: dict[str, str]) -> None:
     page.goto("/reprendre")
     page.locator("#code").fill("ZZZZ-ZZZZ")
@@ -160,6 +181,17 @@ PAGES: dict[str, Setup] = {
     "not-found": _goto("/cette-page-n-existe-pas"),
     "not-found-en": _english(_goto("/cette-page-n-existe-pas")),
     "unknown-diagnostic": _goto("/diagnostic/00000000-0000-4000-8000-000000000000/question"),
+    "verifier": _goto("/verifier"),
+    "verifier-en": _english(_goto("/verifier")),
+    "verifier-nothing-given": _nothing_to_verify,
+    "verifier-valid-badge": _goto("/verifier?credential={badge}"),
+    "verifier-valid-badge-large-text": _large_text(_goto("/verifier?credential={badge}")),
+    "verifier-unreadable-badge": _unreadable_badge,
+    "verifier-unknown-badge": _goto("/verifier?credential=00000000-0000-4000-8000-000000000000"),
+    "wallet": _goto("{wallet}"),
+    "wallet-en": _english(_goto("{wallet}")),
+    "wallet-large-text": _large_text(_goto("{wallet}")),
+    "wallet-link-closed": _goto("/portefeuille/" + "A" * 43),
 }
 
 

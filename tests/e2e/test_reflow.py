@@ -28,6 +28,7 @@ from app.asgi import create_app
 from app.config import Settings
 from app.db.models import Session
 from tests.app.features.schedule.offer import seed_offer
+from tests.e2e.badges import an_issued_badge
 from tests.e2e.browsing import (
     adaptive_diagnostic,
     answer_until_the_end,
@@ -39,6 +40,7 @@ from tests.e2e.browsing import (
     submit,
     text_sizes,
 )
+from tests.e2e.wallets import a_wallet
 
 Check = Callable[[Any], None]
 ENLARGED = 1.25  # « texte plus grand » is 30 % larger; every text must grow at least this much
@@ -60,6 +62,7 @@ def resident_routes(folder: Path) -> dict[str, re.Pattern[str]]:
                 and (answers.is_subclass_of(Template) or Template in answers.args)
             ):
                 pattern = re.sub(r"\\\{[a-z_]+:uuid\\\}", "[0-9a-f-]{36}", re.escape(route.path))
+                pattern = re.sub(r"\\\{[a-z_]+:str\\\}", "[^/]+", pattern)
                 found[route.path] = re.compile(pattern)
     assert "/diagnostic/{diagnostic_id:uuid}/resultat" in found, found
     return found
@@ -106,11 +109,23 @@ def _settling_question(page: Any, check: Check) -> None:
     check(page)
 
 
-def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
+def _checking_a_badge(page: Any, check: Check, badge: str) -> None:
+    """The verification page, a pasted text that is no badge, and a badge's verdict."""
+    page.goto("/verifier")
+    check(page)
+    page.locator("#json").fill("pas un badge")
+    submit(page, "/verifier")
+    check(page)
+    page.goto(f"/verifier?credential={badge}")
+    check(page)
+
+
+def walk_every_resident_page(page: Any, check: Check, seance: str, wallet: str, badge: str) -> None:
     """From the home page to the result as a beginner, with the detours a resident may take
     (a wrong resume code, a commune shared by several places, no need chosen, a wrong
-    address), then finding help and a workshop near home and booking ``seance``; ``check``
-    is called on every page shown."""
+    address), then finding help and a workshop near home and booking ``seance``, then a
+    holder's ``wallet`` of badges and a link that opens none, then checking ``badge`` as a
+    counsellor would; ``check`` is called on every page shown."""
     page.goto("/")
     check(page)
     page.goto("/reprendre")
@@ -157,6 +172,11 @@ def walk_every_resident_page(page: Any, check: Check, seance: str) -> None:
     check(page)
     page.goto("/offre/donnees-ouvertes")
     check(page)
+    page.goto(wallet)
+    check(page)
+    page.goto("/portefeuille/" + "A" * 43)
+    check(page)
+    _checking_a_badge(page, check, badge)
 
 
 @pytest.mark.parametrize("size", ["normal", "larger"])
@@ -165,6 +185,8 @@ def test_every_resident_page_fits_a_320px_phone(
 ):
     routes = resident_routes(tmp_path)
     seance = a_seance(server)
+    badge = an_issued_badge(server)
+    wallet = a_wallet(server)
     page = new_context().new_page()
     if size == "larger":
         page.goto("/")
@@ -178,7 +200,7 @@ def test_every_resident_page_fits_a_320px_phone(
         seen.update(name for name, pattern in routes.items() if pattern.fullmatch(path))
         problems.extend(layout_problems(shown))
 
-    walk_every_resident_page(page, check, seance)
+    walk_every_resident_page(page, check, seance, wallet, badge)
     assert not problems, "\n".join(problems)
     assert seen == set(routes), (
         f"resident pages never shown: {sorted(set(routes) - seen)}: "

@@ -1,6 +1,7 @@
 """Every table, imported here so that Alembic and the app see the whole metadata."""
 
 from app.db.models.account import ApiToken, Role, Structure, User
+from app.db.models.badge import Credential, IssuerKey, StatusList, WalletLink
 from app.db.models.booking import Attendance, Booking, BookingStatus, EvidenceRecord
 from app.db.models.diagnostic import Channel, Diagnostic, DiagnosticStatus
 from app.db.models.offer import Modality, Place, Session, SessionSeries, Workshop
@@ -18,6 +19,7 @@ from app.db.models.pathway import (
 from app.db.models.person import Consent, Person
 from app.db.models.scan import BatchStatus, PageOutcome, ScanBatch, ScanPage
 from app.db.models.security import AuditEvent, Throttle
+from app.db.models.statistics import StatCell, StatRaw, StatState, StatSubject
 from app.db.models.store import StoreEntry
 
 __all__ = [
@@ -29,10 +31,12 @@ __all__ = [
     "BookingStatus",
     "Channel",
     "Consent",
+    "Credential",
     "Diagnostic",
     "DiagnosticStatus",
     "EvidenceRecord",
     "FeedbackKind",
+    "IssuerKey",
     "Modality",
     "OutboxChannel",
     "OutboxMessage",
@@ -50,11 +54,17 @@ __all__ = [
     "ScanPage",
     "Session",
     "SessionSeries",
+    "StatCell",
+    "StatRaw",
+    "StatState",
+    "StatSubject",
+    "StatusList",
     "StepOrigin",
     "StepStatus",
     "StoreEntry",
     "Structure",
     "Throttle",
     "User",
+    "WalletLink",
     "Workshop",
 ]

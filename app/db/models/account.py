@@ -44,6 +44,10 @@ class User(UUIDAuditBase):
     totp_secret: Mapped[str | None] = mapped_column(String(200), default=None)
     # The last time step a code was accepted for: the same code never opens a second session.
     totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
+    # What a coordinator's statistics cover: one département or one région (INSEE codes);
+    # a coordinator with neither sees no territory. Other roles leave both empty.
+    scope_departement: Mapped[str | None] = mapped_column(String(3), default=None)
+    scope_region: Mapped[str | None] = mapped_column(String(2), default=None)
     structure: Mapped[Structure] = relationship(lazy="joined")
 
     @property

@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import territories
 from app.audit import Auditor
 from app.db.models import ApiToken, Role, Structure, User
 from app.db.types import as_utc
@@ -36,6 +37,8 @@ MSG_WRONG_PASSWORD = "Le mot de passe actuel n'est pas le bon."
 MSG_WRONG_CODE = (
     "Ce code ne convient pas. Tapez les 6 chiffres affichés en ce moment par l'application."
 )
+MSG_SCOPE_NEEDED = "un coordinateur suit un département (--departement) ou une région (--region)"
+MSG_SCOPE_ONLY_COORDINATOR = "seul un coordinateur suit un département ou une région"
 MSG_ADMIN_NEEDS_TOTP = "Un compte administrateur garde toujours sa double authentification."
 
 
@@ -45,6 +48,19 @@ class AccountError(ValueError):
     def __init__(self, *problems: str) -> None:
         super().__init__("; ".join(problems))
         self.problems = list(problems)
+
+
+def _scope_problem(role: Role, departement: str | None, region: str | None) -> str | None:
+    """A coordinator follows exactly one known département or région; nobody else has one."""
+    if role != Role.COORDINATOR:
+        return None if departement is None and region is None else MSG_SCOPE_ONLY_COORDINATOR
+    if (departement is None) == (region is None):
+        return MSG_SCOPE_NEEDED
+    if departement is not None and departement not in territories.departements():
+        return f"département inconnu : {departement}"
+    if region is not None and region not in territories.regions():
+        return f"région inconnue : {region}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -72,10 +88,23 @@ class AccountService:
             await self.db.flush()
         return found
 
-    async def create_user(self, email: str, password: str, role: Role, structure: str) -> User:
+    async def create_user(
+        self,
+        email: str,
+        password: str,
+        role: Role,
+        structure: str,
+        *,
+        departement: str | None = None,
+        region: str | None = None,
+    ) -> User:
+        """A new account; a coordinator names the one département or région they follow."""
         email = email.strip().lower()
         if "@" not in email:
             raise AccountError(f"adresse e-mail invalide : {email!r}")
+        scope_problem = _scope_problem(role, departement, region)
+        if scope_problem:
+            raise AccountError(scope_problem)
         problems = password_problems(password, email)
         if problems:
             raise AccountError(*problems)
@@ -86,6 +115,8 @@ class AccountService:
             password_hash=await hash_password_async(self.db, password),
             role=role,
             structure_id=(await self.structure(structure)).id,
+            scope_departement=departement,
+            scope_region=region,
         )
         self.db.add(user)
         await self.db.commit()

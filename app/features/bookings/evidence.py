@@ -10,12 +10,14 @@ from uuid import UUID
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Booking, EvidenceRecord, Session
+from app.db.models import Booking, Credential, EvidenceRecord, Session
+from app.features.badges import IssuingError, issue_for_evidence, revoke
 from app.when import said_date
 from referentiel import load_referential
 from referentiel.answers import Evidence
 
 EXIT_CHECK = "exit_check"
+WITHDRAWN = "La validation de fin d'atelier a été retirée."
 
 
 def observed_words(exit_check: dict[str, Any]) -> str:
@@ -37,9 +39,20 @@ async def keep_exit_check(
 ) -> None:
     """Write the evidence of the booking's exit check as it now stands: one record per
     competence the workshop raises when it is passed and the booking names a person, none
-    otherwise (a check set back to « not passed » takes its evidence away)."""
+    otherwise (a check set back to « not passed » takes its evidence away, and revokes the
+    badges it gave). Each record issues its badge at once."""
+    earlier = select(EvidenceRecord.id).where(EvidenceRecord.booking_id == booking.id)
+    given = list(
+        await db.scalars(
+            select(Credential).where(
+                Credential.evidence_id.in_(earlier), Credential.revoked_at.is_(None)
+            )
+        )
+    )
     await db.execute(delete(EvidenceRecord).where(EvidenceRecord.booking_id == booking.id))
     if not booking.exit_check_passed or booking.person_id is None:
+        for credential in given:
+            await revoke(db, credential, reason=WITHDRAWN, by=recorded_by)
         return
     workshop = session.workshop
     observed = observed_words(workshop.exit_check)[:1000]
@@ -61,6 +74,13 @@ async def keep_exit_check(
             )
         )
     await db.flush()
+    for record in await db.scalars(
+        select(EvidenceRecord).where(EvidenceRecord.booking_id == booking.id)
+    ):
+        try:
+            await issue_for_evidence(db, record, issued_by=recorded_by)
+        except IssuingError:
+            continue  # a workshop that raises no level proves nothing a badge could name
 
 
 async def evidence_of(

@@ -45,6 +45,10 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8… minutes: about 2 hours in all
 # A claimed message is due again after this if its process stopped before marking it.
 LEASE = timedelta(minutes=10)
+# Kinds of message whose text is a key (the link that opens a person's wallet): once sent,
+# the database keeps the fact, not the key.
+KEYS_INSIDE = frozenset({"wallet"})
+FORGOTTEN = "(Ce message portait un lien personnel : son texte n'est pas gardé après l'envoi.)"
 # How long the worker waits after the server could not be reached, at most.
 LONGEST_PAUSE = 600.0
 
@@ -194,8 +198,9 @@ class OutboxWorker:
                 except (aiosmtplib.SMTPException, OSError) as error:
                     await self._failed(row, now, error, report)
                 else:
+                    forget = {"body": FORGOTTEN} if row.kind in KEYS_INSIDE else {}
                     await self._record(
-                        [row.id], status=OutboxStatus.SENT, sent_at=now, last_error=None
+                        [row.id], status=OutboxStatus.SENT, sent_at=now, last_error=None, **forget
                     )
                     report.sent += 1
         finally:

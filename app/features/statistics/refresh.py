@@ -1,0 +1,578 @@
+"""`parcours stats refresh`: bring the published statistics up to date.
+
+Summary tables refreshed by a job, not computed per page: secrecy looks at every cell of a
+period at once (a cell hidden in one table must stay hidden in every other), so it is decided
+here, once per change, and pages only read the result (`stat_cell`). A refresh reads what
+changed since the last one (diagnostics, pathway steps, bookings and sessions whose
+``updated_at`` is later), rebuilds those people's rows in `stat_subject`, recounts the
+départements they live in and decides secrecy again for the upper levels and those
+départements (:mod:`.cube`). ``full`` starts from nothing (after an erasure, say: the erased
+person's row is gone with them, and the next full refresh recounts their département).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    Diagnostic,
+    DiagnosticStatus,
+    Pathway,
+    PathwayStep,
+    Place,
+    Session,
+    StatCell,
+    StatRaw,
+    StatState,
+    StatSubject,
+    StepStatus,
+)
+from app.features.statistics.cube import Cell, Stage, decide, lower_stage, upper_stage
+from app.features.statistics.indicators import (
+    REPEAT,
+    TOTAL,
+    Fact,
+    Indicator,
+    Kind,
+    columns_of,
+    fact_of,
+    specs,
+)
+from app.features.statistics.territory import Level, Territory, territory, tree
+from app.territories import communes
+from app.when import from_paris, in_paris
+
+STATE_ID = 1
+CHUNK = 2000
+
+
+@dataclass
+class Refreshed:
+    subjects: int = 0  # people rows rebuilt
+    departements: int = 0  # départements recounted (all periods)
+    cells: int = 0  # territory rows written
+    periods: list[int] = field(default_factory=list)
+
+
+def year_of(moment: datetime) -> int:
+    return in_paris(moment).year
+
+
+def _key(indicator: str, column: str) -> str:
+    return f"{indicator}|{column}"
+
+
+def _unkey(key: str) -> tuple[str, str]:
+    indicator, column = key.split("|", 1)
+    return indicator, column
+
+
+# --- people rows ---------------------------------------------------------------------------
+
+
+def _fact_row(
+    key: tuple[int, UUID], latest: Any, count: int, commune: str | None, fact: Fact
+) -> dict[str, Any]:
+    year, subject = key
+    known = communes().get(commune or "")
+    return {
+        "year": year,
+        "subject": subject,
+        "diagnostic_id": latest.id,
+        "person_id": latest.person_id,
+        "diagnostics": count,
+        "departement": known.departement if known else None,
+        "commune": known.insee if known else None,
+        "age_band": fact.age_band,
+        "frequency": fact.frequency,
+        "equipment": " ".join(fact.equipment),
+        "profile": fact.profile,
+        "levels": fact.levels,
+        "needs": " ".join(fact.needs),
+        "autonomy": fact.autonomy,
+        "pathway": " ".join(fact.pathway),
+    }
+
+
+def pathway_state(statuses: Iterable[str]) -> tuple[str, ...]:
+    """« started » once a step is booked or done; « completed » once every step kept is done."""
+    kept = [s for s in statuses if s != StepStatus.DROPPED]
+    started = any(s in (StepStatus.BOOKED, StepStatus.DONE) for s in kept)
+    completed = bool(kept) and all(s == StepStatus.DONE for s in kept)
+    return tuple(name for name, yes in (("started", started), ("completed", completed)) if yes)
+
+
+_DIAGNOSTIC_COLUMNS = (
+    Diagnostic.id,
+    Diagnostic.person_id,
+    Diagnostic.supersedes_id,
+    Diagnostic.context,
+    Diagnostic.result,
+    Diagnostic.goals,
+    Diagnostic.completed_at,
+    Diagnostic.created_at,
+)
+
+
+async def _steps(db: AsyncSession, diagnostic_ids: Sequence[UUID] | None) -> dict[UUID, list[str]]:
+    query = select(Pathway.diagnostic_id, PathwayStep.status).join(
+        PathwayStep, PathwayStep.pathway_id == Pathway.id
+    )
+    found: dict[UUID, list[str]] = defaultdict(list)
+    chunks: Iterable[Sequence[UUID] | None] = (
+        [None]
+        if diagnostic_ids is None
+        else [diagnostic_ids[i : i + CHUNK] for i in range(0, len(diagnostic_ids), CHUNK)]
+    )
+    for chunk in chunks:
+        q = query if chunk is None else query.where(Pathway.diagnostic_id.in_(chunk))
+        for diagnostic_id, status in await db.execute(q):
+            found[diagnostic_id].append(status)
+    return found
+
+
+def _subjects(rows: Iterable[Any], steps: Mapping[UUID, list[str]]) -> list[dict[str, Any]]:
+    """One row per person (or anonymous diagnostic) and year: the latest diagnostic that no
+    correction replaced, and how many diagnostics they made that year."""
+    rows = list(rows)
+    replaced = {row.supersedes_id for row in rows if row.supersedes_id is not None}
+    latest: dict[tuple[int, UUID], Any] = {}
+    count: Counter[tuple[int, UUID]] = Counter()
+    for row in rows:
+        if row.id in replaced:
+            continue
+        moment = row.completed_at or row.created_at
+        key = (year_of(moment), row.person_id or row.supersedes_id or row.id)
+        count[key] += 1
+        best = latest.get(key)
+        if best is None or (best.completed_at or best.created_at, str(best.id)) < (
+            moment,
+            str(row.id),
+        ):
+            latest[key] = row
+    found = []
+    for (year, subject), row in latest.items():
+        fact = fact_of(
+            row.context or {}, row.result, row.goals or {}, pathway_state(steps.get(row.id, ()))
+        )
+        found.append(_fact_row((year, subject), row, count[(year, subject)], _commune(row), fact))
+    return found
+
+
+def _commune(row: Any) -> str | None:
+    value = (row.context or {}).get("commune")
+    return value if isinstance(value, str) else None
+
+
+async def _rebuild_subjects(
+    db: AsyncSession, since: datetime | None
+) -> tuple[int, set[tuple[int, str]]]:
+    """Rebuild the people rows touched since ``since`` (all when None); the (year,
+    département) they were or are counted in."""
+    completed = Diagnostic.status == DiagnosticStatus.COMPLETED
+    dirty: set[tuple[int, str]] = set()
+    if since is None:
+        for year, dep in await db.execute(
+            select(StatSubject.year, StatSubject.departement).distinct()
+        ):
+            if dep is not None:
+                dirty.add((year, dep))
+        await db.execute(delete(StatSubject))
+        rows = (await db.execute(select(*_DIAGNOSTIC_COLUMNS).where(completed))).all()
+        steps = await _steps(db, None)
+        built = _subjects(rows, steps)
+    else:
+        changed = select(Diagnostic.id, Diagnostic.person_id, Diagnostic.supersedes_id).where(
+            completed, Diagnostic.updated_at > since
+        )
+        stepped = (
+            select(Diagnostic.id, Diagnostic.person_id, Diagnostic.supersedes_id)
+            .join(Pathway, Pathway.diagnostic_id == Diagnostic.id)
+            .join(PathwayStep, PathwayStep.pathway_id == Pathway.id)
+            .where(completed, PathwayStep.updated_at > since)
+        )
+        people: set[UUID] = set()
+        anonymous: set[UUID] = set()
+        for row in [*(await db.execute(changed)), *(await db.execute(stepped))]:
+            if row.person_id is not None:
+                people.add(row.person_id)
+            else:
+                anonymous.add(row.supersedes_id or row.id)
+        subjects = [*people, *anonymous]
+        for i in range(0, len(subjects), CHUNK):
+            chunk = subjects[i : i + CHUNK]
+            old = select(StatSubject.year, StatSubject.departement).where(
+                StatSubject.subject.in_(chunk)
+            )
+            dirty |= {(y, d) for y, d in await db.execute(old) if d is not None}
+            await db.execute(delete(StatSubject).where(StatSubject.subject.in_(chunk)))
+        rows = []
+        for i in range(0, len(subjects), CHUNK):
+            chunk = subjects[i : i + CHUNK]
+            rows += (
+                await db.execute(
+                    select(*_DIAGNOSTIC_COLUMNS).where(
+                        completed,
+                        or_(
+                            Diagnostic.person_id.in_(chunk),
+                            Diagnostic.id.in_(chunk),
+                            Diagnostic.supersedes_id.in_(chunk),
+                        ),
+                    )
+                )
+            ).all()
+        steps = await _steps(db, [row.id for row in rows])
+        built = _subjects(rows, steps)
+    for i in range(0, len(built), CHUNK):
+        await db.execute(insert(StatSubject), built[i : i + CHUNK])
+    dirty |= {(row["year"], row["departement"]) for row in built if row["departement"]}
+    return len(built), dirty
+
+
+# --- offer and bookings --------------------------------------------------------------------
+
+
+async def _offer_dirty(db: AsyncSession, since: datetime | None) -> set[tuple[int, str]]:
+    known = communes()
+    query = select(Session.starts_at, Place.commune_insee).join(Place, Place.id == Session.place_id)
+    if since is not None:
+        booked = select(Booking.session_id).where(Booking.updated_at > since)
+        query = query.where(or_(Session.updated_at > since, Session.id.in_(booked)))
+    found = set()
+    for starts_at, commune in await db.execute(query.distinct()):
+        if commune in known:
+            found.add((year_of(starts_at), known[commune].departement))
+    return found
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return from_paris(datetime(year, 1, 1)), from_paris(datetime(year + 1, 1, 1))
+
+
+async def _offer_counts(
+    db: AsyncSession, year: int, departement: str
+) -> dict[str, Counter[tuple[str, str]]]:
+    """Per commune of a place: the offer (exact) and the people booked (distinct per column)."""
+    inside = [c.insee for c in communes().values() if c.departement == departement]
+    start, end = _year_bounds(year)
+    found: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for i in range(0, len(inside), CHUNK):
+        chunk = inside[i : i + CHUNK]
+        places = select(Place.commune_insee, func.count()).where(
+            Place.commune_insee.in_(chunk), Place.archived.is_(False)
+        )
+        for commune, n in await db.execute(places.group_by(Place.commune_insee)):
+            found[commune][(Indicator.OFFER, "places")] += n
+        sessions = (
+            select(Place.commune_insee, func.count(), func.sum(Session.capacity))
+            .join(Place, Place.id == Session.place_id)
+            .where(
+                Place.commune_insee.in_(chunk),
+                Session.starts_at >= start,
+                Session.starts_at < end,
+                Session.cancelled_at.is_(None),
+            )
+            .group_by(Place.commune_insee)
+        )
+        for commune, n, seats in await db.execute(sessions):
+            found[commune][(Indicator.OFFER, "sessions")] += n
+            found[commune][(Indicator.OFFER, "seats")] += int(seats or 0)
+        bookings = (
+            select(
+                Place.commune_insee,
+                Booking.person_id,
+                Booking.holder,
+                Booking.status,
+                Booking.attendance,
+            )
+            .join(Session, Session.id == Booking.session_id)
+            .join(Place, Place.id == Session.place_id)
+            .where(
+                Place.commune_insee.in_(chunk),
+                Session.starts_at >= start,
+                Session.starts_at < end,
+                Booking.status != BookingStatus.CANCELLED,
+            )
+        )
+        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for commune, person_id, holder, status, attendance in await db.execute(bookings):
+            who = str(person_id) if person_id is not None else f"h:{holder}"
+            columns = seen[commune]
+            columns[TOTAL].add(who)
+            if status == BookingStatus.CONFIRMED:
+                columns["seats_filled"].add(who)
+            else:
+                columns["waiting"].add(who)
+            if attendance == Attendance.SEEN:
+                columns["seen"].add(who)
+            elif attendance == Attendance.NOSHOW:
+                columns["noshow"].add(who)
+        for commune, columns in seen.items():
+            for column, people in columns.items():
+                found[commune][(Indicator.BOOKINGS, column)] += len(people)
+    return found
+
+
+# --- counting and publishing ---------------------------------------------------------------
+
+
+_SUBJECT_COLUMNS = (
+    StatSubject.commune,
+    StatSubject.diagnostics,
+    StatSubject.age_band,
+    StatSubject.frequency,
+    StatSubject.equipment,
+    StatSubject.profile,
+    StatSubject.levels,
+    StatSubject.needs,
+    StatSubject.autonomy,
+    StatSubject.pathway,
+)
+
+
+async def commune_counts(
+    db: AsyncSession, year: int, departement: str
+) -> dict[str, Counter[tuple[str, str]]]:
+    """Per commune of the département, how many people count in each cell (and the offer)."""
+    found = await _offer_counts(db, year, departement)
+    query = select(*_SUBJECT_COLUMNS).where(
+        StatSubject.year == year, StatSubject.departement == departement
+    )
+    for row in await db.execute(query):
+        fact = Fact(
+            age_band=row.age_band,
+            frequency=row.frequency,
+            equipment=tuple(row.equipment.split()),
+            profile=row.profile,
+            levels=row.levels,
+            needs=tuple(row.needs.split()),
+            autonomy=row.autonomy,
+            pathway=tuple(row.pathway.split()),
+        )
+        counts = found[row.commune]
+        counts.update(columns_of(fact))
+        counts[(Indicator.PEOPLE, REPEAT)] += row.diagnostics - 1
+    return found
+
+
+def _total(by_commune: Mapping[str, Counter[tuple[str, str]]]) -> Counter[tuple[str, str]]:
+    total: Counter[tuple[str, str]] = Counter()
+    for counts in by_commune.values():
+        total.update(counts)
+    return total
+
+
+def _publish(
+    values: Mapping[Cell, int], secret: set[Cell], nodes: Iterable[Territory], year: int
+) -> list[dict[str, Any]]:
+    """The `stat_cell` rows of these territories: secret cells as null, the hidden
+    complements left out."""
+    by_node: dict[tuple[str, str], dict[str, dict[str, int | None]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for key, value in values.items():
+        level, code, indicator, column = key
+        if column.startswith("not:"):
+            continue
+        by_node[(level, code)][indicator][column] = None if key in secret else value
+    rows = []
+    every = specs()
+    for node in nodes:
+        cells = by_node.get((node.level.value, node.code))
+        if not cells:
+            continue
+        people = cells.get(Indicator.PEOPLE, {})
+        total, repeat = people.get(TOTAL), people.get(REPEAT)
+        if repeat is None and values.get(_node_cell(node, REPEAT)) == 0:
+            repeat = 0  # nobody made a second diagnostic: the count of diagnostics is the total
+        for spec in every.values():
+            found = cells.get(spec.indicator)
+            if found is None and spec.kind != Kind.EXACT:
+                continue
+            row_cells: dict[str, int | None] = {
+                code: (found or {}).get(code, 0 if spec.kind == Kind.EXACT else None)
+                for code in spec.codes
+            }
+            if spec.indicator == Indicator.PEOPLE:
+                row_cells = {
+                    TOTAL: total,
+                    "diagnostics": None if total is None or repeat is None else total + repeat,
+                }
+            elif spec.kind != Kind.EXACT:
+                row_cells[TOTAL] = cells.get(spec.total, {}).get(TOTAL)
+            rows.append(_cell_row(node, year, spec.indicator, row_cells))
+    return rows
+
+
+def _node_cell(node: Territory, column: str) -> Cell:
+    return (node.level.value, node.code, Indicator.PEOPLE, column)
+
+
+def _cell_row(
+    node: Territory, year: int, indicator: str, cells: dict[str, int | None]
+) -> dict[str, Any]:
+    region = None
+    if node.level == Level.REGION:
+        region = node.code
+    elif node.departement is not None:
+        region = territory(Level.DEPARTEMENT, node.departement).parent
+    return {
+        "year": year,
+        "indicator": indicator,
+        "level": node.level.value,
+        "code": node.code,
+        "parent": node.parent,
+        "departement": node.departement,
+        "region": region,
+        "cells": cells,
+    }
+
+
+def _exact(stage: Stage) -> set[Cell]:
+    """The offer is public: its cells take no part in secrecy."""
+    return {key for key in stage.values if key[2] == Indicator.OFFER}
+
+
+async def _refresh_year(db: AsyncSession, year: int, recount: set[str], done: Refreshed) -> None:
+    raws = {
+        raw.departement: raw
+        for raw in await db.scalars(select(StatRaw).where(StatRaw.year == year))
+    }
+    leaves: dict[str, dict[str, Counter[tuple[str, str]]]] = {}
+    for dep in sorted(recount):
+        leaves[dep] = await commune_counts(db, year, dep)
+        counts = {_key(*k): v for k, v in _total(leaves[dep]).items() if v}
+        raw = raws.get(dep)
+        if raw is None:
+            raw = StatRaw(year=year, departement=dep, counts=counts, forced=[])
+            db.add(raw)
+            raws[dep] = raw
+        else:
+            raw.counts, raw.forced = counts, []
+    previous = await _departement_secrets(db, year)
+    while True:
+        upper = upper_stage(
+            {dep: {_unkey(k): v for k, v in raw.counts.items()} for dep, raw in raws.items()}
+        )
+        forced: dict[Cell, bool] = {
+            tuple(cell): True for raw in raws.values() for cell in raw.forced
+        }
+        upper_secret, _ = decide(upper, forced)
+        upper_secret -= _exact(upper)
+        secrets = _by_departement(upper_secret, raws)
+        redo = sorted(dep for dep in raws if dep in recount or secrets[dep] != previous.get(dep))
+        raised = False
+        lowers: dict[str, tuple[Stage, set[Cell]]] = {}
+        for dep in redo:
+            if dep not in leaves:
+                leaves[dep] = await commune_counts(db, year, dep)
+            lower = lower_stage(dep, leaves[dep])
+            fixed = {
+                key: key in upper_secret
+                for key in lower.values
+                if key[0] == Level.DEPARTEMENT and key[2] != Indicator.OFFER
+            }
+            lower_secret, to_raise = decide(lower, fixed)
+            if to_raise:
+                raws[dep].forced = sorted([*raws[dep].forced, *(list(k) for k in to_raise)])
+                raised = True
+            lowers[dep] = (lower, lower_secret - _exact(lower))
+        if not raised:
+            break
+    await _write_upper(db, year, upper, upper_secret)
+    for dep, (lower, secret) in lowers.items():
+        await _write_lower(db, year, dep, lower, secret)
+        done.cells += len(lower.values)
+    done.departements += len(recount)
+
+
+async def _departement_secrets(db: AsyncSession, year: int) -> dict[str, frozenset[str]]:
+    found: dict[str, frozenset[str]] = {}
+    query = select(StatCell.code, StatCell.indicator, StatCell.cells).where(
+        StatCell.year == year, StatCell.level == Level.DEPARTEMENT
+    )
+    pending: dict[str, set[str]] = defaultdict(set)
+    for code, indicator, cells in await db.execute(query):
+        pending[code] |= {f"{indicator}|{c}" for c, v in cells.items() if v is None}
+    for code, cells in pending.items():
+        found[code] = frozenset(cells)
+    return found
+
+
+def _by_departement(secret: set[Cell], raws: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {dep: set() for dep in raws}
+    for level, code, indicator, column in secret:
+        if level == Level.DEPARTEMENT and not column.startswith("not:") and code in found:
+            found[code].add(f"{indicator}|{column}")
+    return {dep: frozenset(cells) for dep, cells in found.items()}
+
+
+async def _write_upper(db: AsyncSession, year: int, stage: Stage, secret: set[Cell]) -> None:
+    nodes = {territory(Level(k[0]), k[1]) for k in stage.values}
+    await db.execute(
+        delete(StatCell).where(
+            StatCell.year == year,
+            StatCell.level.in_([Level.FRANCE, Level.REGION, Level.DEPARTEMENT]),
+        )
+    )
+    rows = _publish(stage.values, secret, sorted(nodes, key=lambda t: (t.level, t.code)), year)
+    await _insert(db, rows)
+
+
+async def _write_lower(
+    db: AsyncSession, year: int, departement: str, stage: Stage, secret: set[Cell]
+) -> None:
+    nodes = {territory(Level(k[0]), k[1]) for k in stage.values if k[0] != Level.DEPARTEMENT}
+    await db.execute(
+        delete(StatCell).where(
+            StatCell.year == year,
+            StatCell.departement == departement,
+            StatCell.level.in_([Level.EPCI, Level.COMMUNE]),
+        )
+    )
+    await _insert(db, _publish(stage.values, secret, sorted(nodes, key=lambda t: t.code), year))
+
+
+async def _insert(db: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    for i in range(0, len(rows), CHUNK):
+        await db.execute(insert(StatCell), rows[i : i + CHUNK])
+
+
+async def refresh(db: AsyncSession, full: bool = False, now: datetime | None = None) -> Refreshed:
+    """Count what changed since the last refresh (everything when ``full``), decide secrecy,
+    write the published cells, and commit."""
+    moment = now or datetime.now(UTC)
+    state = await db.get(StatState, STATE_ID)
+    if state is None:
+        state = StatState(id=STATE_ID)
+        db.add(state)
+        full = True
+    since = None if full else state.watermark
+    done = Refreshed()
+    done.subjects, dirty = await _rebuild_subjects(db, since)
+    dirty |= await _offer_dirty(db, since)
+    if since is None:
+        await db.execute(delete(StatCell))
+        await db.execute(delete(StatRaw))
+    tree()  # loaded once, outside the loop
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for year, dep in dirty:
+        by_year[year].add(dep)
+    for year in sorted(by_year):
+        await _refresh_year(db, year, by_year[year], done)
+    done.periods = sorted(by_year)
+    state.watermark = moment
+    state.refreshed_at = moment
+    await db.commit()
+    return done

@@ -1,0 +1,160 @@
+"""Badges come from recorded evidence only: a passed exit check issues one at once, it
+verifies with the key the issuer publishes (and with another verifier), a key rotation
+keeps it verifiable, and a revocation shows in the published list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import pytest
+from sqlalchemy import select
+
+from app.db.models import Attendance, Booking, Credential, EvidenceRecord, Person, Session
+from app.features.badges import IssuingError, issue_for_evidence, revoke, rotate_key
+from app.features.bookings import Mark, book, record_attendance
+from tests.app.features.badges.support import checked
+from tests.app.features.bookings.offer import begin, new_session
+from tests.app.features.bookings.test_api import structure_id
+from tests.app.test_mediator_pages import create_person, mediator
+
+RAISES = [{"competence": "E1", "entry": 0, "exit": 2}, {"competence": "C1", "entry": 1, "exit": 3}]
+
+
+def workshop_passed(backend: Any, person_id: str, structure: str, passed: bool = True) -> None:
+    owner = structure_id(backend, structure)
+
+    async def go(db: Any) -> None:
+        session = await new_session(db, structure_id=owner, competences=RAISES)
+        person = await db.get(Person, UUID(person_id))
+        booking = await book(db, session.id, person=person, email="lucienne@exemple.fr")
+        await begin(db, session)
+        await record_attendance(db, session, [Mark(booking.id, Attendance.SEEN, passed)], by=None)
+        await db.commit()
+
+    backend.run(go)
+
+
+def badges_of(backend: Any, person_id: str) -> list[Credential]:
+    async def go(db: Any) -> list[Credential]:
+        found = await db.scalars(
+            select(Credential)
+            .where(Credential.person_id == UUID(person_id))
+            .order_by(Credential.achievement)
+        )
+        return list(found)
+
+    return backend.run(go)
+
+
+def test_a_passed_exit_check_issues_a_badge_per_competence_that_verifies(backend, client):
+    structure = mediator(backend, client)
+    person = create_person(client, "Lucienne")
+    workshop_passed(backend, person, structure)
+    issued = badges_of(backend, person)
+    assert [c.achievement for c in issued] == ["C1-3", "E1-2"]
+    body = issued[1].body
+    assert body["issuer"]["name"] == structure
+    assert (
+        "Points" in body["evidence"][0]["narrative"] or "Tâche" in body["evidence"][0]["narrative"]
+    )
+    assert structure in body["evidence"][0]["narrative"]
+    subject = body["credentialSubject"]
+    assert subject["id"].startswith("urn:uuid:") and person not in subject["id"]
+    assert subject["identifier"][0]["identityHash"].startswith("sha256$")
+    assert "Lucienne" not in str(body) and "lucienne@" not in str(body)
+    names = {a["targetFramework"] for a in subject["achievement"]["alignment"]}
+    assert {"CRCN (Pix)", "DigComp 2.2", "CléA Numérique"} <= names
+
+    async def check(db: Any) -> list[str]:
+        return [await checked(db, await db.get(Credential, c.id)) for c in issued]
+
+    assert backend.run(check) == ["active", "active"]
+
+
+def test_the_same_holder_keeps_one_pseudonym_and_one_badge_per_achievement(backend, client):
+    structure = mediator(backend, client)
+    person = create_person(client, "Marcel")
+    workshop_passed(backend, person, structure)
+    workshop_passed(backend, person, structure)
+    issued = badges_of(backend, person)
+    assert len(issued) == 2
+    assert len({c.body["credentialSubject"]["id"] for c in issued}) == 1
+
+
+def test_self_declaration_or_evidence_not_passed_never_issues(backend, client):
+    structure = mediator(backend, client)
+    person = create_person(client, "Odette")
+    owner = structure_id(backend, structure)
+
+    async def go(db: Any) -> list[str]:
+        refused = []
+        for kind, passed in (("self_declared", True), ("exit_check", False)):
+            record = EvidenceRecord(
+                person_id=UUID(person),
+                structure_id=owner,
+                kind=kind,
+                competence="E1",
+                level=2,
+                passed=passed,
+                observed="Je sais le faire",
+                recorded_at=datetime.now(UTC),
+            )
+            db.add(record)
+            await db.flush()
+            with pytest.raises(IssuingError) as error:
+                await issue_for_evidence(db, record, issued_by=None)
+            refused.append(str(error.value))
+        await db.commit()
+        return refused
+
+    assert all(backend.run(go))
+    assert badges_of(backend, person) == []
+
+
+def test_a_rotated_key_keeps_older_badges_verifiable_and_revocation_shows(backend, client):
+    structure = mediator(backend, client)
+    person = create_person(client, "Paulette")
+    workshop_passed(backend, person, structure)
+    first = badges_of(backend, person)[0]
+    owner = structure_id(backend, structure)
+
+    async def rotate_then_revoke(db: Any) -> list[str]:
+        await rotate_key(db, owner)
+        await db.commit()
+        credential = await db.get(Credential, first.id)
+        before = await checked(db, credential)
+        await revoke(db, credential, reason="Erreur de saisie", by=None)
+        await db.commit()
+        return [before, await checked(db, credential)]
+
+    assert backend.run(rotate_then_revoke) == ["active", "revoked"]
+    other = badges_of(backend, person)[1]
+
+    async def still(db: Any) -> str:
+        return await checked(db, await db.get(Credential, other.id))
+
+    assert backend.run(still) == "active"
+
+
+def test_an_exit_check_set_back_to_not_passed_revokes_its_badges(backend, client):
+    structure = mediator(backend, client)
+    person = create_person(client, "Gaston")
+    workshop_passed(backend, person, structure)
+    owner = structure_id(backend, structure)
+
+    async def undo(db: Any) -> None:
+        booking_ids = await db.scalars(
+            select(EvidenceRecord.booking_id).where(EvidenceRecord.person_id == UUID(person))
+        )
+        booking = await db.get(Booking, next(iter(booking_ids)))
+        session = await db.get(Session, booking.session_id)
+        assert session.structure_id == owner
+        await record_attendance(db, session, [Mark(booking.id, Attendance.SEEN, False)], by=None)
+        await db.commit()
+
+    backend.run(undo)
+    issued = badges_of(backend, person)
+    assert issued and all(c.revoked_at is not None for c in issued)
+    assert {c.revoked_reason for c in issued} == {"La validation de fin d'atelier a été retirée."}
