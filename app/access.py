@@ -49,7 +49,7 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
     "corrections, paper forms typed in or printed for them, attestations, the link to their "
-    "wallet of badges, export, erasure",
+    "wallet of badges, Pix results imported for them (and their badges), export, erasure",
     Permission.SCANS: "scanned paper forms of one's structure",
     Permission.FORMS: "blank paper forms to print (a PDF)",
     Permission.TRAINING: "the trainers' home page",
@@ -168,6 +168,7 @@ def permission_guard(
 
 
 TRAINER_HOME = "/pro/formation"
+STATISTICS_HOME = "/pro/territoire"
 
 
 def home_of(user: User) -> str:
@@ -176,6 +177,8 @@ def home_of(user: User) -> str:
         return "/pro"
     if allowed(user, Permission.TRAINING):
         return TRAINER_HOME
+    if allowed(user, Permission.STATISTICS):
+        return STATISTICS_HOME
     return "/pro/compte"
 
 

@@ -35,10 +35,12 @@ from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
+from app.features.badges.pix_pages import PixPages
 from app.features.bookings.api import BookingApi
 from app.features.bookings.pages import PersonBookingPages, RegistrationPages
 from app.features.catalogue.api import PlaceApi, WorkshopApi
 from app.features.catalogue.pages import OfferPages
+from app.features.dashboard.pages import DashboardPages
 from app.features.diagnostics import dependencies as diagnostics_dependencies
 from app.features.diagnostics.api import DiagnosticApi
 from app.features.diagnostics.pages import DiagnosticSteps, ResidentPages
@@ -148,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PersonDiagnosticPages,
             FormPages,
             TrainerPages,
+            DashboardPages,
             OfferPages,
             DiagnosticApi,
             PeopleApi,
@@ -167,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecommendationApi,
             PersonPathwayApi,
             PersonPathwayPages,
+            PixPages,
             create_sessions,  # after SessionSearchApi: same path (see its comment)
             FindingPages,
             BookingPages,

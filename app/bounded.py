@@ -10,6 +10,7 @@ ready before the first clock starts, so that imports never count against a job.
 
 from __future__ import annotations
 
+import asyncio
 import pickle
 import select
 import struct
@@ -74,12 +75,16 @@ class BoundedWorker:
         self.seconds = seconds
         self._preload = preload
         self._lock = threading.Lock()
+        # Jobs wait their turn here, not in a thread each: a queue of them never holds the
+        # threads that the rest of the service runs blocking work in.
+        self._turn = asyncio.Lock()
         self._process: subprocess.Popen[bytes] | None = None
 
     async def run(self, job: Callable[..., T], *args: Any) -> T:
         """``job(*args)`` in the child (both picklable, the job importable by name):
         ``OverTimeError`` past the limit, ``RuntimeError`` when the job raised."""
-        return await anyio.to_thread.run_sync(self._run, job, args)
+        async with self._turn:
+            return await anyio.to_thread.run_sync(self._run, job, args)
 
     def _run(self, job: Callable[..., T], args: tuple[Any, ...]) -> T:
         with self._lock:

@@ -100,7 +100,13 @@ class Plan:
     @property
     def recommendation(self) -> Recommendation:
         """The proposal as it stands, without sessions, places or resources."""
-        return self.recommender.finished(self, [(n, n.steps, n.places) for n in self.needs])
+        return self.recommender.finished(
+            self,
+            [
+                (n, tuple((s, s.sessions, s.resources, s.places, ()) for s in n.steps), n.places)
+                for n in self.needs
+            ],
+        )
 
 
 @dataclass(slots=True)
@@ -116,6 +122,11 @@ class _Person:
 
 
 Levels = Mapping[str, int | None]  # a competence's level as the pathway uses it; None: unknown
+# A step and what completes it for one person: its sessions, or else resources and places,
+# and the reasons that adds.
+Completion = tuple[
+    Step, tuple[SessionOption, ...], tuple[Resource, ...], tuple[PlaceOption, ...], tuple[Why, ...]
+]
 
 
 class Recommender:
@@ -137,23 +148,23 @@ class Recommender:
                 trigger,
             )
         self._tubes = {c.code: tuple(i.id for i in ref.tube(c.code)) for c in ref.competences}
+        # the items of the competences a reason names, in tube order (few such tuples exist)
+        self._flat_tubes: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._kinds = {k.id: k for k in rules.kinds}
         self._resources = {
             k.id: tuple(Resource(r.title, r.url) for r in k.resources) for k in rules.kinds
         }
-        self._capped: dict[tuple[str, AutonomyCode], tuple[tuple[str, int], ...]] = {}
+        self._capped: dict[tuple[str, AutonomyCode], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
         # A need's proposal depends only on what its key holds: people alike share one.
-        self._memo: dict[tuple[object, ...], tuple[NeedProposal, tuple[SessionQuery, ...]]] = {}
+        self._memo: dict[tuple[object, ...], NeedProposal] = {}
         self._queries: dict[tuple[str, int, Modality], SessionQuery] = {}
         # A need's steps, by need, goal, modality, language and levels (see _need).
         self._steps_memo: dict[
             tuple[object, ...], tuple[tuple[Step, ...], tuple[str, ...], tuple[Why, ...]]
         ] = {}
-        # A shared step with no session and no place near: its completion, by the step's id.
-        self._fallbacks: dict[int, tuple[Step, Step]] = {}
 
-    def _caps(self, need: str, goal: AutonomyCode) -> tuple[tuple[str, int], ...]:
+    def _caps(self, need: str, goal: AutonomyCode) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """Every competence a proposal for ``need`` and ``goal`` may read (its requirements,
         their prerequisites and what their triggers read, over and over), each with the
         highest level any rule compares it to: above it, levels make no difference, so
@@ -181,14 +192,21 @@ class Recommender:
                 caps[other] = max(caps[other], level)
         for code, target in targets.items():
             caps[code] = max(caps[code], target)
-        found = tuple(sorted(caps.items(), key=lambda c: self._order[c[0]]))
+        ordered = sorted(caps.items(), key=lambda c: self._order[c[0]])
+        found = tuple(c for c, _ in ordered), tuple(cap for _, cap in ordered)
         self._capped[need, goal] = found
         return found
 
     # -- the plan -----------------------------------------------------------------------
 
     def plan(self, result: DiagnosticResult, context: Context) -> Plan:
-        levels, lowered = self._levels(result, context)
+        levels: Levels | None = None  # each competence's level, read on a first meeting
+        lowered: Mapping[str, int] = {}
+        if self.model is None:
+            known = {s.code: -1 if s.level is None else s.level for s in result.competences}
+        else:
+            levels, lowered = self._levels(result, context)
+            known = {c: -1 if lvl is None else lvl for c, lvl in levels.items()}
         labels = self._labels.get(context.language, self._labels["fr"])
         # « Rien de tout cela », or only a connection: no device. Nothing ticked says nothing.
         no_device = bool(context.equipment) and not DEVICES.intersection(context.equipment or ())
@@ -205,39 +223,30 @@ class Recommender:
             current = at.level if at is not None and at.need == need else result.need(need)
             wish = goals.get(need)
             goal = wish or _proposed(current, no_device)
-            key: tuple[object, ...] = (
-                need,
-                wish,
-                current,
-                no_device,
-                context.preference,
-                labels.lang,
-            )
             levels_key: tuple[int, ...] = ()
             if not no_device and goal not in ("A0", "A1"):
                 # then levels matter, as far as a proposal tells them apart: up to a cap (see
                 # _caps), -1 when unknown, +10 when a model lowered them
-                caps = self._capped.get((need, goal)) or self._caps(need, goal)
+                codes, caps = self._capped.get((need, goal)) or self._caps(need, goal)
+                levels_key = tuple(map(min, map(known.__getitem__, codes), caps))
                 if lowered:
                     levels_key = tuple(
-                        (-1 if levels[c] is None else min(levels[c] or 0, cap))
-                        + (10 if c in lowered else 0)
-                        for c, cap in caps
+                        lvl + 10 if c in lowered else lvl
+                        for c, lvl in zip(codes, levels_key, strict=True)
                     )
-                else:
-                    levels_key = tuple(
-                        -1 if levels[c] is None else min(levels[c] or 0, cap) for c, cap in caps
-                    )
-            found = self._memo.get(key + levels_key)
+            key = (need, wish, current, no_device, context.preference, labels.lang, *levels_key)
+            found = self._memo.get(key)
             if found is None:
                 if person is None:
+                    if levels is None:
+                        levels = self._levels(result, context)[0]
                     person = _Person(result, context, levels, lowered, labels, no_device)
-                proposal = self._need(need, person, levels_key)
-                found = proposal, tuple(self._query(s) for s in proposal.steps)
+                found = self._need(need, person, levels_key)
                 if len(self._memo) < _CACHED:  # beyond, the first met stay: no churn
-                    self._memo[key + levels_key] = found
-            needs.append(found[0])
-            for query in found[1]:
+                    self._memo[key] = found
+            needs.append(found)
+            for step in found.steps:
+                query = self._query(step)
                 queries[query.competence, query.max_entry, query.modalities] = query
         return Plan(tuple(needs), tuple(queries.values()), result, context, self)
 
@@ -277,13 +286,13 @@ class Recommender:
     def _cited(
         self,
         need: NeedProposal,
-        steps: tuple[Step, ...],
+        steps: tuple[Completion, ...],
         places: tuple[PlaceOption, ...],
         cite: Callable[[Why], Why],
     ) -> NeedProposal:
-        """A memoised proposal made this person's: ``steps`` and ``places`` completed, and
-        reasons citing their own answers (:meth:`finished`). Only the first reason of a need
-        (where they are) and of a step (its level) cite answers."""
+        """A memoised proposal made this person's: each step built once with what completes
+        it, and reasons citing their own answers (:meth:`finished`). Only the first reason of a
+        need (where they are) and of a step (its level) cite answers."""
         return NeedProposal(
             need.need,
             need.current,
@@ -292,8 +301,19 @@ class Recommender:
             need.modality,
             need.warning,
             tuple(
-                _step_with(s, s.sessions, s.resources, s.places, (cite(s.why[0]), *s.why[1:]))
-                for s in steps
+                Step(
+                    s.competence,
+                    s.from_level,
+                    s.to_level,
+                    s.kind,
+                    s.modality,
+                    found,
+                    resources,
+                    near,
+                    s.status,
+                    (cite(s.why[0]), *s.why[1:], *more),
+                )
+                for s, found, resources, near, more in steps
             ),
             places,
             need.unresolved,
@@ -468,6 +488,19 @@ class Recommender:
             why.append(labels.why("model_lower", (), competence=code, level=level))
         return Step(code, level, target, kind.id, modality, why=tuple(why))
 
+    def kind_for(
+        self, code: str, from_level: int, to_level: int, levels: Levels | None = None
+    ) -> str:
+        """The kind of workshop for a step a mediator writes (``code`` from ``from_level`` to
+        ``to_level``) for a person with these ``levels``: the trigger the rules would pick,
+        what is not known of other competences counting as unknown; the rules' first kind
+        when none applies."""
+        known = {**(levels or {}), code: from_level}
+        _, trigger = self._trigger(code, {code: to_level}, known)
+        if trigger is None:
+            return self.rules.kinds[0].id
+        return trigger.kind
+
     def _trigger(
         self, code: str, targets: Mapping[str, int], levels: Levels
     ) -> tuple[TriggerState, Trigger | None]:
@@ -517,7 +550,7 @@ class Recommender:
     def finished(
         self,
         plan: Plan,
-        completed: Sequence[tuple[NeedProposal, tuple[Step, ...], tuple[PlaceOption, ...]]],
+        completed: Sequence[tuple[NeedProposal, tuple[Completion, ...], tuple[PlaceOption, ...]]],
     ) -> Recommendation:
         """The recommendation of ``plan``, each memoised need with its steps and places, and
         reasons citing the person's answers: a memoised reason names competences, and
@@ -528,7 +561,11 @@ class Recommender:
         def items(competences: tuple[str, ...]) -> tuple[str, ...]:
             found = items_of.get(competences)
             if found is None:
-                found = tuple(i for c in competences for i in self._tubes[c] if i in answers)
+                tubes = self._flat_tubes.get(competences)
+                if tubes is None:
+                    tubes = tuple(i for c in competences for i in self._tubes[c])
+                    self._flat_tubes[competences] = tubes
+                found = tuple(filter(answers.__contains__, tubes))
                 items_of[competences] = found
             return found
 
@@ -550,31 +587,24 @@ class Recommender:
         sessions: Mapping[str, Sequence[SessionOption]],
         near: tuple[PlaceOption, ...],
         labels: _Labels,
-    ) -> Step:
+    ) -> Completion:
         fitting = SESSION_MODALITIES[step.modality]
         allowed = [s for s in sessions.get(step.competence, ()) if _allowed(s, step)]
-        if not allowed and not near:  # the same for everyone with this step: kept
-            kept = self._fallbacks.get(id(step))
-            if kept is not None and kept[0] is step:
-                return kept[1]
+        if not allowed:
+            no_session = (labels.why("no_session"),)
+            return step, (), self._resources[step.kind], near, no_session
         allowed.sort(key=lambda s: s.modality not in fitting)  # stable: the search's order
         ranked = False
-        if self.model is not None and allowed:
+        if self.model is not None:
             chances = self.model.session_chances(
                 plan.result, plan.context, step.competence, step.from_level, allowed
             )
             scored = [replace(s, score=float(p)) for s, p in zip(allowed, chances, strict=True)]
             scored.sort(key=lambda s: (s.modality not in fitting, -(s.score or 0.0)))
             allowed, ranked = scored, True
-        chosen = tuple(allowed[: self.rules.guardrails.max_sessions])
-        if chosen:
-            why = labels.why("sessions_ranked" if ranked else "sessions")
-            return _step_with(step, chosen, (), (), (*step.why, why))
-        resources = self._resources[step.kind]
-        fallback = _step_with(step, (), resources, near, (*step.why, labels.why("no_session")))
-        if not near and len(self._fallbacks) < _CACHED:
-            self._fallbacks[id(step)] = (step, fallback)
-        return fallback
+        chosen = _varied(allowed, fitting, self.rules.guardrails.max_sessions)
+        why = labels.why("sessions_ranked" if ranked else "sessions")
+        return step, chosen, (), (), (why,)
 
     def recommend(
         self,
@@ -587,33 +617,27 @@ class Recommender:
         return self.complete(self.plan(result, context), sessions or {}, places)
 
 
-def _step_with(
-    step: Step,
-    sessions: tuple[SessionOption, ...],
-    resources: tuple[Resource, ...],
-    places: tuple[PlaceOption, ...],
-    why: tuple[Why, ...],
-) -> Step:
-    """``step`` completed (built directly: ``dataclasses.replace`` costs more than the rest)."""
-    return Step(
-        step.competence,
-        step.from_level,
-        step.to_level,
-        step.kind,
-        step.modality,
-        sessions,
-        resources,
-        places,
-        step.status,
-        why,
-    )
-
-
 def _proposed(current: AutonomyCode, no_device: bool) -> AutonomyCode:
     """The next level above today's (OBJ-SUIVANT), at most « seul », or « où trouver de
     l'aide » without a device (GF-SANS-APPAREIL)."""
     rank = AUTONOMY_ORDER.index(current)
     return AUTONOMY_ORDER[max(rank, min(rank + 1, _A1 if no_device else _A3))]
+
+
+def _varied(
+    ranked: Sequence[SessionOption], fitting: tuple[str, ...], most: int
+) -> tuple[SessionOption, ...]:
+    """The first ``most`` of ``ranked``, one séance per workshop before a second date of any
+    (three dates of one workshop would hide the others; the booking page shows every date),
+    the goal's modality still first, in ``ranked``'s order."""
+    seen: set[str] = set()
+    keyed = []
+    for index, session in enumerate(ranked):
+        again = session.workshop_id in seen
+        seen.add(session.workshop_id)
+        keyed.append((session.modality not in fitting, again, index))
+    picked = sorted(index for *_, index in sorted(keyed)[:most])
+    return tuple(ranked[index] for index in picked)
 
 
 def _unknown(levels: Levels, code: str) -> bool:

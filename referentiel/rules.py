@@ -105,7 +105,11 @@ def level_with_evidence(level: int | None, evidence: Sequence[Evidence]) -> int 
 def _evidence_floor(item: Evidence) -> int | None:
     if item.kind == "observed_task":
         return ALONE if item.passed else None
-    pix = item.pix_level or 0
-    if pix >= PIX_INDEPENDENT:
+    return pix_floor(item.pix_level or 0)
+
+
+def pix_floor(pix_level: int) -> int | None:
+    """The level a Pix level proves on our scale (2 from Pix 2, 3 from Pix 4), or None."""
+    if pix_level >= PIX_INDEPENDENT:
         return 3
-    return ALONE if pix >= PIX_ALONE else None
+    return ALONE if pix_level >= PIX_ALONE else None

@@ -92,6 +92,7 @@ EXPECTED = [
     ("/pro/formulaires", Permission.FORMS),
     ("/pro/formation", Permission.TRAINING),
     ("/pro/offre", Permission.OFFER),
+    ("/pro/territoire", Permission.STATISTICS),
     ("/pro", Permission.PEOPLE),
     ("/verifier", Permission.PUBLIC),
     ("/", Permission.PUBLIC),

@@ -37,6 +37,8 @@ RESIDENT_SOURCES = (
     "app/templates/wallet/closed.html",
     "app/features/wallet/pages.py",
     "app/features/wallet/mail.py",
+    "app/templates/verification/verify.html",
+    "app/features/verification/pages.py",
     "app/errors.py",
     "referentiel/explain.py",
 )

@@ -14,11 +14,14 @@ from litestar.routes import HTTPRoute
 from sqlalchemy import select
 
 from app.asgi import create_app
-from app.db.models import Diagnostic, Person, Role, WalletLink
+from app.db.models import Diagnostic, EvidenceRecord, Person, Role, WalletLink
 from app.features.diagnostics.service import DiagnosticService
 from app.features.wallet import new_link
 from referentiel import load_referential
 from tests.app.conftest import csrf, login
+from tests.app.features.badges.test_pix_pages import CAMPAIGN as PIX_CAMPAIGN
+from tests.app.features.badges.test_pix_pages import confirm as pix_confirm
+from tests.app.features.badges.test_pix_pages import upload as pix_upload
 
 PAPER_ITEMS = [item.id for item in load_referential().form_items("papier")]
 PAPER_FORM = {f"item-{item}": "3" for item in PAPER_ITEMS} | {"formulaire": "x" * 24}
@@ -242,3 +245,27 @@ def test_the_owner_still_sees_everything(backend, client, other):
         if method == "GET":
             response = client.get(path.format(id=other.person_id, diagnostic=other.completed))
             assert response.status_code == 200, path
+
+
+def test_the_pix_import_cannot_give_evidence_to_another_structures_person(
+    backend, client, other, me
+):
+    """The person chosen for a Pix participant travels in the form: B's is refused like an
+    unknown one, and nothing is written."""
+    before = snapshot(backend, other.person_id)
+    page = pix_upload(client, PIX_CAMPAIGN).text
+    assert other.alias not in page
+    answers = [
+        pix_confirm(client, page, l2=str(person)).text for person in (other.person_id, uuid.uuid4())
+    ]
+    assert all("Personne introuvable" in answer for answer in answers)
+    assert answers[0] == answers[1]
+
+    async def evidence(db: Any) -> int:
+        found = await db.scalars(
+            select(EvidenceRecord.id).where(EvidenceRecord.person_id == other.person_id)
+        )
+        return len(list(found))
+
+    assert backend.run(evidence) == 0
+    assert snapshot(backend, other.person_id) == before

@@ -67,7 +67,7 @@ names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 participants = st.lists(st.tuples(names, names, st.none() | levels), min_size=1, max_size=8)
 
 
-def _export(
+def pix_export(
     rows: list[tuple[str, str, dict[str, int] | None]],
     delimiter: str = ";",
     encoding: str = "utf-8-sig",
@@ -93,7 +93,7 @@ def _export(
 def test_every_participant_and_level_is_read_back(
     rows: list[tuple[str, str, dict[str, int] | None]], delimiter: str, encoding: str
 ) -> None:
-    read = read_pix_export(_export(rows, delimiter, encoding), REF)
+    read = read_pix_export(pix_export(rows, delimiter, encoding), REF)
     assert [(p.last_name, p.first_name) for p in read.participants] == [(r[0], r[1]) for r in rows]
     assert [p.levels if p.shared else None for p in read.participants] == [r[2] for r in rows]
     assert read.campaign_code == "QWERTY456"
@@ -102,7 +102,7 @@ def test_every_participant_and_level_is_read_back(
 
 def test_a_shared_profile_becomes_pix_evidence_for_our_competences() -> None:
     read = read_pix_export(
-        _export([("Martin", "Awa", {"2.1": 3, "5.2": 1}), ("B", "C", None)]), REF
+        pix_export([("Martin", "Awa", {"2.1": 3, "5.2": 1}), ("B", "C", None)]), REF
     )
     awa, other = read.participants
     assert awa.shared_on == date(2026, 11, 20)
@@ -123,14 +123,14 @@ def test_a_shared_profile_becomes_pix_evidence_for_our_competences() -> None:
 
 
 def test_a_file_saved_again_by_a_french_spreadsheet_is_read() -> None:
-    data = _export([("Lefèvre", "Zoé", {"1.1": 2})], encoding="cp1252")
+    data = pix_export([("Lefèvre", "Zoé", {"1.1": 2})], encoding="cp1252")
     read = read_pix_export(data.replace(b"2026-11-20 14:05", b"20/11/2026"), REF)
     assert read.participants[0].last_name == "Lefèvre"
     assert read.participants[0].shared_on == date(2026, 11, 20)
 
 
 def test_the_formula_guard_pix_adds_is_taken_off_names() -> None:
-    read = read_pix_export(_export([("'=Bono", "'@Jean", None)]), REF)
+    read = read_pix_export(pix_export([("'=Bono", "'@Jean", None)]), REF)
     assert (read.participants[0].last_name, read.participants[0].first_name) == ("=Bono", "@Jean")
 
 
@@ -143,7 +143,7 @@ def _with_cell(data: bytes, column: str, row: int, value: str) -> bytes:
 
 
 def test_every_bad_value_is_reported_with_its_line_and_nothing_is_read() -> None:
-    data = _export([("A", "B", {"2.1": 3}), ("C", "D", {"2.1": 1}), ("E", "F", None)])
+    data = pix_export([("A", "B", {"2.1": 3}), ("C", "D", {"2.1": 1}), ("E", "F", None)])
     data = _with_cell(data, "Niveau pour la compétence Interagir", 1, "trois")
     data = _with_cell(data, "Niveau pour la compétence Collaborer", 2, "9")
     data = _with_cell(data, "Niveau pour la compétence Programmer", 3, "2")
@@ -161,7 +161,7 @@ def test_every_bad_value_is_reported_with_its_line_and_nothing_is_read() -> None
 
 
 def test_an_unknown_competence_column_is_reported() -> None:
-    data = _export([("A", "B", None)]).replace(
+    data = pix_export([("A", "B", None)]).replace(
         "Niveau pour la compétence Programmer".encode(), "Niveau pour la compétence Coder".encode()
     )
     with pytest.raises(PixImportError, match="« Niveau pour la compétence Coder » : compétence"):
@@ -173,9 +173,9 @@ def test_an_unknown_competence_column_is_reported() -> None:
     [
         (b"", "la colonne « Nom du Participant » manque"),
         ("Nom du Participant;Prénom du Participant;Date\nA;B;1\n".encode(), "collecte de profils"),
-        (_export([("A", "B", None)]) + b"X;Y\n", "ligne 3 : 2 valeurs au lieu de"),
-        (_export([("A", "B", None)]) + b'"X;Y\n', "ligne illisible"),
-        (_export([])[:-1], "aucun participant"),
+        (pix_export([("A", "B", None)]) + b"X;Y\n", "ligne 3 : 2 valeurs au lieu de"),
+        (pix_export([("A", "B", None)]) + b'"X;Y\n', "ligne illisible"),
+        (pix_export([])[:-1], "aucun participant"),
         (b"x" * (21 * 1024 * 1024), "trop lourd"),
     ],
 )
@@ -187,7 +187,7 @@ def test_a_file_that_is_not_a_readable_export_says_why(data: bytes, says: str) -
 @given(st.binary(max_size=400))
 @settings(max_examples=150, deadline=None)
 def test_no_bytes_make_the_import_raise_anything_but_a_pix_import_error(data: bytes) -> None:
-    for candidate in (data, _export([("A", "B", {"1.1": 1})]) + data):
+    for candidate in (data, pix_export([("A", "B", {"1.1": 1})]) + data):
         with contextlib.suppress(PixImportError):
             read_pix_export(candidate, REF)
 

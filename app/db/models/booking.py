@@ -115,3 +115,6 @@ class EvidenceRecord(UUIDAuditBase):
         ForeignKey("user.id", ondelete="SET NULL"), default=None
     )
     recorded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    # An imported Pix result (``kind="pix"``): the highest Pix level (0 to 8) among the CRCN
+    # competences that bear on ``competence``, which the person's next result reads as Pix.
+    pix_level: Mapped[int | None] = mapped_column(Integer, default=None)

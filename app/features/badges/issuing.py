@@ -200,6 +200,12 @@ async def _issue(
 
 def _evidence_words(evidence: EvidenceRecord, structure: str) -> Evidence:
     when = said_date(evidence.recorded_at)
+    if evidence.pix_level is not None:
+        return Evidence(
+            name="Résultat Pix",
+            narrative=f"{evidence.observed}. Résultat importé de Pix Orga par {structure}, "
+            f"le {when}.",
+        )
     what = evidence.observed or "Validation du formateur ou de la formatrice"
     where = f" pendant l'atelier « {evidence.workshop_title} »" if evidence.workshop_title else ""
     return Evidence(

@@ -99,9 +99,17 @@ async def observed_evidence(
     db: AsyncSession, person_id: UUID, *, until: datetime | None = None
 ) -> tuple[Evidence, ...]:
     """The person's evidence as the referential scores it: a passed exit check is an
-    observed task of its competence, which outranks what the person declares."""
+    observed task of its competence, an imported Pix result a Pix level; both outrank what the
+    person declares."""
     return tuple(
         Evidence(
+            kind="pix",
+            competence=record.competence,
+            pix_level=record.pix_level,
+            source=f"Pix, {said_date(record.recorded_at)}",
+        )
+        if record.pix_level is not None
+        else Evidence(
             kind="observed_task",
             competence=record.competence,
             passed=record.passed,

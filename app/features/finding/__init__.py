@@ -8,8 +8,10 @@ from app.features.finding.search import (
     FoundWorkshop,
     Nearness,
     NearPlace,
+    OfferedSession,
     places_near,
     search_sessions,
+    sessions_in_box,
 )
 from app.features.finding.wording import TEMPLATE_GLOBALS
 
@@ -20,8 +22,10 @@ __all__ = [
     "FoundWorkshop",
     "NearPlace",
     "Nearness",
+    "OfferedSession",
     "SearchCriteria",
     "SearchError",
     "places_near",
     "search_sessions",
+    "sessions_in_box",
 ]

@@ -527,6 +527,58 @@ async def search_sessions(
 
 
 @dataclass(frozen=True, slots=True)
+class OfferedSession:
+    """A session at a place, as a map of the offer draws it: where, what it raises, seats."""
+
+    id: UUID
+    place_id: UUID
+    place_name: str
+    commune_insee: str
+    lat: float | None
+    lon: float | None
+    competences: tuple[str, ...]
+    capacity: int
+    confirmed: int
+    waiting: int
+
+
+async def sessions_in_box(
+    db: AsyncSession,
+    box: tuple[float, float, float, float],
+    start: datetime,
+    end: datetime,
+) -> list[OfferedSession]:
+    """Every session starting in [start, end) at a place inside the box (south, north, west,
+    east) or without coordinates, full ones too: the same sessions a search would offer
+    (open, not cancelled, workshop and place still published). Remote sessions are left out:
+    they say nothing of what is near."""
+    shape = Shape(db.get_bind().dialect.name, True, False, False, False)
+    south, north, west, east = box
+    where = or_(
+        and_(Place.latitude.between(south, north), Place.longitude.between(west, east)),
+        Place.latitude.is_(None),
+    )
+    rows = await db.execute(
+        _at_places(_matching(shape), where, _NO_DISTANCE), {"start": start, "end": end}
+    )
+    return [
+        OfferedSession(
+            row.id,
+            row.place_id,
+            row.name,
+            row.commune_insee,
+            row.latitude,
+            row.longitude,
+            tuple(c["competence"] for c in row.competences if isinstance(c, dict)),
+            row.capacity,
+            row.confirmed_count,
+            row.waiting_count,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class NearPlace:
     place: Place
     nearness: Nearness

@@ -17,7 +17,7 @@ from app.access import Permission, needs
 from app.audit import Auditor
 from app.db.models import FeedbackKind, Person, User
 from app.features.accounts import PAGE_ERRORS
-from app.features.diagnostics import referential_of
+from app.features.diagnostics import recommender_for, referential_of, result_of
 from app.features.pathways.service import (
     Decision,
     Words,
@@ -32,9 +32,10 @@ from app.features.people import PERSON
 from app.i18n import request_language
 from app.web import Form, FormData, flash, one, page, see_other
 from pathways.models import Step
-from pathways.rules import load_rules
+from pathways.recommend import Recommender
 from referentiel.i18n import localized
 from referentiel.masks import AUTONOMY_ORDER
+from referentiel.scoring import DiagnosticResult
 
 MODALITIES = (
     "delegation",
@@ -47,26 +48,25 @@ MODALITIES = (
 STEP_ROWS = 3
 
 
-def _kind_for(competence: str) -> str:
-    rules = load_rules()
-    return next((t.kind for t in rules.triggers if t.competence == competence), rules.kinds[0].id)
-
-
-def _steps(data: FormData, competences: set[str], modality: str) -> tuple[list[Step], int | None]:
+def _steps(
+    data: FormData, modality: str, engine: Recommender, result: DiagnosticResult
+) -> tuple[list[Step], int | None]:
     """The steps typed in the « replace » form (rows left blank are skipped), or the number
     of the first row that does not go up from one level to a higher one of a known
-    competence."""
+    competence. Each step's kind of workshop is the one the rules pick for this person."""
+    levels = {c.code: c.level for c in result.competences}
     steps = []
     for n in range(1, STEP_ROWS + 1):
         code = one(data, f"step{n}_competence")
         if not code:
             continue
         low, high = one(data, f"step{n}_from"), one(data, f"step{n}_to")
-        if code not in competences or not (
+        if code not in levels or not (
             low.isdigit() and high.isdigit() and int(low) < int(high) <= 4
         ):
             return [], n
-        steps.append(Step(code, int(low), int(high), _kind_for(code), modality))  # type: ignore[arg-type]
+        kind = engine.kind_for(code, int(low), int(high), levels)
+        steps.append(Step(code, int(low), int(high), kind, modality))  # type: ignore[arg-type]
     return steps, None
 
 
@@ -136,8 +136,9 @@ class PersonPathwayPages(Controller):
             return see_other(here)
         steps = None
         if kind == "replaced":
-            known = {c.code for c in referential_of(diagnostic).competences}
-            steps, wrong = _steps(data, known, modality or pathways[need].modality)
+            engine = recommender_for(referential_of(diagnostic).version)
+            chosen = modality or pathways[need].modality
+            steps, wrong = _steps(data, chosen, engine, result_of(diagnostic))
             if wrong is not None:
                 flash(
                     request,

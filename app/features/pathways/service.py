@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID, uuid4
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -59,10 +61,19 @@ SESSIONS_SEARCHED = 12  # per step: the recommender keeps 3 among those its rule
 PLACES_KEPT = 3
 
 
-async def recommender(db: AsyncSession, ref: Referential) -> Recommender:
-    """The rules, and the active trained model when it was trained for these rules and this
-    referential (otherwise the rules alone: a model is never used outside what it learnt)."""
-    active = (
+ACTIVE_MODEL_SECONDS = 60.0  # how long a process trusts its answer to « which model is on? »
+
+
+async def _active_model(db: AsyncSession) -> tuple[str, str] | None:
+    """The version and rules version of the model in service, asked of the database at most
+    once a minute per engine rather than for every proposal: a model switched on by
+    `parcours model train` is used by a running service within a minute."""
+    now = monotonic()
+    engine = db.bind
+    kept = _ACTIVE.get(engine)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    row = (
         await db.execute(
             select(PathwayModelRow.version, PathwayModelRow.rules_version)
             .where(PathwayModelRow.active.is_(True))
@@ -70,12 +81,24 @@ async def recommender(db: AsyncSession, ref: Referential) -> Recommender:
             .limit(1)
         )
     ).first()
-    if active is None or active.rules_version != load_rules().version:
+    active = None if row is None else (row.version, row.rules_version)
+    _ACTIVE[engine] = (now + ACTIVE_MODEL_SECONDS, active)
+    return active
+
+
+_ACTIVE: WeakKeyDictionary[object, tuple[float, tuple[str, str] | None]] = WeakKeyDictionary()
+
+
+async def recommender(db: AsyncSession, ref: Referential) -> Recommender:
+    """The rules, and the active trained model when it was trained for these rules and this
+    referential (otherwise the rules alone: a model is never used outside what it learnt)."""
+    active = await _active_model(db)
+    if active is None or active[1] != load_rules().version:
         return recommender_for(ref.version)
-    key = (ref.version, active.version)
+    key = (ref.version, active[0])
     if key not in _WITH_MODEL:
         body = await db.scalar(
-            select(PathwayModelRow.body).where(PathwayModelRow.version == active.version)
+            select(PathwayModelRow.body).where(PathwayModelRow.version == active[0])
         )
         try:
             model = PathwayModel.from_json(body, ref)

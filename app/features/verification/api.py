@@ -97,16 +97,14 @@ async def _handed(request: Request[Any, Any, Any]) -> tuple[str, Any]:
         raise not_json(request, str(error)) from None
     if not isinstance(body, dict):
         raise Problem(422, MSG_ONE_OF)
-    credential, link = body.get("credential"), body.get("link")
-    if (credential is None) == (link is None):
+    if ("credential" in body) == ("link" in body):
         raise Problem(422, MSG_ONE_OF)
-    if link is not None:
-        if not isinstance(link, str):
-            raise Problem(422, MSG_ONE_OF)
+    link, credential = body.get("link"), body.get("credential")
+    if isinstance(link, str):
         return "link", link[:2000]
-    if not isinstance(credential, dict | str):
-        raise Problem(422, MSG_ONE_OF)
-    return "credential", credential
+    if isinstance(credential, dict | str):
+        return "credential", credential
+    raise Problem(422, MSG_ONE_OF)
 
 
 class VerifyApi(Controller):

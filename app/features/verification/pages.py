@@ -37,8 +37,26 @@ MAX_UPLOAD_BYTES: Final = 5_000_000
 _TEXT_CHARACTERS: Final = 300_000
 
 
+# Our achievements say each text in French, then « (English) » and the same in English: the
+# page shows the part in its own language (another issuer's text is shown whole).
+_ENGLISH_PART: Final = "\n\n(English) "
+
+
+def in_language(text: str, lang: str) -> str:
+    """The French or the English part of one of our badges' texts."""
+    french, found, english = text.partition(_ENGLISH_PART)
+    return (english if lang == "en" else french) if found else text
+
+
 def _shown(request: Request[Any, Any, Any], outcome: Outcome | None, **context: Any) -> Template:
-    return page(request, "verification/verify.html", outcome=outcome, **context)
+    lang = request_language(request)
+    return page(
+        request,
+        "verification/verify.html",
+        outcome=outcome,
+        said=lambda text: in_language(text, lang),
+        **context,
+    )
 
 
 class VerifierPages(Controller):

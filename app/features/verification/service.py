@@ -6,12 +6,14 @@ only when it is one of our own badges' addresses.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import parse_qs
 from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bounded import BoundedWorker, OverTimeError
@@ -23,6 +25,7 @@ from badges.multikey import public_key_multibase
 from badges.proof import Check
 from badges.verify import Outcome, Reading, read, references, verify_resolved
 
+log = logging.getLogger(__name__)
 VERIFIER_PATH: Final = "/verifier"
 MAX_REFERENCES: Final = 4
 """Keys and lists looked up for one badge: ours name one of each (a stranger gets no more)."""
@@ -74,7 +77,11 @@ async def resolved(
     lists: dict[str, dict[str, Any]] = {}
     for url in urls[:MAX_REFERENCES]:
         ours = _our_list(url, settings)
-        found = None if ours is None else await status_list_document(db, *ours)
+        try:
+            found = None if ours is None else await status_list_document(db, *ours)
+        except (ValueError, InvalidTag):  # a key that no longer opens: the list is unknown
+            log.warning("status list %s cannot be signed", url, exc_info=True)
+            found = None
         if found is not None:
             lists[url] = found
             methods += references(found)[0]

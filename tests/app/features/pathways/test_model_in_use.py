@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from litestar.testing import TestClient
+
+from app.asgi import create_app
 from app.db.models import PathwayModel as ModelRow
 from app.db.models import Recommendation
 from pathways.model import THRESHOLDS, level_features, session_features
@@ -70,8 +73,10 @@ def test_the_active_model_is_named_with_the_proposal_and_one_for_other_rules_is_
     assert body["model_version"] is None
     version = f"essai-{id(client)}"
     switch_on(backend, version, load_rules().version)
-    again = client.post("/api/v1/diagnostics", json=inline()).json()["id"]
-    body = client.post("/api/v1/recommendations", json={"diagnostic_id": again}).json()
+    # a running service asks again within a minute; one started after the switch at once
+    with TestClient(app=create_app(backend.settings)) as restarted:
+        again = restarted.post("/api/v1/diagnostics", json=inline()).json()["id"]
+        body = restarted.post("/api/v1/recommendations", json={"diagnostic_id": again}).json()
     assert body["model_version"] == version
     [kept] = rows(backend, Recommendation, again)
     assert kept.model_version == version

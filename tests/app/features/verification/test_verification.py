@@ -5,6 +5,7 @@ a 5xx), nothing is fetched from the network, and a check over its time limit is 
 from __future__ import annotations
 
 import copy
+import html
 import http.server
 import io
 import json
@@ -28,9 +29,10 @@ from sqlalchemy import select
 
 from app.asgi import create_app
 from app.cli import main
-from app.db.models import Credential, Person, Role, Structure
+from app.db.models import Credential, IssuerKey, Person, Role, Structure
 from app.features.badges import credential_url, revoke
 from badges.baking import bake_png, bake_svg
+from badges.multikey import public_key_multibase
 from badges.proof import sign
 from tests.app.conftest import csrf
 from tests.app.features.wallet.support import OBSERVED, earn_badges
@@ -68,6 +70,18 @@ def _unshare(backend: Any, credential_id: UUID) -> None:
     async def go(db: Any) -> None:
         credential = await db.get(Credential, credential_id)
         credential.shared = False
+        await db.commit()
+
+    backend.run(go)
+
+
+def _replace_key(backend: Any, method: str) -> None:
+    """The issuer's key in the database is no longer the one that signed."""
+
+    async def go(db: Any) -> None:
+        key_id = method.rpartition("#")[2]
+        row = await db.scalar(select(IssuerKey).where(IssuerKey.key_id == key_id))
+        row.public_key_multibase = public_key_multibase(Ed25519PrivateKey.generate().public_key())
         await db.commit()
 
     backend.run(go)
@@ -119,11 +133,16 @@ def test_one_of_ours_is_valid_on_the_page_the_api_and_as_an_image(backend, clien
     assert _verdict(shown.text) == "Badge valide"
     assert OBSERVED in shown.text
     assert "<details" in shown.text
+    description = body["credentialSubject"]["achievement"]["description"]
+    french, _, english = description.partition("\n\n(English) ")
+    assert french in html.unescape(shown.text)
+    assert english not in html.unescape(shown.text)
     text = json.dumps(body, ensure_ascii=False)
     for answer in (
         _api(client, credential=body),
         _api(client, credential=text),
         _api(client, link=credential_url(credential_id)),
+        _api(client, link=f"{backend.settings.public_url}/verifier?credential={credential_id}"),
         _upload(client, text.encode(), "badge.json"),
         _upload(client, bake_png(_png(), text), "badge.png"),
         _upload(client, bake_svg(SVG, text).encode(), "badge.svg"),
@@ -134,6 +153,10 @@ def test_one_of_ours_is_valid_on_the_page_the_api_and_as_an_image(backend, clien
     assert _verdict(page.text) == "Badge valide"
     assert _verdict(_page(client, json=text).text) == "Badge valide"
     assert _verdict(_page(client, lien=credential_url(credential_id)).text) == "Badge valide"
+    in_english = client.get(f"/verifier?credential={credential_id}&lang=en")
+    assert _verdict(in_english.text) == "Valid badge"
+    assert english in html.unescape(in_english.text)
+    assert french not in html.unescape(in_english.text)
 
 
 def test_a_revocation_shows_at_once_on_the_page_and_the_api(backend, client):
@@ -176,6 +199,9 @@ def test_altered_unknown_foreign_and_switched_off(backend, client):
         "Badge introuvable"
     )
     assert _api(client, credential=body)["verdict"] == "valid"  # the file still verifies
+    _replace_key(backend, body["proof"][0]["verificationMethod"])
+    answer = _api(client, credential=body)
+    assert (answer["verdict"], answer["reason"]) == ("invalid", "altered")
 
 
 def test_bad_input_gets_a_verdict_and_a_reason_never_a_5xx(backend, client):
@@ -316,3 +342,12 @@ def test_changing_any_field_of_one_of_ours_says_altered(client, ours, data):
     answer = _api(client, credential=changed)
     assert answer["verdict"] == "invalid", (path, answer)
     assert answer["reason"] in {"altered", "unknown_issuer", "unsupported_proof"}, (path, answer)
+
+
+def test_the_api_is_documented_with_its_three_inputs_and_its_verdicts(client):
+    operation = client.get("/schema/openapi.json").json()["paths"]["/api/v1/verify"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content["application/json"]["schema"]["properties"]) == {"credential", "link"}
+    assert content["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
+    assert {"200", "400", "413", "422", "429"} <= set(operation["responses"])
+    assert "security" not in operation or {} in operation["security"]
