@@ -47,6 +47,7 @@ from app.features.people.personal import (
     export_diagnostics,
 )
 from app.features.scans.personal import erase_scans_of, export_scans_of
+from app.features.statistics import erase_statistics
 from app.sessions import forget_in_sessions
 
 Exporter = Callable[[AsyncSession, Person, Sequence[UUID]], Awaitable[Any]]
@@ -81,6 +82,8 @@ async def erase_session_pointers(
 # before the bookings.
 PARTS: tuple[PersonalPart, ...] = (
     PersonalPart("sessions", ("store_entry",), None, erase_session_pointers),
+    # a copy of their diagnostics' answers, already in the export with the diagnostics
+    PersonalPart("statistics", ("stat_subject",), None, erase_statistics),
     PersonalPart("badges", ("credential",), export_credentials, erase_credentials),
     PersonalPart("wallet_links", ("wallet_link",), export_wallet_links, erase_wallet_links),
     PersonalPart("pathway_feedback", ("pathway_feedback",), export_feedback, erase_feedback),

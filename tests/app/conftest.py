@@ -11,6 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.asgi import create_app
-from app.config import Settings
+from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.models import Role
 from app.features.accounts.service import AccountService
@@ -102,6 +103,19 @@ def empty_database(kind: str, folder: Path) -> Settings:
     else:
         url = _postgres_database(postgres_server())
     return Settings(database_url=url, secret_key="test-secret-key-not-for-production")
+
+
+@contextmanager
+def command_environment(settings: Settings) -> Iterator[None]:
+    """The commands read their database from the environment, as an operator's shell gives it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PARCOURS_DATABASE_URL", settings.database_url)
+        patch.setenv("PARCOURS_SECRET_KEY", settings.secret_key)
+        get_settings.cache_clear()
+        try:
+            yield
+        finally:
+            get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

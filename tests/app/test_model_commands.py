@@ -5,8 +5,6 @@ people, and nothing added twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +15,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from app.cli import main
-from app.config import Settings, get_settings
+from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.models import (
     Booking,
@@ -31,7 +29,7 @@ from app.db.models import PathwayModel as ModelRow
 from app.features.training_data import latest_model, read_records, store_model
 from pathways.model import PathwayModel
 from pathways.training import MIN_HELD_OUT_BOOKINGS, Trained
-from tests.app.conftest import Backend, empty_database
+from tests.app.conftest import Backend, command_environment, empty_database
 from tests.app.test_demo_offer import Demo, demo  # noqa: F401 the demo database, as a fixture
 
 PEOPLE = 1500
@@ -50,24 +48,11 @@ def _run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
-@contextmanager
-def _environment(settings: Settings) -> Iterator[None]:
-    """The commands read their database from the environment, as an operator's shell gives it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PARCOURS_DATABASE_URL", settings.database_url)
-        patch.setenv("PARCOURS_SECRET_KEY", settings.secret_key)
-        get_settings.cache_clear()
-        try:
-            yield
-        finally:
-            get_settings.cache_clear()
-
-
 @pytest.fixture(scope="module")
 def filled(demo: Demo) -> Filled:  # noqa: F811 the imported fixture
     """The demo database (`make run`'s offer), filled twice with the same seed, then trained."""
     args = ("demo", "--synthetic", str(PEOPLE), "--seed", str(SEED), "--departement", "18")
-    with _environment(demo.settings):
+    with command_environment(demo.settings):
         first = _run(*args)
         second = _run(*args)
         return Filled(demo.settings, first, second, _run("model", "train"))
@@ -115,7 +100,7 @@ def test_the_model_learnt_from_the_database_beats_the_rules_and_is_switched_on(
 
 
 def test_evaluate_prints_the_model_against_the_rules(filled: Filled) -> None:
-    with _environment(filled.settings):
+    with command_environment(filled.settings):
         evaluated = _run("model", "evaluate")
         again = _run("model", "train")
     assert evaluated.exit_code == 0, evaluated.output
@@ -152,7 +137,7 @@ def test_mediators_decisions_and_exit_checks_are_read_as_labels(filled: Filled) 
 
 
 def test_an_unknown_departement_is_refused_in_plain_words(filled: Filled) -> None:
-    with _environment(filled.settings):
+    with command_environment(filled.settings):
         result = _run("demo", "--synthetic", "3", "--departement", "99")
     assert result.exit_code == 2
     assert "département inconnu : « 99 »" in result.output
@@ -163,7 +148,7 @@ def test_training_an_empty_database_says_there_is_nothing_to_learn(
 ) -> None:
     settings = empty_database(backend.name, tmp_path)
     upgrade(settings)
-    with _environment(settings):
+    with command_environment(settings):
         trained = _run("model", "train")
         evaluated = _run("model", "evaluate")
     assert trained.exit_code == 1 and "rien à apprendre" in trained.output

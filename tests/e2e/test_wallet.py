@@ -1,6 +1,6 @@
 """The holder's wallet in a browser: with the keyboard only, at 320 px, and without
-JavaScript, the holder switches a badge's verification link off and on and takes its paper
-attestation."""
+JavaScript, the holder switches a badge's verification link off and on (and the verification
+page follows) and takes its paper attestation."""
 
 from __future__ import annotations
 
@@ -34,13 +34,23 @@ def test_the_holder_shares_with_the_keyboard_only(page: Any, server: Any) -> Non
 
 
 def test_the_wallet_works_without_javascript(new_context: Any, server: Any) -> None:
-    page = new_context(java_script_enabled=False, accept_downloads=True).new_page()
+    context = new_context(java_script_enabled=False, accept_downloads=True)
+    page, checker = context.new_page(), context.new_page()
     page.goto(a_wallet(server))
+    link = page.locator("a.address").get_attribute("href") or ""
+    # what a counsellor sees of the shared badge (where its link sends a browser)
+    verifier = f"/verifier?credential={link.rsplit('/', 1)[1]}"
+    checker.goto(verifier)
+    assert checker.locator(".verdict-good").count() == 1
     with page.expect_navigation():
         page.locator(OFF).click()
     assert page.locator(ON).count() == 1
+    checker.goto(verifier)
+    assert checker.locator(".verdict-good").count() == 0
     with page.expect_navigation():
         page.locator(ON).click()
+    checker.goto(verifier)
+    assert checker.locator(".verdict-good").count() == 1
     with page.expect_download() as download:
         page.locator("a[href$='/attestation.pdf']").click()
     assert download.value.suggested_filename.endswith(".pdf")

@@ -10,6 +10,7 @@ from app.features.statistics.indicators import (
     spec,
     specs,
 )
+from app.features.statistics.personal import erase_statistics
 from app.features.statistics.refresh import Refreshed, refresh
 from app.features.statistics.secrecy import THRESHOLD
 from app.features.statistics.service import (
@@ -55,6 +56,7 @@ __all__ = [
     "TerritoryError",
     "children_of",
     "descendants",
+    "erase_statistics",
     "france",
     "no_show_rate",
     "period",

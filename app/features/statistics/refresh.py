@@ -504,7 +504,13 @@ async def _departement_secrets(db: AsyncSession, year: int) -> dict[str, frozens
     )
     pending: dict[str, set[str]] = defaultdict(set)
     for code, indicator, cells in await db.execute(query):
-        pending[code] |= {f"{indicator}|{c}" for c, v in cells.items() if v is None}
+        described = specs()[Indicator(indicator)]
+        own = {*described.codes, TOTAL} if described.total == described.indicator else set()
+        pending[code] |= {
+            f"{indicator}|{c}"
+            for c, v in cells.items()
+            if v is None and (c in described.codes or c in own)
+        }
     for code, cells in pending.items():
         found[code] = frozenset(cells)
     return found
@@ -513,7 +519,8 @@ async def _departement_secrets(db: AsyncSession, year: int) -> dict[str, frozens
 def _by_departement(secret: set[Cell], raws: Mapping[str, Any]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {dep: set() for dep in raws}
     for level, code, indicator, column in secret:
-        if level == Level.DEPARTEMENT and not column.startswith("not:") and code in found:
+        shown = not column.startswith("not:") and column != REPEAT
+        if level == Level.DEPARTEMENT and shown and code in found:
             found[code].add(f"{indicator}|{column}")
     return {dep: frozenset(cells) for dep, cells in found.items()}
 

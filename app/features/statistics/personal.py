@@ -1,0 +1,22 @@
+"""A person's rows in the statistics: a copy of what their diagnostics say (commune, age band,
+needs), counted once per year. Erased with them; the cells already published count them
+until the next full refresh, and only ever as one of 11 or more."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import delete, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Person, StatSubject
+
+
+async def erase_statistics(db: AsyncSession, person: Person, diagnostics: Sequence[UUID]) -> int:
+    result = await db.execute(
+        delete(StatSubject).where(
+            or_(StatSubject.person_id == person.id, StatSubject.diagnostic_id.in_(diagnostics))
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
