@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     FORMS = "forms"
     TRAINING = "training"
     OFFER = "offer"
+    BADGES = "badges"
+    BADGE_REVOCATION = "badge_revocation"
     STATISTICS = "statistics"
     ACCOUNTS_ADMIN = "accounts_admin"
     AUDIT = "audit"
@@ -55,6 +57,9 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.TRAINING: "the trainers' home page",
     Permission.OFFER: "the offer of one's structure: places, workshops, sessions and series, "
     "CSV imports, registrations, attendance and exit checks",
+    Permission.BADGES: "the badges of one's structure: issue one from recorded evidence, list, "
+    "read and download them",
+    Permission.BADGE_REVOCATION: "revoke a badge one's structure issued, with a reason",
     Permission.STATISTICS: "the territory's statistics (a coordinator's département or région, "
     "every territory for an administrator): dashboard, map of needs against the offer, white "
     "zones, their CSV; counts only, never a person",
@@ -80,6 +85,8 @@ MATRIX: Mapping[Permission, frozenset[Role | None]] = {
     Permission.FORMS: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
     Permission.TRAINING: frozenset({Role.TRAINER}),
     Permission.OFFER: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
+    Permission.BADGES: frozenset({Role.MEDIATOR, Role.TRAINER, Role.ADMIN}),
+    Permission.BADGE_REVOCATION: frozenset({Role.TRAINER, Role.ADMIN}),
     Permission.STATISTICS: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Permission.ACCOUNTS_ADMIN: frozenset({Role.ADMIN}),
     Permission.AUDIT: frozenset({Role.ADMIN}),

@@ -35,7 +35,10 @@ from app.features.accounts.middleware import AuthMiddleware
 from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
+from app.features.badges.api import CredentialApi
+from app.features.badges.pages import PersonBadgePages
 from app.features.badges.pix_pages import PixPages
+from app.features.badges.public import BadgePublic, CompetencePages
 from app.features.bookings.api import BookingApi
 from app.features.bookings.pages import PersonBookingPages, RegistrationPages
 from app.features.catalogue.api import PlaceApi, WorkshopApi
@@ -172,6 +175,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecommendationApi,
             PersonPathwayApi,
             PersonPathwayPages,
+            CredentialApi,
+            PersonBadgePages,
+            BadgePublic,
+            CompetencePages,
             PixPages,
             create_sessions,  # after SessionSearchApi: same path (see its comment)
             FindingPages,

@@ -52,6 +52,8 @@ ACTIONS: Mapping[str, str] = {
     "booking.cancel": "Inscription annulée",
     "booking.attendance": "Présence ou fin d'atelier enregistrée",
     "booking.link": "Inscription rattachée à la fiche d'une personne",
+    "credential.issue": "Badge délivré à la main",
+    "credential.revoke": "Badge révoqué",
     "wallet.link": "Lien du portefeuille de badges donné à une personne",
     "scan.upload": "Scan déposé",
     "scan.review": "Ligne de scan vérifiée",
@@ -59,7 +61,7 @@ ACTIONS: Mapping[str, str] = {
 }
 
 # Records about residents: named by a keyed hash, never by their id.
-PERSONAL = frozenset({"person", "diagnostic", "scan_batch", "scan_page", "booking"})
+PERSONAL = frozenset({"person", "diagnostic", "scan_batch", "scan_page", "booking", "credential"})
 
 
 def audit_keys(secrets: Sequence[str]) -> tuple[bytes, ...]:

@@ -173,8 +173,10 @@ from app.commands.pathways import demo, model_group  # noqa: E402
 main.add_command(model_group, "model")
 main.add_command(demo, "demo")
 
+from app.commands.badges import rotate_key_command  # noqa: E402
 from app.commands.verifying import badges_group  # noqa: E402
 
+badges_group.add_command(rotate_key_command)
 main.add_command(badges_group, "badges")
 
 from app.commands.statistics import stats_group  # noqa: E402

@@ -22,6 +22,7 @@ from app.demo_offer import DEMO_STRUCTURE, demo_offer, load_offer
 from app.features.accounts.security import generate_password
 from app.features.accounts.service import AccountService
 from app.features.accounts.totp import TotpBox, new_secret, readable_secret
+from app.features.badges import revoke
 from app.features.diagnostics.service import (
     Provenance,
     add_diagnostic,
@@ -75,6 +76,7 @@ async def _create(db, box: TotpBox, settings: Settings) -> None:  # type: ignore
     rng = random.Random(2026)
     people = await _people(db, ref, structure, rng)
     await load_offer(db, structures, people)
+    await _revoke_one(db, people[0])
     await db.commit()
     # Mme R. came back after the phone workshop: her new result counts its exit check.
     answers = {i.id: 1 for i in ref.form_items("papier")}
@@ -91,6 +93,21 @@ async def _create(db, box: TotpBox, settings: Settings) -> None:  # type: ignore
     private_var_dir()
     CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     CREDENTIALS.chmod(0o600)
+
+
+REVOKED_BADGE = "E2-2"
+REVOKED_REASON = "Fin d'atelier notée pour la mauvaise personne (exemple de la démonstration)"
+
+
+async def _revoke_one(db: AsyncSession, person: Person) -> None:
+    """Mme R.'s workshops gave her badges; one is revoked, to show how a verifier sees it."""
+    found = await db.scalar(
+        select(Credential).where(
+            Credential.person_id == person.id, Credential.achievement == REVOKED_BADGE
+        )
+    )
+    if found is not None:
+        await revoke(db, found, reason=REVOKED_REASON, by=None)
 
 
 async def _accounts(db: AsyncSession, accounts: AccountService, box: TotpBox) -> list[str]:

@@ -83,26 +83,51 @@ async def load_offer(
         await db.flush()
         for _ in range(plan.get("booked", 0)):
             await book(db, sessions[0].id, email=f"demo.{next(contacts)}@example.org")
-    await _last_week(db, structures[DEMO_STRUCTURE], workshops["telephone"][1], places, people)
+    await _last_week(db, structures[DEMO_STRUCTURE], workshops, places, people)
     await db.execute(delete(OutboxMessage))  # the demo's bookings are announced to nobody
 
 
 async def _last_week(
     db: AsyncSession,
     structure: Structure,
-    workshop_id: UUID,
+    workshops: Mapping[str, tuple[UUID, UUID]],
     places: Mapping[str, UUID],
     people: Sequence[Person],
 ) -> None:
     """« Premiers pas avec mon téléphone », a week ago: the first of the demo's people came and
-    passed the exit check (her next result shows it), the second did not come."""
+    passed the exit check (her next result shows it), the second did not come. She had passed
+    the internet and e-mail workshops before: each exit check gave her a badge."""
+    seen, away = (Attendance.SEEN, True), (Attendance.NOSHOW, None)
+    place = places["mediatheque"]
+    await _past(db, structure, workshops["emails"][1], place, 22, marks={people[0]: seen})
+    await _past(db, structure, workshops["internet"][1], place, 15, marks={people[0]: seen})
+    await _past(
+        db,
+        structure,
+        workshops["telephone"][1],
+        place,
+        8,
+        marks={people[0]: seen, people[1]: away},
+    )
+
+
+async def _past(
+    db: AsyncSession,
+    structure: Structure,
+    workshop_id: UUID,
+    place_id: UUID,
+    days: int,
+    *,
+    marks: Mapping[Person, tuple[Attendance, bool | None]],
+) -> None:
+    """A séance ``days`` ago (booked while it was ahead), and who came and passed its check."""
     start = datetime.combine(in_paris(datetime.now(UTC)).date() + timedelta(days=1), time(14, 0))
     session = await create_session(
-        db, structure.id, workshop_id, starts_at=start, capacity=6, place_id=places["mediatheque"]
+        db, structure.id, workshop_id, starts_at=start, capacity=6, place_id=place_id
     )
     await db.flush()
-    seats = [await book(db, session.id, person=person) for person in people[:2]]
-    moved = timedelta(days=8)
+    seats = {person: await book(db, session.id, person=person) for person in marks}
+    moved = timedelta(days=days)
     await db.execute(
         update(Session)
         .where(Session.id == session.id)
@@ -112,9 +137,6 @@ async def _last_week(
     await record_attendance(
         db,
         session,
-        [
-            Mark(seats[0].id, Attendance.SEEN, exit_check_passed=True),
-            Mark(seats[1].id, Attendance.NOSHOW),
-        ],
+        [Mark(seats[person].id, *mark) for person, mark in marks.items()],
         by=None,
     )

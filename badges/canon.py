@@ -31,7 +31,7 @@ _OPTIONS = {
 _PLACEHOLDER = "urn:x-parcours-slot:"
 _SLOT = re.compile(r'<urn:x-parcours-slot:(\d+)>|"urn:x-parcours-slot:(\d+)"')
 # What the template may put between angle brackets without pyld reading it differently.
-_ABSOLUTE_IRI = re.compile(r"(?:https?|urn|did):[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
+_ABSOLUTE_IRI = re.compile(r"(?:https?|urn|did|data):[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
 # Keys whose string values are terms of the vocabulary (they shape the graph), not free values.
 _SHAPE_KEYS = frozenset({"type", "proofPurpose"})
 

@@ -602,7 +602,7 @@ class Recommender:
             scored = [replace(s, score=float(p)) for s, p in zip(allowed, chances, strict=True)]
             scored.sort(key=lambda s: (s.modality not in fitting, -(s.score or 0.0)))
             allowed, ranked = scored, True
-        chosen = tuple(allowed[: self.rules.guardrails.max_sessions])
+        chosen = _varied(allowed, fitting, self.rules.guardrails.max_sessions)
         why = labels.why("sessions_ranked" if ranked else "sessions")
         return step, chosen, (), (), (why,)
 
@@ -622,6 +622,22 @@ def _proposed(current: AutonomyCode, no_device: bool) -> AutonomyCode:
     l'aide » without a device (GF-SANS-APPAREIL)."""
     rank = AUTONOMY_ORDER.index(current)
     return AUTONOMY_ORDER[max(rank, min(rank + 1, _A1 if no_device else _A3))]
+
+
+def _varied(
+    ranked: Sequence[SessionOption], fitting: tuple[str, ...], most: int
+) -> tuple[SessionOption, ...]:
+    """The first ``most`` of ``ranked``, one séance per workshop before a second date of any
+    (three dates of one workshop would hide the others; the booking page shows every date),
+    the goal's modality still first, in ``ranked``'s order."""
+    seen: set[str] = set()
+    keyed = []
+    for index, session in enumerate(ranked):
+        again = session.workshop_id in seen
+        seen.add(session.workshop_id)
+        keyed.append((session.modality not in fitting, again, index))
+    picked = sorted(index for *_, index in sorted(keyed)[:most])
+    return tuple(ranked[index] for index in picked)
 
 
 def _unknown(levels: Levels, code: str) -> bool:

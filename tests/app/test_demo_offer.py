@@ -25,7 +25,16 @@ from sqlalchemy import func, select
 from app.asgi import create_app
 from app.config import Settings
 from app.db.migrate import upgrade
-from app.db.models import Booking, BookingStatus, Diagnostic, Person, Place, Session, Workshop
+from app.db.models import (
+    Booking,
+    BookingStatus,
+    Credential,
+    Diagnostic,
+    Person,
+    Place,
+    Session,
+    Workshop,
+)
 from app.demo import load_demo
 from tests.app.conftest import Backend, empty_database
 from tests.app.open_data import assert_valid_lamednum
@@ -158,6 +167,20 @@ def test_the_demo_residents_get_a_pathway_with_sessions_to_book_near_bourges(dem
     assert steps, needs
     assert any(step["sessions"] for step in steps)  # the demo offer is near Bourges
     assert all(step["why"] for step in steps)
+
+
+def test_mme_r_holds_badges_from_her_workshops_one_of_them_revoked(demo):
+    async def go(db: Any) -> list[tuple[str, bool]]:
+        found = await db.scalars(
+            select(Credential)
+            .join(Person, Person.id == Credential.person_id)
+            .where(Person.alias == "Mme R.")
+            .order_by(Credential.achievement)
+        )
+        return [(c.achievement, c.revoked_at is not None) for c in found]
+
+    badges = Backend("demo", demo.settings).run(go)
+    assert badges == [("C1-3", False), ("E1-2", False), ("E2-2", True)]
 
 
 def test_the_demo_prints_the_link_of_a_wallet_with_badges(demo, demo_client):

@@ -55,6 +55,7 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/inscriptions/{booking}/annuler", {}),
     ("GET", "/pro/personnes/{id}/parcours", None),
     ("POST", "/pro/personnes/{id}/parcours/decision", {"need": "caf", "decision": "accepted"}),
+    ("POST", "/pro/personnes/{id}/badges", {"evidence": str(uuid.uuid4())}),
     ("GET", "/pro/personnes/{id}/portefeuille", None),
     ("POST", "/pro/personnes/{id}/portefeuille", {"envoyer": "oui"}),
 ]

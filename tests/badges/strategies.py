@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -64,13 +65,21 @@ alignments = st.builds(
     target_code=st.none() | texts,
     target_framework=st.none() | texts,
 )
+# An image carried in the badge itself, as our issuer does (base64 of any bytes).
+data_images = st.builds(
+    lambda kind, data: Image(id=f"data:{kind};base64,{base64.b64encode(data).decode()}"),
+    st.sampled_from(["image/svg+xml", "image/png"]),
+    st.binary(max_size=60),
+)
 achievements = st.builds(
     _make(Achievement),
     id=st.uuids().map(lambda value: f"https://parcours.example.fr/achievements/{value}"),
     name=texts,
     description=texts,
     criteria=st.builds(_make(Criteria), narrative=texts),
-    image=st.none() | st.just(Image(id="https://parcours.example.fr/achievements/a.svg")),
+    image=st.none()
+    | st.just(Image(id="https://parcours.example.fr/achievements/a.svg"))
+    | data_images,
     alignment=st.lists(alignments, max_size=3),
 )
 subjects = st.builds(

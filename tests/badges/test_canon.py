@@ -41,6 +41,22 @@ def test_fast_path_equals_pyld_on_raw_values(
     assert canonicalize(document) == canonical_pyld(document)
 
 
+@settings(max_examples=50, deadline=None)
+@given(credentials, st.text(max_size=40), st.sampled_from(["image/svg+xml", "text/plain", ""]))
+def test_fast_path_equals_pyld_on_any_data_address(
+    credential: OpenBadgeCredential, payload: str, kind: str
+) -> None:
+    """An image carried as a ``data:`` address, well formed or not, canonicalises as pyld's."""
+    document = credential.document()
+    subject = document["credentialSubject"]
+    achievement = {
+        **subject["achievement"],
+        "image": {"id": f"data:{kind},{payload}", "type": "Image"},
+    }
+    document = {**document, "credentialSubject": {**subject, "achievement": achievement}}
+    assert canonicalize(document) == canonical_pyld(document)
+
+
 @given(st.text())
 def test_clean_text_removes_exactly_the_disputed_controls(text: str) -> None:
     cleaned = clean_text(text)

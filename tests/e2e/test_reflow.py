@@ -110,13 +110,19 @@ def _settling_question(page: Any, check: Check) -> None:
 
 
 def _checking_a_badge(page: Any, check: Check, badge: str) -> None:
-    """The verification page, a pasted text that is no badge, and a badge's verdict."""
+    """The verification page, a pasted text that is no badge, a badge's verdict, its issuer's
+    page and the page of a competence badges align to."""
     page.goto("/verifier")
     check(page)
     page.locator("#json").fill("pas un badge")
     submit(page, "/verifier")
     check(page)
     page.goto(f"/verifier?credential={badge}")
+    check(page)
+    issuer = page.request.get(f"/badges/{badge}", headers={"Accept": "application/ld+json"})
+    page.goto(urlsplit(issuer.json()["issuer"]["id"]).path)
+    check(page)
+    page.goto("/referentiel/competences/C3")
     check(page)
 
 

@@ -3,6 +3,8 @@ model, and explains each proposal with rules that exist."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -280,3 +282,28 @@ def test_doing_procedures_without_internet_and_search_acquired_is_accompanied():
     half = RECOMMENDER.kind_for("C3", 1, 2, {"E2": 2, "I1": 0})
     assert (alone, half) == ("demarches", "demarches_accompagnees")
     assert RECOMMENDER.kind_for("C3", 1, 2) == "demarches"  # nothing known: the first one
+
+
+def test_three_dates_of_one_workshop_do_not_hide_another_workshop():
+    answers = {"E1.1": 3, "E1.2": 3, "E2.1": 1}
+    context = Context(needs=("telephone",), goals={"telephone": "A3"}, equipment=("smartphone",))
+
+    def session(n: int, workshop: str) -> SessionOption:
+        return SessionOption(
+            id=f"s{n}",
+            workshop_id=workshop,
+            title=workshop,
+            starts_at=START + timedelta(days=n),
+            ends_at=START + timedelta(days=n, hours=2),
+            modality="collective",
+            competence="E2",
+            entry=0,
+            exit=3,
+            free_seats=5,
+        )
+
+    found = [session(1, "a"), session(2, "a"), session(3, "a"), session(4, "b")]
+    step = RECOMMENDER.recommend(_result(answers), context, {"E2": found}).needs[0].steps[0]
+    assert [s.id for s in step.sessions] == ["s1", "s2", "s4"]  # in the search's order
+    only_one = RECOMMENDER.recommend(_result(answers), context, {"E2": found[:3]})
+    assert [s.id for s in only_one.needs[0].steps[0].sessions] == ["s1", "s2", "s3"]

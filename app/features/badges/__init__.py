@@ -1,10 +1,12 @@
 """Open Badges: issuing from recorded evidence, revocation, issuer profiles and status lists."""
 
+from app.features.badges.images import achievement_image
 from app.features.badges.issuing import (
     IssuingError,
     holder_id,
     issue_for_evidence,
     issue_for_pathway,
+    person_badges,
     revoke,
     status_list_document,
 )
@@ -24,6 +26,7 @@ from app.features.badges.urls import (
 
 __all__ = [
     "IssuingError",
+    "achievement_image",
     "credential_url",
     "erase_credentials",
     "erase_wallet_links",
@@ -33,6 +36,7 @@ __all__ = [
     "issue_for_evidence",
     "issue_for_pathway",
     "issuer_url",
+    "person_badges",
     "public_key",
     "revoke",
     "rotate_key",

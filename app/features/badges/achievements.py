@@ -9,7 +9,7 @@ from functools import cache
 
 from app.config import Settings
 from app.features.badges.urls import achievement_url, competence_url
-from badges.images import achievement_svg
+from badges.images import achievement_svg, pathway_svg
 from badges.models import Achievement, Alignment, Criteria, Image
 from referentiel import load_referential
 from referentiel.i18n import framework_labels, localized
@@ -38,10 +38,17 @@ def _both(french: str, english: str) -> str:
     return french if french == english else f"{french}\n\n(English) {english}"
 
 
+SVG_DATA = "data:image/svg+xml;base64,"
+
+
+def _data(svg: str) -> str:
+    """The image inside the credential, so that it shows wherever the badge goes."""
+    return SVG_DATA + base64.b64encode(svg.encode()).decode("ascii")
+
+
 @cache
 def _image(code: str, level: int) -> str:
-    svg = achievement_svg(load_referential(), code, level)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    return _data(achievement_svg(load_referential(), code, level))
 
 
 def _alignments(ref: Referential, code: str, settings: Settings | None) -> list[Alignment]:
@@ -142,5 +149,6 @@ def pathway_achievement(
                 "or by an observed task.",
             )
         ),
+        image=Image(id=_data(pathway_svg(ref, need, goal)), caption=name_fr),
         alignment=alignments,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -99,6 +100,11 @@ async def _live(db: AsyncSession, person_id: UUID, achievement: str) -> Credenti
         .limit(1)
     )
     return found
+
+
+async def live_for_evidence(db: AsyncSession, evidence: EvidenceRecord) -> Credential | None:
+    """The live badge of the person for what this evidence proves, if already issued."""
+    return await _live(db, evidence.person_id, competence_key(evidence.competence, evidence.level))
 
 
 async def _status_slot(db: AsyncSession, structure_id: UUID) -> tuple[StatusList, int]:
@@ -200,13 +206,12 @@ async def _issue(
 
 def _evidence_words(evidence: EvidenceRecord, structure: str) -> Evidence:
     when = said_date(evidence.recorded_at)
+    what = (evidence.observed or "Validation du formateur ou de la formatrice").rstrip(". ")
     if evidence.pix_level is not None:
         return Evidence(
             name="Résultat Pix",
-            narrative=f"{evidence.observed}. Résultat importé de Pix Orga par {structure}, "
-            f"le {when}.",
+            narrative=f"{what}. Résultat importé de Pix Orga par {structure}, le {when}.",
         )
-    what = evidence.observed or "Validation du formateur ou de la formatrice"
     where = f" pendant l'atelier « {evidence.workshop_title} »" if evidence.workshop_title else ""
     return Evidence(
         name="Validation de fin d'atelier" if evidence.kind == "exit_check" else "Tâche observée",
@@ -321,6 +326,65 @@ async def revoke(db: AsyncSession, credential: Credential, *, reason: str, by: U
     credential.revoked_reason = cleaned[:300]
     credential.revoked_by = by
     await db.flush()
+
+
+@dataclass(frozen=True)
+class PersonBadges:
+    """A person's badges, and the evidence recorded about them that gave none yet."""
+
+    credentials: list[Credential]
+    without_badge: list[EvidenceRecord]
+
+
+async def person_badges(db: AsyncSession, person_id: UUID) -> PersonBadges:
+    credentials = list(
+        await db.scalars(
+            select(Credential)
+            .where(Credential.person_id == person_id)
+            .order_by(Credential.issued_at.desc())
+        )
+    )
+    live = {c.achievement for c in credentials if c.revoked_at is None}
+    evidence = await db.scalars(
+        select(EvidenceRecord)
+        .where(EvidenceRecord.person_id == person_id, EvidenceRecord.passed.is_(True))
+        .order_by(EvidenceRecord.recorded_at)
+    )
+    return PersonBadges(
+        credentials,
+        [
+            e
+            for e in evidence
+            if e.level > 0
+            and e.kind not in SELF_DECLARED
+            and competence_key(e.competence, e.level) not in live
+        ],
+    )
+
+
+def status_of(credential: Credential, now: datetime | None = None) -> str:
+    """``revoked``, ``expired`` (past its end date) or ``active``."""
+    if credential.revoked_at is not None:
+        return "revoked"
+    if credential.valid_until is not None and credential.valid_until <= (now or datetime.now(UTC)):
+        return "expired"
+    return "active"
+
+
+async def structure_credentials(
+    db: AsyncSession, structure_id: UUID, *, limit: int, offset: int
+) -> tuple[int, list[Credential]]:
+    """The badges the structure issued, newest first: how many in all, and one page."""
+    mine = Credential.structure_id == structure_id
+    total = await db.scalar(select(func.count()).select_from(Credential).where(mine))
+    found = await db.scalars(
+        select(Credential)
+        .where(mine)
+        .order_by(Credential.issued_at.desc(), Credential.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return int(total or 0), list(found)
 
 
 async def revoked_indexes(db: AsyncSession, status_list: StatusList) -> set[int]:

@@ -28,6 +28,7 @@ from app.features.badges.urls import parse_verification_method
 from badges.multikey import KeyFormatError, public_key_from_multibase, public_key_multibase
 
 _NONCE = 12
+_SEALING = b"parcours badge signing keys"
 
 
 def derived_key(settings: Settings, purpose: bytes) -> bytes:
@@ -50,7 +51,7 @@ def _aad(structure_id: UUID, key_id: str) -> bytes:
 def _seal(settings: Settings, key: Ed25519PrivateKey, structure_id: UUID, key_id: str) -> bytes:
     seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     nonce = secrets.token_bytes(_NONCE)
-    cipher = AESGCM(derived_key(settings, b"parcours badge signing keys"))
+    cipher = AESGCM(derived_key(settings, _SEALING))
     return nonce + cipher.encrypt(nonce, seed, _aad(structure_id, key_id))
 
 
@@ -62,7 +63,7 @@ def _open(settings: Settings, row: IssuerKey) -> Ed25519PrivateKey:
     cached = _OPENED.get((row.secret_encrypted, row.public_key_multibase))
     if cached is not None:
         return cached
-    cipher = AESGCM(derived_key(settings, b"parcours badge signing keys"))
+    cipher = AESGCM(derived_key(settings, _SEALING))
     data = row.secret_encrypted
     seed = cipher.decrypt(data[:_NONCE], data[_NONCE:], _aad(row.structure_id, row.key_id))
     key = Ed25519PrivateKey.from_private_bytes(seed)

@@ -63,6 +63,7 @@ async def export_evidence(
 ) -> list[dict[str, Any]]:
     return [
         {
+            "id": str(e.id),
             "kind": e.kind,
             "competence": e.competence,
             "level": e.level,

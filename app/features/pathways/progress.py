@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Attendance, Booking, Pathway, PathwayStep, StepStatus, Workshop
 from app.db.models import Session as Seance
+from app.features.badges import IssuingError, issue_for_pathway
 
 
 async def _raised(db: AsyncSession, booking: Booking) -> dict[str, int]:
@@ -65,11 +66,22 @@ async def follow_booking(db: AsyncSession, booking: Booking) -> None:
 
 async def follow_outcome(db: AsyncSession, booking: Booking) -> None:
     """The steps this booking moved: done when the person came and passed the exit check,
-    dropped when the booking was cancelled."""
+    dropped when the booking was cancelled. A pathway whose last step is done issues its
+    badge."""
     steps = await db.scalars(select(PathwayStep).where(PathwayStep.booking_id == booking.id))
+    finished = set()
     for step in steps:
         if booking.attendance == Attendance.SEEN and booking.exit_check_passed:
             step.status = StepStatus.DONE
+            finished.add(step.pathway_id)
         elif booking.cancelled_at is not None and step.status == StepStatus.BOOKED:
             step.status = StepStatus.DROPPED
     await db.flush()
+    for pathway_id in finished:
+        pathway = await db.get(Pathway, pathway_id)
+        if pathway is None:
+            continue
+        try:
+            await issue_for_pathway(db, pathway, issued_by=None)
+        except IssuingError:
+            continue  # steps still to do, or nobody to give it to

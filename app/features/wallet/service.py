@@ -4,7 +4,6 @@ verification link, its QR code, LinkedIn, the files)."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db.models import Credential, Person
 from app.db.types import as_utc
-from app.features.badges import credential_url
+from app.features.badges import achievement_image, credential_url
 from badges.images import achievement_svg, pathway_svg
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
@@ -26,7 +25,6 @@ from referentiel.i18n import localized
 # the holder checks the fields and saves, two taps after ours.
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 PATHWAY_PREFIX = "parcours-"
-SVG_DATA = "data:image/svg+xml;base64,"
 
 
 @dataclass(frozen=True)
@@ -164,11 +162,10 @@ async def badge_of(db: AsyncSession, person: Person, credential_id: UUID) -> Cre
 def image_svg(credential: Credential) -> str:
     """The badge's own image as signed (the achievement's), else the drawing of its
     competence or pathway. Raises ``UnknownAchievementError`` when there is none to draw."""
-    achievement = credential.body.get("credentialSubject", {}).get("achievement", {})
-    image = achievement.get("image") if isinstance(achievement, dict) else None
-    source = image.get("id") if isinstance(image, dict) else image
-    if isinstance(source, str) and source.startswith(SVG_DATA):
-        return base64.b64decode(source.removeprefix(SVG_DATA)).decode()
+    try:
+        return achievement_image(credential.body)
+    except ValueError:
+        pass
     if credential.competence is not None and credential.level is not None:
         return achievement_svg(load_referential(), credential.competence, credential.level)
     need, goal = _pathway(credential) or ("", "")

@@ -4,18 +4,41 @@ with the key the issuer publishes, and an independent verifier (openbadgeslib)."
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from openbadgeslib.ob3.ldp import OB3LdpVerifier
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Credential
+from app.db.models import Credential, EvidenceRecord
 from app.features.badges import public_key, status_list_document
 from app.features.badges.urls import parse_verification_method
 from badges.proof import verify
 from badges.schema import schema_errors
 from badges.status import check_status
+
+
+async def recorded(db: AsyncSession, person: str, owner: UUID, **fields: Any) -> EvidenceRecord:
+    """Evidence about ``person`` noted by the structure ``owner`` (a passed exit check of I1 at
+    level 2 unless ``fields`` say otherwise), written."""
+    record = EvidenceRecord(
+        person_id=UUID(person),
+        structure_id=owner,
+        **{
+            "kind": "exit_check",
+            "competence": "I1",
+            "level": 2,
+            "passed": True,
+            "observed": "Chercher les horaires de la mairie",
+            "recorded_at": datetime.now(UTC),
+            **fields,
+        },
+    )
+    db.add(record)
+    await db.commit()
+    return record
 
 
 async def checked(db: AsyncSession, credential: Credential) -> str:

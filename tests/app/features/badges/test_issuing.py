@@ -4,21 +4,23 @@ keeps it verifiable, and a revocation shows in the published list."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.db.models import Attendance, Booking, Credential, EvidenceRecord, Person, Session
 from app.features.badges import IssuingError, issue_for_evidence, revoke, rotate_key
 from app.features.bookings import Mark, book, record_attendance
-from tests.app.features.badges.support import checked
+from tests.app.features.badges.support import checked, recorded
 from tests.app.features.bookings.offer import begin, new_session
 from tests.app.features.bookings.test_api import structure_id
 from tests.app.test_mediator_pages import create_person, mediator
 
+NO_NUL = st.characters(blacklist_characters="\x00")  # refused at the door (app.nul_bytes)
 RAISES = [{"competence": "E1", "entry": 0, "exit": 2}, {"competence": "C1", "entry": 1, "exit": 3}]
 
 
@@ -91,18 +93,7 @@ def test_self_declaration_or_evidence_not_passed_never_issues(backend, client):
     async def go(db: Any) -> list[str]:
         refused = []
         for kind, passed in (("self_declared", True), ("exit_check", False)):
-            record = EvidenceRecord(
-                person_id=UUID(person),
-                structure_id=owner,
-                kind=kind,
-                competence="E1",
-                level=2,
-                passed=passed,
-                observed="Je sais le faire",
-                recorded_at=datetime.now(UTC),
-            )
-            db.add(record)
-            await db.flush()
+            record = await recorded(db, person, owner, kind=kind, passed=passed, competence="E1")
             with pytest.raises(IssuingError) as error:
                 await issue_for_evidence(db, record, issued_by=None)
             refused.append(str(error.value))
@@ -158,3 +149,38 @@ def test_an_exit_check_set_back_to_not_passed_revokes_its_badges(backend, client
     issued = badges_of(backend, person)
     assert issued and all(c.revoked_at is not None for c in issued)
     assert {c.revoked_reason for c in issued} == {"La validation de fin d'atelier a été retirée."}
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=st.text(NO_NUL, min_size=1, max_size=150).filter(str.strip),
+    observed=st.text(NO_NUL, max_size=300),
+    competence=st.sampled_from(["E1", "C3", "P2", "R1"]),
+    level=st.integers(1, 4),
+)
+def test_any_text_a_workshop_left_signs_and_verifies_elsewhere(
+    backend, client, title, observed, competence, level
+):
+    """Whatever a trainer typed (control characters, any script), the badge it gives
+    validates against the official schema and verifies with us and with openbadgeslib."""
+    structure = mediator(backend, client)
+    person = create_person(client, "Hortense")
+    owner = structure_id(backend, structure)
+
+    async def go(db: Any) -> str:
+        record = await recorded(
+            db,
+            person,
+            owner,
+            competence=competence,
+            level=level,
+            workshop_title=title,
+            observed=observed,
+        )
+        credential = await issue_for_evidence(db, record, issued_by=None)
+        await db.commit()
+        return await checked(db, credential)
+
+    assert backend.run(go) == "active"

@@ -48,7 +48,8 @@ def test_the_mediator_sees_the_proposal_and_books_decides_and_replaces_steps(
     shown = text_of(page.text)
     assert "Parler avec mes proches" in shown and "Prendre en main son téléphone" in shown
     assert f'name="session" value="{made["session"]}"' in page.text  # a seat for the person
-    assert "Pourquoi ?" in shown and "Accepter la proposition" in shown
+    assert "Pourquoi cet objectif et cette façon de faire ?" in shown
+    assert "Accepter la proposition" in shown
     path = f"/pro/personnes/{person}/parcours/decision"
     accepted = client.post(
         path, data={"_csrf_token": token(client), "need": FAMILY, "decision": "accepted"}

@@ -1,5 +1,5 @@
 """The result page proposes, per need, a goal, a modality and up to 3 steps with sessions to
-book, explains itself behind « Pourquoi ? », lets the person change a goal and say whether the
+book, explains itself behind « Pourquoi … ? », lets the person change a goal and say whether the
 proposal suits them."""
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ def test_the_result_proposes_steps_with_sessions_to_book_and_says_why(backend, c
     assert "Prendre en main son téléphone" in shown
     link = f"/ateliers/{made['session']}/reserver?diagnostic={diagnostic}"
     assert f'href="{link}"' in page.text
-    assert "<summary>Pourquoi ?</summary>" in page.text
+    # the reasons of a step and of its need, each said apart
+    assert "<summary>Pourquoi cette étape ?</summary>" in page.text
+    assert "<summary>Pourquoi cet objectif et cette façon de faire ?</summary>" in page.text
     assert "Cette proposition vous convient-elle ?" in shown
     assert f'href="/diagnostic/{diagnostic}/objectifs"' in page.text
     # what was shown is kept, with the rules' version; the pathway per need with its steps
