@@ -68,6 +68,7 @@ from app.features.scans.pages import ScanPages
 from app.features.scans.worker import scan_worker_lifespan
 from app.features.schedule.api import SessionApi, create_sessions
 from app.features.schedule.pages import SchedulePages
+from app.features.statistics.pages import StatisticsOpenData
 from app.features.training.pages import TrainerPages
 from app.features.verification import verifier
 from app.features.verification.api import VerifyApi
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SchedulePages,
             ExportApi,
             OpenDataPages,
+            StatisticsOpenData,
             StructureFeed,
             SessionSearchApi,
             RecommendationApi,

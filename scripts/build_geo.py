@@ -32,7 +32,7 @@ MERGED_SINCE_2018 = {
     "86021": "86123", "86056": "86123", "86166": "86123", "86277": "86281", "86043": "86082",
     "86067": "86082", "86188": "86082", "86278": "86082", "86231": "86247",
 }  # fmt: skip
-COMMUNE_TOLERANCE = 0.004  # degrees: about 20 points a commune, 40 kB of SVG a département
+COMMUNE_TOLERANCE = 0.004  # degrees: about 20 points a commune, 80 kB of SVG a département
 FRANCE_TOLERANCE = 0.01
 GRID = 1e-4
 

@@ -176,8 +176,9 @@ def walk_every_resident_page(page: Any, check: Check, seance: str, wallet: str, 
     page.locator("#consentement").check()
     submit(page, "/reserver")
     check(page)
-    page.goto("/offre/donnees-ouvertes")
-    check(page)
+    for open_data in ("/offre/donnees-ouvertes", "/statistiques?niveau=epci&indicateur=needs"):
+        page.goto(open_data)
+        check(page)
     page.goto(wallet)
     check(page)
     page.goto("/portefeuille/" + "A" * 43)

@@ -34,7 +34,7 @@ from app.features.statistics import (
     scope_of,
     within_scope,
 )
-from app.i18n import gettext_for, request_language
+from app.i18n import request_language
 from app.throttle import Limit, per_user
 from app.web import PARIS, download, page, slug
 
@@ -102,7 +102,7 @@ async def _reading(
 ) -> tuple[Reading, dict[str, str], views.Gettext]:
     """Who reads what and when, the page's choices, and the reader's language."""
     params = _params(request, names)
-    _ = gettext_for(request_language(request))
+    _ = views.translator(request_language(request))
     year = params["annee"]
     scope = scope_of(user)
     if scope is None:

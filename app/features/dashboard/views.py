@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup
@@ -33,12 +34,42 @@ from app.features.statistics import (
     statistics_rows,
     statistics_table,
 )
+from app.i18n import gettext_for
 from app.territories import communes
 from referentiel import load_referential
+from referentiel.i18n import localized
 
 Gettext = Callable[[str], str]
 MIN_DISTANCE_KM, MAX_DISTANCE_KM = 5, 100
 MIN_WEEKS, MAX_WEEKS = 1, 26
+
+
+@cache
+def _referential_words(lang: str) -> dict[str, str]:
+    """The statistics' labels that come from the referential (answers, profiles, needs,
+    autonomy levels, domains), in French, with their words in ``lang``."""
+    french, there = load_referential(), localized(load_referential(), lang)
+    pairs = [
+        (a, b)
+        for one, other in zip(french.context_questions, there.context_questions, strict=True)
+        for a, b in zip(one.options or (), other.options or (), strict=True)
+    ]
+    for kind in ("profiles", "needs", "autonomy_levels"):
+        pairs += zip(getattr(french, kind), getattr(there, kind), strict=True)
+    words = {a.label: b.label for a, b in pairs}
+    _ = gettext_for(lang)
+    for a, b in zip(french.domains, there.domains, strict=True):
+        words[f"Niveau : {a.label}"] = _("Niveau : {domain}").format(domain=b.label)
+    for level in "01234":  # the levels of the scale, as the statistics name them
+        words[f"Niveau {level}"] = _("Niveau {level}").format(level=level)
+    return words
+
+
+def translator(lang: str) -> Gettext:
+    """The page's gettext, which also puts the referential's labels in the page's language."""
+    _ = gettext_for(lang)
+    words = _referential_words(lang)
+    return lambda text: words.get(text) or _(text)
 
 
 def number(value: float) -> str:

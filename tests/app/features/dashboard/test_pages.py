@@ -67,6 +67,10 @@ def test_a_coordinator_lands_on_their_dashboard_with_every_chart_and_its_table(
     assert charts >= 10 and page.text.count("<table") >= charts
     assert "< 11" in page.text
     assert "sim-" not in page.text  # no alias leaves the layer
+    english = text_of(client.get("/pro/territoire", params={"lang": "en"}).text)
+    for title in ("Age", "Equipment", "Use of the internet", "Level: ", "Needs"):
+        assert title in english
+    assert "Usage d'internet" not in english
     download = client.get("/pro/territoire/tableau.csv")
     table = rows(download)
     assert table[0] == ["annee", "territoire", "indicateur", "colonne", "libelle", "valeur"]

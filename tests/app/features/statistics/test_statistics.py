@@ -294,3 +294,28 @@ def test_an_overlapping_or_made_up_period_is_refused(world: World) -> None:
 def test_france_is_the_whole_tree() -> None:
     assert france().code == "FR"
     assert {"18", "2A", "971"} <= {d.code for d in descendants(france(), Level.DEPARTEMENT)}
+
+
+def test_the_public_page_shows_the_same_cells_and_its_files(world: World, tmp_path: Path) -> None:
+    from litestar.testing import TestClient
+
+    from app.asgi import create_app
+
+    with TestClient(app=create_app(world.settings)) as client:
+        shown = client.get(
+            "/statistiques", params={"niveau": "epci", "departement": "18", "indicateur": "needs"}
+        )
+        assert shown.status_code == 200
+        assert "Licence Ouverte" in shown.text and SUPPRESSED.replace("<", "&lt;") in shown.text
+        assert ALIAS not in shown.text and FREE_TEXT not in shown.text
+        bad = client.get("/statistiques", params={"niveau": "quartier"})
+        assert bad.status_code == 422 and "choisissez dans les listes" in bad.text
+        csv_file = client.get(
+            "/statistiques/donnees.csv", params={"niveau": "commune", "annee": YEAR}
+        )
+        assert csv_file.status_code == 200 and "license" in csv_file.headers["link"]
+        (tmp_path / "communes.csv").write_bytes(csv_file.content)
+        schema = Schema.from_descriptor(json.loads(Path(schema_path()).read_text("utf-8")))
+        report = validate(Resource(path="communes.csv", basepath=str(tmp_path), schema=schema))
+        assert report.valid
+        assert client.get("/statistiques/donnees.json", params={"niveau": "x"}).status_code == 422
