@@ -18,6 +18,9 @@ from app.i18n import gettext_for, request_language
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
+# The public addresses of badges serve programs too: they answer problems in JSON to any
+# caller that does not ask for a page.
+BADGES_PREFIX = "/badges/"
 
 TITLES = {
     400: "La demande contient une erreur",
@@ -260,13 +263,21 @@ def _status_and_detail(exc: Exception) -> tuple[int, str, list[str] | None]:
     return HTTP_500_INTERNAL_SERVER_ERROR, "Réessayez dans un moment.", None
 
 
+def _answers_json(request: Request) -> bool:  # type: ignore[type-arg]
+    path = request.url.path
+    if path.startswith(API_PREFIX):
+        return True
+    html, json = "text/html", "application/json"
+    return path.startswith(BADGES_PREFIX) and request.accept.best_match([json, html]) != html
+
+
 def handle_error(request: Request, exc: Exception) -> Response[Any]:  # type: ignore[type-arg]
     if isinstance(exc, HTTPException) and isinstance(exc.__cause__, SerializationException):
         exc = not_json(request, str(exc.__cause__))
     exc = as_problem(exc)
     status, detail, problems = _status_and_detail(exc)
     headers = dict(getattr(exc, "headers", None) or {})
-    if request.url.path.startswith(API_PREFIX):
+    if _answers_json(request):
         if status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="parcours-numerique"')
         problem = exc if isinstance(exc, Problem) else Problem(status, detail, problems)
