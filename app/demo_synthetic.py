@@ -2,6 +2,7 @@
 (:mod:`pathways.simulator`), so that the model can be trained and evaluated, and the
 territories' pages filled, before real outcomes exist.
 
+People live in the département's real communes, drawn in proportion to their population.
 Each person gets a record in the structure « Habitants simulés » (alias ``sim-<seed>-<n>``), a
 diagnostic scored by the real scorer with what was observed of them, and, when the database has
 a workshop offer (`make run`'s demo offer), bookings on sessions of the workshops that teach
@@ -111,6 +112,19 @@ async def _offer(db: AsyncSession) -> dict[str, list[_Offer]]:
     return found
 
 
+PEOPLE_PER_DRAW = 200  # a commune is drawn in proportion to its population, by steps of 200
+
+
+def _code(commune: Any) -> str:
+    return str(commune.insee)
+
+
+def _by_population(inside: Sequence[Any]) -> list[str]:
+    """Each commune as many times as it has steps of inhabitants (at least once), so that a
+    town has more simulated residents than a hamlet, as it has more people to help."""
+    return [c.insee for c in inside for _ in range(max(1, round(c.population / PEOPLE_PER_DRAW)))]
+
+
 async def fill_synthetic(
     db: AsyncSession,
     n: int,
@@ -120,11 +134,11 @@ async def fill_synthetic(
 ) -> Filled:
     tick = progress or (lambda done, total: None)
     known = communes()
-    codes = sorted(c.insee for c in known.values() if c.departement == departement)
-    if not codes:
+    inside = sorted((c for c in known.values() if c.departement == departement), key=_code)
+    if not inside:
         raise UnknownDepartementError(departement)
     ref = load_referential()
-    simulator = Simulator(ref, codes)
+    simulator = Simulator(ref, _by_population(inside))
     people = simulator.people(n, seed)
     structure = await AccountService(db).structure(STRUCTURE)
     there = set(
