@@ -59,6 +59,13 @@ def _not_found(request: Request[Any, Any, Any], detail: str) -> Response[Any]:
     return response
 
 
+def _missing(request: Request[Any, Any, Any], detail: str) -> Response[Any]:
+    """404 in the form asked for: the service's page to a browser, problem+json otherwise."""
+    if _wants_html(request):
+        raise Problem(404, detail)
+    return _not_found(request, detail)
+
+
 async def issuer_profile(db: AsyncSession, structure: Structure) -> dict[str, Any]:
     """The structure's issuer profile, listing every key it ever signed with."""
     controller = issuer_url(structure.id)
@@ -98,13 +105,10 @@ class BadgePublic(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Any] | Redirect:
         found = await db_session.get(Credential, credential_id)
-        shared = found is not None and found.shared
+        if found is None or not found.shared:
+            return _missing(request, MSG_CREDENTIAL)
         if _wants_html(request):
-            if not shared:
-                raise Problem(404, MSG_CREDENTIAL)
             return Redirect(f"{VERIFY_PAGE}?credential={credential_id}", status_code=303)
-        if found is None or not shared:
-            return _not_found(request, MSG_CREDENTIAL)
         return _json(request, found.body)
 
     @get(
@@ -124,9 +128,7 @@ class BadgePublic(Controller):
     ) -> Response[Any] | Template:
         structure = await db_session.get(Structure, structure_id)
         if structure is None:
-            if _wants_html(request):
-                raise Problem(404, MSG_ISSUER)
-            return _not_found(request, MSG_ISSUER)
+            return _missing(request, MSG_ISSUER)
         if not _wants_html(request):
             return _json(request, await issuer_profile(db_session, structure))
         shown = page(
