@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from app.config import Settings
+from app.db.engine import make_engine, session_maker
 from app.demo_synthetic import fill_synthetic
 from app.features.statistics import refresh
 from tests.app.cher_offer import build_cher_offer
 from tests.e2e.browsing import MOBILE, PolicyWatch, larger_text, log_in, page_problems
+from tests.e2e.conftest import BADGE_KEY
 
 EMAIL, PASSWORD = "coordination@e2e.example.org", "correct horse battery e2e"
 PAGES = [
@@ -37,10 +39,18 @@ def coordinator(server: Any) -> None:
     """Simulated residents and the offer of the Cher, refreshed statistics, and a coordinator
     of the Cher made with `parcours users create`."""
 
+    # the service's own settings: the badges the simulated exit checks earn are signed with
+    # the service's key, which the database's issuer keys were sealed with
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{server.database}",
+        public_url=server.url,
+        badge_key=BADGE_KEY,
+    )
+
     async def build() -> None:
-        engine = create_async_engine(f"sqlite+aiosqlite:///{server.database}")
+        engine = make_engine(settings)
         try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+            async with session_maker(settings, engine)() as db:
                 await build_cher_offer(db)
                 await fill_synthetic(db, 400, 21, "18")
                 await refresh(db)

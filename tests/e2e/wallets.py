@@ -14,6 +14,7 @@ from app.db.models import Consent, Person
 from app.features.accounts.service import AccountService
 from app.features.wallet import new_link, wallet_path
 from tests.app.features.wallet.support import earn_badges
+from tests.e2e.conftest import BADGE_KEY
 
 
 def a_wallet(server: Any) -> str:
@@ -23,7 +24,7 @@ def a_wallet(server: Any) -> str:
         database_url=f"sqlite+aiosqlite:///{server.database}",
         public_url=server.url,
         secret_key="e2e-secret-key-not-for-production",
-        badge_key="e2e-badge-key-not-for-production",
+        badge_key=BADGE_KEY,
     )
 
     async def go() -> str:
