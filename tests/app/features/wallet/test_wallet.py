@@ -21,6 +21,9 @@ from sqlalchemy import delete, select
 from app.db.models import Credential, OutboxMessage, Throttle, WalletLink
 from app.features.badges import credential_url
 from app.features.wallet.links import TOKEN_SHAPE
+from app.features.wallet.pages import WRONG_LINKS
+from app.pdf import PDFS
+from app.throttle import Limit
 from badges.baking import extract_png, extract_svg
 from tests.app.conftest import csrf
 from tests.app.features.notifications.test_worker import drain
@@ -28,6 +31,12 @@ from tests.app.features.wallet.support import OBSERVED, give_link, with_badges
 from tests.app.test_mediator_pages import create_person, mediator, token
 
 CLOSED = "ouvre pas de portefeuille"
+
+
+@pytest.fixture(autouse=True)
+def pdfs_unspent(backend: Any) -> None:
+    """Images and attestations share the PDFs' limit per address with the whole suite's tests."""
+    forget_limit(backend, PDFS)
 
 
 @pytest.fixture
@@ -223,16 +232,18 @@ def test_erasing_the_person_deletes_their_links_and_the_message(backend, client)
     assert client.get(path).status_code == 404
 
 
-def forget_wrong_links(backend: Any) -> None:
+def forget_limit(backend: Any, limit: Limit) -> None:
+    """What the tests before used of ``limit`` from the same address no longer counts."""
+
     async def go(db: Any) -> None:
-        await db.execute(delete(Throttle).where(Throttle.key.startswith("wallet-link:")))
+        await db.execute(delete(Throttle).where(Throttle.key.startswith(f"{limit.name}:")))
         await db.commit()
 
     backend.run(go)
 
 
 def test_links_that_open_nothing_are_limited_per_address(backend, client):
-    forget_wrong_links(backend)  # what the tests before tried from the same address
+    forget_limit(backend, WRONG_LINKS)
     try:
         for _ in range(30):
             assert client.get(f"/portefeuille/{'B' * 43}").status_code == 404
@@ -240,7 +251,7 @@ def test_links_that_open_nothing_are_limited_per_address(backend, client):
         assert refused.status_code == 429
         assert "Retry-After" in refused.headers
     finally:
-        forget_wrong_links(backend)
+        forget_limit(backend, WRONG_LINKS)
 
 
 def test_every_link_made_has_the_shape_the_wallet_accepts(backend, client, holder):
