@@ -3,7 +3,10 @@ so first, with the focus, and the choice is right under the field."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.browsing import (
     MOBILE,
@@ -18,6 +21,10 @@ SUBMIT = "form[action$='/contexte'] button[type=submit]"
 
 
 def _focused_id(page: Any) -> str:
+    """The id of what has the focus once the browser has applied ``autofocus`` (Chromium does it
+    at its next rendering step, which may come after the load event on a busy machine)."""
+    with suppress(PlaywrightTimeoutError):  # nothing took the focus: the assertion says so
+        page.wait_for_function("() => document.activeElement !== document.body", timeout=5_000)
     return str(page.evaluate("() => document.activeElement?.id"))
 
 

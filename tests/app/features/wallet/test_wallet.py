@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID, uuid4
 
-import cv2
 import numpy as np
 import pypdfium2
 import pytest
+import zxingcpp
 from sqlalchemy import delete, select
 
 from app.db.models import Credential, OutboxMessage, Throttle, WalletLink
@@ -169,9 +169,11 @@ def test_the_paper_attestation_names_the_badge_and_its_qr_code_reads_the_link(cl
     text = document[0].get_textpage().get_text_range()
     assert "Envoyer des messages" in " ".join(text.split())
     assert credential_url(live) in text.replace("\r", "").replace("\n", "")
+    # read as a phone would, with the decoder the scan reader uses (OpenCV's misses about
+    # one code in twenty at this size, whatever the link)
     image = np.array(document[0].render(scale=2).to_pil().convert("RGB"))
-    read, _, _ = cv2.QRCodeDetector().detectAndDecode(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-    assert read == credential_url(live)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [code.text for code in found] == [credential_url(live)]
 
 
 def test_linkedin_gets_the_certification_filled_in(backend, client, holder):
