@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -63,10 +63,10 @@ class Spec:
     kind: Kind
     columns: tuple[Column, ...]
     total: Indicator  # whose « total » cell is this indicator's total
+    codes: tuple[str, ...] = field(init=False)  # the columns' codes, read for every cell
 
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(column.code for column in self.columns)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "codes", tuple(column.code for column in self.columns))
 
 
 def _options(question: str) -> tuple[Column, ...]:
@@ -196,15 +196,43 @@ class Fact:
     pathway: tuple[str, ...]  # "started", "completed"
 
 
-def _choice(value: Any, allowed: Iterable[str], default: str) -> str:
-    return value if isinstance(value, str) and value in set(allowed) else default
+def _choice(value: Any, allowed: frozenset[str], default: str) -> str:
+    return value if isinstance(value, str) and value in allowed else default
 
 
-def _several(value: Any, allowed: Iterable[str]) -> tuple[str, ...]:
-    known = set(allowed)
+def _several(value: Any, allowed: frozenset[str]) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(sorted({v for v in value if isinstance(v, str) and v in known}))
+    return tuple(sorted({v for v in value if isinstance(v, str) and v in allowed}))
+
+
+@dataclass(frozen=True, slots=True)
+class _Allowed:
+    """What :func:`fact_of` accepts, read once: it runs for every person of a full refresh."""
+
+    age_band: frozenset[str]
+    frequency: frozenset[str]
+    equipment: frozenset[str]
+    needs: frozenset[str]
+    domains: tuple[str, ...]
+    level_indicators: tuple[Indicator, ...]  # one per domain, in the same order
+    autonomy: Mapping[str, int]
+    profiles: frozenset[str]
+
+
+@cache
+def _allowed() -> _Allowed:
+    every = specs()
+    return _Allowed(
+        age_band=frozenset(every[Indicator.AGE_BAND].codes),
+        frequency=frozenset(every[Indicator.FREQUENCY].codes),
+        equipment=frozenset(every[Indicator.EQUIPMENT].codes),
+        needs=frozenset(every[Indicator.NEEDS].codes),
+        domains=tuple(d.code for d in load_referential().domains),
+        level_indicators=tuple(Indicator(f"level_{d.code}") for d in load_referential().domains),
+        autonomy={code: rank for rank, code in enumerate(AUTONOMY_ORDER)},
+        profiles=frozenset(PROFILE_ORDER),
+    )
 
 
 def fact_of(
@@ -214,21 +242,25 @@ def fact_of(
     pathway: tuple[str, ...] = (),
 ) -> Fact:
     """The columns a diagnostic puts its person in (unknown answers read as not given)."""
-    every = specs()
-    ref = load_referential()
+    allowed = _allowed()
     domains = {d.get("code"): d.get("level") for d in (result or {}).get("domains", ())}
     levels = "".join(
-        str(domains[d.code]) if isinstance(domains.get(d.code), int) else "-" for d in ref.domains
+        str(domains[code]) if isinstance(domains.get(code), int) else "-"
+        for code in allowed.domains
     )
-    wished = [AUTONOMY_ORDER.index(g) for g in goals.values() if g in AUTONOMY_ORDER]
+    wished = [
+        allowed.autonomy[g] for g in goals.values() if isinstance(g, str) and g in allowed.autonomy
+    ]
     profile = (result or {}).get("profile")
     return Fact(
-        age_band=_choice(context.get("age_band"), every[Indicator.AGE_BAND].codes, NOT_GIVEN),
-        frequency=_choice(context.get("frequency"), every[Indicator.FREQUENCY].codes, NOT_GIVEN),
-        equipment=_several(context.get("equipment"), every[Indicator.EQUIPMENT].codes),
-        profile=profile if profile in PROFILE_ORDER else TO_COMPLETE,
+        age_band=_choice(context.get("age_band"), allowed.age_band, NOT_GIVEN),
+        frequency=_choice(context.get("frequency"), allowed.frequency, NOT_GIVEN),
+        equipment=_several(context.get("equipment"), allowed.equipment),
+        profile=profile
+        if isinstance(profile, str) and profile in allowed.profiles
+        else TO_COMPLETE,
         levels=levels,
-        needs=_several(context.get("needs"), every[Indicator.NEEDS].codes),
+        needs=_several(context.get("needs"), allowed.needs),
         autonomy=AUTONOMY_ORDER[max(wished)] if wished else NO_GOAL,
         pathway=pathway,
     )
@@ -247,5 +279,5 @@ def columns_of(fact: Fact) -> Iterable[tuple[Indicator, str]]:
         yield Indicator.NEEDS, code
     for code in fact.pathway:
         yield Indicator.PATHWAYS, code
-    for domain, level in zip(load_referential().domains, fact.levels, strict=True):
-        yield Indicator(f"level_{domain.code}"), NOT_MEASURED if level == "-" else level
+    for indicator, level in zip(_allowed().level_indicators, fact.levels, strict=True):
+        yield indicator, NOT_MEASURED if level == "-" else level

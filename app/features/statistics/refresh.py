@@ -12,11 +12,14 @@ person's row is gone with them, and the next full refresh recounts their départ
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
 from sqlalchemy import delete, func, insert, or_, select
@@ -55,6 +58,34 @@ from app.when import from_paris, in_paris
 
 STATE_ID = 1
 CHUNK = 2000
+PAGE = 20000  # diagnostics read at once by a full refresh
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Counting and secrecy build millions of small tuples that all live until the cells are
+    written; each cyclic collection would walk every one of them again (about nine tenths of a
+    full refresh's time). Only around work that does not wait on the database, so that
+    nothing else in the process runs meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _without_cycle_collection(work: Callable[P, T]) -> Callable[P, T]:
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with _no_cycle_collection():
+            return work(*args, **kwargs)
+
+    return run
 
 
 @dataclass
@@ -125,6 +156,16 @@ _DIAGNOSTIC_COLUMNS = (
 )
 
 
+# What a person's row is made of, once their latest diagnostic is known.
+_ANSWER_COLUMNS = (
+    Diagnostic.id,
+    Diagnostic.person_id,
+    Diagnostic.context,
+    Diagnostic.result,
+    Diagnostic.goals,
+)
+
+
 async def _steps(db: AsyncSession, diagnostic_ids: Sequence[UUID] | None) -> dict[UUID, list[str]]:
     query = select(Pathway.diagnostic_id, PathwayStep.status).join(
         PathwayStep, PathwayStep.pathway_id == Pathway.id
@@ -142,13 +183,19 @@ async def _steps(db: AsyncSession, diagnostic_ids: Sequence[UUID] | None) -> dic
     return found
 
 
-def _subjects(rows: Iterable[Any], steps: Mapping[UUID, list[str]]) -> list[dict[str, Any]]:
-    """One row per person (or anonymous diagnostic) and year: the latest diagnostic that no
+Key = tuple[int, UUID]  # (year, subject)
+# Per year, per département, per commune: how many people count in each (indicator, column).
+Counted = dict[int, dict[str, dict[str, Counter[tuple[str, str]]]]]
+
+
+@_without_cycle_collection
+def _latest(rows: Iterable[Any]) -> tuple[dict[Key, Any], Counter[Key]]:
+    """Per person (or anonymous diagnostic) and year: the latest diagnostic that no
     correction replaced, and how many diagnostics they made that year."""
     rows = list(rows)
     replaced = {row.supersedes_id for row in rows if row.supersedes_id is not None}
-    latest: dict[tuple[int, UUID], Any] = {}
-    count: Counter[tuple[int, UUID]] = Counter()
+    latest: dict[Key, Any] = {}
+    count: Counter[Key] = Counter()
     for row in rows:
         if row.id in replaced:
             continue
@@ -161,13 +208,23 @@ def _subjects(rows: Iterable[Any], steps: Mapping[UUID, list[str]]) -> list[dict
             str(row.id),
         ):
             latest[key] = row
-    found = []
-    for (year, subject), row in latest.items():
-        fact = fact_of(
-            row.context or {}, row.result, row.goals or {}, pathway_state(steps.get(row.id, ()))
-        )
-        found.append(_fact_row((year, subject), row, count[(year, subject)], _commune(row), fact))
-    return found
+    return latest, count
+
+
+def _subject(
+    key: Key, row: Any, count: int, steps: Mapping[UUID, list[str]]
+) -> tuple[dict[str, Any], Fact]:
+    fact = fact_of(
+        row.context or {}, row.result, row.goals or {}, pathway_state(steps.get(row.id, ()))
+    )
+    return _fact_row(key, row, count, _commune(row), fact), fact
+
+
+def _subjects(rows: Iterable[Any], steps: Mapping[UUID, list[str]]) -> list[dict[str, Any]]:
+    """One row per person (or anonymous diagnostic) and year: the latest diagnostic that no
+    correction replaced, and how many diagnostics they made that year."""
+    latest, count = _latest(rows)
+    return [_subject(key, row, count[key], steps)[0] for key, row in latest.items()]
 
 
 def _commune(row: Any) -> str | None:
@@ -175,11 +232,95 @@ def _commune(row: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def count_subject(counts: Counter[tuple[str, str]], fact: Fact, diagnostics: int) -> None:
+    """Add one person to their commune's counts (the one place a person is counted)."""
+    counts.update(columns_of(fact))
+    counts[(Indicator.PEOPLE, REPEAT)] += diagnostics - 1
+
+
+def _fact_of_row(row: Mapping[Any, Any]) -> Fact:
+    """A `stat_subject` row read back as the person it counts."""
+    return Fact(
+        age_band=row["age_band"],
+        frequency=row["frequency"],
+        equipment=tuple(row["equipment"].split()),
+        profile=row["profile"],
+        levels=row["levels"],
+        needs=tuple(row["needs"].split()),
+        autonomy=row["autonomy"],
+        pathway=tuple(row["pathway"].split()),
+    )
+
+
+@_without_cycle_collection
+def _count_page(
+    page: Sequence[Any],
+    chosen: Mapping[UUID, Key],
+    count: Counter[Key],
+    steps: Mapping[UUID, list[str]],
+    *,
+    counted: Counted,
+    dirty: set[tuple[int, str]],
+) -> list[dict[str, Any]]:
+    """The people rows of a page of diagnostics (the latest of each person only), counted
+    per commune as :func:`commune_counts` would count them read back."""
+    built = []
+    for row in page:
+        key = chosen.get(row.id)
+        if key is None:
+            continue
+        subject, fact = _subject(key, row, count[key], steps)
+        built.append(subject)
+        if subject["departement"] is not None:
+            dirty.add((subject["year"], subject["departement"]))
+            counts = counted[subject["year"]][subject["departement"]][subject["commune"]]
+            count_subject(counts, fact, subject["diagnostics"])
+    return built
+
+
+async def _rebuild_all(
+    db: AsyncSession, completed: Any
+) -> tuple[int, set[tuple[int, str]], Counted]:
+    """Every people row again, read in pages (a million diagnostics do not fit in memory at
+    once with their answers), counted per commune as they are written."""
+    light = (
+        await db.execute(
+            select(
+                Diagnostic.id,
+                Diagnostic.person_id,
+                Diagnostic.supersedes_id,
+                Diagnostic.completed_at,
+                Diagnostic.created_at,
+            ).where(completed)
+        )
+    ).all()
+    latest, count = _latest(light)
+    chosen = {row.id: key for key, row in latest.items()}
+    del light, latest
+    steps = await _steps(db, None)
+    counted: Counted = defaultdict(lambda: defaultdict(lambda: defaultdict(Counter)))
+    dirty: set[tuple[int, str]] = set()
+    written = 0
+    after: UUID | None = None
+    while True:
+        query = select(*_ANSWER_COLUMNS).where(completed).order_by(Diagnostic.id).limit(PAGE)
+        if after is not None:
+            query = query.where(Diagnostic.id > after)
+        page = (await db.execute(query)).all()
+        if not page:
+            break
+        after = page[-1].id
+        built = _count_page(page, chosen, count, steps, counted=counted, dirty=dirty)
+        await _insert_rows(db, StatSubject, built)
+        written += len(built)
+    return written, dirty, counted
+
+
 async def _rebuild_subjects(
     db: AsyncSession, since: datetime | None
-) -> tuple[int, set[tuple[int, str]]]:
+) -> tuple[int, set[tuple[int, str]], Counted | None]:
     """Rebuild the people rows touched since ``since`` (all when None); the (year,
-    département) they were or are counted in."""
+    département) they were or are counted in; when all were rebuilt, their counts."""
     completed = Diagnostic.status == DiagnosticStatus.COMPLETED
     dirty: set[tuple[int, str]] = set()
     if since is None:
@@ -189,55 +330,52 @@ async def _rebuild_subjects(
             if dep is not None:
                 dirty.add((year, dep))
         await db.execute(delete(StatSubject))
-        rows = (await db.execute(select(*_DIAGNOSTIC_COLUMNS).where(completed))).all()
-        steps = await _steps(db, None)
-        built = _subjects(rows, steps)
-    else:
-        changed = select(Diagnostic.id, Diagnostic.person_id, Diagnostic.supersedes_id).where(
-            completed, Diagnostic.updated_at > since
+        written, more, counted = await _rebuild_all(db, completed)
+        return written, dirty | more, counted
+    changed = select(Diagnostic.id, Diagnostic.person_id, Diagnostic.supersedes_id).where(
+        completed, Diagnostic.updated_at > since
+    )
+    stepped = (
+        select(Diagnostic.id, Diagnostic.person_id, Diagnostic.supersedes_id)
+        .join(Pathway, Pathway.diagnostic_id == Diagnostic.id)
+        .join(PathwayStep, PathwayStep.pathway_id == Pathway.id)
+        .where(completed, PathwayStep.updated_at > since)
+    )
+    people: set[UUID] = set()
+    anonymous: set[UUID] = set()
+    for row in [*(await db.execute(changed)), *(await db.execute(stepped))]:
+        if row.person_id is not None:
+            people.add(row.person_id)
+        else:
+            anonymous.add(row.supersedes_id or row.id)
+    subjects = [*people, *anonymous]
+    for i in range(0, len(subjects), CHUNK):
+        chunk = subjects[i : i + CHUNK]
+        old = select(StatSubject.year, StatSubject.departement).where(
+            StatSubject.subject.in_(chunk)
         )
-        stepped = (
-            select(Diagnostic.id, Diagnostic.person_id, Diagnostic.supersedes_id)
-            .join(Pathway, Pathway.diagnostic_id == Diagnostic.id)
-            .join(PathwayStep, PathwayStep.pathway_id == Pathway.id)
-            .where(completed, PathwayStep.updated_at > since)
-        )
-        people: set[UUID] = set()
-        anonymous: set[UUID] = set()
-        for row in [*(await db.execute(changed)), *(await db.execute(stepped))]:
-            if row.person_id is not None:
-                people.add(row.person_id)
-            else:
-                anonymous.add(row.supersedes_id or row.id)
-        subjects = [*people, *anonymous]
-        for i in range(0, len(subjects), CHUNK):
-            chunk = subjects[i : i + CHUNK]
-            old = select(StatSubject.year, StatSubject.departement).where(
-                StatSubject.subject.in_(chunk)
-            )
-            dirty |= {(y, d) for y, d in await db.execute(old) if d is not None}
-            await db.execute(delete(StatSubject).where(StatSubject.subject.in_(chunk)))
-        rows = []
-        for i in range(0, len(subjects), CHUNK):
-            chunk = subjects[i : i + CHUNK]
-            rows += (
-                await db.execute(
-                    select(*_DIAGNOSTIC_COLUMNS).where(
-                        completed,
-                        or_(
-                            Diagnostic.person_id.in_(chunk),
-                            Diagnostic.id.in_(chunk),
-                            Diagnostic.supersedes_id.in_(chunk),
-                        ),
-                    )
+        dirty |= {(y, d) for y, d in await db.execute(old) if d is not None}
+        await db.execute(delete(StatSubject).where(StatSubject.subject.in_(chunk)))
+    rows: list[Any] = []
+    for i in range(0, len(subjects), CHUNK):
+        chunk = subjects[i : i + CHUNK]
+        rows += (
+            await db.execute(
+                select(*_DIAGNOSTIC_COLUMNS).where(
+                    completed,
+                    or_(
+                        Diagnostic.person_id.in_(chunk),
+                        Diagnostic.id.in_(chunk),
+                        Diagnostic.supersedes_id.in_(chunk),
+                    ),
                 )
-            ).all()
-        steps = await _steps(db, [row.id for row in rows])
-        built = _subjects(rows, steps)
-    for i in range(0, len(built), CHUNK):
-        await db.execute(insert(StatSubject), built[i : i + CHUNK])
+            )
+        ).all()
+    steps = await _steps(db, [row.id for row in rows])
+    built = _subjects(rows, steps)
+    await _insert_rows(db, StatSubject, built)
     dirty |= {(row["year"], row["departement"]) for row in built if row["departement"]}
-    return len(built), dirty
+    return len(built), dirty, None
 
 
 # --- offer and bookings --------------------------------------------------------------------
@@ -256,38 +394,70 @@ async def _offer_dirty(db: AsyncSession, since: datetime | None) -> set[tuple[in
     return found
 
 
+@cache
+def _communes_by_departement() -> Mapping[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for commune in communes().values():
+        found[commune.departement].append(commune.insee)
+    return found
+
+
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return from_paris(datetime(year, 1, 1)), from_paris(datetime(year + 1, 1, 1))
 
 
+def _people_booked(rows: Iterable[Any]) -> dict[str, dict[str, set[str]]]:
+    """Per commune, the people in each column of the bookings (each one once)."""
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for commune, person_id, holder, status, attendance in rows:
+        who = str(person_id) if person_id is not None else f"h:{holder}"
+        columns = seen[commune]
+        columns[TOTAL].add(who)
+        if status == BookingStatus.CONFIRMED:
+            columns["seats_filled"].add(who)
+        else:
+            columns["waiting"].add(who)
+        if attendance == Attendance.SEEN:
+            columns["seen"].add(who)
+        elif attendance == Attendance.NOSHOW:
+            columns["noshow"].add(who)
+    return seen
+
+
 async def _offer_counts(
-    db: AsyncSession, year: int, departement: str
-) -> dict[str, Counter[tuple[str, str]]]:
-    """Per commune of a place: the offer (exact) and the people booked (distinct per column)."""
-    inside = [c.insee for c in communes().values() if c.departement == departement]
+    db: AsyncSession, year: int, departements: Collection[str], *, whole_year: bool = False
+) -> dict[str, dict[str, Counter[tuple[str, str]]]]:
+    """Per département, per commune of a place: the offer (exact) and the people booked
+    (distinct per column). Read by the départements' communes, or for a full refresh by
+    reading the year's offer once (a hundred départements, three queries each, otherwise)."""
+    known = communes()
     start, end = _year_bounds(year)
-    found: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for i in range(0, len(inside), CHUNK):
-        chunk = inside[i : i + CHUNK]
-        places = select(Place.commune_insee, func.count()).where(
-            Place.commune_insee.in_(chunk), Place.archived.is_(False)
-        )
-        for commune, n in await db.execute(places.group_by(Place.commune_insee)):
-            found[commune][(Indicator.OFFER, "places")] += n
+    found: dict[str, dict[str, Counter[tuple[str, str]]]] = {
+        dep: defaultdict(Counter) for dep in departements
+    }
+    chunks: list[list[str] | None] = [None]
+    if not whole_year:
+        by_departement = _communes_by_departement()
+        inside = [c for dep in sorted(departements) for c in by_departement.get(dep, [])]
+        chunks = [inside[i : i + CHUNK] for i in range(0, len(inside), CHUNK)]
+
+    def counts(commune: str) -> Counter[tuple[str, str]] | None:
+        where = known.get(commune)
+        if where is None or where.departement not in found:
+            return None
+        return found[where.departement][commune]
+
+    for chunk in chunks:
+        places = select(Place.commune_insee, func.count()).where(Place.archived.is_(False))
         sessions = (
             select(Place.commune_insee, func.count(), func.sum(Session.capacity))
             .join(Place, Place.id == Session.place_id)
             .where(
-                Place.commune_insee.in_(chunk),
                 Session.starts_at >= start,
                 Session.starts_at < end,
                 Session.cancelled_at.is_(None),
             )
-            .group_by(Place.commune_insee)
         )
-        for commune, n, seats in await db.execute(sessions):
-            found[commune][(Indicator.OFFER, "sessions")] += n
-            found[commune][(Indicator.OFFER, "seats")] += int(seats or 0)
         bookings = (
             select(
                 Place.commune_insee,
@@ -299,28 +469,26 @@ async def _offer_counts(
             .join(Session, Session.id == Booking.session_id)
             .join(Place, Place.id == Session.place_id)
             .where(
-                Place.commune_insee.in_(chunk),
                 Session.starts_at >= start,
                 Session.starts_at < end,
                 Booking.status != BookingStatus.CANCELLED,
             )
         )
-        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for commune, person_id, holder, status, attendance in await db.execute(bookings):
-            who = str(person_id) if person_id is not None else f"h:{holder}"
-            columns = seen[commune]
-            columns[TOTAL].add(who)
-            if status == BookingStatus.CONFIRMED:
-                columns["seats_filled"].add(who)
-            else:
-                columns["waiting"].add(who)
-            if attendance == Attendance.SEEN:
-                columns["seen"].add(who)
-            elif attendance == Attendance.NOSHOW:
-                columns["noshow"].add(who)
-        for commune, columns in seen.items():
-            for column, people in columns.items():
-                found[commune][(Indicator.BOOKINGS, column)] += len(people)
+        if chunk is not None:
+            places = places.where(Place.commune_insee.in_(chunk))
+            sessions = sessions.where(Place.commune_insee.in_(chunk))
+            bookings = bookings.where(Place.commune_insee.in_(chunk))
+        for commune, n in await db.execute(places.group_by(Place.commune_insee)):
+            if (found_here := counts(commune)) is not None:
+                found_here[(Indicator.OFFER, "places")] += n
+        for commune, n, seats in await db.execute(sessions.group_by(Place.commune_insee)):
+            if (found_here := counts(commune)) is not None:
+                found_here[(Indicator.OFFER, "sessions")] += n
+                found_here[(Indicator.OFFER, "seats")] += int(seats or 0)
+        for commune, columns in _people_booked(await db.execute(bookings)).items():
+            if (found_here := counts(commune)) is not None:
+                for column, people in columns.items():
+                    found_here[(Indicator.BOOKINGS, column)] += len(people)
     return found
 
 
@@ -342,27 +510,27 @@ _SUBJECT_COLUMNS = (
 
 
 async def commune_counts(
-    db: AsyncSession, year: int, departement: str
+    db: AsyncSession,
+    year: int,
+    departement: str,
+    counted: Mapping[str, Counter[tuple[str, str]]] | None = None,
+    offer: dict[str, Counter[tuple[str, str]]] | None = None,
 ) -> dict[str, Counter[tuple[str, str]]]:
-    """Per commune of the département, how many people count in each cell (and the offer)."""
-    found = await _offer_counts(db, year, departement)
+    """Per commune of the département, how many people count in each cell (and the offer).
+    ``counted``: the people, already counted while their rows were written (a full refresh),
+    instead of reading their rows back; ``offer``: its offer, already read."""
+    found = (
+        offer if offer is not None else (await _offer_counts(db, year, [departement]))[departement]
+    )
+    if counted is not None:
+        for commune, counts in counted.items():
+            found[commune].update(counts)
+        return found
     query = select(*_SUBJECT_COLUMNS).where(
         StatSubject.year == year, StatSubject.departement == departement
     )
     for row in await db.execute(query):
-        fact = Fact(
-            age_band=row.age_band,
-            frequency=row.frequency,
-            equipment=tuple(row.equipment.split()),
-            profile=row.profile,
-            levels=row.levels,
-            needs=tuple(row.needs.split()),
-            autonomy=row.autonomy,
-            pathway=tuple(row.pathway.split()),
-        )
-        counts = found[row.commune]
-        counts.update(columns_of(fact))
-        counts[(Indicator.PEOPLE, REPEAT)] += row.diagnostics - 1
+        count_subject(found[row.commune], _fact_of_row(row._mapping), row.diagnostics)
     return found
 
 
@@ -386,17 +554,18 @@ def _publish(
         if column.startswith("not:"):
             continue
         by_node[(level, code)][indicator][column] = None if key in secret else value
-    rows = []
-    every = specs()
+    rows: list[Any] = []
+    every = specs().values()
     for node in nodes:
         cells = by_node.get((node.level.value, node.code))
         if not cells:
             continue
+        where = _where(node)
         people = cells.get(Indicator.PEOPLE, {})
         total, repeat = people.get(TOTAL), people.get(REPEAT)
         if repeat is None and values.get(_node_cell(node, REPEAT)) == 0:
             repeat = 0  # nobody made a second diagnostic: the count of diagnostics is the total
-        for spec in every.values():
+        for spec in every:
             found = cells.get(spec.indicator)
             if found is None and spec.kind != Kind.EXACT:
                 continue
@@ -411,7 +580,7 @@ def _publish(
                 }
             elif spec.kind != Kind.EXACT:
                 row_cells[TOTAL] = cells.get(spec.total, {}).get(TOTAL)
-            rows.append(_cell_row(node, year, spec.indicator, row_cells))
+            rows.append({"year": year, "indicator": spec.indicator, **where, "cells": row_cells})
     return rows
 
 
@@ -419,23 +588,19 @@ def _node_cell(node: Territory, column: str) -> Cell:
     return (node.level.value, node.code, Indicator.PEOPLE, column)
 
 
-def _cell_row(
-    node: Territory, year: int, indicator: str, cells: dict[str, int | None]
-) -> dict[str, Any]:
+def _where(node: Territory) -> dict[str, Any]:
+    """Where a territory's rows are filed: its level, code, parent, département and région."""
     region = None
     if node.level == Level.REGION:
         region = node.code
     elif node.departement is not None:
         region = territory(Level.DEPARTEMENT, node.departement).parent
     return {
-        "year": year,
-        "indicator": indicator,
         "level": node.level.value,
         "code": node.code,
         "parent": node.parent,
         "departement": node.departement,
         "region": region,
-        "cells": cells,
     }
 
 
@@ -444,14 +609,33 @@ def _exact(stage: Stage) -> set[Cell]:
     return {key for key in stage.values if key[2] == Indicator.OFFER}
 
 
-async def _refresh_year(db: AsyncSession, year: int, recount: set[str], done: Refreshed) -> None:
+@dataclass
+class _Lower:
+    """A département's EPCI and communes as decided for one set of its own secret cells."""
+
+    fixed: frozenset[Cell]  # the département's cells the upper stage left secret
+    rows: list[dict[str, Any]]  # what to publish
+    cells: int
+    to_raise: set[Cell]
+
+
+async def _refresh_year(
+    db: AsyncSession,
+    year: int,
+    recount: set[str],
+    done: Refreshed,
+    counted: Mapping[str, Mapping[str, Counter[tuple[str, str]]]] | None = None,
+) -> None:
     raws = {
         raw.departement: raw
         for raw in await db.scalars(select(StatRaw).where(StatRaw.year == year))
     }
     leaves: dict[str, dict[str, Counter[tuple[str, str]]]] = {}
+    offers = {} if counted is None else await _offer_counts(db, year, recount, whole_year=True)
     for dep in sorted(recount):
-        leaves[dep] = await commune_counts(db, year, dep)
+        leaves[dep] = await commune_counts(
+            db, year, dep, None if counted is None else counted.get(dep, {}), offers.pop(dep, None)
+        )
         counts = {_key(*k): v for k, v in _total(leaves[dep]).items() if v}
         raw = raws.get(dep)
         if raw is None:
@@ -461,40 +645,68 @@ async def _refresh_year(db: AsyncSession, year: int, recount: set[str], done: Re
         else:
             raw.counts, raw.forced = counts, []
     previous = await _departement_secrets(db, year)
+    # A département decided again with the same secret cells of its own decides the same:
+    # when the upper stage runs again, only those whose cells changed are recomputed.
+    decided: dict[str, _Lower] = {}
     while True:
-        upper = upper_stage(
-            {dep: {_unkey(k): v for k, v in raw.counts.items()} for dep, raw in raws.items()}
-        )
-        forced: dict[Cell, bool] = {
-            tuple(cell): True for raw in raws.values() for cell in raw.forced
-        }
-        upper_secret, _ = decide(upper, forced)
-        upper_secret -= _exact(upper)
+        with _no_cycle_collection():
+            upper = upper_stage(
+                {dep: {_unkey(k): v for k, v in raw.counts.items()} for dep, raw in raws.items()}
+            )
+            forced: dict[Cell, bool] = {
+                tuple(cell): True for raw in raws.values() for cell in raw.forced
+            }
+            upper_secret, _ = decide(upper, forced)
+            upper_secret -= _exact(upper)
         secrets = _by_departement(upper_secret, raws)
         redo = sorted(dep for dep in raws if dep in recount or secrets[dep] != previous.get(dep))
         raised = False
-        lowers: dict[str, tuple[Stage, set[Cell]]] = {}
+        lowers: dict[str, _Lower] = {}
         for dep in redo:
             if dep not in leaves:
                 leaves[dep] = await commune_counts(db, year, dep)
-            lower = lower_stage(dep, leaves[dep])
-            fixed = {
-                key: key in upper_secret
-                for key in lower.values
-                if key[0] == Level.DEPARTEMENT and key[2] != Indicator.OFFER
-            }
-            lower_secret, to_raise = decide(lower, fixed)
-            if to_raise:
-                raws[dep].forced = sorted([*raws[dep].forced, *(list(k) for k in to_raise)])
+            lowers[dep] = _lower(year, dep, leaves[dep], upper_secret, decided.get(dep))
+            decided[dep] = lowers[dep]
+            if lowers[dep].to_raise:
+                raws[dep].forced = sorted(
+                    [*raws[dep].forced, *(list(k) for k in lowers[dep].to_raise)]
+                )
                 raised = True
-            lowers[dep] = (lower, lower_secret - _exact(lower))
         if not raised:
             break
     await _write_upper(db, year, upper, upper_secret)
-    for dep, (lower, secret) in lowers.items():
-        await _write_lower(db, year, dep, lower, secret)
-        done.cells += len(lower.values)
+    for dep, lower in lowers.items():
+        await _write_lower(db, year, dep, lower.rows)
+        done.cells += lower.cells
     done.departements += len(recount)
+
+
+@_without_cycle_collection
+def _lower(
+    year: int,
+    departement: str,
+    leaves: Mapping[str, Counter[tuple[str, str]]],
+    upper_secret: set[Cell],
+    before: _Lower | None,
+) -> _Lower:
+    """Secrecy for a département's EPCI and communes, its own cells fixed as the upper stage
+    decided them (``before`` when they are the same as then)."""
+    lower = lower_stage(departement, leaves)
+    own: list[Cell] = []
+    exact: set[Cell] = set()  # the offer is public: its cells take no part in secrecy
+    for key in lower.values:
+        if key[2] == Indicator.OFFER:
+            exact.add(key)
+        elif key[0] == Level.DEPARTEMENT:
+            own.append(key)
+    fixed = {key: key in upper_secret for key in own}
+    hidden = frozenset(key for key, is_secret in fixed.items() if is_secret)
+    if before is not None and before.fixed == hidden and not before.to_raise:
+        return before
+    lower_secret, to_raise = decide(lower, fixed)
+    secret = lower_secret - exact
+    nodes = sorted(lower.nodes[1:], key=lambda t: t.code)
+    return _Lower(hidden, _publish(lower.values, secret, nodes, year), len(lower.values), to_raise)
 
 
 async def _departement_secrets(db: AsyncSession, year: int) -> dict[str, frozenset[str]]:
@@ -526,21 +738,19 @@ def _by_departement(secret: set[Cell], raws: Mapping[str, Any]) -> dict[str, fro
 
 
 async def _write_upper(db: AsyncSession, year: int, stage: Stage, secret: set[Cell]) -> None:
-    nodes = {territory(Level(k[0]), k[1]) for k in stage.values}
     await db.execute(
         delete(StatCell).where(
             StatCell.year == year,
             StatCell.level.in_([Level.FRANCE, Level.REGION, Level.DEPARTEMENT]),
         )
     )
-    rows = _publish(stage.values, secret, sorted(nodes, key=lambda t: (t.level, t.code)), year)
-    await _insert(db, rows)
+    nodes = sorted(stage.nodes, key=lambda t: (t.level, t.code))
+    await _insert_rows(db, StatCell, _publish(stage.values, secret, nodes, year))
 
 
 async def _write_lower(
-    db: AsyncSession, year: int, departement: str, stage: Stage, secret: set[Cell]
+    db: AsyncSession, year: int, departement: str, rows: list[dict[str, Any]]
 ) -> None:
-    nodes = {territory(Level(k[0]), k[1]) for k in stage.values if k[0] != Level.DEPARTEMENT}
     await db.execute(
         delete(StatCell).where(
             StatCell.year == year,
@@ -548,12 +758,14 @@ async def _write_lower(
             StatCell.level.in_([Level.EPCI, Level.COMMUNE]),
         )
     )
-    await _insert(db, _publish(stage.values, secret, sorted(nodes, key=lambda t: t.code), year))
+    await _insert_rows(db, StatCell, rows)
 
 
-async def _insert(db: AsyncSession, rows: list[dict[str, Any]]) -> None:
+async def _insert_rows(db: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Many rows at once, straight into the table: a full refresh writes about half a
+    million of them, and the ORM's bookkeeping would cost more than the writing."""
     for i in range(0, len(rows), CHUNK):
-        await db.execute(insert(StatCell), rows[i : i + CHUNK])
+        await db.execute(insert(model.__table__), rows[i : i + CHUNK])
 
 
 async def refresh(db: AsyncSession, full: bool = False, now: datetime | None = None) -> Refreshed:
@@ -567,7 +779,7 @@ async def refresh(db: AsyncSession, full: bool = False, now: datetime | None = N
         full = True
     since = None if full else state.watermark
     done = Refreshed()
-    done.subjects, dirty = await _rebuild_subjects(db, since)
+    done.subjects, dirty, counted = await _rebuild_subjects(db, since)
     dirty |= await _offer_dirty(db, since)
     if since is None:
         await db.execute(delete(StatCell))
@@ -577,7 +789,9 @@ async def refresh(db: AsyncSession, full: bool = False, now: datetime | None = N
     for year, dep in dirty:
         by_year[year].add(dep)
     for year in sorted(by_year):
-        await _refresh_year(db, year, by_year[year], done)
+        await _refresh_year(
+            db, year, by_year[year], done, None if counted is None else counted.get(year, {})
+        )
     done.periods = sorted(by_year)
     state.watermark = moment
     state.refreshed_at = moment
