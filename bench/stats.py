@@ -22,12 +22,13 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import insert, text
+from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,62 +56,94 @@ CHUNK = 5000
 ADDED = 1000
 
 
-def diagnostic_rows(n: int, seed: int, only: str | None = None) -> list[dict[str, Any]]:
-    """``n`` completed diagnostics over France (or one département), drawn by population."""
+def diagnostic_rows(n: int, seed: int, only: str | None = None) -> Iterator[list[dict[str, Any]]]:
+    """``n`` completed diagnostics over France (or one département), drawn by population, in
+    chunks (a million at once would not fit in memory), each draw made for a whole chunk."""
     rng = np.random.default_rng(seed)
     ref = load_referential()
     known = [c for c in communes().values() if c.population > 0]
     if only is not None:
         known = [c for c in known if c.departement == only]
     weights = np.array([c.population for c in known], dtype=float)
-    picked = rng.choice(len(known), size=n, p=weights / weights.sum())
     ages = [o.code for o in next(q for q in ref.context_questions if q.id == "age_band").options]
     age_p = np.array([1, 2, 6, 14, 25, 24, 26, 2], dtype=float)
     frequencies = ["jamais", "rarement", "chaque_semaine", "chaque_jour"]
     needs = [need.code for need in ref.needs]
     equipment = ["smartphone", "tablette", "ordinateur", "connexion_domicile", "aucun"]
     profiles = ["eloigne", "debutant", "autonome", "avance"]
+    domains = [d.code for d in ref.domains]
     start = datetime(YEAR, 1, 1, 8, tzinfo=UTC)
     written = datetime.now(UTC)
-    rows = []
-    for i in range(n):
-        chosen = list(rng.choice(needs, size=int(rng.integers(1, 4)), replace=False))
-        level = int(rng.integers(0, 5))
-        when = start + timedelta(minutes=int(rng.integers(0, 60 * 24 * 330)))
-        rows.append(
-            {
-                "id": uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | i),
-                "channel": Channel.ONLINE,
-                "status": DiagnosticStatus.COMPLETED,
-                "referential_version": ref.version,
-                "answers": {},
-                "asked": [],
-                "context": {
-                    "commune": known[picked[i]].insee,
-                    "age_band": ages[int(rng.choice(len(ages), p=age_p / age_p.sum()))],
-                    "frequency": frequencies[int(rng.integers(0, 4))],
-                    "equipment": list(rng.choice(equipment, size=2, replace=False)),
-                    "needs": chosen,
-                },
-                "goals": {need: f"A{int(rng.integers(1, 4))}" for need in chosen},
-                "result": {
-                    "profile": profiles[min(level, 3)],
-                    "domains": [
-                        {"code": d.code, "level": max(0, min(4, level + int(rng.integers(-1, 2))))}
-                        for d in ref.domains
-                    ],
-                },
-                "completed_at": when,
-                "created_at": when,
-                "updated_at": written,
-            }
+    for first in range(0, n, CHUNK):
+        size = min(CHUNK, n - first)
+        picked = rng.choice(len(known), size=size, p=weights / weights.sum())
+        age = rng.choice(len(ages), size=size, p=age_p / age_p.sum())
+        frequency = rng.integers(0, 4, size=size)
+        level = rng.integers(0, 5, size=size)
+        domain_levels = np.clip(
+            level[:, None] + rng.integers(-1, 2, size=(size, len(domains))), 0, 4
         )
-    return rows
+        minutes = rng.integers(0, 60 * 24 * 330, size=size)
+        need_count = rng.integers(1, 4, size=size)
+        # a random order of the needs (and of the equipment) per person: its first few are
+        # drawn without replacement
+        need_order = rng.random((size, len(needs))).argsort(axis=1)
+        equipment_order = rng.random((size, len(equipment))).argsort(axis=1)
+        goal = rng.integers(1, 4, size=(size, 3))
+        high = rng.integers(0, 2**63, size=size)
+        # plain lists: reading numpy arrays one number at a time is slow
+        picked, age, frequency, level = (
+            picked.tolist(),
+            age.tolist(),
+            frequency.tolist(),
+            level.tolist(),
+        )
+        domain_levels, minutes, need_count = (
+            domain_levels.tolist(),
+            minutes.tolist(),
+            need_count.tolist(),
+        )
+        need_order, equipment_order = need_order.tolist(), equipment_order.tolist()
+        goal, high = goal.tolist(), high.tolist()
+        rows = []
+        for i in range(size):
+            chosen = [needs[k] for k in need_order[i][: need_count[i]]]
+            when = start + timedelta(minutes=minutes[i])
+            rows.append(
+                {
+                    "id": uuid.UUID(int=high[i] << 64 | (first + i)),
+                    "channel": Channel.ONLINE,
+                    "status": DiagnosticStatus.COMPLETED,
+                    "referential_version": ref.version,
+                    "answers": {},
+                    "asked": [],
+                    "context": {
+                        "commune": known[picked[i]].insee,
+                        "age_band": ages[age[i]],
+                        "frequency": frequencies[frequency[i]],
+                        "equipment": [equipment[k] for k in equipment_order[i][:2]],
+                        "needs": chosen,
+                    },
+                    "goals": {need: f"A{goal[i][j]}" for j, need in enumerate(chosen)},
+                    "result": {
+                        "profile": profiles[min(level[i], 3)],
+                        "domains": [
+                            {"code": code, "level": domain_levels[i][j]}
+                            for j, code in enumerate(domains)
+                        ],
+                    },
+                    "completed_at": when,
+                    "created_at": when,
+                    "updated_at": written,
+                }
+            )
+        yield rows
 
 
-async def write(db: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    for i in range(0, len(rows), CHUNK):
-        await db.execute(insert(Diagnostic), rows[i : i + CHUNK])
+async def write(db: AsyncSession, chunks: Iterable[list[dict[str, Any]]]) -> None:
+    """Straight into the table, a chunk per statement (the ORM's bookkeeping is not needed)."""
+    for rows in chunks:
+        await db.execute(insert(cast(Table, Diagnostic.__table__)), rows)
         await db.commit()
 
 
