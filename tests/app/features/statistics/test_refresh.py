@@ -1,9 +1,9 @@
 """A full refresh publishes exactly what a refresh of what changed publishes when everything
 changed, whatever the data: people coming back, corrections of corrections, pathway steps,
 sessions and bookings, over eight départements and two years, on SQLite and PostgreSQL. The
-full refresh counts people as it writes their rows, reads the offer of a whole year at once
-and decides again only the départements whose own cells changed; a refresh of what changed
-reads the people's rows back and the offer commune by commune: both must agree on every cell."""
+full refresh counts people as it writes their rows and reads the offer of a whole year at
+once; a refresh of what changed reads the people's rows back and the offer commune by
+commune: both must agree on every cell, and on each département's unpublished counts."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ from app.features.statistics import refresh
 from tests.app.conftest import Backend, empty_database
 from tests.app.features.finding import offer
 
-# Eight départements: more than a refresh of what changed reads commune by commune.
+# Eight départements in six régions; three communes of the Cher, two of them tiny.
 COMMUNES = (
     "18033",
     "18054",
