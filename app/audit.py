@@ -55,6 +55,7 @@ ACTIONS: Mapping[str, str] = {
     "credential.issue": "Badge délivré à la main",
     "credential.revoke": "Badge révoqué",
     "wallet.link": "Lien du portefeuille de badges donné à une personne",
+    "wallet.cut": "Lien du portefeuille de badges coupé",
     "scan.upload": "Scan déposé",
     "scan.review": "Ligne de scan vérifiée",
     "audit.read": "Journal consulté",

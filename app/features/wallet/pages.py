@@ -32,6 +32,7 @@ from app.features.wallet.links import (
     current_link,
     holder_of,
     new_link,
+    revoke_links,
     wallet_path,
     well_formed,
 )
@@ -255,3 +256,27 @@ class PersonWalletPages(Controller):
         return await self._page(
             request, db_session, person, new_address=address, qr=qr_code(address), sent_to=sent_to
         )
+
+    @post("/couper")
+    async def cut(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        person: NamedDependency[Person],
+        db_session: NamedDependency[AsyncSession],
+        auditor: NamedDependency[Auditor],
+    ) -> Redirect:
+        """The link stops working and no new one is made (a phone lost or sold, a person who
+        no longer wants one); the badges stay, and a new link can be given later."""
+        if await current_link(db_session, person.id) is None:
+            flash(request, "La personne n'avait pas de lien qui marche : rien à couper.")
+            return see_other(_wallet_page(person))
+        await revoke_links(db_session, person.id)
+        auditor.record(db_session, "wallet.cut", "person", person.id)
+        await db_session.commit()
+        flash(request, "Le lien du portefeuille est coupé : il n'ouvre plus rien.")
+        return see_other(_wallet_page(person))
+
+
+def _wallet_page(person: Person) -> str:
+    return f"/pro/personnes/{person.id}/portefeuille"
