@@ -36,6 +36,7 @@ from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.badges.api import CredentialApi
+from app.features.badges.observed_pages import ObservedTaskPages
 from app.features.badges.pages import PersonBadgePages
 from app.features.badges.pix_pages import PixPages
 from app.features.badges.public import BadgePublic, CompetencePages
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PersonPathwayPages,
             CredentialApi,
             PersonBadgePages,
+            ObservedTaskPages,
             BadgePublic,
             CompetencePages,
             PixPages,

@@ -52,6 +52,7 @@ ACTIONS: Mapping[str, str] = {
     "booking.cancel": "Inscription annulée",
     "booking.attendance": "Présence ou fin d'atelier enregistrée",
     "booking.link": "Inscription rattachée à la fiche d'une personne",
+    "evidence.record": "Tâche observée notée par un médiateur",
     "credential.issue": "Badge délivré à la main",
     "credential.revoke": "Badge révoqué",
     "wallet.link": "Lien du portefeuille de badges donné à une personne",

@@ -11,6 +11,7 @@ from app.features.badges.issuing import (
     status_list_document,
 )
 from app.features.badges.keys import public_key, rotate_key, signing_key
+from app.features.badges.observed import observed_task_words, today_in_paris
 from app.features.badges.personal import (
     erase_credentials,
     erase_wallet_links,
@@ -36,6 +37,7 @@ __all__ = [
     "issue_for_evidence",
     "issue_for_pathway",
     "issuer_url",
+    "observed_task_words",
     "person_badges",
     "public_key",
     "revoke",
@@ -43,5 +45,6 @@ __all__ = [
     "signing_key",
     "status_list_document",
     "status_list_url",
+    "today_in_paris",
     "verification_method",
 ]
