@@ -36,6 +36,7 @@ from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.badges.api import CredentialApi
+from app.features.badges.ledger_pages import StructureBadgePages
 from app.features.badges.observed_pages import ObservedTaskPages
 from app.features.badges.pages import PersonBadgePages
 from app.features.badges.pix_pages import PixPages
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CredentialApi,
             PersonBadgePages,
             ObservedTaskPages,
+            StructureBadgePages,
             BadgePublic,
             CompetencePages,
             PixPages,

@@ -36,6 +36,8 @@ ISSUING: Final = Limit("badges-issue", 300, timedelta(minutes=10))
 REVOKING: Final = Limit("badges-revoke", 60, timedelta(minutes=10))
 # Drawing a PNG costs a few hundred milliseconds: plenty for people, not for a loop.
 IMAGES: Final = Limit("badges-images", 120, timedelta(minutes=10))
+# Reading the structure's list (the API and the page): a page each time, not a crawl.
+LISTING: Final = Limit("badges-list", 300, timedelta(minutes=10))
 LIST_MAX: Final = 200
 MSG_EVIDENCE = "Preuve introuvable dans votre structure."
 MSG_CREDENTIAL = "Badge introuvable dans votre structure."
@@ -144,7 +146,8 @@ class CredentialApi(Controller):
         "/",
         summary="Les badges délivrés par la structure, avec leur état",
         description="Du plus récent au plus ancien. `status` : `active`, `revoked` ou `expired`.",
-        responses=problems(401, 403),
+        guards=[per_user(LISTING)],
+        responses=problems(401, 403, 429),
     )
     async def list_credentials(
         self,
