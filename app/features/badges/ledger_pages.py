@@ -134,7 +134,9 @@ class StructureBadgePages(Controller):
         session_id = parse_uuid(one(data, "seance")) if one(data, "seance") else None
         back = _back(session_id)
         evidence_id = parse_uuid(one(data, "preuve"))
-        evidence = None if evidence_id is None else await db_session.get(EvidenceRecord, evidence_id)
+        evidence = None
+        if evidence_id is not None:
+            evidence = await db_session.get(EvidenceRecord, evidence_id)
         if evidence is None or evidence.structure_id != user.structure_id:
             flash(request, "Cette preuve est introuvable dans votre structure : pas de badge.")
             return see_other(back)

@@ -137,7 +137,7 @@ def test_a_trainer_issues_from_the_page_and_revokes_with_a_reason(backend, clien
 
 
 def test_mediators_see_the_page_but_may_not_revoke(backend, client):
-    made = a_session_with_evidence(backend, client)
+    a_session_with_evidence(backend, client)
     listed = client.get("/pro/badges")  # the mediator stays logged in
     assert listed.status_code == 200 and "/revoquer" not in listed.text
     assert "Lucette" in text_of(listed.text)
