@@ -98,7 +98,7 @@ async def pending_for_session(db: AsyncSession, user: User, session: Session) ->
         .join(Person, Person.id == Booking.person_id)
         .where(Booking.session_id == session.id)
     )
-    bookings: dict[UUID, Person] = dict(rows.tuples())
+    bookings: dict[UUID, Person] = dict(rows.tuples().all())
     pending: list[Pending] = []
     for person in {p.id: p for p in bookings.values()}.values():
         for evidence in (await person_badges(db, person.id)).without_badge:
