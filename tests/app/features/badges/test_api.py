@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from app.db.models import Credential, Role
-from app.features.badges import rotate_key
+from app.features.badges import issue_for_evidence, rotate_key
 from badges.baking import extract_png, extract_svg
 from badges.multikey import public_key_from_multibase
 from badges.proof import verify
@@ -19,7 +19,7 @@ from badges.status import check_status
 from tests.app.features.badges.support import checked, recorded
 from tests.app.features.badges.test_issuing import workshop_passed
 from tests.app.features.bookings.test_api import structure_id
-from tests.app.test_mediator_pages import create_person, mediator
+from tests.app.test_mediator_pages import create_person, mediator, text_of, token
 
 LD = {"Accept": "application/ld+json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -118,6 +118,47 @@ def test_issuing_through_the_api_gives_the_signed_badge_once(backend, client):
         "/api/v1/credentials", json={"evidence_id": str(uuid.uuid4())}, headers=mediator_headers
     )
     assert unknown.status_code == 404
+
+
+def test_a_revoked_badge_is_not_issued_again_from_the_same_evidence(backend, client):
+    """A mediator may issue but not revoke: issuing from the evidence of a badge a trainer
+    revoked would undo the revocation. New evidence of the same achievement gives it again."""
+    structure, person, trainer = setup(backend, client)
+    own_mediator = bearer(backend, Role.MEDIATOR, structure)
+    (c1,) = [
+        c
+        for c in client.get("/api/v1/credentials", headers=trainer).json()["items"]
+        if c["achievement"] == "C1-3"
+    ]
+    revoked = client.post(
+        f"/api/v1/credentials/{c1['id']}/revoke", json={"reason": "Fraude"}, headers=trainer
+    )
+    assert revoked.status_code == 200
+    evidence = backend.run(lambda db: db.get(Credential, UUID(c1["id"]))).evidence_id
+    again = client.post(
+        "/api/v1/credentials", json={"evidence_id": str(evidence)}, headers=own_mediator
+    )
+    assert again.status_code == 422, again.text
+    assert "révoqué" in again.json()["detail"]
+    listed = client.get("/api/v1/credentials", headers=trainer).json()["items"]
+    assert [c["status"] for c in listed if c["achievement"] == "C1-3"] == ["revoked"]
+    # the person's page offers no « Délivrer » for it, and the form refuses it too
+    page = client.get(f"/pro/personnes/{person}")
+    assert page.status_code == 200 and 'name="evidence"' not in page.text
+    refused = client.post(
+        f"/pro/personnes/{person}/badges",
+        data={"evidence": str(evidence), "_csrf_token": token(client)},
+    )
+    assert "révoqué" in text_of(refused.text)
+    owner = structure_id(backend, structure)
+
+    async def new_evidence(db: Any) -> str:
+        record = await recorded(db, person, owner, competence="C1", level=3)
+        credential = await issue_for_evidence(db, record, issued_by=None)
+        await db.commit()
+        return await checked(db, credential)
+
+    assert backend.run(new_evidence) == "active"
 
 
 def test_another_structure_can_neither_read_nor_revoke_nor_issue_from_ours(backend, client):

@@ -86,13 +86,19 @@ def test_the_same_holder_keeps_one_pseudonym_and_one_badge_per_achievement(backe
 
 
 def test_self_declaration_or_evidence_not_passed_never_issues(backend, client):
+    """Only the kinds of evidence that prove something issue: a kind nobody listed (a
+    self-declaration under another name) issues nothing."""
     structure = mediator(backend, client)
     person = create_person(client, "Odette")
     owner = structure_id(backend, structure)
 
     async def go(db: Any) -> list[str]:
         refused = []
-        for kind, passed in (("self_declared", True), ("exit_check", False)):
+        for kind, passed in (
+            ("self_declared", True),
+            ("autoevaluation", True),
+            ("exit_check", False),
+        ):
             record = await recorded(db, person, owner, kind=kind, passed=passed, competence="E1")
             with pytest.raises(IssuingError) as error:
                 await issue_for_evidence(db, record, issued_by=None)
