@@ -83,6 +83,12 @@ MSG_REVOKED = (
 )
 
 
+MSG_IN_CLEAR = (
+    "Aucun badge n'est délivré tant que l'adresse publique du service (PARCOURS_PUBLIC_URL) "
+    "n'est pas en https : ses vérificateurs y liraient en clair les clés et les révocations."
+)
+
+
 class IssuingError(ValueError):
     """Why a badge cannot be issued, in plain French."""
 
@@ -182,6 +188,8 @@ async def _issue(
     level: int | None = None,
 ) -> Credential:
     settings = _settings(db)
+    if settings.public_url_in_clear:
+        raise IssuingError(MSG_IN_CLEAR)
     structure = await db.get(Structure, structure_id)
     if structure is None:
         raise IssuingError("Structure introuvable.")

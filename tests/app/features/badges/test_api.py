@@ -10,6 +10,9 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from litestar.testing import TestClient
+
+from app.asgi import create_app
 from app.db.models import Credential, Role
 from app.features.badges import issue_for_evidence, rotate_key
 from badges.baking import extract_png, extract_svg
@@ -278,3 +281,25 @@ def test_each_competence_an_achievement_aligns_to_has_its_public_page(client):
     assert "Faire mes démarches sur internet" in page.text and "CléA Numérique" in page.text
     english = client.get("/referentiel/competences/C3?lang=en")
     assert "Doing my paperwork on the internet" in english.text
+
+
+def test_no_badge_is_issued_while_the_public_address_is_in_clear(backend, client):
+    """Badges name their issuer's keys and revocation list at the public address: over plain
+    http from another machine, anyone on the way could change them."""
+    structure, person, trainer = setup(backend, client)
+    owner = structure_id(backend, structure)
+
+    async def new_evidence(db: Any) -> str:
+        return str((await recorded(db, person, owner, competence="R1", level=2)).id)
+
+    evidence = backend.run(new_evidence)
+    in_clear = backend.settings.model_copy(update={"public_url": "http://parcours.example.fr"})
+    with TestClient(app=create_app(in_clear)) as elsewhere:
+        refused = elsewhere.post(
+            "/api/v1/credentials", json={"evidence_id": evidence}, headers=trainer
+        )
+    assert refused.status_code == 422, refused.text
+    assert "https" in refused.json()["detail"]
+    assert client.get("/api/v1/credentials", headers=trainer).json()["total"] == 2
+    issued = client.post("/api/v1/credentials", json={"evidence_id": evidence}, headers=trainer)
+    assert issued.status_code == 201
