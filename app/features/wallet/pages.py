@@ -40,7 +40,7 @@ from app.features.wallet.mail import known_email, send_wallet_link
 from app.features.wallet.service import badge_of, badges_of, image_svg, wallet_badge
 from app.i18n import request_language
 from app.pdf import PDF_LIMIT, draw
-from app.throttle import Limit, client_address, per_address
+from app.throttle import Limit, client_address, per_address, per_user
 from app.web import Form, download, flash, one, page, see_other, slug
 from app.when import in_paris
 from badges.baking import BakingError, bake_png, bake_svg
@@ -54,6 +54,8 @@ from referentiel.i18n import localized
 # Links that open nothing, per address: a person mistyping a link copied by hand gets many
 # tries; a script trying addresses is stopped (it could not find one anyway: see links.py).
 WRONG_LINKS = Limit("wallet-link", attempts=30, window=timedelta(minutes=15))
+# Links given (each may send an e-mail) or cut, per account: a mediator gives a few a day.
+GIVING = Limit("wallet-give", attempts=30, window=timedelta(hours=1))
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 SHARE_CHOICES = {"oui": True, "non": False}
 JSON_TYPE = "application/ld+json"
@@ -237,7 +239,7 @@ class PersonWalletPages(Controller):
     ) -> Template:
         return await self._page(request, db_session, person)
 
-    @post("/")
+    @post("/", guards=[per_user(GIVING)])
     async def create(
         self,
         *,
@@ -262,7 +264,7 @@ class PersonWalletPages(Controller):
             request, db_session, person, new_address=address, qr=qr_code(address), sent_to=sent_to
         )
 
-    @post("/couper")
+    @post("/couper", guards=[per_user(GIVING)])
     async def cut(
         self,
         *,
