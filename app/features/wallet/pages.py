@@ -42,7 +42,7 @@ from app.pdf import PDF_LIMIT, draw
 from app.throttle import Limit, client_address, per_address
 from app.web import Form, download, flash, one, page, see_other, slug
 from app.when import in_paris
-from badges.baking import bake_png, bake_svg
+from badges.baking import BakingError, bake_png, bake_svg
 from badges.images import png_of
 from printables.badge_sheet import BadgeSheet, render_badge_sheet
 from printables.codes import qr_svg
@@ -157,7 +157,12 @@ class WalletPages(Controller):
 
     @get("/badges/{credential_id:uuid}/badge.svg")
     async def as_svg(self, badge: NamedDependency[Credential]) -> Response[bytes]:
-        baked = bake_svg(image_svg(badge), credential_json(badge))
+        try:
+            baked = bake_svg(image_svg(badge), credential_json(badge))
+        except BakingError:
+            raise Problem(
+                404, "Ce badge ne peut pas être placé dans une image SVG : prenez son fichier JSON."
+            ) from None
         return download(baked.encode(), "image/svg+xml", _file_name(badge, "svg"))
 
     @get("/badges/{credential_id:uuid}/badge.png", guards=[PDF_LIMIT])

@@ -4,20 +4,31 @@ keeps it verifiable, and a revocation shows in the published list."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.db.models import Attendance, Booking, Credential, EvidenceRecord, Person, Session
+from app.db.models import (
+    Attendance,
+    Booking,
+    Credential,
+    EvidenceRecord,
+    Person,
+    Role,
+    Session,
+)
 from app.features.badges import IssuingError, issue_for_evidence, revoke, rotate_key
 from app.features.bookings import Mark, book, record_attendance
+from badges.baking import extract_png, extract_svg
 from tests.app.features.badges.support import checked, recorded
 from tests.app.features.bookings.offer import begin, new_session
 from tests.app.features.bookings.test_api import structure_id
+from tests.app.features.wallet.support import give_link
 from tests.app.test_mediator_pages import create_person, mediator
 
 NO_NUL = st.characters(blacklist_characters="\x00")  # refused at the door (app.nul_bytes)
@@ -86,13 +97,19 @@ def test_the_same_holder_keeps_one_pseudonym_and_one_badge_per_achievement(backe
 
 
 def test_self_declaration_or_evidence_not_passed_never_issues(backend, client):
+    """Only the kinds of evidence that prove something issue: a kind nobody listed (a
+    self-declaration under another name) issues nothing."""
     structure = mediator(backend, client)
     person = create_person(client, "Odette")
     owner = structure_id(backend, structure)
 
     async def go(db: Any) -> list[str]:
         refused = []
-        for kind, passed in (("self_declared", True), ("exit_check", False)):
+        for kind, passed in (
+            ("self_declared", True),
+            ("autoevaluation", True),
+            ("exit_check", False),
+        ):
             record = await recorded(db, person, owner, kind=kind, passed=passed, competence="E1")
             with pytest.raises(IssuingError) as error:
                 await issue_for_evidence(db, record, issued_by=None)
@@ -160,16 +177,21 @@ def test_an_exit_check_set_back_to_not_passed_revokes_its_badges(backend, client
     competence=st.sampled_from(["E1", "C3", "P2", "R1"]),
     level=st.integers(1, 4),
 )
+# Noncharacters: U+FFFE and U+FFFF cannot stand in the XML of an SVG.
+@example(
+    title="Atelier \ufffe", observed="Tâche \uffff \ufdd0 \U0010ffff", competence="E1", level=2
+)
 def test_any_text_a_workshop_left_signs_and_verifies_elsewhere(
     backend, client, title, observed, competence, level
 ):
-    """Whatever a trainer typed (control characters, any script), the badge it gives
-    validates against the official schema and verifies with us and with openbadgeslib."""
+    """Whatever a trainer typed (control characters, noncharacters, any script), the badge it
+    gives validates against the official schema, verifies with us and with openbadgeslib, and
+    every file the holder or the structure downloads carries it."""
     structure = mediator(backend, client)
     person = create_person(client, "Hortense")
     owner = structure_id(backend, structure)
 
-    async def go(db: Any) -> str:
+    async def go(db: Any) -> tuple[str, Credential]:
         record = await recorded(
             db,
             person,
@@ -181,6 +203,15 @@ def test_any_text_a_workshop_left_signs_and_verifies_elsewhere(
         )
         credential = await issue_for_evidence(db, record, issued_by=None)
         await db.commit()
-        return await checked(db, credential)
+        return await checked(db, credential), credential
 
-    assert backend.run(go) == "active"
+    status, credential = backend.run(go)
+    assert status == "active"
+    _, wallet = give_link(client, person)
+    files = f"{wallet}/badges/{credential.id}/badge"
+    assert json.loads(client.get(f"{files}.json").content) == credential.body
+    assert json.loads(extract_svg(client.get(f"{files}.svg").content)) == credential.body
+    assert json.loads(extract_png(client.get(f"{files}.png").content)) == credential.body
+    trainer = {"Authorization": f"Bearer {backend.token(backend.user(Role.TRAINER, structure)[0])}"}
+    svg = client.get(f"/api/v1/credentials/{credential.id}.svg", headers=trainer)
+    assert json.loads(extract_svg(svg.content)) == credential.body
