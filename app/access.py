@@ -63,7 +63,9 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.STATISTICS: "the territory's statistics (a coordinator's département or région, "
     "every territory for an administrator): dashboard, map of needs against the offer, white "
     "zones, their CSV; counts only, never a person",
-    Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
+    Permission.ACCOUNTS_ADMIN: "every account: create one (a first password shown once; a "
+    "coordinator's département or région), change a coordinator's territory, password resets, "
+    "second factors, API tokens",
     Permission.AUDIT: "the audit trail",
 }
 

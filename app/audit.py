@@ -33,6 +33,8 @@ ACTIONS: Mapping[str, str] = {
     "password.reset": "Mot de passe réinitialisé par un administrateur",
     "totp.enable": "Double authentification activée",
     "totp.disable": "Double authentification retirée",
+    "account.create": "Compte créé",
+    "account.scope": "Territoire d'un coordinateur changé",
     "token.create": "Jeton d'accès créé",
     "token.revoke": "Jeton d'accès révoqué",
     "token.use": "Jeton d'accès utilisé",
