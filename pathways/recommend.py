@@ -212,7 +212,7 @@ class Recommender:
             known = {c: -1 if lvl is None else lvl for c, lvl in levels.items()}
         labels = self._labels.get(context.language) or self._french
         # « Rien de tout cela », or only a connection: no device. Nothing ticked says nothing.
-        no_device = bool(context.equipment) and DEVICES.isdisjoint(context.equipment)
+        no_device = bool(context.equipment) and DEVICES.isdisjoint(context.equipment or ())
         person = None  # built on a first meeting only
         needs: list[NeedProposal] = []
         queries: dict[tuple[str, int, Modality], SessionQuery] = {}
