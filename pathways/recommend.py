@@ -121,6 +121,7 @@ class _Person:
     no_device: bool
 
 
+_Search = tuple[tuple[str, int, Modality], SessionQuery]  # a search and what tells it apart
 Levels = Mapping[str, int | None]  # a competence's level as the pathway uses it; None: unknown
 # A step and what completes it for one person: its sessions, or else resources and places,
 # and the reasons that adds.
@@ -156,8 +157,10 @@ class Recommender:
         }
         self._capped: dict[tuple[str, AutonomyCode], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
-        # A need's proposal depends only on what its key holds: people alike share one.
-        self._memo: dict[tuple[object, ...], NeedProposal] = {}
+        self._french = self._labels["fr"]
+        # A need's proposal depends only on what its key holds: people alike share one, with
+        # the searches its steps ask for (by what tells them apart).
+        self._memo: dict[tuple[object, ...], tuple[NeedProposal, tuple[_Search, ...]]] = {}
         self._queries: dict[tuple[str, int, Modality], SessionQuery] = {}
         # A need's steps, by need, goal, modality, language and levels (see _need).
         self._steps_memo: dict[
@@ -207,12 +210,12 @@ class Recommender:
         else:
             levels, lowered = self._levels(result, context)
             known = {c: -1 if lvl is None else lvl for c, lvl in levels.items()}
-        labels = self._labels.get(context.language, self._labels["fr"])
+        labels = self._labels.get(context.language) or self._french
         # « Rien de tout cela », or only a connection: no device. Nothing ticked says nothing.
-        no_device = bool(context.equipment) and not DEVICES.intersection(context.equipment or ())
+        no_device = bool(context.equipment) and DEVICES.isdisjoint(context.equipment or ())
         person = None  # built on a first meeting only
         needs: list[NeedProposal] = []
-        queries: dict[tuple[str, int, tuple[str, ...]], SessionQuery] = {}
+        queries: dict[tuple[str, int, Modality], SessionQuery] = {}
         autonomy = result.autonomy  # in the referential's order of needs
         goals = context.goals
         for need in dict.fromkeys(context.needs):
@@ -235,23 +238,24 @@ class Recommender:
                         for c, lvl in zip(codes, levels_key, strict=True)
                     )
             key = (need, wish, current, no_device, context.preference, labels.lang, *levels_key)
-            found = self._memo.get(key)
-            if found is None:
+            memoised = self._memo.get(key)
+            if memoised is None:
                 if person is None:
                     if levels is None:
                         levels = self._levels(result, context)[0]
                     person = _Person(result, context, levels, lowered, labels, no_device)
-                found = self._need(need, person, levels_key)
+                made = self._need(need, person, levels_key)
+                memoised = made, tuple(self._query(step) for step in made.steps)
                 if len(self._memo) < _CACHED:  # beyond, the first met stay: no churn
-                    self._memo[key] = found
-            needs.append(found)
-            for step in found.steps:
-                query = self._query(step)
-                queries[query.competence, query.max_entry, query.modalities] = query
+                    self._memo[key] = memoised
+            needs.append(memoised[0])
+            if memoised[1]:
+                queries.update(memoised[1])
         return Plan(tuple(needs), tuple(queries.values()), result, context, self)
 
-    def _query(self, step: Step) -> SessionQuery:
-        """The search a step asks for, one object for every step alike."""
+    def _query(self, step: Step) -> _Search:
+        """The search a step asks for, one object for every step alike, with what tells it
+        apart from others (two steps of one person may ask for the same)."""
         key = (step.competence, step.from_level, step.modality)
         query = self._queries.get(key)
         if query is None:
@@ -262,7 +266,7 @@ class Recommender:
                 self._kinds[step.kind].themes,
             )
             self._queries[key] = query
-        return query
+        return key, query
 
     def _levels(
         self, result: DiagnosticResult, context: Context
@@ -301,20 +305,24 @@ class Recommender:
             need.modality,
             need.warning,
             tuple(
-                Step(
-                    s.competence,
-                    s.from_level,
-                    s.to_level,
-                    s.kind,
-                    s.modality,
-                    found,
-                    resources,
-                    near,
-                    s.status,
-                    (cite(s.why[0]), *s.why[1:], *more),
-                )
-                for s, found, resources, near, more in steps
-            ),
+                [
+                    Step(
+                        s.competence,
+                        s.from_level,
+                        s.to_level,
+                        s.kind,
+                        s.modality,
+                        found,
+                        resources,
+                        near,
+                        s.status,
+                        (cite(s.why[0]), *s.why[1:], *more),
+                    )
+                    for s, found, resources, near, more in steps
+                ]
+            )
+            if steps
+            else (),
             places,
             need.unresolved,
             (cite(need.why[0]), *need.why[1:]),
@@ -536,12 +544,16 @@ class Recommender:
         """The plan with at most ``max_sessions`` sessions per step, each allowed by the rules
         (free seats, entry level not above the step's start, raising the competence), the
         modality that serves the goal first; resources and places when none fits."""
-        labels = self._labels.get(plan.context.language, self._labels["fr"])
+        labels = self._labels.get(plan.context.language) or self._french
         near = tuple(places[: self.rules.guardrails.max_sessions])
         completed = []
         for need in plan.needs:
-            steps = tuple(
-                self._with_sessions(plan, step, sessions, near, labels) for step in need.steps
+            steps = (
+                tuple(
+                    [self._with_sessions(plan, step, sessions, near, labels) for step in need.steps]
+                )
+                if need.steps
+                else ()
             )
             helping = near if need.modality in ("delegation", "orientation") else ()
             completed.append((need, steps, helping))
