@@ -155,6 +155,8 @@ class Recommender:
         self._resources = {
             k.id: tuple(Resource(r.title, r.url) for r in k.resources) for k in rules.kinds
         }
+        self._modalities: dict[tuple[AutonomyCode, str | None], tuple[str, Modality]] = {}
+        self._targeted: dict[tuple[str, AutonomyCode], tuple[str, Mapping[str, int]]] = {}
         self._capped: dict[tuple[str, AutonomyCode], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
         self._french = self._labels["fr"]
@@ -244,7 +246,7 @@ class Recommender:
                     if levels is None:
                         levels = self._levels(result, context)[0]
                     person = _Person(result, context, levels, lowered, labels, no_device)
-                made = self._need(need, person, levels_key)
+                made = self._need(need, current, person, levels_key)
                 memoised = made, tuple(self._query(step) for step in made.steps)
                 if len(self._memo) < _CACHED:  # beyond, the first met stay: no churn
                     self._memo[key] = memoised
@@ -328,12 +330,13 @@ class Recommender:
             (cite(need.why[0]), *need.why[1:]),
         )
 
-    def _need(self, need: str, person: _Person, levels_key: tuple[int, ...]) -> NeedProposal:
+    def _need(
+        self, need: str, current: AutonomyCode, person: _Person, levels_key: tuple[int, ...]
+    ) -> NeedProposal:
         """One need's proposal; its steps depend only on the goal, the modality and
         ``levels_key`` (the levels as far as rules tell them apart), so they are kept apart
         and shared between people whose wishes or autonomy today differ."""
         context, labels, no_device = person.context, person.labels, person.no_device
-        current = person.result.need(need)
         rank = AUTONOMY_ORDER.index(current)
         proposed = _proposed(current, no_device)
         wish = context.goals.get(need)
@@ -383,16 +386,25 @@ class Recommender:
         )
 
     def _modality(self, goal: AutonomyCode, context: Context) -> tuple[str, Modality]:
-        serving = [m for m in self.rules.modalities if goal in m.serves]
-        chosen = next((m for m in serving if m.modality == context.preference), serving[0])
-        return chosen.id, chosen.modality
+        found = self._modalities.get((goal, context.preference))
+        if found is None:
+            serving = [m for m in self.rules.modalities if goal in m.serves]
+            chosen = next((m for m in serving if m.modality == context.preference), serving[0])
+            found = self._modalities[goal, context.preference] = chosen.id, chosen.modality
+        return found
 
-    def _targets(self, need: str, goal: AutonomyCode) -> tuple[str, dict[str, int]]:
-        rule = self._goal_rules[goal]
-        requires = self._requires[need]
-        if rule.level == "besoin":
-            return rule.id, dict(requires)
-        return rule.id, dict.fromkeys(requires, rule.level)
+    def _targets(self, need: str, goal: AutonomyCode) -> tuple[str, Mapping[str, int]]:
+        """The goal's rule and the level it asks of each competence the need requires (kept:
+        callers only read it)."""
+        found = self._targeted.get((need, goal))
+        if found is None:
+            rule = self._goal_rules[goal]
+            requires = self._requires[need]
+            targets = (
+                dict(requires) if rule.level == "besoin" else dict.fromkeys(requires, rule.level)
+            )
+            found = self._targeted[need, goal] = rule.id, targets
+        return found
 
     def _steps(
         self, need: str, goal: AutonomyCode, modality: Modality, person: _Person
