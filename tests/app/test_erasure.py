@@ -26,6 +26,7 @@ from app.db.models import (
 from app.features.bookings import Mark, book, record_attendance
 from app.features.diagnostics.service import DiagnosticService
 from app.features.verification.api import API_CHECKS
+from app.features.verification.pages import PAGE_CHECKS
 from app.privacy import PARTS
 from referentiel import load_referential
 from tests.app.conftest import login
@@ -246,6 +247,7 @@ def test_an_erased_persons_badges_read_revoked_and_keep_nothing_of_them(backend,
     after = everything_stored(backend)
     assert [trace for trace in traces if trace in after] == []
     forget_limit(backend, API_CHECKS)
+    forget_limit(backend, PAGE_CHECKS)
     for credential_id, body in copies.items():
         assert client.get(f"/badges/{credential_id}", headers=LD).status_code == 404
         assert client.get(f"/badges/{credential_id}", headers=BROWSER).status_code == 404

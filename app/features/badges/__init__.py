@@ -1,5 +1,6 @@
 """Open Badges: issuing from recorded evidence, revocation, issuer profiles and status lists."""
 
+from app.features.badges.achievements import PATHWAY_PREFIX
 from app.features.badges.images import achievement_image
 from app.features.badges.issuing import (
     IssuingError,
@@ -26,6 +27,7 @@ from app.features.badges.urls import (
 )
 
 __all__ = [
+    "PATHWAY_PREFIX",
     "IssuingError",
     "achievement_image",
     "credential_url",

@@ -119,7 +119,7 @@ async def _live(db: AsyncSession, person_id: UUID, achievement: str) -> Credenti
     return found
 
 
-async def _revoked_evidence(db: AsyncSession, evidence_ids: Collection[UUID]) -> set[UUID]:
+async def revoked_evidence(db: AsyncSession, evidence_ids: Collection[UUID]) -> set[UUID]:
     """Those of ``evidence_ids`` whose badge was revoked. A withdrawn exit check takes its
     evidence away with the badge, so what is left here was revoked by someone who may."""
     if not evidence_ids:
@@ -274,7 +274,7 @@ async def issue_for_evidence(
         if existing.evidence_id is None:  # its evidence was written again
             existing.evidence_id = evidence.id
         return existing
-    if await _revoked_evidence(db, [evidence.id]):
+    if await revoked_evidence(db, [evidence.id]):
         raise IssuingError(MSG_REVOKED)
     settings = _settings(db)
     try:
@@ -387,7 +387,7 @@ async def person_badges(db: AsyncSession, person_id: UUID) -> PersonBadges:
             .order_by(EvidenceRecord.recorded_at)
         )
     )
-    revoked = await _revoked_evidence(db, [e.id for e in evidence])
+    revoked = await revoked_evidence(db, [e.id for e in evidence])
     return PersonBadges(
         credentials,
         [

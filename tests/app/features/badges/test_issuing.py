@@ -4,6 +4,7 @@ keeps it verifiable, and a revocation shows in the published list."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 from uuid import UUID
@@ -215,3 +216,55 @@ def test_any_text_a_workshop_left_signs_and_verifies_elsewhere(
     trainer = {"Authorization": f"Bearer {backend.token(backend.user(Role.TRAINER, structure)[0])}"}
     svg = client.get(f"/api/v1/credentials/{credential.id}.svg", headers=trainer)
     assert json.loads(extract_svg(svg.content)) == credential.body
+
+
+def test_a_badge_stored_off_the_official_schema_is_caught(backend, client, badges_off_schema):
+    """Every test is held to the schema for each badge it makes the service store (see
+    tests/app/conftest.py): one without its subject is noticed as it is written."""
+    structure = mediator(backend, client)
+    person = create_person(client, "Armande")
+    owner = structure_id(backend, structure)
+
+    async def go(db: Any) -> None:
+        good = await issue_for_evidence(db, await recorded(db, person, owner), issued_by=None)
+        assert badges_off_schema == []
+        bad = {k: v for k, v in good.body.items() if k != "credentialSubject"}
+        fields = ("structure_id", "achievement", "issued_at", "status_list_id")
+        db.add(Credential(body=bad, status_index=-1, **{f: getattr(good, f) for f in fields}))
+        await db.flush()
+        await db.rollback()
+
+    backend.run(go)
+    ((_, errors),) = badges_off_schema
+    assert any("credentialSubject" in error for error in errors), errors
+    badges_off_schema.clear()
+
+
+def test_the_holder_is_named_by_their_emails_salted_hash_only_when_they_gave_one(backend, client):
+    """OB 3.0's `identityHash`: « sha256$ » and the hex SHA-256 of the address and the salt, so
+    an employer who knows the address can match it; a salt of its own for each badge; and
+    nothing at all about an address the person never gave."""
+    structure = mediator(backend, client)
+    booked, unbooked = create_person(client, "Lucienne"), create_person(client, "Simone")
+    workshop_passed(backend, booked, structure)
+    salts = set()
+    for credential in badges_of(backend, booked):
+        (identifier,) = credential.body["credentialSubject"]["identifier"]
+        salt = identifier["salt"]
+        digest = hashlib.sha256(f"lucienne@exemple.fr{salt}".encode()).hexdigest()
+        assert identifier["identityHash"] == f"sha256${digest}"
+        assert identifier["identityType"] == "emailAddress" and identifier["hashed"] is True
+        salts.add(salt)
+    assert len(salts) == 2
+    owner = structure_id(backend, structure)
+
+    async def without_email(db: Any) -> dict[str, Any]:
+        record = await recorded(db, unbooked, owner, kind="observed_task")
+        credential = await issue_for_evidence(db, record, issued_by=None)
+        await db.commit()
+        assert await checked(db, credential) == "active"
+        return credential.body
+
+    subject = backend.run(without_email)["credentialSubject"]
+    assert "identifier" not in subject
+    assert subject["id"].startswith("urn:uuid:")
