@@ -27,8 +27,12 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm absent: the browser tests will be skipped"; fi
 
+# One test process per core (TEST_WORKERS=1 for a single process); each test file runs whole
+# in one process, in its own databases and working folder.
+TEST_WORKERS ?= auto
+
 test: $(STAMP) node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

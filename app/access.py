@@ -51,19 +51,23 @@ DESCRIPTIONS: Mapping[Permission, str] = {
     Permission.ACCOUNT: "one's own account: password, second factor, API tokens",
     Permission.PEOPLE: "the people of one's structure: records, their diagnostics and "
     "corrections, paper forms typed in or printed for them, attestations, the link to their "
-    "wallet of badges, Pix results imported for them (and their badges), export, erasure",
+    "wallet of badges (given or cut), tasks observed with them and Pix results imported for "
+    "them (and their badges), export, erasure",
     Permission.SCANS: "scanned paper forms of one's structure",
     Permission.FORMS: "blank paper forms to print (a PDF)",
     Permission.TRAINING: "the trainers' home page",
     Permission.OFFER: "the offer of one's structure: places, workshops, sessions and series, "
     "CSV imports, registrations, attendance and exit checks",
     Permission.BADGES: "the badges of one's structure: issue one from recorded evidence, list, "
-    "read and download them",
-    Permission.BADGE_REVOCATION: "revoke a badge one's structure issued, with a reason",
+    "read and download them (`/pro/badges`, `/api/v1/credentials`)",
+    Permission.BADGE_REVOCATION: "revoke a badge one's structure issued, with a reason "
+    "(`/pro/badges/{id}/revoquer`, `POST /api/v1/credentials/{id}/revoke`)",
     Permission.STATISTICS: "the territory's statistics (a coordinator's département or région, "
     "every territory for an administrator): dashboard, map of needs against the offer, white "
     "zones, their CSV; counts only, never a person",
-    Permission.ACCOUNTS_ADMIN: "every account: password resets, second factors, API tokens",
+    Permission.ACCOUNTS_ADMIN: "every account: create one (a first password shown once; a "
+    "coordinator's département or région), change a coordinator's territory, password resets, "
+    "second factors, API tokens",
     Permission.AUDIT: "the audit trail",
 }
 

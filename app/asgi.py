@@ -36,6 +36,8 @@ from app.features.accounts.pages import AccountPages
 from app.features.accounts.totp import TotpBox
 from app.features.admin.pages import AdminPages
 from app.features.badges.api import CredentialApi
+from app.features.badges.ledger_pages import StructureBadgePages
+from app.features.badges.observed_pages import ObservedTaskPages
 from app.features.badges.pages import PersonBadgePages
 from app.features.badges.pix_pages import PixPages
 from app.features.badges.public import BadgePublic, CompetencePages
@@ -80,7 +82,7 @@ from app.nul_bytes import NulByteMiddleware
 from app.openapi import openapi_config
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
-from app.web import local_date, pictogram
+from app.web import local_date, pictogram, whole_words
 
 HERE = Path(__file__).parent
 
@@ -119,6 +121,7 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
     )
     environment.globals.update(FINDING_GLOBALS)
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
+    environment.filters["whole"] = whole_words
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 
@@ -177,6 +180,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PersonPathwayPages,
             CredentialApi,
             PersonBadgePages,
+            ObservedTaskPages,
+            StructureBadgePages,
             BadgePublic,
             CompetencePages,
             PixPages,

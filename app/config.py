@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,6 +110,22 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.public_url.lower().startswith("https://")
+
+    @property
+    def public_url_in_clear(self) -> bool:
+        """Whether people reach the service without https from another machine. Badges name
+        their issuer's keys and revocation list at this address: read in clear, anyone on the
+        way could change them. This machine itself (the demo, the tests) is exempt."""
+        address = urlsplit(self.public_url.strip())
+        if address.scheme.lower() == "https":
+            return False
+        host = (address.hostname or "").lower()
+        if host == "localhost" or host.endswith(".localhost"):
+            return False
+        try:
+            return not ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return True
 
     def address(self, path: str) -> str:
         """The full address people type or follow for a path of the service (on paper, say)."""

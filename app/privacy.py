@@ -82,8 +82,9 @@ async def erase_session_pointers(
 # before the bookings.
 PARTS: tuple[PersonalPart, ...] = (
     PersonalPart("sessions", ("store_entry",), None, erase_session_pointers),
-    # a copy of their diagnostics' answers, already in the export with the diagnostics
-    PersonalPart("statistics", ("stat_subject",), None, erase_statistics),
+    # a copy of their diagnostics' answers and of their badges' domains, already in the
+    # export with the diagnostics and the badges
+    PersonalPart("statistics", ("stat_subject", "stat_badge"), None, erase_statistics),
     PersonalPart("badges", ("credential",), export_credentials, erase_credentials),
     PersonalPart("wallet_links", ("wallet_link",), export_wallet_links, erase_wallet_links),
     PersonalPart("pathway_feedback", ("pathway_feedback",), export_feedback, erase_feedback),

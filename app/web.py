@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from litestar import Request, Response
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app import preferences
 from app.db.types import as_utc
@@ -80,6 +80,19 @@ def pictogram(name: str) -> Markup:
     """
     hidden = '<svg class="picto" aria-hidden="true" focusable="false" '
     return Markup(pictogram_svg(name).replace("<svg ", hidden, 1))
+
+
+_COMPOUND = re.compile(r"\S+-\S+")
+
+
+def whole_words(text: str) -> Markup:
+    """``text`` with each hyphenated word (« Vierzon-Sologne-Berry », « rendez-vous ») in a
+    box of its own (``.whole``): a narrow line breaks before the word rather than at one of its
+    hyphens, which leaves half a name on each line; only a word wider than the whole line
+    still breaks, at its hyphens. Plain text only: it is escaped here."""
+    return Markup(
+        _COMPOUND.sub(lambda word: f'<span class="whole">{word.group()}</span>', escape(text))
+    )
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]

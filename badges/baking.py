@@ -113,12 +113,17 @@ def extract_png(png: bytes) -> str:
 
 
 # Characters XML cannot carry, or would silently change (a carriage return becomes a newline).
-_NOT_XML_SAFE: Final = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML_SAFE: Final = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
+# Those JSON can escape instead: in JSON text they only stand inside strings, where `\uXXXX`
+# says the same character (a badge signed before its text was cleaned still bakes).
+_ESCAPED_IN_JSON: Final = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _SVG_OPEN: Final = re.compile(r"<svg(?=[\s>/])[^>]*>", re.DOTALL)
 
 
 def bake_svg(svg: str, credential_json: str) -> str:
-    """The SVG with the credential in it, right after ``<svg>``; the image must carry none yet."""
+    """The SVG with the credential in it, right after ``<svg>``; the image must carry none yet.
+    Characters XML cannot hold are written as JSON escapes: the JSON read back says the same."""
+    credential_json = _ESCAPED_IN_JSON.sub(lambda found: f"\\u{ord(found[0]):04x}", credential_json)
     if _NOT_XML_SAFE.search(credential_json):
         raise BakingError("le badge contient un caractère qu'une image SVG ne peut pas porter")
     root = _parse_svg(svg)

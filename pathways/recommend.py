@@ -121,6 +121,7 @@ class _Person:
     no_device: bool
 
 
+_Search = tuple[tuple[str, int, Modality], SessionQuery]  # a search and what tells it apart
 Levels = Mapping[str, int | None]  # a competence's level as the pathway uses it; None: unknown
 # A step and what completes it for one person: its sessions, or else resources and places,
 # and the reasons that adds.
@@ -154,10 +155,14 @@ class Recommender:
         self._resources = {
             k.id: tuple(Resource(r.title, r.url) for r in k.resources) for k in rules.kinds
         }
+        self._modalities: dict[tuple[AutonomyCode, str | None], tuple[str, Modality]] = {}
+        self._targeted: dict[tuple[str, AutonomyCode], tuple[str, Mapping[str, int]]] = {}
         self._capped: dict[tuple[str, AutonomyCode], tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._labels = {lang: _Labels(localized(ref, lang), rules, lang) for lang in LANGUAGES}
-        # A need's proposal depends only on what its key holds: people alike share one.
-        self._memo: dict[tuple[object, ...], NeedProposal] = {}
+        self._french = self._labels["fr"]
+        # A need's proposal depends only on what its key holds: people alike share one, with
+        # the searches its steps ask for (by what tells them apart).
+        self._memo: dict[tuple[object, ...], tuple[NeedProposal, tuple[_Search, ...]]] = {}
         self._queries: dict[tuple[str, int, Modality], SessionQuery] = {}
         # A need's steps, by need, goal, modality, language and levels (see _need).
         self._steps_memo: dict[
@@ -207,12 +212,12 @@ class Recommender:
         else:
             levels, lowered = self._levels(result, context)
             known = {c: -1 if lvl is None else lvl for c, lvl in levels.items()}
-        labels = self._labels.get(context.language, self._labels["fr"])
+        labels = self._labels.get(context.language) or self._french
         # « Rien de tout cela », or only a connection: no device. Nothing ticked says nothing.
-        no_device = bool(context.equipment) and not DEVICES.intersection(context.equipment or ())
+        no_device = bool(context.equipment) and DEVICES.isdisjoint(context.equipment or ())
         person = None  # built on a first meeting only
         needs: list[NeedProposal] = []
-        queries: dict[tuple[str, int, tuple[str, ...]], SessionQuery] = {}
+        queries: dict[tuple[str, int, Modality], SessionQuery] = {}
         autonomy = result.autonomy  # in the referential's order of needs
         goals = context.goals
         for need in dict.fromkeys(context.needs):
@@ -235,23 +240,24 @@ class Recommender:
                         for c, lvl in zip(codes, levels_key, strict=True)
                     )
             key = (need, wish, current, no_device, context.preference, labels.lang, *levels_key)
-            found = self._memo.get(key)
-            if found is None:
+            memoised = self._memo.get(key)
+            if memoised is None:
                 if person is None:
                     if levels is None:
                         levels = self._levels(result, context)[0]
                     person = _Person(result, context, levels, lowered, labels, no_device)
-                found = self._need(need, person, levels_key)
+                made = self._need(need, current, person, levels_key)
+                memoised = made, tuple(self._query(step) for step in made.steps)
                 if len(self._memo) < _CACHED:  # beyond, the first met stay: no churn
-                    self._memo[key] = found
-            needs.append(found)
-            for step in found.steps:
-                query = self._query(step)
-                queries[query.competence, query.max_entry, query.modalities] = query
+                    self._memo[key] = memoised
+            needs.append(memoised[0])
+            if memoised[1]:
+                queries.update(memoised[1])
         return Plan(tuple(needs), tuple(queries.values()), result, context, self)
 
-    def _query(self, step: Step) -> SessionQuery:
-        """The search a step asks for, one object for every step alike."""
+    def _query(self, step: Step) -> _Search:
+        """The search a step asks for, one object for every step alike, with what tells it
+        apart from others (two steps of one person may ask for the same)."""
         key = (step.competence, step.from_level, step.modality)
         query = self._queries.get(key)
         if query is None:
@@ -262,7 +268,7 @@ class Recommender:
                 self._kinds[step.kind].themes,
             )
             self._queries[key] = query
-        return query
+        return key, query
 
     def _levels(
         self, result: DiagnosticResult, context: Context
@@ -301,31 +307,36 @@ class Recommender:
             need.modality,
             need.warning,
             tuple(
-                Step(
-                    s.competence,
-                    s.from_level,
-                    s.to_level,
-                    s.kind,
-                    s.modality,
-                    found,
-                    resources,
-                    near,
-                    s.status,
-                    (cite(s.why[0]), *s.why[1:], *more),
-                )
-                for s, found, resources, near, more in steps
-            ),
+                [
+                    Step(
+                        s.competence,
+                        s.from_level,
+                        s.to_level,
+                        s.kind,
+                        s.modality,
+                        found,
+                        resources,
+                        near,
+                        s.status,
+                        (cite(s.why[0]), *s.why[1:], *more),
+                    )
+                    for s, found, resources, near, more in steps
+                ]
+            )
+            if steps
+            else (),
             places,
             need.unresolved,
             (cite(need.why[0]), *need.why[1:]),
         )
 
-    def _need(self, need: str, person: _Person, levels_key: tuple[int, ...]) -> NeedProposal:
+    def _need(
+        self, need: str, current: AutonomyCode, person: _Person, levels_key: tuple[int, ...]
+    ) -> NeedProposal:
         """One need's proposal; its steps depend only on the goal, the modality and
         ``levels_key`` (the levels as far as rules tell them apart), so they are kept apart
         and shared between people whose wishes or autonomy today differ."""
         context, labels, no_device = person.context, person.labels, person.no_device
-        current = person.result.need(need)
         rank = AUTONOMY_ORDER.index(current)
         proposed = _proposed(current, no_device)
         wish = context.goals.get(need)
@@ -375,16 +386,25 @@ class Recommender:
         )
 
     def _modality(self, goal: AutonomyCode, context: Context) -> tuple[str, Modality]:
-        serving = [m for m in self.rules.modalities if goal in m.serves]
-        chosen = next((m for m in serving if m.modality == context.preference), serving[0])
-        return chosen.id, chosen.modality
+        found = self._modalities.get((goal, context.preference))
+        if found is None:
+            serving = [m for m in self.rules.modalities if goal in m.serves]
+            chosen = next((m for m in serving if m.modality == context.preference), serving[0])
+            found = self._modalities[goal, context.preference] = chosen.id, chosen.modality
+        return found
 
-    def _targets(self, need: str, goal: AutonomyCode) -> tuple[str, dict[str, int]]:
-        rule = self._goal_rules[goal]
-        requires = self._requires[need]
-        if rule.level == "besoin":
-            return rule.id, dict(requires)
-        return rule.id, dict.fromkeys(requires, rule.level)
+    def _targets(self, need: str, goal: AutonomyCode) -> tuple[str, Mapping[str, int]]:
+        """The goal's rule and the level it asks of each competence the need requires (kept:
+        callers only read it)."""
+        found = self._targeted.get((need, goal))
+        if found is None:
+            rule = self._goal_rules[goal]
+            requires = self._requires[need]
+            targets = (
+                dict(requires) if rule.level == "besoin" else dict.fromkeys(requires, rule.level)
+            )
+            found = self._targeted[need, goal] = rule.id, targets
+        return found
 
     def _steps(
         self, need: str, goal: AutonomyCode, modality: Modality, person: _Person
@@ -536,12 +556,16 @@ class Recommender:
         """The plan with at most ``max_sessions`` sessions per step, each allowed by the rules
         (free seats, entry level not above the step's start, raising the competence), the
         modality that serves the goal first; resources and places when none fits."""
-        labels = self._labels.get(plan.context.language, self._labels["fr"])
+        labels = self._labels.get(plan.context.language) or self._french
         near = tuple(places[: self.rules.guardrails.max_sessions])
         completed = []
         for need in plan.needs:
-            steps = tuple(
-                self._with_sessions(plan, step, sessions, near, labels) for step in need.steps
+            steps = (
+                tuple(
+                    [self._with_sessions(plan, step, sessions, near, labels) for step in need.steps]
+                )
+                if need.steps
+                else ()
             )
             helping = near if need.modality in ("delegation", "orientation") else ()
             completed.append((need, steps, helping))

@@ -11,8 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REQUIRE_ALL = os.environ.get("PARCOURS_REQUIRE_ALL_TESTS") == "1"
+
+# Properties are about results, not speed: several test processes share the machine, so an
+# example's time says nothing (speed is measured by bench/).
+settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -82,6 +82,13 @@ def serve(host: str, port: int, database_url: str | None, demo: bool, workers: i
     """Met la base à jour puis sert le site et l'API."""
     settings = _settings(database_url)
     settings.secret()  # made now, not by each worker at once
+    if settings.public_url_in_clear:
+        click.echo(
+            f"Attention : PARCOURS_PUBLIC_URL ({settings.public_url}) n'est pas en https. "
+            "Aucun badge ne sera délivré : ses vérificateurs liraient en clair les clés et "
+            "les révocations.",
+            err=True,
+        )
     upgrade(settings)
     if demo:
         from app.demo import load_demo

@@ -38,7 +38,8 @@ def stats_refresh(full: bool) -> None:
     """Met à jour les statistiques publiées avec ce qui a changé depuis la dernière fois."""
     done = _run(lambda db: refresh(db, full=full))
     click.echo(
-        f"{done.subjects} personne(s) recomptée(s), {done.departements} département(s), "
+        f"{done.subjects} personne(s) recomptée(s), {done.badge_holders} avec des badges, "
+        f"{done.departements} département(s), "
         f"années : {', '.join(map(str, done.periods)) or 'aucune'}."
     )
 

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.asgi import create_app
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
-from app.db.models import Role
+from app.db.models import Credential, Role
 from app.features.accounts.service import AccountService
+from badges.schema import schema_errors
 from tests.app.smtp import Mailer, smtp_server
 
 POSTGRES_URL = os.environ.get("PARCOURS_TEST_POSTGRES_URL")
@@ -160,3 +161,23 @@ def mailer(backend: Backend) -> Iterator[Mailer]:
     """A real SMTP server on loopback, and settings that send to it."""
     with smtp_server(backend) as found:
         yield found
+
+
+@pytest.fixture(autouse=True)
+def badges_off_schema() -> Iterator[list[tuple[uuid.UUID, list[str]]]]:
+    """Every badge the service stores during any test validates against the official OB 3.0
+    schema: checked as the row is written, so that no test can forget to. A test that stores
+    one off the schema on purpose empties this list."""
+    found: list[tuple[uuid.UUID, list[str]]] = []
+
+    def check(_mapper: object, _connection: object, credential: Credential) -> None:
+        errors = schema_errors(credential.body)
+        if errors:
+            found.append((credential.id, errors))
+
+    event.listen(Credential, "before_insert", check)
+    try:
+        yield found
+    finally:
+        event.remove(Credential, "before_insert", check)
+    assert not found, f"badges stored off the official schema: {found}"

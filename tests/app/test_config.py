@@ -44,3 +44,28 @@ def test_a_configured_secret_is_used_and_nothing_is_written(
     monkeypatch.chdir(tmp_path)
     assert Settings(secret_key="from-the-environment").secret() == "from-the-environment"
     assert not (tmp_path / "var").exists()
+
+
+@pytest.mark.parametrize(
+    ("public_url", "in_clear"),
+    [
+        ("https://parcours.cher.fr", False),
+        ("HTTPS://parcours.cher.fr/", False),
+        ("http://127.0.0.1:8000", False),
+        ("http://127.8.0.1", False),
+        ("http://localhost:8000", False),
+        ("http://parcours.localhost", False),
+        ("http://[::1]:8000", False),
+        ("http://parcours.cher.fr", True),
+        ("http://192.168.1.20:8000", True),
+        ("http://localhost.cher.fr", True),
+        ("parcours.cher.fr", True),
+    ],
+)
+def test_a_public_address_in_clear_is_told_apart_from_this_machine(
+    public_url: str, in_clear: bool
+) -> None:
+    """Badges are refused (and `parcours serve` warns) only for an address other machines
+    would reach without https; the demo and the tests run on loopback."""
+    settings = Settings(secret_key="x", public_url=public_url)
+    assert settings.public_url_in_clear is in_clear

@@ -21,14 +21,20 @@ from app.db.models import (
     PathwayStep,
     Person,
     Recommendation,
+    Role,
 )
 from app.features.bookings import Mark, book, record_attendance
 from app.features.diagnostics.service import DiagnosticService
+from app.features.verification.api import API_CHECKS
+from app.features.verification.pages import PAGE_CHECKS
 from app.privacy import PARTS
 from referentiel import load_referential
 from tests.app.conftest import login
+from tests.app.features.badges.test_api import BROWSER, LD, bearer, published
+from tests.app.features.badges.test_issuing import workshop_passed
 from tests.app.features.bookings.offer import begin, new_session
-from tests.app.test_mediator_pages import create_person, paper_form
+from tests.app.features.wallet.test_wallet import forget_limit
+from tests.app.test_mediator_pages import create_person, mediator, paper_form
 from tests.app.test_scans import batch_ids, everything, finished, sheet_page, upload
 from tests.printables.corpus import copier_pdf
 
@@ -209,3 +215,47 @@ def test_an_erased_person_leaves_nothing_in_the_database_or_on_disk(backend, cli
         content = file.read_bytes()
         assert alias.encode() not in content and person_id.encode() not in content, file
         assert alias not in file.name
+
+
+def test_an_erased_persons_badges_read_revoked_and_keep_nothing_of_them(backend, client):
+    """A badge shown to a counsellor before the erasure reads « revoked » from the published
+    list; nothing of the holder stays readable, publicly or in the database (their e-mail's
+    salted hash could be tested against a guessed address, their pseudonym links badges)."""
+    structure = mediator(backend, client)
+    person = create_person(client, f"Effacée-{uuid.uuid4().hex[:8]}")
+    workshop_passed(backend, person, structure)
+    trainer = bearer(backend, Role.TRAINER, structure)
+    listed = client.get("/api/v1/credentials", headers=trainer).json()["items"]
+    reason = f"Erreur de saisie pour Mme {uuid.uuid4().hex[:8]}"
+    revoked = client.post(
+        f"/api/v1/credentials/{listed[0]['id']}/revoke", json={"reason": reason}, headers=trainer
+    )
+    assert revoked.status_code == 200
+    copies = {c["id"]: client.get(f"/badges/{c['id']}", headers=LD).json() for c in listed}
+    assert all("credentialSubject" in body for body in copies.values())
+    traces = [reason]
+    for body in copies.values():
+        subject = body["credentialSubject"]
+        (identifier,) = subject["identifier"]
+        traces += [identifier["identityHash"], identifier["salt"], subject["id"]]
+        traces += [body["proof"][0]["proofValue"], body["evidence"][0]["narrative"]]
+    assert all(trace in everything_stored(backend) for trace in traces)
+
+    mediator_headers = bearer(backend, Role.MEDIATOR, structure)
+    assert client.delete(f"/api/v1/people/{person}", headers=mediator_headers).status_code == 204
+
+    after = everything_stored(backend)
+    assert [trace for trace in traces if trace in after] == []
+    forget_limit(backend, API_CHECKS)
+    forget_limit(backend, PAGE_CHECKS)
+    for credential_id, body in copies.items():
+        assert client.get(f"/badges/{credential_id}", headers=LD).status_code == 404
+        assert client.get(f"/badges/{credential_id}", headers=BROWSER).status_code == 404
+        shown = client.get(f"/verifier?credential={credential_id}")
+        assert "Badge introuvable" in shown.text and "Effacée" not in shown.text
+        assert published(client, body) == "revoked"
+        verdict = client.post("/api/v1/verify", json={"credential": body}).json()
+        assert verdict["verdict"] == "revoked", verdict
+    # the structure still counts the badges it issued, revoked
+    kept = client.get("/api/v1/credentials", headers=trainer).json()["items"]
+    assert {c["id"]: c["status"] for c in kept} == dict.fromkeys(copies, "revoked")

@@ -65,7 +65,7 @@ def test_a_lone_row_is_written_at_once(backend):
         engine = make_engine(backend.settings)
         try:
             key = uuid.uuid4().hex
-            await asyncio.wait_for(group_commit(engine, STATEMENT).insert(row(key)), timeout=10)
+            await asyncio.wait_for(group_commit(engine, STATEMENT).insert(row(key)), timeout=60)
             async with engine.connect() as connection:
                 found = await connection.scalar(
                     select(func.count()).where(Diagnostic.idempotency_key == key)

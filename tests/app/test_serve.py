@@ -20,12 +20,17 @@ from referentiel import load_referential
 PAPER_ITEMS = [item.id for item in load_referential().form_items("papier")]
 
 
+IN_CLEAR = "n'est pas en https"
+
+
 @contextmanager
-def serving(workdir: Path, *options: str) -> Iterator[tuple[str, str]]:
+def serving(
+    workdir: Path, *options: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, str]]:
     """The service on a free loopback port, as the benchmark starts it; yields (base URL, what
-    it printed), and checks it stopped cleanly."""
+    it printed), and checks it stopped cleanly. ``env``: more environment variables."""
     command = [str(PARCOURS), "serve", "--port", "{port}", *options]
-    with serve(command, "/sante", workdir) as served:
+    with serve(command, "/sante", workdir, env) as served:
         yield served.url, served.log.read_text()
     # uvicorn shuts down cleanly, then exits by the signal it was sent
     assert served.process.returncode in (0, -signal.SIGTERM), served.log.read_text()
@@ -65,6 +70,7 @@ def test_make_run_gives_a_working_service_with_demo_data_loaded_once(tmp_path: P
     with serving(tmp_path, "--demo") as (url, printed):
         accounts = re.findall(r"mediator\s+(\S+)\s+mot de passe : (\S+)", printed)
         assert len(accounts) == 1, printed
+        assert IN_CLEAR not in printed  # on this machine, plain http is fine
         email, password = accounts[0]
         with httpx.Client(base_url=url) as client:
             _login(client, email, password)
@@ -101,3 +107,11 @@ def test_several_workers_share_the_database_and_a_key_is_used_once(tmp_path: Pat
         r.headers.get("Idempotent-Replayed") == "true" for r in repeated if r.status_code == 200
     )
     assert _count(tmp_path, "diagnostic") == before + 41
+
+
+def test_serving_badges_at_a_public_address_in_clear_is_warned_about(tmp_path: Path) -> None:
+    """Badges would name their keys and revocation list at an address read in clear: the
+    operator is told at start that none will be issued."""
+    public_url = "http://parcours.example.fr"
+    with serving(tmp_path, env={"PARCOURS_PUBLIC_URL": public_url}) as (_, printed):
+        assert f"PARCOURS_PUBLIC_URL ({public_url}) {IN_CLEAR}" in printed

@@ -45,12 +45,15 @@ pytestmark = pytest.mark.skipif(
 DOCUMENTS = {url: context_document(url) for url in PINNED_URLS} | {ISSUER_ID: ISSUER.published()}
 
 
-def verify_in_node(signed: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Node's verdict on each credential, in order: {"verified": bool, "error": str | None}."""
+def verify_in_node(
+    signed: list[dict[str, Any]], documents: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Node's verdict on each credential, in order: {"verified": bool, "error": str | None}.
+    ``documents``: all node may load (the test issuer's profile and our contexts by default)."""
     assert NODE is not None
     run = subprocess.run(
         [NODE, str(SCRIPT)],
-        input=json.dumps({"documents": DOCUMENTS, "credentials": signed}),
+        input=json.dumps({"documents": documents or DOCUMENTS, "credentials": signed}),
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -313,3 +313,28 @@ def test_a_member_json_ld_would_drop_is_refused_even_when_the_signature_holds(
     outcome = verify(hidden, issuer_keys, ACTIVE, NOW + timedelta(days=2))
     assert outcome.verdict == "invalid"
     assert outcome.reason == "altered"
+
+
+@settings(max_examples=10, deadline=None)
+@given(credentials)
+def test_a_1edtech_revocation_list_decides_revoked_too(credential: OpenBadgeCredential) -> None:
+    """1EdTech's displayer certification names its revocation list this way: the badge whose
+    id it lists reads « revoked », with the issuer's reason; any other reads valid."""
+    url = f"{ISSUER_ID}/revocations"
+    entry = StatusEntry(id=url, type="1EdTechRevocationList")
+    signed = issue(_current(credential).model_copy(update={"credential_status": entry}))
+    others = {"id": url, "revokedCredentials": [{"id": f"{ISSUER_ID}/badges/autre"}]}
+    kept = verify(signed, issuer_keys, {url: others}.get, NOW)
+    assert (kept.verdict, kept.reason) == ("valid", "valid"), kept.checks
+    listed = {
+        **others,
+        "revokedCredentials": [
+            *others["revokedCredentials"],
+            {"id": signed["id"], "revocationReason": "Délivré par erreur"},
+        ],
+    }
+    revoked = verify(signed, issuer_keys, {url: listed}.get, NOW)
+    assert (revoked.verdict, revoked.reason) == ("revoked", "revoked"), revoked.checks
+    assert revoked.revocation_reason == "Délivré par erreur"
+    unknown = verify(signed, issuer_keys, {}.get, NOW)
+    assert (unknown.verdict, unknown.reason) == ("invalid", "status_unknown")

@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-START_TIMEOUT = 60.0
+START_TIMEOUT = 180.0
 BADGE_KEY = "e2e-badge-key-not-for-production"
 
 
@@ -177,8 +177,11 @@ def mediator(server: Server) -> tuple[str, str]:
     return email, password
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test file. Playwright's synchronous API keeps an event loop marked as
+    running in this thread while it lives, so it must stop before another file (run after it in
+    the same test process) starts one of its own with ``asyncio.run``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -200,7 +203,7 @@ def new_context(browser: Any, server: Server) -> Iterator[Any]:
         options.setdefault("viewport", MOBILE)
         options.setdefault("locale", "fr-FR")
         context = browser.new_context(base_url=server.url, **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)
         opened.append(context)
         return context
 
@@ -219,7 +222,7 @@ def shared_page(browser: Any, server: Server) -> Iterator[Any]:
     """One page for every check of a module: a new page per check would cost more than the
     check."""
     context = browser.new_context(base_url=server.url, viewport=MOBILE, locale="fr-FR")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     yield context.new_page()
     context.close()
 

@@ -24,7 +24,7 @@ def _focused_id(page: Any) -> str:
     """The id of what has the focus once the browser has applied ``autofocus`` (Chromium does it
     at its next rendering step, which may come after the load event on a busy machine)."""
     with suppress(PlaywrightTimeoutError):  # nothing took the focus: the assertion says so
-        page.wait_for_function("() => document.activeElement !== document.body", timeout=5_000)
+        page.wait_for_function("() => document.activeElement !== document.body", timeout=30_000)
     return str(page.evaluate("() => document.activeElement?.id"))
 
 

@@ -40,6 +40,7 @@ from tests.e2e.browsing import (
     submit,
     text_sizes,
 )
+from tests.e2e.statistics import published_statistics
 from tests.e2e.wallets import a_wallet
 
 Check = Callable[[Any], None]
@@ -126,12 +127,26 @@ def _checking_a_badge(page: Any, check: Check, badge: str) -> None:
     check(page)
 
 
-def walk_every_resident_page(page: Any, check: Check, seance: str, wallet: str, badge: str) -> None:
+def _open_data(page: Any, check: Check, year: int) -> None:
+    """The offer's open data, and the statistics published for ``year``: the Cher's
+    intercommunalities by need, with compound names (« Vierzon-Sologne-Berry ») in the rows,
+    long needs (« rendez-vous ») in the columns, counts and « < 11 »."""
+    page.goto("/offre/donnees-ouvertes")
+    check(page)
+    page.goto(f"/statistiques?niveau=epci&indicateur=needs&departement=18&annee={year}")
+    assert page.locator("td", has_text=re.compile(r"^[^<]*\d$")).count(), "no count published"
+    check(page)
+
+
+def walk_every_resident_page(
+    page: Any, check: Check, seance: str, wallet: str, badge: str, year: int
+) -> None:
     """From the home page to the result as a beginner, with the detours a resident may take
     (a wrong resume code, a commune shared by several places, no need chosen, a wrong
     address), then finding help and a workshop near home and booking ``seance``, then a
     holder's ``wallet`` of badges and a link that opens none, then checking ``badge`` as a
-    counsellor would; ``check`` is called on every page shown."""
+    counsellor would, and the statistics published for ``year``; ``check`` is called on every
+    page shown."""
     page.goto("/")
     check(page)
     page.goto("/reprendre")
@@ -176,9 +191,7 @@ def walk_every_resident_page(page: Any, check: Check, seance: str, wallet: str, 
     page.locator("#consentement").check()
     submit(page, "/reserver")
     check(page)
-    for open_data in ("/offre/donnees-ouvertes", "/statistiques?niveau=epci&indicateur=needs"):
-        page.goto(open_data)
-        check(page)
+    _open_data(page, check, year)
     page.goto(wallet)
     check(page)
     page.goto("/portefeuille/" + "A" * 43)
@@ -194,6 +207,7 @@ def test_every_resident_page_fits_a_320px_phone(
     seance = a_seance(server)
     badge = an_issued_badge(server)
     wallet = a_wallet(server)
+    year = published_statistics(server)
     page = new_context().new_page()
     if size == "larger":
         page.goto("/")
@@ -207,7 +221,7 @@ def test_every_resident_page_fits_a_320px_phone(
         seen.update(name for name, pattern in routes.items() if pattern.fullmatch(path))
         problems.extend(layout_problems(shown))
 
-    walk_every_resident_page(page, check, seance, wallet, badge)
+    walk_every_resident_page(page, check, seance, wallet, badge, year)
     assert not problems, "\n".join(problems)
     assert seen == set(routes), (
         f"resident pages never shown: {sorted(set(routes) - seen)}: "

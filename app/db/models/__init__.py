@@ -19,7 +19,7 @@ from app.db.models.pathway import (
 from app.db.models.person import Consent, Person
 from app.db.models.scan import BatchStatus, PageOutcome, ScanBatch, ScanPage
 from app.db.models.security import AuditEvent, Throttle
-from app.db.models.statistics import StatCell, StatRaw, StatState, StatSubject
+from app.db.models.statistics import StatBadge, StatCell, StatRaw, StatState, StatSubject
 from app.db.models.store import StoreEntry
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "ScanPage",
     "Session",
     "SessionSeries",
+    "StatBadge",
     "StatCell",
     "StatRaw",
     "StatState",

@@ -63,6 +63,8 @@ class Credential(UUIDAuditBase):
     __table_args__ = (
         UniqueConstraint("status_list_id", "status_index"),
         Index("ix_credential_structure_issued", "structure_id", "issued_at"),
+        # the statistics' refresh reads the badges issued or revoked since it last ran
+        Index("ix_credential_updated", "updated_at"),
     )
 
     structure_id: Mapped[UUID] = mapped_column(ForeignKey("structure.id", ondelete="RESTRICT"))

@@ -12,8 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 
 class Person(UUIDAuditBase):
-    # The dashboard lists a structure's people, newest first.
-    __table_args__ = (Index("ix_person_structure_created", "structure_id", "created_at"),)
+    # The dashboard lists a structure's people, newest first; the statistics' refresh reads
+    # the records changed since it last ran (a commune moves their badges).
+    __table_args__ = (
+        Index("ix_person_structure_created", "structure_id", "created_at"),
+        Index("ix_person_updated", "updated_at"),
+    )
 
     structure_id: Mapped[UUID] = mapped_column(
         ForeignKey("structure.id", ondelete="RESTRICT"), index=True

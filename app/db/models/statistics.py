@@ -1,7 +1,8 @@
 """Territorial statistics: the people counted per period, and the cells that may be published.
 
 ``stat_subject`` is the one row per person and period that counting reads (narrow, indexed by
-period and département), kept up to date by ``parcours stats refresh``; ``stat_raw`` keeps each
+period and département), kept up to date by ``parcours stats refresh``, and ``stat_badge`` the
+same for the people who received badges; ``stat_raw`` keeps each
 département's counts for the upper levels' secrecy. Both hold no alias, no birth year, no free
 text, and leave only through the secrecy rules. ``stat_cell`` is what pages and exports read:
 the published counts of one territory and indicator, a secret cell being null.
@@ -51,6 +52,22 @@ class StatSubject(_Table):
     needs: Mapped[str] = mapped_column(String(400), default="")
     autonomy: Mapped[str] = mapped_column(String(10))
     pathway: Mapped[str] = mapped_column(String(30), default="")
+
+
+class StatBadge(_Table):
+    """One person who received badges in one period (the year of issuance), not revoked: the
+    columns of the badges' indicator they count in (« E C pathway »), and the commune of their
+    record (else of their latest diagnostic). Deleted with the person."""
+
+    __table_args__ = (Index("ix_stat_badge_year_departement", "year", "departement"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[UUID] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    departement: Mapped[str | None] = mapped_column(String(3), default=None)
+    commune: Mapped[str | None] = mapped_column(String(5), default=None)
+    badges: Mapped[str] = mapped_column(String(60), default="")
 
 
 class StatRaw(_Table):

@@ -1,18 +1,22 @@
-"""Use cases of professional accounts: create, change or reset a password, turn the second
-factor on or off, create, list and revoke API tokens. The pages and the CLI call these.
+"""Use cases of professional accounts: create one, change a coordinator's territory, change or
+reset a password, turn the second factor on or off, create, list and revoke API tokens. The
+pages and the CLI call these.
 
 Every change of credentials moves `User.credentials_changed_at`, which ends the account's
-other sessions, and is written to the audit trail in the same transaction.
+other sessions. Every change is written to the audit trail in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import territories
@@ -37,30 +41,82 @@ MSG_WRONG_PASSWORD = "Le mot de passe actuel n'est pas le bon."
 MSG_WRONG_CODE = (
     "Ce code ne convient pas. Tapez les 6 chiffres affichés en ce moment par l'application."
 )
-MSG_SCOPE_NEEDED = "un coordinateur suit un département (--departement) ou une région (--region)"
-MSG_SCOPE_ONLY_COORDINATOR = "seul un coordinateur suit un département ou une région"
 MSG_ADMIN_NEEDS_TOTP = "Un compte administrateur garde toujours sa double authentification."
+MSG_EMAIL_INVALID = (
+    "Cette adresse e-mail ne convient pas : écrivez-la en entier, par exemple "
+    "prenom.nom@exemple.fr."
+)
+MSG_EMAIL_TAKEN = "Un compte existe déjà pour {email}."
+MSG_STRUCTURE_NEEDED = "Donnez le nom de la structure de ce compte."
+MSG_STRUCTURE_LONG = "Le nom de la structure fait au plus {max} caractères."
+MSG_SCOPE_NEEDED = "Choisissez le département ou la région que suit ce coordinateur."
+MSG_SCOPE_BOTH = "Un coordinateur suit un seul territoire : un département ou une région."
+MSG_SCOPE_ONLY_COORDINATOR = "Seul un coordinateur suit un département ou une région."
+MSG_UNKNOWN_DEPARTEMENT = "Aucun département n'a le code « {code} »."
+MSG_UNKNOWN_REGION = "Aucune région n'a le code « {code} »."
+MSG_TRY_AGAIN = "Un autre changement est arrivé en même temps : réessayez."
+
+EMAIL_MAX = 320  # the column's size
+STRUCTURE_MAX = 200
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+@dataclass(frozen=True)
+class AccountProblem:
+    """One reason to refuse a change: the form field it is about (``email``, ``structure``,
+    ``scope``, ``password``, or "" for the whole), a French text that is a catalog id, and its
+    values. A page shows it in the reader's language, the command line as it is."""
+
+    about: str
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, gettext: Any) -> str:
+        return str(gettext(self.text)).format(**self.params)
+
+    def __str__(self) -> str:
+        return self.text.format(**self.params)
 
 
 class AccountError(ValueError):
     """A change an account cannot take, with the reasons in plain French."""
 
-    def __init__(self, *problems: str) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = list(problems)
+    def __init__(self, *problems: str | AccountProblem) -> None:
+        self.reasons = [
+            p if isinstance(p, AccountProblem) else AccountProblem("", p) for p in problems
+        ]
+        self.problems = [str(reason) for reason in self.reasons]
+        super().__init__("; ".join(self.problems))
 
 
-def _scope_problem(role: Role, departement: str | None, region: str | None) -> str | None:
+def _scope_problem(
+    role: Role, departement: str | None, region: str | None
+) -> AccountProblem | None:
     """A coordinator follows exactly one known département or région; nobody else has one."""
+    text, params = MSG_SCOPE_ONLY_COORDINATOR, {}
     if role != Role.COORDINATOR:
-        return None if departement is None and region is None else MSG_SCOPE_ONLY_COORDINATOR
-    if (departement is None) == (region is None):
-        return MSG_SCOPE_NEEDED
-    if departement is not None and departement not in territories.departements():
-        return f"département inconnu : {departement}"
-    if region is not None and region not in territories.regions():
-        return f"région inconnue : {region}"
-    return None
+        if departement is None and region is None:
+            return None
+    elif departement is None and region is None:
+        text = MSG_SCOPE_NEEDED
+    elif departement is not None and region is not None:
+        text = MSG_SCOPE_BOTH
+    elif departement is not None and departement not in territories.departements():
+        text, params = MSG_UNKNOWN_DEPARTEMENT, {"code": departement[:10]}
+    elif region is not None and region not in territories.regions():
+        text, params = MSG_UNKNOWN_REGION, {"code": region[:10]}
+    else:
+        return None
+    return AccountProblem("scope", text, params)
+
+
+def _email(typed: str) -> str:
+    """An account's e-mail as stored and looked up: no spaces around, in lower case."""
+    return typed.strip().lower()
+
+
+def _structure_name(typed: str) -> str:
+    return " ".join(typed.split())
 
 
 @dataclass(frozen=True)
@@ -97,30 +153,125 @@ class AccountService:
         *,
         departement: str | None = None,
         region: str | None = None,
+        must_change_password: bool = False,
     ) -> User:
-        """A new account; a coordinator names the one département or région they follow."""
-        email = email.strip().lower()
-        if "@" not in email:
-            raise AccountError(f"adresse e-mail invalide : {email!r}")
-        scope_problem = _scope_problem(role, departement, region)
-        if scope_problem:
-            raise AccountError(scope_problem)
-        problems = password_problems(password, email)
+        """A new account; a coordinator names the one département or région they follow.
+        Every problem is said at once, and nothing is written unless all is well."""
+        email, structure = _email(email), _structure_name(structure)
+        problems = await self.new_account_problems(email, role, structure, departement, region)
+        problems += [AccountProblem("password", p) for p in password_problems(password, email)]
         if problems:
             raise AccountError(*problems)
-        if await self.by_email(email) is not None:
-            raise AccountError(f"un compte existe déjà pour {email}")
-        user = User(
-            email=email,
-            password_hash=await hash_password_async(self.db, password),
-            role=role,
-            structure_id=(await self.structure(structure)).id,
-            scope_departement=departement,
-            scope_region=region,
-        )
-        self.db.add(user)
-        await self.db.commit()
+        password_hash = await hash_password_async(self.db, password)  # commits: nothing before
+        try:
+            user = User(
+                email=email,
+                password_hash=password_hash,
+                role=role,
+                structure_id=(await self.structure(structure)).id,
+                scope_departement=departement,
+                scope_region=region,
+                must_change_password=must_change_password,
+            )
+            self.db.add(user)
+            await self.db.flush()
+            self.auditor.record(
+                self.db,
+                "account.create",
+                "user",
+                user.id,
+                structure_id=user.structure_id,
+                role=role.value,
+                departement=departement,
+                region=region,
+            )
+            await self.db.commit()
+        except IntegrityError:
+            # The same e-mail (or structure) created by someone else since the checks above.
+            await self.db.rollback()
+            taken = await self.by_email(email) is not None
+            raise AccountError(
+                AccountProblem("email", MSG_EMAIL_TAKEN, {"email": email})
+                if taken
+                else AccountProblem("", MSG_TRY_AGAIN)
+            ) from None
         await self.db.refresh(user)
+        return user
+
+    async def create_with_first_password(
+        self,
+        email: str,
+        role: Role,
+        structure: str,
+        *,
+        departement: str | None = None,
+        region: str | None = None,
+    ) -> tuple[User, str]:
+        """An administrator's new account from the pages: a first password is generated, as
+        `parcours users create` does, shown once, and must be changed at the first login, as
+        after a reset (the administrator has seen it)."""
+        password = generate_password()
+        while password_problems(password, _email(email)):  # a random one almost never
+            password = generate_password()
+        user = await self.create_user(
+            email,
+            password,
+            role,
+            structure,
+            departement=departement,
+            region=region,
+            must_change_password=True,
+        )
+        return user, password
+
+    async def new_account_problems(
+        self,
+        email: str,
+        role: Role | None,
+        structure: str,
+        departement: str | None = None,
+        region: str | None = None,
+    ) -> list[AccountProblem]:
+        """Why a new account could not be created as given (its password aside), every reason
+        at once; with no role yet, what does not depend on it."""
+        email, structure = _email(email), _structure_name(structure)
+        problems = []
+        if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+            problems.append(AccountProblem("email", MSG_EMAIL_INVALID))
+        elif await self.by_email(email) is not None:
+            problems.append(AccountProblem("email", MSG_EMAIL_TAKEN, {"email": email}))
+        if not structure:
+            problems.append(AccountProblem("structure", MSG_STRUCTURE_NEEDED))
+        elif len(structure) > STRUCTURE_MAX:
+            problems.append(AccountProblem("structure", MSG_STRUCTURE_LONG, {"max": STRUCTURE_MAX}))
+        scope_problem = None if role is None else _scope_problem(role, departement, region)
+        if scope_problem:
+            problems.append(scope_problem)
+        return problems
+
+    async def set_scope(self, user: User, departement: str | None, region: str | None) -> User:
+        """What a coordinator follows from now on: their territory pages show it at their
+        next click (the scope is read with the account on every request)."""
+        user = await self._loaded(user)
+        problem = _scope_problem(user.role, departement, region)
+        if problem:
+            raise AccountError(problem)
+        before = (user.scope_departement, user.scope_region)
+        if before == (departement, region):
+            return user
+        user.scope_departement, user.scope_region = departement, region
+        self.auditor.record(
+            self.db,
+            "account.scope",
+            "user",
+            user.id,
+            structure_id=user.structure_id,
+            departement=departement,
+            region=region,
+            before_departement=before[0],
+            before_region=before[1],
+        )
+        await self.db.commit()
         return user
 
     async def by_email(self, email: str) -> User | None:

@@ -1,5 +1,6 @@
 """Administrators' pages (/pro/admin): every account, with password resets, second factors
-and tokens; and the audit trail, filtered. Each reading of the trail is itself recorded."""
+and tokens; new accounts and a coordinator's territory; and the audit trail, filtered. Each
+reading of the trail is itself recorded, and each change is in it."""
 
 from __future__ import annotations
 
@@ -11,18 +12,33 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Permission, needs
 from app.audit import ACTIONS, Auditor
-from app.db.models import User
+from app.db.models import Role, Structure, User
 from app.errors import Problem
-from app.features.accounts import PAGE_ERRORS, AccountService
+from app.features.accounts import PAGE_ERRORS, AccountError, AccountService
+from app.features.admin import scopes
 from app.features.admin.service import AuditFilter, audit_events
-from app.web import PARIS, Msg, flash, page, see_other
+from app.i18n import gettext_for, request_language
+from app.web import PARIS, Form, Msg, Renders, error_summary, flash, one, page, see_other
 
 USER_NOT_FOUND = "Ce compte n'existe pas."
+NOT_A_COORDINATOR = "Ce compte n'est pas celui d'un coordinateur : il ne suit aucun territoire."
 TOKEN_NOT_FOUND = "Ce jeton n'existe pas."
+MSG_NO_ROLE = "Choisissez le rôle de ce compte dans la liste."
+# The new account's fields, in the form's order: the anchor of each and its label.
+ACCOUNT_FIELDS = {
+    "email": ("email", "Adresse e-mail"),
+    "role": (f"role-{next(iter(Role)).value}", "Rôle"),
+    "structure": ("structure", "Structure"),
+    "scope": ("territoire", "Territoire suivi"),
+    "": ("email", ""),
+}
+NEW_ACCOUNT = ("email", "role", "structure", "territoire")  # the form's field names
+FIELD_MAX = 400  # longer than any field may be: the rules then say what is wrong
 # The journal's filters (query parameters) and the length kept of each.
 FILTERS = {"action": 40, "acteur": 320, "fiche": 40, "du": 10, "au": 10, "page": 6}
 
@@ -41,6 +57,89 @@ class AdminPages(Controller):
         user: NamedDependency[User],
     ) -> Template:
         return await _accounts_page(request, accounts, user)
+
+    @get("/comptes/nouveau")
+    async def new_account(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        return await _account_form(request, db_session, dict.fromkeys(NEW_ACCOUNT, ""))
+
+    @post("/comptes/nouveau")
+    async def create_account(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        data: Form,
+        db_session: NamedDependency[AsyncSession],
+        accounts: NamedDependency[AccountService],
+        user: NamedDependency[User],
+    ) -> Template:
+        values = {name: one(data, name)[:FIELD_MAX] for name in NEW_ACCOUNT}
+        errors: dict[str, Renders] = {}
+        role = _role(values["role"])
+        if role is None:
+            errors["role"] = Msg(MSG_NO_ROLE)
+        scope = scopes.read_choice(values["territoire"])
+        if scope is None:
+            errors["scope"] = Msg(scopes.MSG_NOT_A_CHOICE)
+        if role is None or scope is None:
+            found = await accounts.new_account_problems(
+                values["email"], role, values["structure"], *(scope or (None, None))
+            )
+            for reason in found:
+                errors.setdefault(reason.about, reason)
+            return await _account_form(request, db_session, values, errors)
+        try:
+            created, password = await accounts.create_with_first_password(
+                values["email"], role, values["structure"], departement=scope[0], region=scope[1]
+            )
+        except AccountError as error:
+            for reason in error.reasons:
+                errors.setdefault(reason.about, reason)
+            return await _account_form(request, db_session, values, errors)
+        return await _accounts_page(request, accounts, user, created=(created, password))
+
+    @get("/comptes/{user_id:uuid}/territoire")
+    async def scope_form(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[User],
+    ) -> Template:
+        coordinator = await _coordinator(user, db_session, user_id)
+        return _scope_form(request, coordinator, scopes.value_of(coordinator))
+
+    @post("/comptes/{user_id:uuid}/territoire")
+    async def change_scope(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        data: Form,
+        db_session: NamedDependency[AsyncSession],
+        accounts: NamedDependency[AccountService],
+        user: NamedDependency[User],
+    ) -> Template | Redirect:
+        coordinator = await _coordinator(user, db_session, user_id)
+        typed = one(data, "territoire")[:FIELD_MAX]
+        scope = scopes.read_choice(typed)
+        if scope is None:
+            return _scope_form(request, coordinator, typed, Msg(scopes.MSG_NOT_A_CHOICE))
+        try:
+            changed = await accounts.set_scope(coordinator, *scope)
+        except AccountError as error:
+            return _scope_form(request, coordinator, typed, error.reasons[0])
+        label = scopes.label_of(changed)  # set: a coordinator cannot be left without one
+        territory = label.render(gettext_for(request_language(request))) if label else ""
+        flash(
+            request,
+            "Territoire suivi par {email} : {territory}.",
+            email=changed.email,
+            territory=territory,
+        )
+        return see_other("/pro/admin/comptes")
 
     @post("/comptes/{user_id:uuid}/mot-de-passe")
     async def reset_password(
@@ -130,6 +229,7 @@ async def _accounts_page(
     accounts: AccountService,
     me: User,
     reset: tuple[User, str] | None = None,
+    created: tuple[User, str] | None = None,
 ) -> Template:
     return page(
         request,
@@ -137,7 +237,62 @@ async def _accounts_page(
         users=await accounts.users(),
         tokens=[t for t in await accounts.tokens() if t.active],
         reset=reset,
+        created=created,
         me=me,
+        scope_of=scopes.label_of,
+        coordinator=Role.COORDINATOR,
+    )
+
+
+def _role(value: str) -> Role | None:
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
+async def _account_form(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    values: dict[str, str],
+    errors: dict[str, Renders] | None = None,
+) -> Template:
+    """The new account's form; 422 with its problems, in the order of the fields."""
+    errors = {key: errors[key] for key in ACCOUNT_FIELDS if key in errors} if errors else {}
+    _ = gettext_for(request_language(request))
+    labels = {
+        key: (anchor, _(label) if label else "") for key, (anchor, label) in ACCOUNT_FIELDS.items()
+    }
+    structures = await db.scalars(select(Structure.name).order_by(Structure.name))
+    return page(
+        request,
+        "admin/account_new.html",
+        status=422 if errors else 200,
+        values=values,
+        errors=errors,
+        summary=error_summary(request, errors, labels),
+        roles=list(Role),
+        structures=structures.all(),
+        regions=scopes.regions_offered(),
+        departements=scopes.departements_offered(),
+    )
+
+
+def _scope_form(
+    request: Request[Any, Any, Any], coordinator: User, chosen: str, error: Renders | None = None
+) -> Template:
+    labels = {"scope": ("territoire", gettext_for(request_language(request))("Territoire suivi"))}
+    errors = {} if error is None else {"scope": error}
+    return page(
+        request,
+        "admin/account_scope.html",
+        status=422 if error else 200,
+        account=coordinator,
+        chosen=chosen,
+        errors=errors,
+        summary=error_summary(request, errors, labels),
+        regions=scopes.regions_offered(),
+        departements=scopes.departements_offered(),
     )
 
 
@@ -146,6 +301,14 @@ async def _other_account(me: User, db: AsyncSession, user_id: UUID) -> User:
     user = await db.get(User, user_id)
     if user is None or user.id == me.id:
         raise Problem(404, USER_NOT_FOUND)
+    return user
+
+
+async def _coordinator(me: User, db: AsyncSession, user_id: UUID) -> User:
+    """A coordinator's account: only they follow a territory."""
+    user = await _other_account(me, db, user_id)
+    if user.role != Role.COORDINATOR:
+        raise Problem(404, NOT_A_COORDINATOR)
     return user
 
 

@@ -1,5 +1,6 @@
 """Open Badges: issuing from recorded evidence, revocation, issuer profiles and status lists."""
 
+from app.features.badges.achievements import PATHWAY_PREFIX
 from app.features.badges.images import achievement_image
 from app.features.badges.issuing import (
     IssuingError,
@@ -11,6 +12,7 @@ from app.features.badges.issuing import (
     status_list_document,
 )
 from app.features.badges.keys import public_key, rotate_key, signing_key
+from app.features.badges.observed import observed_task_words, today_in_paris
 from app.features.badges.personal import (
     erase_credentials,
     erase_wallet_links,
@@ -25,6 +27,7 @@ from app.features.badges.urls import (
 )
 
 __all__ = [
+    "PATHWAY_PREFIX",
     "IssuingError",
     "achievement_image",
     "credential_url",
@@ -36,6 +39,7 @@ __all__ = [
     "issue_for_evidence",
     "issue_for_pathway",
     "issuer_url",
+    "observed_task_words",
     "person_badges",
     "public_key",
     "revoke",
@@ -43,5 +47,6 @@ __all__ = [
     "signing_key",
     "status_list_document",
     "status_list_url",
+    "today_in_paris",
     "verification_method",
 ]

@@ -10,7 +10,6 @@ from uuid import UUID
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +26,7 @@ from app.features.badges.issuing import (
     status_of,
     structure_credentials,
 )
+from app.features.badges.openapi import CredentialFileOperation, IssuedOperation
 from app.features.badges.schemas import CredentialIn, CredentialOut, CredentialPage, RevokeIn
 from app.features.badges.urls import credential_url
 from app.openapi import BEARER_REQUIRED, problems
@@ -36,6 +36,8 @@ ISSUING: Final = Limit("badges-issue", 300, timedelta(minutes=10))
 REVOKING: Final = Limit("badges-revoke", 60, timedelta(minutes=10))
 # Drawing a PNG costs a few hundred milliseconds: plenty for people, not for a loop.
 IMAGES: Final = Limit("badges-images", 120, timedelta(minutes=10))
+# Reading the structure's list (the API and the page): a page each time, not a crawl.
+LISTING: Final = Limit("badges-list", 300, timedelta(minutes=10))
 LIST_MAX: Final = 200
 MSG_EVIDENCE = "Preuve introuvable dans votre structure."
 MSG_CREDENTIAL = "Badge introuvable dans votre structure."
@@ -95,12 +97,8 @@ class CredentialApi(Controller):
         "déjà délivré (un seul badge en cours par personne et par réussite).",
         status_code=201,
         guards=[per_user(ISSUING)],
-        responses={
-            200: ResponseSpec(
-                dict[str, Any], description="Le badge déjà délivré pour cette réussite."
-            )
-        }
-        | problems(
+        operation_class=IssuedOperation,
+        responses=problems(
             401,
             403,
             404,
@@ -144,7 +142,8 @@ class CredentialApi(Controller):
         "/",
         summary="Les badges délivrés par la structure, avec leur état",
         description="Du plus récent au plus ancien. `status` : `active`, `revoked` ou `expired`.",
-        responses=problems(401, 403),
+        guards=[per_user(LISTING)],
+        responses=problems(401, 403, 429),
     )
     async def list_credentials(
         self,
@@ -168,6 +167,7 @@ class CredentialApi(Controller):
         "que délivré ; `{id}.png` et `{id}.svg` donnent l'image du badge avec le JSON "
         "dedans (Open Badges 3.0, « baking »), que la personne peut garder ou montrer.",
         guards=[per_user(IMAGES)],
+        operation_class=CredentialFileOperation,
         responses=problems(401, 403, 404, 429),
     )
     async def read(

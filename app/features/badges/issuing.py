@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -69,7 +70,23 @@ from badges.status import (
 REVOCATION = "revocation"
 LIST_TTL_SECONDS = 300
 """How long a verifier may keep a status list: a revocation shows everywhere within it."""
-SELF_DECLARED = frozenset({"self_declared", "declared", "self"})
+PROVING = frozenset({"exit_check", "observed_task", "pix"})
+"""The kinds of evidence that give a badge: what someone saw the person do, or Pix measured.
+Any other kind (what the person says of themselves, a kind added later) gives none."""
+MSG_NOT_PROVING = (
+    "Cette preuve ne donne pas de badge : seuls une fin d'atelier réussie, une tâche observée "
+    "ou un résultat Pix en donnent, jamais ce que la personne déclare elle-même."
+)
+MSG_REVOKED = (
+    "Le badge de cette preuve a été révoqué : il ne peut pas être délivré à nouveau à partir "
+    "de la même preuve."
+)
+
+
+MSG_IN_CLEAR = (
+    "Aucun badge n'est délivré tant que l'adresse publique du service (PARCOURS_PUBLIC_URL) "
+    "n'est pas en https : ses vérificateurs y liraient en clair les clés et les révocations."
+)
 
 
 class IssuingError(ValueError):
@@ -100,6 +117,19 @@ async def _live(db: AsyncSession, person_id: UUID, achievement: str) -> Credenti
         .limit(1)
     )
     return found
+
+
+async def revoked_evidence(db: AsyncSession, evidence_ids: Collection[UUID]) -> set[UUID]:
+    """Those of ``evidence_ids`` whose badge was revoked. A withdrawn exit check takes its
+    evidence away with the badge, so what is left here was revoked by someone who may."""
+    if not evidence_ids:
+        return set()
+    found = await db.scalars(
+        select(Credential.evidence_id).where(
+            Credential.evidence_id.in_(list(evidence_ids)), Credential.revoked_at.is_not(None)
+        )
+    )
+    return {evidence_id for evidence_id in found if evidence_id is not None}
 
 
 async def live_for_evidence(db: AsyncSession, evidence: EvidenceRecord) -> Credential | None:
@@ -158,6 +188,8 @@ async def _issue(
     level: int | None = None,
 ) -> Credential:
     settings = _settings(db)
+    if settings.public_url_in_clear:
+        raise IssuingError(MSG_IN_CLEAR)
     structure = await db.get(Structure, structure_id)
     if structure is None:
         raise IssuingError("Structure introuvable.")
@@ -230,9 +262,10 @@ async def issue_for_evidence(
     structure that observed it; the live one already issued, if any. The caller commits.
 
     Raises ``IssuingError`` for evidence that proves nothing (not passed, level 0, declared
-    by the person), or of a competence the referential does not know."""
-    if evidence.kind in SELF_DECLARED:
-        raise IssuingError("Ce que la personne déclare elle-même ne donne pas de badge.")
+    by the person), whose badge was revoked (only new evidence gives it again), or of a
+    competence the referential does not know."""
+    if evidence.kind not in PROVING:
+        raise IssuingError(MSG_NOT_PROVING)
     if not evidence.passed:
         raise IssuingError("Cette preuve n'est pas validée : elle ne donne pas de badge.")
     key = competence_key(evidence.competence, evidence.level)
@@ -241,6 +274,8 @@ async def issue_for_evidence(
         if existing.evidence_id is None:  # its evidence was written again
             existing.evidence_id = evidence.id
         return existing
+    if await revoked_evidence(db, [evidence.id]):
+        raise IssuingError(MSG_REVOKED)
     settings = _settings(db)
     try:
         achievement = competence_achievement(evidence.competence, evidence.level, settings)
@@ -345,18 +380,22 @@ async def person_badges(db: AsyncSession, person_id: UUID) -> PersonBadges:
         )
     )
     live = {c.achievement for c in credentials if c.revoked_at is None}
-    evidence = await db.scalars(
-        select(EvidenceRecord)
-        .where(EvidenceRecord.person_id == person_id, EvidenceRecord.passed.is_(True))
-        .order_by(EvidenceRecord.recorded_at)
+    evidence = list(
+        await db.scalars(
+            select(EvidenceRecord)
+            .where(EvidenceRecord.person_id == person_id, EvidenceRecord.passed.is_(True))
+            .order_by(EvidenceRecord.recorded_at)
+        )
     )
+    revoked = await revoked_evidence(db, [e.id for e in evidence])
     return PersonBadges(
         credentials,
         [
             e
             for e in evidence
             if e.level > 0
-            and e.kind not in SELF_DECLARED
+            and e.kind in PROVING
+            and e.id not in revoked
             and competence_key(e.competence, e.level) not in live
         ],
     )

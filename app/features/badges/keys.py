@@ -55,21 +55,29 @@ def _seal(settings: Settings, key: Ed25519PrivateKey, structure_id: UUID, key_id
     return nonce + cipher.encrypt(nonce, seed, _aad(structure_id, key_id))
 
 
-_OPENED: dict[tuple[bytes, str], Ed25519PrivateKey] = {}
+_OPENED: dict[tuple[bytes, bytes, str, bytes], Ed25519PrivateKey] = {}
 
 
 def _open(settings: Settings, row: IssuerKey) -> Ed25519PrivateKey:
-    """The private key of ``row``, decrypted once per process."""
-    cached = _OPENED.get((row.secret_encrypted, row.public_key_multibase))
+    """The private key of ``row``, decrypted once per process. Found again only for the same
+    sealing key, row and sealed bytes: a sealed key copied to another row does not open, even
+    in a process that opened the original."""
+    sealing = derived_key(settings, _SEALING)
+    opened = (
+        sealing,
+        _aad(row.structure_id, row.key_id),
+        row.public_key_multibase,
+        row.secret_encrypted,
+    )
+    cached = _OPENED.get(opened)
     if cached is not None:
         return cached
-    cipher = AESGCM(derived_key(settings, _SEALING))
     data = row.secret_encrypted
-    seed = cipher.decrypt(data[:_NONCE], data[_NONCE:], _aad(row.structure_id, row.key_id))
+    seed = AESGCM(sealing).decrypt(data[:_NONCE], data[_NONCE:], opened[1])
     key = Ed25519PrivateKey.from_private_bytes(seed)
     if public_key_multibase(key.public_key()) != row.public_key_multibase:
         raise ValueError(f"la clé {row.key_id} ne correspond pas à sa moitié publique")
-    _OPENED[(row.secret_encrypted, row.public_key_multibase)] = key
+    _OPENED[opened] = key
     return key
 
 

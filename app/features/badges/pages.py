@@ -17,7 +17,9 @@ from app.audit import Auditor
 from app.db.models import EvidenceRecord, User
 from app.errors import Problem
 from app.features.accounts import PAGE_ERRORS
+from app.features.badges.api import ISSUING
 from app.features.badges.issuing import IssuingError, issue_for_evidence, live_for_evidence
+from app.throttle import per_user
 from app.web import flash, see_other
 
 
@@ -27,7 +29,7 @@ class PersonBadgePages(Controller):
     opt = needs(Permission.BADGES)
     exception_handlers = PAGE_ERRORS
 
-    @post("/")
+    @post("/", guards=[per_user(ISSUING)])
     async def issue(
         self,
         *,

@@ -1,6 +1,9 @@
 """A person's badges and wallet links, as the privacy register (`app.privacy`) exports and
-erases them. Erasing revokes every badge (one already shown elsewhere then reads « revoked »)
-and lets go of the link to the person; wallet links are deleted."""
+erases them. Erasing revokes every badge, so a copy already shown elsewhere reads « revoked »
+from the published list (its place in the list is kept), and keeps nothing of the person: the
+public address stops answering, and only an outline of the badge stays (what it recognised,
+who issued it and when, its place in the list), for the structure's count of badges issued.
+Wallet links are deleted."""
 
 from __future__ import annotations
 
@@ -44,10 +47,27 @@ async def export_credentials(
     ]
 
 
+# What an erased person's badge keeps: nothing about the holder (their pseudonym, the salted
+# hash of their e-mail and its salt, the evidence observed, the signature over them all).
+OUTLINE = ("@context", "id", "type", "issuer", "name", "validFrom", "validUntil")
+
+
+def outline(body: dict[str, Any]) -> dict[str, Any]:
+    """The credential without its holder, its evidence and its proof; its status entry kept."""
+    kept = {key: body[key] for key in OUTLINE if key in body}
+    status = body.get("credentialStatus")
+    if isinstance(status, dict):
+        kept["credentialStatus"] = status
+    return kept
+
+
 async def erase_credentials(db: AsyncSession, person: Person, _diagnostics: Sequence[UUID]) -> int:
     credentials = await _credentials(db, person)
     for credential in credentials:
         await revoke(db, credential, reason=ERASED, by=None)
+        credential.revoked_reason = ERASED  # a reason typed earlier may name the person
+        credential.shared = False
+        credential.body = outline(credential.body)
     await db.execute(
         update(Credential)
         .where(Credential.person_id == person.id)

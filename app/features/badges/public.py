@@ -21,6 +21,11 @@ from app.db.models import Credential, Structure
 from app.errors import Problem
 from app.features.badges.issuing import status_list_document
 from app.features.badges.keys import issuer_keys
+from app.features.badges.openapi import (
+    IssuerOperation,
+    PublicCredentialOperation,
+    StatusListOperation,
+)
 from app.features.badges.urls import issuer_url, verification_method
 from app.i18n import request_language
 from app.openapi import problems
@@ -92,6 +97,7 @@ class BadgePublic(Controller):
     @get(
         "/{credential_id:uuid}",
         summary="Un badge, à son adresse publique",
+        operation_class=PublicCredentialOperation,
         description="`Accept: application/ld+json` (ou `application/json`) donne le badge "
         "signé ; un navigateur va à la page de vérification. 404 si la personne a cessé de "
         "le partager (sa liste de statuts reste lisible).",
@@ -114,6 +120,7 @@ class BadgePublic(Controller):
     @get(
         "/emetteurs/{structure_id:uuid}",
         summary="Le profil d'émetteur d'une structure, avec toutes ses clés",
+        operation_class=IssuerOperation,
         description="Un `Profile` Open Badges 3.0 dont chaque clé Ed25519 (`Multikey`), même "
         "retirée, vérifie les badges qu'elle a signés. Un navigateur reçoit une page qui "
         "nomme la structure.",
@@ -144,6 +151,7 @@ class BadgePublic(Controller):
     @get(
         "/emetteurs/{structure_id:uuid}/statuts/{number:int}",
         summary="Une liste de statuts (révocations) d'une structure, signée",
+        operation_class=StatusListOperation,
         description="Une `BitstringStatusListCredential` (W3C) : un bit par badge, 1 s'il est "
         "révoqué. Gardée 5 minutes au plus par les caches (`ttl` aussi).",
         responses=problems(404, 429),

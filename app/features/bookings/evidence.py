@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Booking, Credential, EvidenceRecord, Session
-from app.features.badges import IssuingError, issue_for_evidence, revoke
+from app.features.badges import IssuingError, issue_for_evidence, observed_task_words, revoke
 from app.when import said_date
 from referentiel import load_referential
 from referentiel.answers import Evidence
@@ -27,7 +27,7 @@ def observed_words(exit_check: dict[str, Any]) -> str:
         item_id = str(exit_check.get("item", ""))
         known = {i.id for i in ref.items}
         task = ref.item(item_id).text if item_id in known else item_id
-        return f"Tâche observée : {task}"
+        return observed_task_words(task)
     points = [str(p) for p in exit_check.get("points", []) if str(p).strip()]
     if points:
         return "Points vérifiés : " + " ; ".join(points)
@@ -95,6 +95,11 @@ async def evidence_of(
     return list(found)
 
 
+def _where(record: EvidenceRecord) -> str:
+    """Where it was seen: the workshop, or the task a mediator noted."""
+    return record.workshop_title or record.observed or "Atelier"
+
+
 async def observed_evidence(
     db: AsyncSession, person_id: UUID, *, until: datetime | None = None
 ) -> tuple[Evidence, ...]:
@@ -113,7 +118,7 @@ async def observed_evidence(
             kind="observed_task",
             competence=record.competence,
             passed=record.passed,
-            source=f"{record.workshop_title or 'Atelier'}, {said_date(record.recorded_at)}",
+            source=f"{_where(record)}, {said_date(record.recorded_at)}",
         )
         for record in await evidence_of(db, person_id, until=until)
     )

@@ -60,6 +60,7 @@ def _referential_words(lang: str) -> dict[str, str]:
     _ = gettext_for(lang)
     for a, b in zip(french.domains, there.domains, strict=True):
         words[f"Niveau : {a.label}"] = _("Niveau : {domain}").format(domain=b.label)
+        words[a.label] = b.label  # the badges' columns
     for level in "01234":  # the levels of the scale, as the statistics name them
         words[f"Niveau {level}"] = _("Niveau {level}").format(level=level)
     return words
@@ -104,6 +105,9 @@ def _figure(_: Gettext, indicator: Indicator, rows: Sequence[Row], names: Sequen
     else:
         columns = [(c.code, _(c.label)) for c in spec.columns]
         counts = [[r.cell(code).count for r in rows] for code, _label in columns]
+        if spec.total_label:  # its own total (people booked, people with a badge) first
+            columns.insert(0, ("total", _(spec.total_label)))
+            counts.insert(0, [r.total.count for r in rows])
     figure = Figure(indicator.value, _(spec.label), columns, list(names), counts)
     if spec.kind == Kind.SEVERAL:
         figure.note = _(
@@ -325,7 +329,9 @@ def _departements(within: Territory) -> set[str]:
 def _column_label(_: Gettext, indicator: Indicator, column: str) -> str:
     spec = specs()[indicator]
     if column == "total":
-        return _(spec.label) if indicator != Indicator.PEOPLE else _("Personnes")
+        if indicator == Indicator.PEOPLE:
+            return _("Personnes")
+        return f"{_(spec.label)} : {_(spec.total_label)}" if spec.total_label else _(spec.label)
     found = next((c.label for c in spec.columns if c.code == column), column)
     return f"{_(spec.label)} : {_(found)}"
 
@@ -336,6 +342,8 @@ def map_choices(_: Gettext) -> list[tuple[str, str]]:
     for indicator, spec in specs().items():
         if indicator in (Indicator.PEOPLE, Indicator.OFFER):
             continue
+        if spec.total_label:
+            found.append((f"{indicator.value}:total", f"{_(spec.label)} : {_(spec.total_label)}"))
         found += [
             (f"{indicator.value}:{c.code}", f"{_(spec.label)} : {_(c.label)}") for c in spec.columns
         ]

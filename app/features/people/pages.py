@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import Permission, needs
 from app.db.models import Channel, Person, User
 from app.features.accounts import PAGE_ERRORS
-from app.features.badges import person_badges
+from app.features.badges import person_badges, today_in_paris
 from app.features.bookings import person_bookings
 from app.features.diagnostics import DiagnosticService, read_commune
 from app.features.people.consent import CONSENT_TEXT, CONSENT_VERSION
@@ -236,6 +236,7 @@ class MediatorPages(Controller):
             languages_printed={code: LANGUAGE_NAMES[code] for code in LANGUAGES},
             bookings=await person_bookings(db_session, person),
             badges=await person_badges(db_session, person.id),
+            task_today=today_in_paris().isoformat(),
         )
 
     @get("/personnes/{person_id:uuid}/modifier")

@@ -4,6 +4,13 @@ Every indicator but ``OFFER`` counts people. A *partition* puts each person in e
 column (an age band, « non renseigné » included), so its columns add up to the total; a
 *several-answer* indicator (needs, equipment…) may put a person in several columns, each one
 a yes-or-no question whose « no » is a hidden cell (:mod:`.secrecy`).
+
+Badges are counted as people too (``BADGES``: the people who received at least one badge in
+the year, by the domain of what it recognises), never as a number of badges. A count of badges
+is not a count of people: one person with eleven badges would make a cell of « 11 » that the
+threshold was meant to hide, and badges beside the people who hold them tell how many a few
+people earned. Counting people keeps the « < 11 » rule and the complementary suppression
+meaningful for badges as for every other indicator.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from app.features.badges import PATHWAY_PREFIX
 from referentiel import load_referential
 from referentiel.masks import AUTONOMY_ORDER, PROFILE_ORDER
 
@@ -23,6 +31,7 @@ TO_COMPLETE = "a_completer"
 NO_GOAL = "aucun"
 TOTAL = "total"
 REPEAT = "repeat"  # diagnostics beyond the first of each person in the period
+PATHWAY_BADGE = "pathway"  # the badges' column of completed pathways
 LEVELS = ("0", "1", "2", "3", "4")
 
 
@@ -41,6 +50,7 @@ class Indicator(enum.StrEnum):
     AUTONOMY_WISHED = "autonomy_wished"
     PATHWAYS = "pathways"
     BOOKINGS = "bookings"
+    BADGES = "badges"
     OFFER = "offer"
 
 
@@ -63,6 +73,7 @@ class Spec:
     kind: Kind
     columns: tuple[Column, ...]
     total: Indicator  # whose « total » cell is this indicator's total
+    total_label: str = ""  # shown beside the columns when the total is the indicator's own
     codes: tuple[str, ...] = field(init=False)  # the columns' codes, read for every cell
 
     def __post_init__(self) -> None:
@@ -158,6 +169,18 @@ def specs() -> Mapping[Indicator, Spec]:
                 Column("noshow", "Absences"),
             ),
             Indicator.BOOKINGS,
+            "Personnes inscrites",
+        ),
+        Spec(
+            Indicator.BADGES,
+            "Personnes ayant reçu un badge",
+            Kind.SEVERAL,
+            (
+                *(Column(d.code, d.label) for d in ref.domains),
+                Column(PATHWAY_BADGE, "Parcours terminé"),
+            ),
+            Indicator.BADGES,
+            "Au moins un badge",
         ),
         Spec(
             Indicator.OFFER,
@@ -178,7 +201,9 @@ def spec(indicator: Indicator) -> Spec:
     return specs()[indicator]
 
 
-PEOPLE_INDICATORS = tuple(i for i in Indicator if i not in (Indicator.BOOKINGS, Indicator.OFFER))
+PEOPLE_INDICATORS = tuple(
+    i for i in Indicator if i not in (Indicator.BOOKINGS, Indicator.BADGES, Indicator.OFFER)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,3 +306,26 @@ def columns_of(fact: Fact) -> Iterable[tuple[Indicator, str]]:
         yield Indicator.PATHWAYS, code
     for indicator, level in zip(_allowed().level_indicators, fact.levels, strict=True):
         yield indicator, NOT_MEASURED if level == "-" else level
+
+
+def badge_column(achievement: str, competence: str | None) -> str | None:
+    """The column of the badges' indicator a badge counts its holder in: the domain of its
+    competence, or « pathway » for a completed pathway; None for a competence the referential
+    does not know (its holder still counts in the total)."""
+    if achievement.startswith(PATHWAY_PREFIX):
+        return PATHWAY_BADGE
+    return _domains().get(competence or "")
+
+
+@cache
+def _domains() -> dict[str, str]:
+    """Each competence's domain."""
+    return {c.code: c.domain for c in load_referential().competences}
+
+
+def badge_cells(columns: Iterable[str]) -> Iterable[tuple[Indicator, str]]:
+    """Every (indicator, column) a person who received badges in the period counts in: the
+    total once, and each column once however many badges they got in it."""
+    yield Indicator.BADGES, TOTAL
+    for code in sorted(set(columns)):
+        yield Indicator.BADGES, code

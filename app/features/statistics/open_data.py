@@ -52,6 +52,8 @@ _NAMED = {
     (Indicator.BOOKINGS, "waiting"): "nb_personnes_liste_attente",
     (Indicator.BOOKINGS, "seen"): "nb_personnes_venues",
     (Indicator.BOOKINGS, "noshow"): "nb_personnes_absentes",
+    (Indicator.BADGES, TOTAL): "nb_personnes_badge",
+    (Indicator.BADGES, "pathway"): "nb_personnes_badge_parcours",
     (Indicator.OFFER, "places"): "nb_lieux",
     (Indicator.OFFER, "sessions"): "nb_seances",
     (Indicator.OFFER, "seats"): "nb_places",
@@ -64,6 +66,8 @@ def _name(indicator: Indicator, column: str) -> str:
         return _NAMED[(indicator, column)]
     if indicator.value.startswith("level_"):
         return f"niveau_{indicator.value[-1].lower()}_{column}"
+    if indicator == Indicator.BADGES:  # a domain of the referential
+        return f"nb_personnes_badge_domaine_{column.lower()}"
     return f"{_PREFIX[indicator]}_{column.lower()}"
 
 
@@ -83,10 +87,9 @@ def count_columns() -> tuple[tuple[Indicator, str, str, str], ...]:
                 ),
             ]
             continue
-        if spec.indicator == Indicator.BOOKINGS:
-            found.append(
-                (spec.indicator, TOTAL, _name(spec.indicator, TOTAL), "Personnes inscrites")
-            )
+        if spec.total_label:  # its own total: people booked, people with a badge
+            title = f"{spec.label} : {spec.total_label}"
+            found.append((spec.indicator, TOTAL, _name(spec.indicator, TOTAL), title))
         found += [
             (spec.indicator, c.code, _name(spec.indicator, c.code), f"{spec.label} : {c.label}")
             for c in spec.columns

@@ -3,11 +3,12 @@
 Summary tables refreshed by a job, not computed per page: secrecy looks at every cell of a
 period at once (a cell hidden in one table must stay hidden in every other), so it is decided
 here, once per change, and pages only read the result (`stat_cell`). A refresh reads what
-changed since the last one (diagnostics, pathway steps, bookings and sessions whose
-``updated_at`` is later), rebuilds those people's rows in `stat_subject`, recounts the
-départements they live in and decides secrecy again for the upper levels and those
-départements (:mod:`.cube`). ``full`` starts from nothing (after an erasure, say: the erased
-person's row is gone with them, and the next full refresh recounts their département).
+changed since the last one (diagnostics, pathway steps, bookings, sessions, badges and
+people's records whose ``updated_at`` is later), rebuilds those people's rows in
+`stat_subject` and `stat_badge`, recounts the départements they live in and decides secrecy
+again for the upper levels and those départements (:mod:`.cube`). ``full`` starts from
+nothing (after an erasure, say: the erased person's row is gone with them, and the next full
+refresh recounts their département).
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ from app.db.models import (
     Attendance,
     Booking,
     BookingStatus,
+    Credential,
     Diagnostic,
     DiagnosticStatus,
     Pathway,
     PathwayStep,
+    Person,
     Place,
     Session,
+    StatBadge,
     StatCell,
     StatRaw,
     StatState,
@@ -48,6 +52,8 @@ from app.features.statistics.indicators import (
     Fact,
     Indicator,
     Kind,
+    badge_cells,
+    badge_column,
     columns_of,
     fact_of,
     specs,
@@ -91,6 +97,7 @@ def _without_cycle_collection(work: Callable[P, T]) -> Callable[P, T]:
 @dataclass
 class Refreshed:
     subjects: int = 0  # people rows rebuilt
+    badge_holders: int = 0  # rows of people with badges rebuilt
     departements: int = 0  # départements recounted (all periods)
     cells: int = 0  # territory rows written
     periods: list[int] = field(default_factory=list)
@@ -318,11 +325,13 @@ async def _rebuild_all(
 
 async def _rebuild_subjects(
     db: AsyncSession, since: datetime | None
-) -> tuple[int, set[tuple[int, str]], Counted | None]:
+) -> tuple[int, set[tuple[int, str]], set[UUID], Counted | None]:
     """Rebuild the people rows touched since ``since`` (all when None); the (year,
-    département) they were or are counted in; when all were rebuilt, their counts."""
+    département) they were or are counted in, the people followed by a structure among them
+    (none listed when all were rebuilt) and, when all were rebuilt, their counts."""
     completed = Diagnostic.status == DiagnosticStatus.COMPLETED
     dirty: set[tuple[int, str]] = set()
+    people: set[UUID] = set()
     if since is None:
         for year, dep in await db.execute(
             select(StatSubject.year, StatSubject.departement).distinct()
@@ -331,7 +340,7 @@ async def _rebuild_subjects(
                 dirty.add((year, dep))
         await db.execute(delete(StatSubject))
         written, more, counted = await _rebuild_all(db, completed)
-        return written, dirty | more, counted
+        return written, dirty | more, people, counted
     changed = select(Diagnostic.id, Diagnostic.person_id, Diagnostic.supersedes_id).where(
         completed, Diagnostic.updated_at > since
     )
@@ -341,7 +350,6 @@ async def _rebuild_subjects(
         .join(PathwayStep, PathwayStep.pathway_id == Pathway.id)
         .where(completed, PathwayStep.updated_at > since)
     )
-    people: set[UUID] = set()
     anonymous: set[UUID] = set()
     for row in [*(await db.execute(changed)), *(await db.execute(stepped))]:
         if row.person_id is not None:
@@ -375,7 +383,110 @@ async def _rebuild_subjects(
     built = _subjects(rows, steps)
     await _insert_rows(db, StatSubject, built)
     dirty |= {(row["year"], row["departement"]) for row in built if row["departement"]}
-    return len(built), dirty, None
+    return len(built), dirty, people, None
+
+
+# --- badges --------------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[UUID]) -> Iterable[Sequence[UUID]]:
+    return (items[i : i + CHUNK] for i in range(0, len(items), CHUNK))
+
+
+async def _homes(db: AsyncSession, people: Sequence[UUID]) -> dict[UUID, str]:
+    """Where each person counts: the commune of their record, else the one their latest
+    diagnostic gives (as their other statistics count them there)."""
+    found: dict[UUID, str] = {}
+    for chunk in _chunks(people):
+        records = select(Person.id, Person.commune_insee).where(
+            Person.id.in_(chunk), Person.commune_insee.is_not(None)
+        )
+        for person_id, commune in await db.execute(records):
+            found[person_id] = commune or ""
+    missing = [person_id for person_id in people if person_id not in found]
+    for chunk in _chunks(missing):
+        latest: dict[UUID, tuple[int, str]] = {}
+        diagnosed = select(StatSubject.person_id, StatSubject.year, StatSubject.commune).where(
+            StatSubject.person_id.in_(chunk), StatSubject.commune.is_not(None)
+        )
+        for person_id, year, commune in await db.execute(diagnosed):
+            if person_id not in latest or latest[person_id][0] < year:
+                latest[person_id] = (year, commune)
+        found |= {person_id: commune for person_id, (_year, commune) in latest.items()}
+    return found
+
+
+_LIVE_BADGE = (Credential.person_id.is_not(None), Credential.revoked_at.is_(None))
+_BADGE_COLUMNS = (
+    Credential.person_id,
+    Credential.issued_at,
+    Credential.achievement,
+    Credential.competence,
+)
+
+
+async def _badge_rows(db: AsyncSession, credentials: Sequence[Any]) -> list[dict[str, Any]]:
+    """One row per person and year of issuance, with the columns their badges fill."""
+    columns: dict[tuple[int, UUID], set[str]] = defaultdict(set)
+    for row in credentials:
+        found = columns[(year_of(row.issued_at), row.person_id)]
+        column = badge_column(row.achievement, row.competence)
+        if column is not None:
+            found.add(column)
+    homes = await _homes(db, sorted({person_id for _year, person_id in columns}))
+    known = communes()
+    rows = []
+    for (year, person_id), codes in columns.items():
+        commune = known.get(homes.get(person_id, ""))
+        rows.append(
+            {
+                "year": year,
+                "person_id": person_id,
+                "departement": commune.departement if commune else None,
+                "commune": commune.insee if commune else None,
+                "badges": " ".join(sorted(codes)),
+            }
+        )
+    return rows
+
+
+async def _rebuild_badges(
+    db: AsyncSession, since: datetime | None, touched: set[UUID]
+) -> tuple[int, set[tuple[int, str]]]:
+    """Rebuild the rows of the people whose badges were issued or revoked, whose record
+    changed or whose diagnostics were recounted (``touched``) since ``since`` (everyone when
+    None); the (year, département) they were or are counted in."""
+    dirty: set[tuple[int, str]] = set()
+    if since is None:
+        old = select(StatBadge.year, StatBadge.departement).distinct()
+        dirty |= {(y, d) for y, d in await db.execute(old) if d is not None}
+        await db.execute(delete(StatBadge))
+        credentials = (await db.execute(select(*_BADGE_COLUMNS).where(*_LIVE_BADGE))).all()
+    else:
+        changed = select(Credential.person_id).where(
+            Credential.updated_at > since, Credential.person_id.is_not(None)
+        )
+        moved = (
+            select(Credential.person_id)
+            .join(Person, Person.id == Credential.person_id)
+            .where(Person.updated_at > since)
+        )
+        people = set(touched)
+        for query in (changed, moved):
+            people |= set(await db.scalars(query.distinct()))
+        credentials = []
+        for chunk in _chunks(sorted(people)):
+            old = select(StatBadge.year, StatBadge.departement).where(
+                StatBadge.person_id.in_(chunk)
+            )
+            dirty |= {(y, d) for y, d in await db.execute(old) if d is not None}
+            await db.execute(delete(StatBadge).where(StatBadge.person_id.in_(chunk)))
+            live = select(*_BADGE_COLUMNS).where(*_LIVE_BADGE, Credential.person_id.in_(chunk))
+            credentials += (await db.execute(live)).all()
+    built = await _badge_rows(db, credentials)
+    await _insert_rows(db, StatBadge, built)
+    dirty |= {(row["year"], row["departement"]) for row in built if row["departement"]}
+    return len(built), dirty
 
 
 # --- offer and bookings --------------------------------------------------------------------
@@ -516,21 +627,27 @@ async def commune_counts(
     counted: Mapping[str, Counter[tuple[str, str]]] | None = None,
     offer: dict[str, Counter[tuple[str, str]]] | None = None,
 ) -> dict[str, Counter[tuple[str, str]]]:
-    """Per commune of the département, how many people count in each cell (and the offer).
-    ``counted``: the people, already counted while their rows were written (a full refresh),
-    instead of reading their rows back; ``offer``: its offer, already read."""
+    """Per commune of the département, how many people count in each cell (and the offer):
+    those described by their diagnostics, and those who received badges. ``counted``: the
+    former, already counted while their rows were written (a full refresh), instead of reading
+    their rows back; ``offer``: its offer, already read."""
     found = (
         offer if offer is not None else (await _offer_counts(db, year, [departement]))[departement]
     )
     if counted is not None:
         for commune, counts in counted.items():
             found[commune].update(counts)
-        return found
-    query = select(*_SUBJECT_COLUMNS).where(
-        StatSubject.year == year, StatSubject.departement == departement
+    else:
+        query = select(*_SUBJECT_COLUMNS).where(
+            StatSubject.year == year, StatSubject.departement == departement
+        )
+        for row in await db.execute(query):
+            count_subject(found[row.commune], _fact_of_row(row._mapping), row.diagnostics)
+    holders = select(StatBadge.commune, StatBadge.badges).where(
+        StatBadge.year == year, StatBadge.departement == departement
     )
-    for row in await db.execute(query):
-        count_subject(found[row.commune], _fact_of_row(row._mapping), row.diagnostics)
+    for commune, badges in await db.execute(holders):
+        found[commune].update(badge_cells(badges.split()))
     return found
 
 
@@ -779,7 +896,9 @@ async def refresh(db: AsyncSession, full: bool = False, now: datetime | None = N
         full = True
     since = None if full else state.watermark
     done = Refreshed()
-    done.subjects, dirty, counted = await _rebuild_subjects(db, since)
+    done.subjects, dirty, touched, counted = await _rebuild_subjects(db, since)
+    done.badge_holders, badged = await _rebuild_badges(db, since, touched)
+    dirty |= badged
     dirty |= await _offer_dirty(db, since)
     if since is None:
         await db.execute(delete(StatCell))

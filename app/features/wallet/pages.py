@@ -32,6 +32,7 @@ from app.features.wallet.links import (
     current_link,
     holder_of,
     new_link,
+    revoke_links,
     wallet_path,
     well_formed,
 )
@@ -39,10 +40,10 @@ from app.features.wallet.mail import known_email, send_wallet_link
 from app.features.wallet.service import badge_of, badges_of, image_svg, wallet_badge
 from app.i18n import request_language
 from app.pdf import PDF_LIMIT, draw
-from app.throttle import Limit, client_address, per_address
+from app.throttle import Limit, client_address, per_address, per_user
 from app.web import Form, download, flash, one, page, see_other, slug
 from app.when import in_paris
-from badges.baking import bake_png, bake_svg
+from badges.baking import BakingError, bake_png, bake_svg
 from badges.images import png_of
 from printables.badge_sheet import BadgeSheet, render_badge_sheet
 from printables.codes import qr_svg
@@ -53,6 +54,8 @@ from referentiel.i18n import localized
 # Links that open nothing, per address: a person mistyping a link copied by hand gets many
 # tries; a script trying addresses is stopped (it could not find one anyway: see links.py).
 WRONG_LINKS = Limit("wallet-link", attempts=30, window=timedelta(minutes=15))
+# Links given (each may send an e-mail) or cut, per account: a mediator gives a few a day.
+GIVING = Limit("wallet-give", attempts=30, window=timedelta(hours=1))
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 SHARE_CHOICES = {"oui": True, "non": False}
 JSON_TYPE = "application/ld+json"
@@ -157,7 +160,12 @@ class WalletPages(Controller):
 
     @get("/badges/{credential_id:uuid}/badge.svg")
     async def as_svg(self, badge: NamedDependency[Credential]) -> Response[bytes]:
-        baked = bake_svg(image_svg(badge), credential_json(badge))
+        try:
+            baked = bake_svg(image_svg(badge), credential_json(badge))
+        except BakingError:
+            raise Problem(
+                404, "Ce badge ne peut pas être placé dans une image SVG : prenez son fichier JSON."
+            ) from None
         return download(baked.encode(), "image/svg+xml", _file_name(badge, "svg"))
 
     @get("/badges/{credential_id:uuid}/badge.png", guards=[PDF_LIMIT])
@@ -231,7 +239,7 @@ class PersonWalletPages(Controller):
     ) -> Template:
         return await self._page(request, db_session, person)
 
-    @post("/")
+    @post("/", guards=[per_user(GIVING)])
     async def create(
         self,
         *,
@@ -255,3 +263,27 @@ class PersonWalletPages(Controller):
         return await self._page(
             request, db_session, person, new_address=address, qr=qr_code(address), sent_to=sent_to
         )
+
+    @post("/couper", guards=[per_user(GIVING)])
+    async def cut(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        person: NamedDependency[Person],
+        db_session: NamedDependency[AsyncSession],
+        auditor: NamedDependency[Auditor],
+    ) -> Redirect:
+        """The link stops working and no new one is made (a phone lost or sold, a person who
+        no longer wants one); the badges stay, and a new link can be given later."""
+        if await current_link(db_session, person.id) is None:
+            flash(request, "La personne n'avait pas de lien qui marche : rien à couper.")
+            return see_other(_wallet_page(person))
+        await revoke_links(db_session, person.id)
+        auditor.record(db_session, "wallet.cut", "person", person.id)
+        await db_session.commit()
+        flash(request, "Le lien du portefeuille est coupé : il n'ouvre plus rien.")
+        return see_other(_wallet_page(person))
+
+
+def _wallet_page(person: Person) -> str:
+    return f"/pro/personnes/{person.id}/portefeuille"

@@ -10,8 +10,11 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from litestar.testing import TestClient
+
+from app.asgi import create_app
 from app.db.models import Credential, Role
-from app.features.badges import rotate_key
+from app.features.badges import issue_for_evidence, rotate_key
 from badges.baking import extract_png, extract_svg
 from badges.multikey import public_key_from_multibase
 from badges.proof import verify
@@ -19,7 +22,7 @@ from badges.status import check_status
 from tests.app.features.badges.support import checked, recorded
 from tests.app.features.badges.test_issuing import workshop_passed
 from tests.app.features.bookings.test_api import structure_id
-from tests.app.test_mediator_pages import create_person, mediator
+from tests.app.test_mediator_pages import create_person, mediator, text_of, token
 
 LD = {"Accept": "application/ld+json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -118,6 +121,47 @@ def test_issuing_through_the_api_gives_the_signed_badge_once(backend, client):
         "/api/v1/credentials", json={"evidence_id": str(uuid.uuid4())}, headers=mediator_headers
     )
     assert unknown.status_code == 404
+
+
+def test_a_revoked_badge_is_not_issued_again_from_the_same_evidence(backend, client):
+    """A mediator may issue but not revoke: issuing from the evidence of a badge a trainer
+    revoked would undo the revocation. New evidence of the same achievement gives it again."""
+    structure, person, trainer = setup(backend, client)
+    own_mediator = bearer(backend, Role.MEDIATOR, structure)
+    (c1,) = [
+        c
+        for c in client.get("/api/v1/credentials", headers=trainer).json()["items"]
+        if c["achievement"] == "C1-3"
+    ]
+    revoked = client.post(
+        f"/api/v1/credentials/{c1['id']}/revoke", json={"reason": "Fraude"}, headers=trainer
+    )
+    assert revoked.status_code == 200
+    evidence = backend.run(lambda db: db.get(Credential, UUID(c1["id"]))).evidence_id
+    again = client.post(
+        "/api/v1/credentials", json={"evidence_id": str(evidence)}, headers=own_mediator
+    )
+    assert again.status_code == 422, again.text
+    assert "révoqué" in again.json()["detail"]
+    listed = client.get("/api/v1/credentials", headers=trainer).json()["items"]
+    assert [c["status"] for c in listed if c["achievement"] == "C1-3"] == ["revoked"]
+    # the person's page offers no « Délivrer » for it, and the form refuses it too
+    page = client.get(f"/pro/personnes/{person}")
+    assert page.status_code == 200 and 'name="evidence"' not in page.text
+    refused = client.post(
+        f"/pro/personnes/{person}/badges",
+        data={"evidence": str(evidence), "_csrf_token": token(client)},
+    )
+    assert "révoqué" in text_of(refused.text)
+    owner = structure_id(backend, structure)
+
+    async def new_evidence(db: Any) -> str:
+        record = await recorded(db, person, owner, competence="C1", level=3)
+        credential = await issue_for_evidence(db, record, issued_by=None)
+        await db.commit()
+        return await checked(db, credential)
+
+    assert backend.run(new_evidence) == "active"
 
 
 def test_another_structure_can_neither_read_nor_revoke_nor_issue_from_ours(backend, client):
@@ -237,3 +281,25 @@ def test_each_competence_an_achievement_aligns_to_has_its_public_page(client):
     assert "Faire mes démarches sur internet" in page.text and "CléA Numérique" in page.text
     english = client.get("/referentiel/competences/C3?lang=en")
     assert "Doing my paperwork on the internet" in english.text
+
+
+def test_no_badge_is_issued_while_the_public_address_is_in_clear(backend, client):
+    """Badges name their issuer's keys and revocation list at the public address: over plain
+    http from another machine, anyone on the way could change them."""
+    structure, person, trainer = setup(backend, client)
+    owner = structure_id(backend, structure)
+
+    async def new_evidence(db: Any) -> str:
+        return str((await recorded(db, person, owner, competence="R1", level=2)).id)
+
+    evidence = backend.run(new_evidence)
+    in_clear = backend.settings.model_copy(update={"public_url": "http://parcours.example.fr"})
+    with TestClient(app=create_app(in_clear)) as elsewhere:
+        refused = elsewhere.post(
+            "/api/v1/credentials", json={"evidence_id": evidence}, headers=trainer
+        )
+    assert refused.status_code == 422, refused.text
+    assert "https" in refused.json()["detail"]
+    assert client.get("/api/v1/credentials", headers=trainer).json()["total"] == 2
+    issued = client.post("/api/v1/credentials", json={"evidence_id": evidence}, headers=trainer)
+    assert issued.status_code == 201

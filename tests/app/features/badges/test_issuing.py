@@ -4,20 +4,32 @@ keeps it verifiable, and a revocation shows in the published list."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 from uuid import UUID
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.db.models import Attendance, Booking, Credential, EvidenceRecord, Person, Session
+from app.db.models import (
+    Attendance,
+    Booking,
+    Credential,
+    EvidenceRecord,
+    Person,
+    Role,
+    Session,
+)
 from app.features.badges import IssuingError, issue_for_evidence, revoke, rotate_key
 from app.features.bookings import Mark, book, record_attendance
+from badges.baking import extract_png, extract_svg
 from tests.app.features.badges.support import checked, recorded
 from tests.app.features.bookings.offer import begin, new_session
 from tests.app.features.bookings.test_api import structure_id
+from tests.app.features.wallet.support import give_link
 from tests.app.test_mediator_pages import create_person, mediator
 
 NO_NUL = st.characters(blacklist_characters="\x00")  # refused at the door (app.nul_bytes)
@@ -86,13 +98,19 @@ def test_the_same_holder_keeps_one_pseudonym_and_one_badge_per_achievement(backe
 
 
 def test_self_declaration_or_evidence_not_passed_never_issues(backend, client):
+    """Only the kinds of evidence that prove something issue: a kind nobody listed (a
+    self-declaration under another name) issues nothing."""
     structure = mediator(backend, client)
     person = create_person(client, "Odette")
     owner = structure_id(backend, structure)
 
     async def go(db: Any) -> list[str]:
         refused = []
-        for kind, passed in (("self_declared", True), ("exit_check", False)):
+        for kind, passed in (
+            ("self_declared", True),
+            ("autoevaluation", True),
+            ("exit_check", False),
+        ):
             record = await recorded(db, person, owner, kind=kind, passed=passed, competence="E1")
             with pytest.raises(IssuingError) as error:
                 await issue_for_evidence(db, record, issued_by=None)
@@ -160,16 +178,21 @@ def test_an_exit_check_set_back_to_not_passed_revokes_its_badges(backend, client
     competence=st.sampled_from(["E1", "C3", "P2", "R1"]),
     level=st.integers(1, 4),
 )
+# Noncharacters: U+FFFE and U+FFFF cannot stand in the XML of an SVG.
+@example(
+    title="Atelier \ufffe", observed="Tâche \uffff \ufdd0 \U0010ffff", competence="E1", level=2
+)
 def test_any_text_a_workshop_left_signs_and_verifies_elsewhere(
     backend, client, title, observed, competence, level
 ):
-    """Whatever a trainer typed (control characters, any script), the badge it gives
-    validates against the official schema and verifies with us and with openbadgeslib."""
+    """Whatever a trainer typed (control characters, noncharacters, any script), the badge it
+    gives validates against the official schema, verifies with us and with openbadgeslib, and
+    every file the holder or the structure downloads carries it."""
     structure = mediator(backend, client)
     person = create_person(client, "Hortense")
     owner = structure_id(backend, structure)
 
-    async def go(db: Any) -> str:
+    async def go(db: Any) -> tuple[str, Credential]:
         record = await recorded(
             db,
             person,
@@ -181,6 +204,67 @@ def test_any_text_a_workshop_left_signs_and_verifies_elsewhere(
         )
         credential = await issue_for_evidence(db, record, issued_by=None)
         await db.commit()
-        return await checked(db, credential)
+        return await checked(db, credential), credential
 
-    assert backend.run(go) == "active"
+    status, credential = backend.run(go)
+    assert status == "active"
+    _, wallet = give_link(client, person)
+    files = f"{wallet}/badges/{credential.id}/badge"
+    assert json.loads(client.get(f"{files}.json").content) == credential.body
+    assert json.loads(extract_svg(client.get(f"{files}.svg").content)) == credential.body
+    assert json.loads(extract_png(client.get(f"{files}.png").content)) == credential.body
+    trainer = {"Authorization": f"Bearer {backend.token(backend.user(Role.TRAINER, structure)[0])}"}
+    svg = client.get(f"/api/v1/credentials/{credential.id}.svg", headers=trainer)
+    assert json.loads(extract_svg(svg.content)) == credential.body
+
+
+def test_a_badge_stored_off_the_official_schema_is_caught(backend, client, badges_off_schema):
+    """Every test is held to the schema for each badge it makes the service store (see
+    tests/app/conftest.py): one without its subject is noticed as it is written."""
+    structure = mediator(backend, client)
+    person = create_person(client, "Armande")
+    owner = structure_id(backend, structure)
+
+    async def go(db: Any) -> None:
+        good = await issue_for_evidence(db, await recorded(db, person, owner), issued_by=None)
+        assert badges_off_schema == []
+        bad = {k: v for k, v in good.body.items() if k != "credentialSubject"}
+        fields = ("structure_id", "achievement", "issued_at", "status_list_id")
+        db.add(Credential(body=bad, status_index=-1, **{f: getattr(good, f) for f in fields}))
+        await db.flush()
+        await db.rollback()
+
+    backend.run(go)
+    ((_, errors),) = badges_off_schema
+    assert any("credentialSubject" in error for error in errors), errors
+    badges_off_schema.clear()
+
+
+def test_the_holder_is_named_by_their_emails_salted_hash_only_when_they_gave_one(backend, client):
+    """OB 3.0's `identityHash`: « sha256$ » and the hex SHA-256 of the address and the salt, so
+    an employer who knows the address can match it; a salt of its own for each badge; and
+    nothing at all about an address the person never gave."""
+    structure = mediator(backend, client)
+    booked, unbooked = create_person(client, "Lucienne"), create_person(client, "Simone")
+    workshop_passed(backend, booked, structure)
+    salts = set()
+    for credential in badges_of(backend, booked):
+        (identifier,) = credential.body["credentialSubject"]["identifier"]
+        salt = identifier["salt"]
+        digest = hashlib.sha256(f"lucienne@exemple.fr{salt}".encode()).hexdigest()
+        assert identifier["identityHash"] == f"sha256${digest}"
+        assert identifier["identityType"] == "emailAddress" and identifier["hashed"] is True
+        salts.add(salt)
+    assert len(salts) == 2
+    owner = structure_id(backend, structure)
+
+    async def without_email(db: Any) -> dict[str, Any]:
+        record = await recorded(db, unbooked, owner, kind="observed_task")
+        credential = await issue_for_evidence(db, record, issued_by=None)
+        await db.commit()
+        assert await checked(db, credential) == "active"
+        return credential.body
+
+    subject = backend.run(without_email)["credentialSubject"]
+    assert "identifier" not in subject
+    assert subject["id"].startswith("urn:uuid:")

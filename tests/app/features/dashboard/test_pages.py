@@ -61,14 +61,14 @@ def test_a_coordinator_lands_on_their_dashboard_with_every_chart_and_its_table(
     assert page.status_code == 200
     shown = text_of(page.text)
     assert "Tableau de bord : Cher" in shown
-    for title in ("Âge", "Matériel", "Profil", "Usage d'internet"):
+    for title in ("Âge", "Matériel", "Profil", "Usage d'internet", "Personnes ayant reçu un badge"):
         assert title in shown
     charts = page.text.count('role="img"')
     assert charts >= 10 and page.text.count("<table") >= charts
     assert "< 11" in page.text
     assert "sim-" not in page.text  # no alias leaves the layer
     english = text_of(client.get("/pro/territoire", params={"lang": "en"}).text)
-    for title in ("Age", "Equipment", "Use of the internet", "Level: ", "Needs"):
+    for title in ("Age", "Equipment", "Use of the internet", "Level: ", "Needs", "At least one"):
         assert title in english
     assert "Usage d'internet" not in english
     download = client.get("/pro/territoire/tableau.csv")
@@ -190,7 +190,7 @@ def test_no_page_shows_a_count_of_one_to_ten_people(backend, client, cher):
         table = rows(client.get("/pro/territoire/tableau.csv", params={"territoire": territory}))
         shown += [r[5] for r in table[1:] if r[2] != "offer" and r[3] != "taux_absence"]
     for level in ("commune", "epci"):
-        for indicator in ("people:total", "needs:caf", "age_band:soixante_dix_plus"):
+        for indicator in ("people:total", "needs:caf", "age_band:soixante_dix_plus", "badges:E"):
             params = {"niveau": level, "indicateur": indicator}
             shown += _people_counts(
                 rows(client.get("/pro/territoire/carte.csv", params=params)), [1]

@@ -12,12 +12,13 @@ from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
 from app.features.statistics.cube import Cell, decide, departement_cells, lower_stage, upper_stage
-from app.features.statistics.indicators import Indicator
+from app.features.statistics.indicators import TOTAL, Indicator
 from app.features.statistics.secrecy import THRESHOLD, Relation, suppress
 from app.features.statistics.territory import Level, territory
 from tests.app.features.statistics.people import (
     PLANTED,
     RARE_AGE,
+    RARE_BADGE,
     RARE_NEED,
     Someone,
     counts_by_departement,
@@ -87,6 +88,8 @@ def planted_cells() -> list[Cell]:
             (Indicator.AGE_BAND, RARE_AGE),
             (Indicator.NEEDS, RARE_NEED),
             (Indicator.LEVEL_E, "0"),
+            (Indicator.BADGES, TOTAL),
+            (Indicator.BADGES, RARE_BADGE),
         ):
             found.append((node.level.value, node.code, indicator, column))
     return found

@@ -1,6 +1,6 @@
 """The statistics as pages and the open-data export give them, on SQLite and PostgreSQL: a
-person alone in a tiny commune with an unusual age and need stays unreadable whatever table,
-territory, period or subtraction is tried, and the export validates against its schema."""
+person alone in a tiny commune with an unusual age, need and badge stays unreadable whatever
+table, territory, period or subtraction is tried, and the export validates against its schema."""
 
 from __future__ import annotations
 
@@ -26,12 +26,14 @@ from app.db.migrate import upgrade
 from app.db.models import (
     Channel,
     Consent,
+    Credential,
     Diagnostic,
     DiagnosticStatus,
     Person,
     StatCell,
     Structure,
 )
+from app.features.badges import revoke
 from app.features.statistics import (
     SUPPRESSED,
     THRESHOLD,
@@ -48,8 +50,9 @@ from app.features.statistics import (
     statistics_table,
     territory,
 )
-from app.features.statistics.open_data import schema_path
+from app.features.statistics.open_data import schema_path, table_schema
 from tests.app.conftest import Backend, command_environment, empty_database
+from tests.app.features.statistics.badges import a_person, award
 from tests.app.features.statistics.people import RARE_AGE, RARE_NEED, TINY
 
 YEAR = 2026
@@ -58,6 +61,8 @@ BIRTH_BAND = "1930-1939"
 FREE_TEXT = "habite au fond de l'impasse des Lilas"
 BIG = ("18033", "18279", "18197")  # Bourges, Vierzon, Saint-Amand-Montrond
 SMALL = ("18027", "18031")  # Bengy-sur-Craon, Blet: Charly's EPCI
+BADGE_DAY = datetime(YEAR, 6, 1, 10, tzinfo=UTC)
+RARE_BADGE = ("R1", "R")  # a competence of « Création de contenu », and its domain
 
 
 @dataclass
@@ -114,6 +119,10 @@ async def _fill(db: AsyncSession, rng: random.Random, count: int) -> str:
     planted = _diagnostic(_context(TINY, RARE_AGE, [RARE_NEED]), person, when)
     db.add(planted)
     db.add(_diagnostic(_context(TINY, RARE_AGE, [RARE_NEED]), person, when.replace(month=4)))
+    for n in range(24):  # people with a badge in the towns, the planted person's rare one
+        holder = await a_person(db, structure, rng.choice(BIG))
+        await award(db, holder, "E1" if n % 3 else "C1", issued_at=BADGE_DAY)
+    await award(db, person, RARE_BADGE[0], issued_at=BADGE_DAY)
     await db.commit()
     return str(planted.id)
 
@@ -200,14 +209,20 @@ def test_the_planted_person_is_never_a_number(world: World) -> None:
             *await statistics_rows(db, Indicator.AGE_BAND, YEAR, [charly, epci]),
             *await statistics_rows(db, Indicator.NEEDS, YEAR, [charly, epci]),
             *await statistics_rows(db, Indicator.PEOPLE, YEAR, [charly]),
+            *await statistics_rows(db, Indicator.BADGES, YEAR, [charly, epci]),
         ]
 
-    age_charly, age_epci, need_charly, need_epci, people = _run_db(world.settings, work)
+    age_charly, age_epci, need_charly, need_epci, people, badge_charly, badge_epci = _run_db(
+        world.settings, work
+    )
     assert people.total.shown == SUPPRESSED and people.diagnostics is None
     for row in (age_charly, age_epci):
         assert row.cell(RARE_AGE).shown == SUPPRESSED
     for row in (need_charly, need_epci):
         assert row.cell(RARE_NEED).shown == SUPPRESSED
+    assert badge_charly.total.shown == SUPPRESSED
+    for row in (badge_charly, badge_epci):
+        assert row.cell(RARE_BADGE[1]).shown == SUPPRESSED
 
 
 def test_side_by_side_rows_are_the_tables_rows(world: World) -> None:
@@ -235,6 +250,14 @@ def test_a_refresh_of_what_changed_publishes_what_a_full_one_does(world: World) 
         for _ in range(40):
             context = _context(rng.choice(BIG), "soixante_dix_plus", ["caf"])
             db.add(_diagnostic(context, None, when))
+        # badges issued and one revoked since the last refresh, a holder moved to Vierzon
+        structure = await db.scalar(select(Structure).limit(1))
+        for _ in range(3):
+            await award(db, await a_person(db, structure, rng.choice(BIG)), issued_at=when)
+        issued = list(await db.scalars(select(Credential).where(Credential.competence == "C1")))
+        await revoke(db, issued[0], reason="Erreur de saisie", by=None)
+        moved = await db.get(Person, issued[1].person_id)
+        moved.commune_insee = "18279" if moved.commune_insee != "18279" else "18033"
         await db.commit()
         await refresh(db)
         after_changes = await snapshot(db)
@@ -243,6 +266,14 @@ def test_a_refresh_of_what_changed_publishes_what_a_full_one_does(world: World) 
 
     changed, full = _run_db(world.settings, work)
     assert changed == full
+
+
+def test_the_schema_shipped_is_the_one_every_export_follows() -> None:
+    shipped = json.loads(Path(schema_path()).read_text("utf-8"))
+    assert shipped == table_schema()
+    names = [field["name"] for field in shipped["fields"]]
+    assert {"nb_personnes_badge", "nb_personnes_badge_parcours"} <= set(names)
+    assert "nb_personnes_badge_domaine_e" in names
 
 
 @pytest.mark.parametrize("level", ["commune", "epci", "departement", "region"])
@@ -308,6 +339,8 @@ def test_the_public_page_shows_the_same_cells_and_its_files(world: World, tmp_pa
         assert shown.status_code == 200
         assert "Licence Ouverte" in shown.text and SUPPRESSED.replace("<", "&lt;") in shown.text
         assert ALIAS not in shown.text and FREE_TEXT not in shown.text
+        badges = client.get("/statistiques", params={"niveau": "epci", "indicateur": "badges"})
+        assert badges.status_code == 200 and "Personnes ayant reçu un badge" in badges.text
         bad = client.get("/statistiques", params={"niveau": "quartier"})
         assert bad.status_code == 422 and "choisissez dans les listes" in bad.text
         csv_file = client.get(

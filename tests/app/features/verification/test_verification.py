@@ -14,7 +14,7 @@ import struct
 import threading
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -30,12 +30,16 @@ from sqlalchemy import select
 from app.asgi import create_app
 from app.cli import main
 from app.db.models import Credential, IssuerKey, Person, Role, Structure
-from app.features.badges import credential_url, revoke
+from app.features.badges import credential_url, issue_for_evidence, revoke
+from app.features.verification.api import API_CHECKS
+from app.features.verification.pages import PAGE_CHECKS
 from badges.baking import bake_png, bake_svg
 from badges.multikey import public_key_multibase
 from badges.proof import sign
 from tests.app.conftest import csrf
+from tests.app.features.badges.support import recorded
 from tests.app.features.wallet.support import OBSERVED, earn_badges
+from tests.app.features.wallet.test_wallet import forget_limit
 from tests.badges.strategies import leaves, value_at, with_value
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'
@@ -351,3 +355,31 @@ def test_the_api_is_documented_with_its_three_inputs_and_its_verdicts(client):
     assert content["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
     assert {"200", "400", "413", "422", "429"} <= set(operation["responses"])
     assert "security" not in operation or {} in operation["security"]
+
+
+def test_a_badge_past_its_end_date_reads_expired_everywhere(backend, client):
+    """A badge issued with an end date (`validUntil`) that has passed, as time makes it: the
+    page, the API and the structure's list say expired, not valid nor revoked."""
+    email, name = backend.user(Role.TRAINER)
+    until = datetime.now(UTC) - timedelta(days=1)
+
+    async def go(db: Any) -> UUID:
+        structure = await db.scalar(select(Structure).where(Structure.name == name))
+        person = Person(structure_id=structure.id, alias="Odile")
+        db.add(person)
+        await db.flush()
+        evidence = await recorded(db, str(person.id), structure.id)
+        credential = await issue_for_evidence(db, evidence, issued_by=None, valid_until=until)
+        await db.commit()
+        return credential.id
+
+    credential_id = backend.run(go)
+    forget_limit(backend, PAGE_CHECKS)
+    forget_limit(backend, API_CHECKS)
+    shown = client.get(f"/verifier?credential={credential_id}")
+    assert _verdict(shown.text) == "Badge expiré"
+    answer = _api(client, link=credential_url(credential_id))
+    assert (answer["verdict"], answer["reason"]) == ("expired", "expired")
+    trainer = {"Authorization": f"Bearer {backend.token(email)}"}
+    (listed,) = client.get("/api/v1/credentials", headers=trainer).json()["items"]
+    assert (listed["id"], listed["status"]) == (str(credential_id), "expired")

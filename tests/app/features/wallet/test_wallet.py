@@ -17,6 +17,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 from sqlalchemy import delete, select
+from weasyprint import HTML
 
 from app.db.models import Credential, OutboxMessage, Throttle, WalletLink
 from app.features.badges import credential_url
@@ -174,6 +175,28 @@ def test_the_paper_attestation_names_the_badge_and_its_qr_code_reads_the_link(cl
     image = np.array(document[0].render(scale=2).to_pil().convert("RGB"))
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert [code.text for code in found] == [credential_url(live)]
+
+
+def read_qr_codes(svg: str) -> list[str]:
+    """What a phone reads from an inline SVG drawing: drawn on white with a quiet zone, by the
+    engine that draws our PDFs, then decoded as the scan reader does."""
+    page = (
+        "<style>@page{size:300px 300px;margin:0}body{margin:0;background:#fff}</style>"
+        f'<div style="margin:40px;width:220px;height:220px">{svg}</div>'
+    )
+    document = pypdfium2.PdfDocument(HTML(string=page).write_pdf())
+    image = np.array(document[0].render(scale=2).to_pil().convert("RGB"))
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    return [code.text for code in found]
+
+
+def test_the_wallets_qr_code_reads_the_badges_verification_link(client, holder):
+    _, path = give_link(client, holder["person"])
+    live = holder["badges"][1]
+    client.cookies.clear()
+    page = client.get(path).text
+    drawn = re.findall(r'<div class="qr-code"[^>]*>(<svg.*?</svg>)</div>', page, re.DOTALL)
+    assert [read_qr_codes(svg) for svg in drawn] == [[credential_url(live)]]
 
 
 def test_linkedin_gets_the_certification_filled_in(backend, client, holder):
