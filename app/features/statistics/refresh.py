@@ -75,8 +75,8 @@ T = TypeVar("T")
 def _no_cycle_collection() -> Iterator[None]:
     """Counting and secrecy build millions of small tuples that all live until the cells are
     written; each cyclic collection would walk every one of them again (it made building a
-    département's relations fifteen times slower). Only around work that does not wait on the
-    database, so that nothing else in the process runs meanwhile."""
+    département's relations six to fifteen times slower). Only around work that does not
+    wait on the database, so that nothing else in the process runs meanwhile."""
     enabled = gc.isenabled()
     gc.disable()
     try:
