@@ -58,6 +58,9 @@ PAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/pro/personnes/{id}/badges", {"evidence": str(uuid.uuid4())}),
     ("GET", "/pro/personnes/{id}/portefeuille", None),
     ("POST", "/pro/personnes/{id}/portefeuille", {"envoyer": "oui"}),
+    ("POST", "/pro/personnes/{id}/portefeuille/couper", {}),
+    ("GET", "/pro/personnes/{id}/taches-observees", None),
+    ("POST", "/pro/personnes/{id}/taches-observees", {"item": "E1.1", "day": "2026-12-01"}),
 ]
 
 
