@@ -82,7 +82,7 @@ from app.nul_bytes import NulByteMiddleware
 from app.openapi import openapi_config
 from app.sessions import RotatingSessionConfig
 from app.throttle import Throttles
-from app.web import local_date, pictogram, whole_words
+from app.web import address_breaks, local_date, pictogram, whole_words
 
 HERE = Path(__file__).parent
 
@@ -122,6 +122,7 @@ def _templates() -> TemplateConfig[JinjaTemplateEngine]:
     environment.globals.update(FINDING_GLOBALS)
     environment.filters["b64"] = lambda text: base64.b64encode(str(text).encode()).decode()
     environment.filters["whole"] = whole_words
+    environment.filters["address"] = address_breaks
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 

@@ -1,5 +1,6 @@
 """A hyphenated word of a table (« Vierzon-Sologne-Berry », « rendez-vous ») is kept whole on a
-narrow screen by a box around it; the text itself, and its escaping, stay as they were."""
+narrow screen by a box around it, and an e-mail address breaks only after its « @ » or before a
+dot; the text itself, and its escaping, stay as they were."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.web import whole_words
+from app.web import address_breaks, whole_words
 
 BOX = re.compile(r'<span class="whole">([^<]*)</span>')
 
@@ -36,3 +37,17 @@ def test_the_text_read_is_the_text_given(text: str) -> None:
     shown = str(whole_words(text))
     assert html.unescape(BOX.sub(r"\1", shown)) == text
     assert "<" not in BOX.sub(r"\1", shown)
+
+
+def test_an_address_breaks_after_its_at_sign_and_before_its_dots() -> None:
+    assert address_breaks("coordination-indre@e2e.example.org") == (
+        "coordination-indre@<wbr>e2e<wbr>.example<wbr>.org"
+    )
+    assert address_breaks("<b>@x") == "&lt;b&gt;@<wbr>x"
+
+
+@given(st.text())
+def test_the_address_read_is_the_address_given(email: str) -> None:
+    shown = str(address_breaks(email))
+    assert html.unescape(shown.replace("<wbr>", "")) == email
+    assert "<" not in shown.replace("<wbr>", "")

@@ -1,7 +1,8 @@
 """The administrators' pages on a 320 px phone, as an administrator of a département's network
 uses them: the accounts, a new account (with its errors, then created), a coordinator's
 territory, the audit trail. axe-core clean (WCAG 2.1 A and AA), nothing wider than the
-screen, nothing refused by the Content-Security-Policy."""
+screen, no word cut in two (an e-mail address goes to the next line after its « @ » or before
+a dot), nothing refused by the Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 
-from tests.e2e.browsing import MOBILE, PolicyWatch, page_problems
+from tests.e2e.browsing import MOBILE, PolicyWatch, layout_problems, page_problems
 
 EMAIL, PASSWORD = "administration@e2e.example.org", "correct horse battery e2e admin"
 COORDINATOR = "coordination-indre@e2e.example.org"
@@ -52,6 +53,7 @@ def test_the_administration_pages_are_accessible_at_320_px(
 
     def check(name: str) -> None:
         problems.extend(page_problems(page, policy, name))
+        problems.extend(f"{name}: {problem}" for problem in layout_problems(page))
 
     page.goto("/pro/admin/comptes")
     page.fill("#email", EMAIL)
@@ -63,7 +65,12 @@ def test_the_administration_pages_are_accessible_at_320_px(
     page.fill("#code", pyotp.TOTP(secret).now())
     _submit(page, "/pro/compte/double-authentification/activer")
 
+    # an API token in service, so that the accounts page lists one
+    page.goto("/pro/compte/jetons")
+    page.fill("#label", "tablette de la permanence du marché")
+    _submit(page, "/pro/compte/jetons")
     page.goto("/pro/admin/comptes")
+    assert "tablette de la permanence du marché" in page.locator("main").inner_text()
     check("the accounts")
     page.get_by_role("link", name="Créer un compte").click()
     page.wait_for_url("**/pro/admin/comptes/nouveau")

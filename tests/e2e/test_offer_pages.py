@@ -50,20 +50,30 @@ def test_a_place_and_a_workshop_are_published_without_javascript(
     assert "Lieu « Médiathèque des Gibjoncs » ajouté." in page.locator(".notice").inner_text()
     assert "Bourges (18000)" in page.locator("table").inner_text()
 
-    page.goto("/pro/offre/ateliers/nouveau")
-    page.fill("#title", "Premiers pas avec son téléphone")
-    page.fill(
-        "#description", "Allumer son téléphone, ouvrir une application et revenir à l'accueil."
+    _add_workshop(
+        page,
+        "Premiers pas avec son téléphone",
+        "Allumer son téléphone, ouvrir une application et revenir à l'accueil.",
+        "E1.2",
     )
-    page.select_option("#entry-E1", "0")
-    page.select_option("#exit-E1", "2")
+
+
+def _add_workshop(page: Any, title: str, description: str, item: str) -> None:
+    """A collective workshop from level 0 to 2 in the competence of ``item``, whose exit check
+    is that observed task."""
+    competence = item.partition(".")[0]
+    page.goto("/pro/offre/ateliers/nouveau")
+    page.fill("#title", title)
+    page.fill("#description", description)
+    page.select_option(f"#entry-{competence}", "0")
+    page.select_option(f"#exit-{competence}", "2")
     page.check("#modality-collective")
     page.fill("#duration_minutes", "90")
     page.check("#exit_kind-observed_task")
-    page.select_option("#exit_item", "E1.2")
+    page.select_option("#exit_item", item)
     _submit(page)
-    assert page.url.endswith("/pro/offre/ateliers"), page.url
-    assert "Premiers pas avec son téléphone" in page.locator("table").inner_text()
+    assert page.url.endswith("/pro/offre/ateliers"), page.locator("main").inner_text()
+    assert title in page.locator("table").inner_text()
 
 
 def test_the_offer_s_pages_read_whole_on_a_phone_and_pass_axe(
@@ -80,6 +90,14 @@ def test_the_offer_s_pages_read_whole_on_a_phone_and_pass_axe(
         focused = page.evaluate("() => document.activeElement?.id")
         assert focused == "erreurs", f"{path}: the summary does not take the focus ({focused})"
         _readable(page, f"{path} with its errors")
+    # a competence whose name holds a hyphenated word (« e-mail ») and a long title: the list
+    # keeps them whole on a phone
+    _add_workshop(
+        page,
+        "Envoyer la photo d'un document à sa caisse de retraite depuis son téléphone",
+        "Prendre en photo une feuille et l'envoyer dans un message.",
+        "C1.2",
+    )
     for path in ("/pro/offre/lieux", "/pro/offre/ateliers"):
         page.goto(path)
         _readable(page, path)
