@@ -8,33 +8,24 @@ sent cannot be noted (nothing is written then).
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access import Permission, needs, visible_person
+from app.access import Permission, needs
 from app.audit import Auditor
 from app.db.models import Person, User
 from app.features.accounts import PAGE_ERRORS
 from app.features.badges.api import ISSUING
 from app.features.badges.observed import note_observed_task, read_task_form, today_in_paris
+from app.features.people import PERSON
 from app.i18n import gettext_for, request_language
 from app.throttle import per_user
 from app.web import Form, Msg, error_summary, flash, one, page, see_other
 
 LABELS = {"item": ("tache", "Tâche observée"), "day": ("tache-jour", "Jour où elle a été faite")}
-
-
-async def provide_person(
-    person_id: FromPath[UUID],
-    db_session: NamedDependency[AsyncSession],
-    current_user: NamedDependency[User | None],
-) -> Person:
-    return await visible_person(db_session, current_user, person_id)
 
 
 def _form(
@@ -63,7 +54,7 @@ class ObservedTaskPages(Controller):
     include_in_schema = False
     opt = needs(Permission.PEOPLE)
     exception_handlers = PAGE_ERRORS
-    dependencies = {"person": Provide(provide_person)}
+    dependencies = PERSON
 
     @get("/")
     async def show(
