@@ -16,9 +16,7 @@ from app.db.models import (
     Attendance,
     Credential,
     FeedbackKind,
-    Pathway,
     PathwayFeedback,
-    PathwayStep,
     Person,
     Recommendation,
     Role,
@@ -34,6 +32,7 @@ from tests.app.features.badges.test_api import BROWSER, LD, bearer, published
 from tests.app.features.badges.test_issuing import workshop_passed
 from tests.app.features.bookings.offer import begin, new_session
 from tests.app.features.wallet.test_wallet import forget_limit
+from tests.app.pathway_rows import pathway_with_a_step
 from tests.app.test_mediator_pages import create_person, mediator, paper_form
 from tests.app.test_scans import batch_ids, everything, finished, sheet_page, upload
 from tests.printables.corpus import copier_pdf
@@ -101,29 +100,7 @@ def plant_proposal(backend: Any, person_id: str, diagnostic_id: str, alias: str)
         )
         db.add(shown)
         await db.flush()
-        pathway = Pathway(
-            diagnostic_id=diagnostic,
-            person_id=person,
-            recommendation_id=shown.id,
-            need="demarches",
-            current="A1",
-            proposed_goal="A3",
-            goal="A3",
-            modality="collective",
-        )
-        db.add(pathway)
-        await db.flush()
-        db.add(
-            PathwayStep(
-                pathway_id=pathway.id,
-                position=0,
-                competence="E1",
-                from_level=1,
-                to_level=2,
-                kind="atelier",
-                modality="collective",
-            )
-        )
+        await pathway_with_a_step(db, diagnostic, person, "demarches", recommendation_id=shown.id)
         db.add(
             PathwayFeedback(
                 recommendation_id=shown.id,

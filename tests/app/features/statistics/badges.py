@@ -15,13 +15,12 @@ from app.db.models import (
     Diagnostic,
     DiagnosticStatus,
     EvidenceRecord,
-    Pathway,
-    PathwayStep,
     Person,
     StepStatus,
     Structure,
 )
 from app.features.badges import issue_for_evidence, issue_for_pathway
+from tests.app.pathway_rows import pathway_with_a_step
 
 
 async def a_structure(db: AsyncSession) -> Structure:
@@ -89,30 +88,9 @@ async def award_pathway(
     )
     db.add(diagnostic)
     await db.flush()
-    pathway = Pathway(
-        diagnostic_id=diagnostic.id,
-        person_id=person.id,
-        need="telephone",
-        current="A1",
-        proposed_goal="A3",
-        goal="A3",
-        modality="collective",
+    pathway, _ = await pathway_with_a_step(
+        db, diagnostic.id, person.id, "telephone", StepStatus.DONE
     )
-    db.add(pathway)
-    await db.flush()
-    db.add(
-        PathwayStep(
-            pathway_id=pathway.id,
-            position=0,
-            competence="E1",
-            from_level=1,
-            to_level=2,
-            kind="atelier",
-            modality="collective",
-            status=StepStatus.DONE,
-        )
-    )
-    await db.flush()
     credential = await issue_for_pathway(db, pathway, issued_by=None)
     if issued_at is not None:
         credential.issued_at = issued_at

@@ -29,18 +29,17 @@ from app.db.models import (
     Consent,
     Diagnostic,
     DiagnosticStatus,
-    Pathway,
     PathwayStep,
     Person,
     StatCell,
     StatRaw,
     StatState,
-    StepOrigin,
     StepStatus,
 )
 from app.features.statistics import refresh
 from tests.app.conftest import Backend, empty_database
 from tests.app.features.finding import offer
+from tests.app.pathway_rows import pathway_with_a_step
 
 # Eight départements in six régions; three communes of the Cher, two of them tiny.
 COMMUNES = (
@@ -193,29 +192,9 @@ class History:
         if found is not None:
             found.status = status
             return
-        pathway = Pathway(
-            diagnostic_id=diagnostic.id,
-            person_id=diagnostic.person_id,
-            need="caf",
-            current="A1",
-            proposed_goal="A2",
-            goal="A2",
-            modality="collective",
+        _, self.steps[diagnostic.id] = await pathway_with_a_step(
+            self.db, diagnostic.id, diagnostic.person_id, "caf", status
         )
-        self.db.add(pathway)
-        await self.db.flush()
-        self.steps[diagnostic.id] = PathwayStep(
-            pathway_id=pathway.id,
-            position=1,
-            competence="E1",
-            from_level=0,
-            to_level=2,
-            kind="workshop",
-            modality="collective",
-            status=status,
-            origin=StepOrigin.PROPOSED,
-        )
-        self.db.add(self.steps[diagnostic.id])
 
     async def _book(
         self,
