@@ -76,8 +76,9 @@ def person_row(backend: Any, person_id: str) -> Person | None:
 
 
 def text_of(page: str) -> str:
-    """The page as read: tags removed, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    """The page as read: tags removed (a line-break opportunity, ``<wbr>``, without a space),
+    entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.replace("<wbr>", ""))).split())
 
 
 # --- access -----------------------------------------------------------------------------------

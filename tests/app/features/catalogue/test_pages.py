@@ -15,6 +15,7 @@ from app.asgi import create_app
 from app.db.models import Role
 from app.features.catalogue import PLACE_VOCABULARIES, lamednum_pattern, lamednum_vocabulary
 from tests.app.conftest import Backend, csrf, login
+from tests.app.test_mediator_pages import text_of
 
 Client = TestClient[Any]
 
@@ -28,10 +29,6 @@ def post(client: Client, path: str, data: dict[str, Any]) -> Any:
     return client.post(
         path, data={**data, "_csrf_token": csrf(client, "/pro/offre")}, follow_redirects=False
     )
-
-
-def text_of(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 PLACE = {
