@@ -10,7 +10,7 @@ levels (about 130 territories) and that département only, never the whole count
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +23,7 @@ from app.features.statistics.indicators import (
     specs,
 )
 from app.features.statistics.secrecy import Relation, suppress
-from app.features.statistics.territory import Level, Territory, children_of, parent_of, territory
+from app.features.statistics.territory import Level, Territory, parent_of, territory
 
 # (territory level, territory code, indicator, column)
 Cell = tuple[str, str, str, str]
@@ -193,17 +193,3 @@ def departement_cells(stage: Stage, departement: str) -> dict[Cell, int]:
 
 def decide(stage: Stage, fixed: Mapping[Cell, bool] | None = None) -> tuple[set[Cell], set[Cell]]:
     return suppress(stage.values, stage.relations, fixed)
-
-
-def leaf_counts(
-    rows: Iterable[tuple[str, Iterable[tuple[str, str]]]],
-) -> dict[str, Counter[tuple[str, str]]]:
-    """Per commune, how many people (or rows) count in each (indicator, column)."""
-    found: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for commune, cells in rows:
-        found[commune].update(cells)
-    return found
-
-
-def children_in(node: Territory) -> tuple[Territory, ...]:
-    return children_of(node)

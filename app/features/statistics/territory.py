@@ -172,8 +172,3 @@ def parent_of(node: Territory) -> Territory:
 
 def contains(outer: Territory, inner: Territory) -> bool:
     return outer == inner or outer in ancestors(inner)
-
-
-def departement_of(node: Territory) -> str | None:
-    """The département a node lies in (None for France and a région)."""
-    return node.departement

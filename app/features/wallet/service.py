@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db.models import Credential, Person
 from app.db.types import as_utc
-from app.features.badges import achievement_image, credential_url
+from app.features.badges import PATHWAY_PREFIX, achievement_image, credential_url
 from badges.images import achievement_svg, pathway_svg
 from referentiel import Referential, load_referential
 from referentiel.i18n import localized
@@ -24,7 +24,6 @@ from referentiel.i18n import localized
 # LinkedIn's « add to profile » form, filled from the address (no account of ours, no API):
 # the holder checks the fields and saves, two taps after ours.
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
-PATHWAY_PREFIX = "parcours-"
 
 
 @dataclass(frozen=True)
