@@ -8,7 +8,6 @@ other sessions. Every change is written to the audit trail in the same transacti
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from app import territories
 from app.audit import Auditor
 from app.db.models import ApiToken, Role, Structure, User
 from app.db.types import as_utc
+from app.email_address import is_email_address
 from app.features.accounts.passwords import MSG_MISMATCH, password_problems
 from app.features.accounts.security import (
     generate_password,
@@ -56,9 +56,7 @@ MSG_UNKNOWN_DEPARTEMENT = "Aucun département n'a le code « {code} »."
 MSG_UNKNOWN_REGION = "Aucune région n'a le code « {code} »."
 MSG_TRY_AGAIN = "Un autre changement est arrivé en même temps : réessayez."
 
-EMAIL_MAX = 320  # the column's size
 STRUCTURE_MAX = 200
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -236,7 +234,7 @@ class AccountService:
         at once; with no role yet, what does not depend on it."""
         email, structure = _email(email), _structure_name(structure)
         problems = []
-        if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        if not is_email_address(email):
             problems.append(AccountProblem("email", MSG_EMAIL_INVALID))
         elif await self.by_email(email) is not None:
             problems.append(AccountProblem("email", MSG_EMAIL_TAKEN, {"email": email}))

@@ -8,14 +8,12 @@ whoever books it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from uuid import UUID
 
+from app.email_address import is_email_address
 from app.features.catalogue import normalise_phone
 
-EMAIL_MAX = 320
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 MSG_EMAIL = "e-mail : l'adresse ne convient pas (par exemple : prenom.nom@exemple.fr)"
 MSG_PHONE = "téléphone : le numéro ne convient pas (par exemple : 06 12 34 56 78)"
 
@@ -41,7 +39,7 @@ class Contact:
 def normal_email(typed: str) -> str | None:
     """The address without spaces around, its domain in lower case; None if it is not one."""
     address = typed.strip()
-    if len(address) > EMAIL_MAX or not _EMAIL.match(address):
+    if not is_email_address(address):
         return None
     local, domain = address.rsplit("@", 1)
     return f"{local}@{domain.lower()}"

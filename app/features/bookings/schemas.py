@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 from app.db.models import Attendance, BookingStatus
-from app.features.bookings.contacts import EMAIL_MAX
+from app.email_address import EMAIL_MAX
 
 PHONE_MAX = 30
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from app.email_address import EMAIL_MAX, is_email_address
 from app.web import Msg
 
 MSG_REQUIRED = Msg("Ce champ est obligatoire.")
@@ -21,7 +22,6 @@ MSG_WHOLE_NUMBER = Msg("Un nombre entier est attendu, par exemple 90.")
 MSG_EMAIL = Msg("Cette adresse e-mail n'est pas complète : par exemple contact@mediatheque.fr.")
 MSG_URL = Msg("Cette adresse de site n'est pas complète : par exemple https://www.exemple.fr.")
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 
@@ -114,8 +114,8 @@ def whole(value: Any) -> int | None:
 
 
 def email(value: Any) -> str | None:
-    found = text(value, 320)
-    if found is not None and not _EMAIL.fullmatch(found):
+    found = text(value, EMAIL_MAX)
+    if found is not None and not is_email_address(found):
         raise FieldError(MSG_EMAIL)
     return found
 
