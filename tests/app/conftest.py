@@ -10,7 +10,7 @@ import asyncio
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,9 @@ from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.models import Credential, Role
 from app.features.accounts.service import AccountService
+from app.throttle import Limit
 from badges.schema import schema_errors
+from tests.app.limits import spending
 from tests.app.smtp import Mailer, smtp_server
 
 POSTGRES_URL = os.environ.get("PARCOURS_TEST_POSTGRES_URL")
@@ -181,3 +183,9 @@ def badges_off_schema() -> Iterator[list[tuple[uuid.UUID, list[str]]]]:
     finally:
         event.remove(Credential, "before_insert", check)
     assert not found, f"badges stored off the official schema: {found}"
+
+
+@pytest.fixture
+def spend(backend: Backend) -> Iterator[Callable[[Limit, str], None]]:
+    """Use up a limit for a subject (``spend(limit, subject)``); forgotten at the end."""
+    yield from spending(backend)

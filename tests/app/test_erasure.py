@@ -31,7 +31,7 @@ from tests.app.conftest import login
 from tests.app.features.badges.test_api import BROWSER, LD, bearer, published
 from tests.app.features.badges.test_issuing import workshop_passed
 from tests.app.features.bookings.offer import begin, new_session
-from tests.app.features.wallet.test_wallet import forget_limit
+from tests.app.limits import forget_limit
 from tests.app.pathway_rows import pathway_with_a_step
 from tests.app.test_mediator_pages import create_person, mediator, paper_form
 from tests.app.test_scans import batch_ids, everything, finished, sheet_page, upload

@@ -5,7 +5,7 @@ reading of the trail is itself recorded, and each change is in it."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -23,6 +23,7 @@ from app.features.accounts import PAGE_ERRORS, AccountError, AccountService
 from app.features.admin import scopes
 from app.features.admin.service import AuditFilter, audit_events
 from app.i18n import gettext_for, request_language
+from app.throttle import Limit, per_user
 from app.web import PARIS, Form, Msg, Renders, error_summary, flash, one, page, see_other
 
 USER_NOT_FOUND = "Ce compte n'existe pas."
@@ -40,6 +41,11 @@ ACCOUNT_FIELDS = {
 NEW_ACCOUNT = ("email", "role", "structure", "territoire")  # the form's field names
 FIELD_MAX = 400  # longer than any field may be: the rules then say what is wrong
 # The journal's filters (query parameters) and the length kept of each.
+# An administrator's session in the wrong hands may not create accounts or reset passwords
+# without end, nor search the whole trail in a loop (its filters read a large table).
+CHANGES: Final = Limit("admin-change", attempts=120, window=timedelta(hours=1))
+TRAIL_READS: Final = Limit("audit-read", attempts=300, window=timedelta(minutes=10))
+
 FILTERS = {"action": 40, "acteur": 320, "fiche": 40, "du": 10, "au": 10, "page": 6}
 
 
@@ -64,7 +70,7 @@ class AdminPages(Controller):
     ) -> Template:
         return await _account_form(request, db_session, dict.fromkeys(NEW_ACCOUNT, ""))
 
-    @post("/comptes/nouveau")
+    @post("/comptes/nouveau", guards=[per_user(CHANGES)])
     async def create_account(
         self,
         *,
@@ -111,7 +117,7 @@ class AdminPages(Controller):
         coordinator = await _coordinator(user, db_session, user_id)
         return _scope_form(request, coordinator, scopes.value_of(coordinator))
 
-    @post("/comptes/{user_id:uuid}/territoire")
+    @post("/comptes/{user_id:uuid}/territoire", guards=[per_user(CHANGES)])
     async def change_scope(
         self,
         *,
@@ -141,7 +147,7 @@ class AdminPages(Controller):
         )
         return see_other("/pro/admin/comptes")
 
-    @post("/comptes/{user_id:uuid}/mot-de-passe")
+    @post("/comptes/{user_id:uuid}/mot-de-passe", guards=[per_user(CHANGES)])
     async def reset_password(
         self,
         *,
@@ -155,7 +161,7 @@ class AdminPages(Controller):
         temporary = await accounts.reset_password(other)
         return await _accounts_page(request, accounts, user, reset=(other, temporary))
 
-    @post("/comptes/{user_id:uuid}/double-authentification/retirer")
+    @post("/comptes/{user_id:uuid}/double-authentification/retirer", guards=[per_user(CHANGES)])
     async def remove_totp(
         self,
         *,
@@ -175,7 +181,7 @@ class AdminPages(Controller):
         )
         return see_other("/pro/admin/comptes")
 
-    @post("/jetons/{token_id:uuid}/revoquer")
+    @post("/jetons/{token_id:uuid}/revoquer", guards=[per_user(CHANGES)])
     async def revoke_token(
         self,
         *,
@@ -190,7 +196,7 @@ class AdminPages(Controller):
         flash(request, "Jeton révoqué : il ne permet plus rien.")
         return see_other("/pro/admin/comptes")
 
-    @get("/journal", opt=needs(Permission.AUDIT))
+    @get("/journal", opt=needs(Permission.AUDIT), guards=[per_user(TRAIL_READS)])
     async def journal(
         self,
         *,

@@ -19,8 +19,10 @@ from app.asgi import create_app
 from app.db.models import AuditEvent, Role, User
 from app.demo_synthetic import fill_synthetic
 from app.features.accounts import AccountService
+from app.features.admin.pages import CHANGES, TRAIL_READS
 from app.features.statistics import refresh
 from tests.app.conftest import csrf, login
+from tests.app.limits import refused, user_subject
 from tests.app.test_accounts import NEW_PASSWORD, admin, form
 from tests.app.test_mediator_pages import text_of
 
@@ -354,3 +356,32 @@ def test_any_form_gives_an_account_or_a_french_error_and_nothing_half_written(
     made = account(backend, email)
     assert made is not None and made.role == Role(role)
     assert (made.role == Role.COORDINATOR) == bool(made.scope_departement or made.scope_region)
+
+
+def test_an_administrator_s_changes_and_trail_searches_are_limited(backend, client, spend):
+    """Past its limits an administrator's account changes nothing more and searches the trail no
+    more for a while (429, in French); another administrator goes on."""
+    coordinator, _ = backend.user(Role.COORDINATOR)
+    target = account(backend, coordinator)
+    assert target is not None
+    email = admin(backend, client)
+    spend(CHANGES, user_subject(backend, email))
+    spend(TRAIL_READS, user_subject(backend, email))
+    before = count_users(backend)
+    refused(
+        [
+            create(client, email=new_email(), role="mediator", structure="EPN de Vierzon"),
+            form(client, f"/pro/admin/comptes/{target.id}/territoire", **INDRE),
+            form(client, f"/pro/admin/comptes/{target.id}/mot-de-passe"),
+            form(client, f"/pro/admin/comptes/{target.id}/double-authentification/retirer"),
+            form(client, f"/pro/admin/jetons/{uuid.uuid4()}/revoquer"),
+            client.get("/pro/admin/journal"),
+        ]
+    )
+    assert count_users(backend) == before
+    assert account(backend, coordinator).must_change_password == target.must_change_password
+    with TestClient(app=create_app(backend.settings)) as other:
+        admin(backend, other)
+        assert other.get("/pro/admin/journal").status_code == 200
+        changed = form(other, f"/pro/admin/comptes/{target.id}/territoire", **INDRE)
+        assert changed.status_code == 303

@@ -23,7 +23,7 @@ from tests.app.features.bookings.offer import begun, new_session
 from tests.app.features.bookings.test_api import structure_id
 from tests.app.features.verification.test_verification import _verdict
 from tests.app.features.wallet.support import give_link
-from tests.app.features.wallet.test_wallet import forget_limit
+from tests.app.limits import forget_limit
 from tests.app.test_mediator_pages import create_person, text_of, token
 from tests.badges.test_javascript_verifier import NODE, SUITE, verify_in_node
 

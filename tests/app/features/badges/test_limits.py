@@ -8,15 +8,13 @@ each test forgets it afterwards (tests share databases and the test client's add
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from app.db.models import Credential, Role, Throttle, User
+from app.db.models import Credential, Role
 from app.features.badges.api import IMAGES, ISSUING, LISTING, REVOKING
 from app.features.badges.pix_import import IMPORTS
 from app.features.badges.public import READS
@@ -25,13 +23,12 @@ from app.features.verification.api import API_CHECKS
 from app.features.verification.pages import PAGE_CHECKS
 from app.features.wallet.pages import GIVING, WRONG_LINKS
 from app.pdf import PDFS
-from app.throttle import Limit, Throttles
 from tests.app.conftest import login
 from tests.app.features.badges.test_issuing import workshop_passed
 from tests.app.features.bookings.test_api import structure_id
 from tests.app.features.wallet.support import give_link
-from tests.app.features.wallet.test_wallet import forget_limit
-from tests.app.test_mediator_pages import create_person, text_of, token
+from tests.app.limits import refused, user_subject
+from tests.app.test_mediator_pages import create_person, token
 from tests.badges.test_pix import pix_export
 
 TEST_CLIENT = "testclient"  # the address the test client's requests come from
@@ -75,49 +72,6 @@ def world(backend: Any, client: Any) -> World:
         mediator_bearer={"Authorization": f"Bearer {backend.token(mediator)}"},
         trainer_bearer={"Authorization": f"Bearer {backend.token(trainer)}"},
     )
-
-
-def user_subject(backend: Any, email: str) -> str:
-    async def go(db: Any) -> str:
-        return f"user:{await db.scalar(select(User.id).where(User.email == email))}"
-
-    return backend.run(go)
-
-
-@pytest.fixture
-def spend(backend: Any) -> Iterator[Callable[[Limit, str], None]]:
-    """Use up ``limit`` for a subject; every limit used up is forgotten at the end."""
-    throttles = Throttles(backend.settings.secret())
-    spent: list[Limit] = []
-
-    def use_up(limit: Limit, subject: str) -> None:
-        key = throttles.key(limit, subject)
-
-        async def go(db: Any) -> None:
-            await db.execute(delete(Throttle).where(Throttle.key == key))
-            now = datetime.now(UTC)
-            db.add(Throttle(key=key, count=limit.attempts, window_start=now, last_at=now))
-            await db.commit()
-
-        backend.run(go)
-        spent.append(limit)
-
-    yield use_up
-    for limit in spent:
-        forget_limit(backend, limit)
-
-
-def refused(answers: list[Any]) -> None:
-    """Each answer is a 429 saying how long to wait, as a page or as a problem."""
-    for answer in answers:
-        where = f"{answer.request.method} {answer.request.url.path}"
-        assert answer.status_code == 429, f"{where}: {answer.status_code}"
-        assert int(answer.headers["retry-after"]) > 0, where
-        if answer.headers["content-type"].startswith("text/html"):
-            assert "attendez" in text_of(answer.text), where
-        else:
-            assert answer.headers["content-type"].startswith("application/problem+json"), where
-            assert "attendez" in answer.json()["detail"], where
 
 
 def form(client: Any, **fields: str) -> dict[str, str]:

@@ -39,7 +39,7 @@ from badges.proof import sign
 from tests.app.conftest import csrf
 from tests.app.features.badges.support import recorded
 from tests.app.features.wallet.support import OBSERVED, earn_badges
-from tests.app.features.wallet.test_wallet import forget_limit
+from tests.app.limits import forget_limit
 from tests.badges.strategies import leaves, value_at, with_value
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'

@@ -16,19 +16,19 @@ import numpy as np
 import pypdfium2
 import pytest
 import zxingcpp
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from weasyprint import HTML
 
-from app.db.models import Credential, OutboxMessage, Throttle, WalletLink
+from app.db.models import Credential, OutboxMessage, WalletLink
 from app.features.badges import credential_url
 from app.features.wallet.links import TOKEN_SHAPE
 from app.features.wallet.pages import WRONG_LINKS
 from app.pdf import PDFS
-from app.throttle import Limit
 from badges.baking import extract_png, extract_svg
 from tests.app.conftest import csrf
 from tests.app.features.notifications.test_worker import drain
 from tests.app.features.wallet.support import OBSERVED, give_link, with_badges
+from tests.app.limits import forget_limit
 from tests.app.test_mediator_pages import create_person, mediator, token
 
 CLOSED = "ouvre pas de portefeuille"
@@ -255,16 +255,6 @@ def test_erasing_the_person_deletes_their_links_and_the_message(backend, client)
     assert not [body for body in backend.run(kept) if path in body]
     client.cookies.clear()
     assert client.get(path).status_code == 404
-
-
-def forget_limit(backend: Any, limit: Limit) -> None:
-    """What the tests before used of ``limit`` from the same address no longer counts."""
-
-    async def go(db: Any) -> None:
-        await db.execute(delete(Throttle).where(Throttle.key.startswith(f"{limit.name}:")))
-        await db.commit()
-
-    backend.run(go)
 
 
 def test_links_that_open_nothing_are_limited_per_address(backend, client):
