@@ -6,6 +6,7 @@ import contextlib
 import itertools
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from advanced_alchemy.extensions.litestar import (
@@ -13,7 +14,7 @@ from advanced_alchemy.extensions.litestar import (
     EngineConfig,
     SQLAlchemyAsyncConfig,
 )
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, select, update
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import VAR_DIR, Settings, private_var_dir
+from app.db.models import Structure
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -104,6 +106,22 @@ def one_statement(db: AsyncSession) -> contextlib.AbstractAsyncContextManager[An
     if db.get_bind().dialect.name == "sqlite":
         return contextlib.nullcontext()
     return db.begin_nested()
+
+
+async def hold_structure(db: AsyncSession, structure_id: UUID) -> None:
+    """Hold a structure's row until the commit, so that its writers that check before they
+    write (is this badge issued yet? how many uploads wait?) go one after the other. SQLite has
+    no row locks and reads outside a transaction until the first write: writing first makes
+    this connection the one writer before anything is read."""
+    if db.get_bind().dialect.name == "sqlite":
+        await db.execute(
+            update(Structure)
+            .where(Structure.id == structure_id)
+            .values(updated_at=Structure.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        await db.execute(select(Structure.id).where(Structure.id == structure_id).with_for_update())
 
 
 def settings_of(db: AsyncSession) -> Settings | None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,6 +66,15 @@ class Credential(UUIDAuditBase):
         Index("ix_credential_structure_issued", "structure_id", "issued_at"),
         # the statistics' refresh reads the badges issued or revoked since it last ran
         Index("ix_credential_updated", "updated_at"),
+        # one live badge per person and achievement, even when two requests issue it at once
+        Index(
+            "uq_credential_live",
+            "person_id",
+            "achievement",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+            sqlite_where=text("revoked_at IS NULL"),
+        ),
     )
 
     structure_id: Mapped[UUID] = mapped_column(ForeignKey("structure.id", ondelete="RESTRICT"))

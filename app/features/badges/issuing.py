@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings, get_settings
-from app.db.engine import settings_of
+from app.db.engine import hold_structure, settings_of
 from app.db.models import (
     Booking,
     Credential,
@@ -190,6 +190,12 @@ async def _issue(
     settings = _settings(db)
     if settings.public_url_in_clear:
         raise IssuingError(MSG_IN_CLEAR)
+    # The structure's issuers go one after the other: a badge issued meanwhile by another
+    # request is seen now, and given rather than issued twice.
+    await hold_structure(db, structure_id)
+    meanwhile = await _live(db, person_id, key)
+    if meanwhile is not None:
+        return meanwhile
     structure = await db.get(Structure, structure_id)
     if structure is None:
         raise IssuingError("Structure introuvable.")

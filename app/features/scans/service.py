@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from app.db.engine import hold_structure
 from app.db.models import (
     BatchStatus,
     Diagnostic,
     PageOutcome,
     ScanBatch,
     ScanPage,
-    Structure,
     User,
 )
 from app.features.scans.importing import (
@@ -73,10 +73,8 @@ class ScanService:
 
     async def enqueue(self, user: User, files: Sequence[StoredFile]) -> list[ScanBatch]:
         """One batch per file, all or none; QueueFullError past the structure's share."""
-        # The structure's row, locked, makes concurrent uploads count one after the other.
-        await self.db.execute(
-            select(Structure.id).where(Structure.id == user.structure_id).with_for_update()
-        )
+        # The structure's row, held, makes concurrent uploads count one after the other.
+        await hold_structure(self.db, user.structure_id)
         in_flight = await self._in_flight(user.structure_id)
         if in_flight + len(files) > MAX_BATCHES_IN_FLIGHT:
             await self.db.rollback()

@@ -4,6 +4,7 @@ keeps it verifiable, and a revocation shows in the published list."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from typing import Any
@@ -13,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.engine import SETTINGS
 from app.db.models import (
     Attendance,
     Booking,
@@ -27,7 +30,7 @@ from app.features.badges import IssuingError, issue_for_evidence, revoke, rotate
 from app.features.bookings import Mark, book, record_attendance
 from badges.baking import extract_png, extract_svg
 from tests.app.features.badges.support import checked, recorded
-from tests.app.features.bookings.offer import begin, new_session
+from tests.app.features.bookings.offer import begin, new_session, opened
 from tests.app.features.bookings.test_api import structure_id
 from tests.app.features.wallet.support import give_link
 from tests.app.test_mediator_pages import create_person, mediator
@@ -268,3 +271,42 @@ def test_the_holder_is_named_by_their_emails_salted_hash_only_when_they_gave_one
     subject = backend.run(without_email)["credentialSubject"]
     assert "identifier" not in subject
     assert subject["id"].startswith("urn:uuid:")
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["structure's first badge", "a later one"])
+def test_requests_issuing_the_same_badge_at_once_give_one_badge(backend, client, first):
+    """Two mediators (or a double click) issue from the same evidence at the same instant: both
+    get the same badge, and the person holds it once; the structure's first badge (which opens
+    its revocation list) too."""
+    mediator(backend, client)
+    person = create_person(client, "Gaston")
+    owner = backend.run(lambda db: db.get(Person, UUID(person))).structure_id
+    together = 6
+    if not first:  # another badge opened the list
+
+        async def earlier(db: Any) -> None:
+            evidence = await recorded(db, person, owner, competence="C1")
+            await issue_for_evidence(db, evidence, issued_by=None)
+            await db.commit()
+
+        backend.run(earlier)
+
+    async def go() -> set[UUID]:
+        async with opened(backend.settings.database_url, together) as engine:
+
+            async def one() -> UUID:
+                info = {SETTINGS: backend.settings}
+                async with AsyncSession(engine, expire_on_commit=False, info=info) as db:
+                    evidence = await db.get_one(EvidenceRecord, evidence_id)
+                    credential = await issue_for_evidence(db, evidence, issued_by=None)
+                    await db.commit()
+                    return credential.id
+
+            async with AsyncSession(engine, expire_on_commit=False) as db:
+                evidence_id = (await recorded(db, person, owner)).id
+            return set(await asyncio.gather(*(one() for _ in range(together))))
+
+    given_out = asyncio.run(go())
+    assert len(given_out) == 1
+    held = [c.id for c in badges_of(backend, person) if c.competence == "I1"]
+    assert held == list(given_out)
