@@ -200,14 +200,15 @@ def _latest(rows: Iterable[Any]) -> tuple[dict[Key, Any], Counter[Key]]:
     """Per person (or anonymous diagnostic) and year: the latest diagnostic that no
     correction replaced, and how many diagnostics they made that year."""
     rows = list(rows)
-    replaced = {row.supersedes_id for row in rows if row.supersedes_id is not None}
+    corrected = {row.id: row.supersedes_id for row in rows if row.supersedes_id is not None}
+    replaced = set(corrected.values())
     latest: dict[Key, Any] = {}
     count: Counter[Key] = Counter()
     for row in rows:
         if row.id in replaced:
             continue
         moment = row.completed_at or row.created_at
-        key = (year_of(moment), row.person_id or row.supersedes_id or row.id)
+        key = (year_of(moment), row.person_id or _first_version(row.id, corrected))
         count[key] += 1
         best = latest.get(key)
         if best is None or (best.completed_at or best.created_at, str(best.id)) < (
@@ -216,6 +217,31 @@ def _latest(rows: Iterable[Any]) -> tuple[dict[Key, Any], Counter[Key]]:
         ):
             latest[key] = row
     return latest, count
+
+
+def _first_version(diagnostic: UUID, corrected: Mapping[UUID, UUID]) -> UUID:
+    """The form a chain of corrections started from: the one subject an unlinked form
+    counts as, however many times it was corrected."""
+    while diagnostic in corrected:
+        diagnostic = corrected[diagnostic]
+    return diagnostic
+
+
+async def _correction_chains(db: AsyncSession, diagnostics: set[UUID]) -> set[UUID]:
+    """Every version of these unlinked forms: what they corrected, and what corrected them,
+    all the way (a refresh of what changed counts a chain from its first version)."""
+    found, new = set(diagnostics), set(diagnostics)
+    while new:
+        step: set[UUID] = set()
+        for chunk in _chunks(sorted(new)):
+            linked = select(Diagnostic.id, Diagnostic.supersedes_id).where(
+                or_(Diagnostic.id.in_(chunk), Diagnostic.supersedes_id.in_(chunk))
+            )
+            for row in await db.execute(linked):
+                step |= {row.id} | ({row.supersedes_id} if row.supersedes_id else set())
+        new = step - found
+        found |= new
+    return found
 
 
 def _subject(
@@ -355,8 +381,8 @@ async def _rebuild_subjects(
         if row.person_id is not None:
             people.add(row.person_id)
         else:
-            anonymous.add(row.supersedes_id or row.id)
-    subjects = [*people, *anonymous]
+            anonymous.add(row.id)
+    subjects = [*people, *await _correction_chains(db, anonymous)]
     for i in range(0, len(subjects), CHUNK):
         chunk = subjects[i : i + CHUNK]
         old = select(StatSubject.year, StatSubject.departement).where(
