@@ -528,6 +528,16 @@ async def _offer_dirty(db: AsyncSession, since: datetime | None) -> set[tuple[in
     for starts_at, commune in await db.execute(query.distinct()):
         if commune in known:
             found.add((year_of(starts_at), known[commune].departement))
+    if since is not None:
+        # Every year counts the places open now: a place added, changed or archived changes
+        # its département's offer in every year it is published for.
+        changed = select(Place.commune_insee).where(Place.updated_at > since).distinct()
+        departements = {known[c].departement for (c,) in await db.execute(changed) if c in known}
+        if departements:
+            published = select(StatRaw.year, StatRaw.departement).where(
+                StatRaw.departement.in_(sorted(departements))
+            )
+            found |= {(year, dep) for year, dep in await db.execute(published)}
     return found
 
 

@@ -31,6 +31,7 @@ from app.db.models import (
     DiagnosticStatus,
     PathwayStep,
     Person,
+    Place,
     StatCell,
     StatRaw,
     StatState,
@@ -90,9 +91,11 @@ booking = st.tuples(
 histories = st.lists(
     st.one_of(anonymous, of_person, correction, step, booking), min_size=1, max_size=16
 )
-# the same, with refreshes of what changed between the actions
+# a place opened in a commune, or the commune's first place archived
+place = st.tuples(st.just("place"), st.sampled_from(COMMUNES), st.booleans())
+# the same, with places and refreshes of what changed between the actions
 refreshed_histories = st.lists(
-    st.one_of(anonymous, of_person, correction, step, booking, st.just(("refresh",))),
+    st.one_of(anonymous, of_person, correction, step, booking, place, st.just(("refresh",))),
     min_size=1,
     max_size=20,
 )
@@ -167,6 +170,13 @@ class History:
         elif kind == "refresh":  # what changed so far, published as the nightly job does
             await self.db.commit()
             await refresh(self.db)
+        elif kind == "place":
+            commune, archive = rest
+            if archive:
+                opened = await self.db.get_one(Place, self.places[commune])
+                opened.archived = True
+            else:
+                await offer.place(self.db, self.structure, commune)
         else:
             await self._book(*rest)
 
@@ -283,6 +293,13 @@ def test_a_full_refresh_publishes_what_counting_everything_again_does(
         ("correct", 0, AGES[1]),
         ("refresh",),
         ("correct", 11, AGES[2]),
+    ]
+)
+@example(  # a place opened after the people of its commune were published
+    [
+        ("anonymous", COMMUNES[0], AGES[0], {"caf"}, 2026, 12),
+        ("refresh",),
+        ("place", COMMUNES[0], False),
     ]
 )
 def test_refreshing_what_changed_as_it_comes_publishes_what_a_full_refresh_does(
