@@ -155,6 +155,12 @@ def regions() -> dict[str, str]:
     return {row["code_region"]: row["nom"] for row in _rows("regions.csv")}
 
 
+@cache
+def departement_regions() -> dict[str, str]:
+    """Each département's région code (« 18 » -> « 24 »)."""
+    return {row["code_departement"]: row["code_region"] for row in _rows("departements.csv")}
+
+
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 
 

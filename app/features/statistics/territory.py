@@ -9,15 +9,13 @@ belong to no EPCI hang from a node « Communes sans EPCI » of their départemen
 
 from __future__ import annotations
 
-import csv
 import enum
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from app.territories import communes, departements, epcis
+from app.territories import communes, departement_regions, departements, epcis, regions
 
 FRANCE_CODE = "FR"
 NO_EPCI = "sans-epci"
@@ -56,18 +54,6 @@ class Tree:
     commune_epci: Mapping[str, str]  # commune INSEE -> its EPCI node code
 
 
-def _regions() -> dict[str, str]:
-    path = resources.files("app") / "data" / "regions.csv"
-    with path.open(encoding="utf-8") as handle:
-        return {row["code_region"]: row["nom"] for row in csv.DictReader(handle)}
-
-
-def _departement_regions() -> dict[str, str]:
-    path = resources.files("app") / "data" / "departements.csv"
-    with path.open(encoding="utf-8") as handle:
-        return {row["code_departement"]: row["code_region"] for row in csv.DictReader(handle)}
-
-
 def epci_code(siren: str, departement: str, split: bool) -> str:
     """The node of an EPCI in a département: its SIREN, with the département when split."""
     if not siren:
@@ -80,8 +66,8 @@ def tree() -> Tree:
     known = communes()
     epci_names = epcis()
     dep_names = departements()
-    dep_region = _departement_regions()
-    region_names = _regions()
+    dep_region = departement_regions()
+    region_names = regions()
     spans: dict[str, set[str]] = defaultdict(set)
     for commune in known.values():
         if commune.epci:
