@@ -162,6 +162,16 @@ class Renders(Protocol):
     def render(self, gettext: Any) -> str: ...
 
 
+def field_labels(
+    request: Request,  # type: ignore[type-arg]
+    labels: Mapping[str, tuple[str, str]],
+) -> dict[str, tuple[str, str]]:
+    """A form's table of fields (key -> anchor and label to translate), in the request's
+    language, for :func:`error_summary`."""
+    _ = gettext_for(request_language(request))
+    return {key: (anchor, _(label)) for key, (anchor, label) in labels.items()}
+
+
 def error_summary(
     request: Request,  # type: ignore[type-arg]
     errors: Mapping[str, Renders],

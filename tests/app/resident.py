@@ -51,3 +51,17 @@ def finish(client: Client, diagnostic: str, needs: tuple[str, ...] = ()) -> None
     last = "objectifs" if needs else "terminer"
     page = client.post(f"/diagnostic/{diagnostic}/{last}", data={"_csrf_token": token(client)})
     assert str(page.url).endswith(f"/diagnostic/{diagnostic}/resultat"), page.url
+
+
+def diagnosed_by_a_mediator(client: Client, person: str) -> tuple[str, str]:
+    """A mediator's diagnostic for ``person``, every item answered 0, context and needs left
+    blank: where the mediator lands, and the result page."""
+    started = client.post(
+        f"/pro/personnes/{person}/diagnostic", data={"_csrf_token": token(client)}
+    )
+    diagnostic = str(started.url).split("/")[-2]
+    answer_all(client, diagnostic, lambda _item: "0")
+    client.post(f"/diagnostic/{diagnostic}/contexte", data={"_csrf_token": token(client)})
+    client.post(f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": token(client)})
+    done = client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": token(client)})
+    return str(done.url), client.get(f"/diagnostic/{diagnostic}/resultat").text

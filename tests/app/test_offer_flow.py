@@ -32,7 +32,7 @@ from tests.app.conftest import Backend, csrf, login
 from tests.app.features.bookings.offer import begun
 from tests.app.features.notifications.test_worker import _drain
 from tests.app.open_data import assert_valid_lamednum
-from tests.app.resident import answer_all, start, token
+from tests.app.resident import answer_all, diagnosed_by_a_mediator, start, token
 from tests.app.smtp import Mailer
 from tests.app.test_mediator_pages import create_person, text_of
 
@@ -298,15 +298,7 @@ def test_a_passed_exit_check_raises_the_persons_next_result_in_words(backend, pu
     assert marked.status_code == 200, marked.text
     assert marked.json()[0]["exit_check_passed"] is True
 
-    started = client.post(
-        f"/pro/personnes/{person}/diagnostic", data={"_csrf_token": token(client)}
-    )
-    diagnostic = str(started.url).split("/")[-2]
-    answer_all(client, diagnostic, lambda _item: "0")
-    client.post(f"/diagnostic/{diagnostic}/contexte", data={"_csrf_token": token(client)})
-    client.post(f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": token(client)})
-    client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": token(client)})
-    page = text_of(client.get(f"/diagnostic/{diagnostic}/resultat").text)
+    page = text_of(diagnosed_by_a_mediator(client, person)[1])
     assert "Vous l'avez fait devant un médiateur : niveau 2 au moins." in page
     assert "Ce que vous avez montré compte plus que vos réponses." in page
 

@@ -21,9 +21,8 @@ from app.features.accounts import PAGE_ERRORS
 from app.features.badges.api import ISSUING
 from app.features.badges.observed import note_observed_task, read_task_form, today_in_paris
 from app.features.people import PERSON
-from app.i18n import gettext_for, request_language
 from app.throttle import per_user
-from app.web import Form, Msg, error_summary, flash, one, page, see_other
+from app.web import Form, Msg, error_summary, field_labels, flash, one, page, see_other
 
 LABELS = {"item": ("tache", "Tâche observée"), "day": ("tache-jour", "Jour où elle a été faite")}
 
@@ -35,8 +34,6 @@ def _form(
     errors: dict[str, Msg] | None = None,
 ) -> Template:
     errors = errors or {}
-    _ = gettext_for(request_language(request))
-    labels = {key: (anchor, _(label)) for key, (anchor, label) in LABELS.items()}
     return page(
         request,
         "badges/observed_task.html",
@@ -44,7 +41,7 @@ def _form(
         person=person,
         task=values,
         task_errors=errors,
-        summary=error_summary(request, errors, labels),
+        summary=error_summary(request, errors, field_labels(request, LABELS)),
         today=today_in_paris().isoformat(),
     )
 

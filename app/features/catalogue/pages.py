@@ -56,7 +56,18 @@ from app.features.catalogue.workshop_rules import (
 from app.i18n import gettext_for, request_language
 from app.territories import communes, display_name
 from app.throttle import per_user
-from app.web import Form, FormData, error_summary, flash, localized_ref, many, one, page, see_other
+from app.web import (
+    Form,
+    FormData,
+    error_summary,
+    field_labels,
+    flash,
+    localized_ref,
+    many,
+    one,
+    page,
+    see_other,
+)
 
 HOME: Final = "/pro/offre"
 PLACES: Final = f"{HOME}/lieux"
@@ -90,13 +101,6 @@ PLACE_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     "latitude": ("latitude", N_("Latitude")),
     "longitude": ("longitude", N_("Longitude")),
 }
-
-
-def _labels(
-    request: Request[Any, Any, Any], labels: Mapping[str, tuple[str, str]]
-) -> dict[str, tuple[str, str]]:
-    _ = gettext_for(request_language(request))
-    return {key: (anchor, _(label)) for key, (anchor, label) in labels.items()}
 
 
 def _ordered(errors: Mapping[str, Said], labels: Mapping[str, Any]) -> dict[str, Said]:
@@ -146,7 +150,7 @@ def _place_form(
         status=422 if errors else 200,
         values=values,
         errors=errors,
-        summary=error_summary(request, errors, _labels(request, PLACE_LABELS)),
+        summary=error_summary(request, errors, field_labels(request, PLACE_LABELS)),
         place=place,
         typologies=[(code, _(label)) for code, label in TYPOLOGIES.items()],
         vocabularies=vocabularies,
@@ -251,7 +255,7 @@ def _workshop_form(
         status=422 if errors else 200,
         values=values,
         errors=errors,
-        summary=error_summary(request, errors, _labels(request, WORKSHOP_LABELS)),
+        summary=error_summary(request, errors, field_labels(request, WORKSHOP_LABELS)),
         workshop=workshop,
         competences=ref.competences,
         tubes={c.code: ref.tube(c.code) for c in ref.competences},

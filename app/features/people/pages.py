@@ -35,7 +35,7 @@ from app.features.people.service import (
     known_context,
     new_person_problems,
 )
-from app.i18n import LANGUAGE_NAMES, gettext_for, request_language
+from app.i18n import LANGUAGE_NAMES
 from app.territories import as_typed, display_name
 from app.web import (
     PARIS,
@@ -44,6 +44,7 @@ from app.web import (
     Msg,
     download,
     error_summary,
+    field_labels,
     flash,
     localized_ref,
     one,
@@ -102,7 +103,7 @@ def _person_form(
         status=422 if errors else 200,
         values=values,
         errors=errors,
-        summary=error_summary(request, errors, _person_labels(request)),
+        summary=error_summary(request, errors, field_labels(request, PERSON_FIELDS)),
         person=person,
         **(consent if person is None else {}),
     )
@@ -114,11 +115,6 @@ PERSON_FIELDS = {
     "commune_insee": ("commune", "Commune"),
     "consent": ("consent-case", "Accord de la personne"),
 }
-
-
-def _person_labels(request: Request[Any, Any, Any]) -> dict[str, tuple[str, str]]:
-    _ = gettext_for(request_language(request))
-    return {key: (anchor, _(label)) for key, (anchor, label) in PERSON_FIELDS.items()}
 
 
 def _person_values(data: FormData) -> dict[str, str]:

@@ -17,7 +17,7 @@ from app.features.badges import today_in_paris
 from referentiel import load_referential
 from tests.app.conftest import login
 from tests.app.features.badges.support import checked
-from tests.app.resident import answer_all
+from tests.app.resident import diagnosed_by_a_mediator
 from tests.app.test_audit import trail
 from tests.app.test_mediator_pages import create_person, text_of, token
 
@@ -77,15 +77,7 @@ def test_an_observed_task_gives_a_badge_and_counts_for_the_next_result(backend, 
     assert [e.id for e in evidence_again] == [evidence.id]
     assert [b.id for b in badges_again] == [badge.id]
 
-    started = client.post(
-        f"/pro/personnes/{person}/diagnostic", data={"_csrf_token": token(client)}
-    )
-    diagnostic = str(started.url).split("/")[-2]
-    answer_all(client, diagnostic, lambda _item: "0")
-    client.post(f"/diagnostic/{diagnostic}/contexte", data={"_csrf_token": token(client)})
-    client.post(f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": token(client)})
-    client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": token(client)})
-    result = text_of(client.get(f"/diagnostic/{diagnostic}/resultat").text)
+    result = text_of(diagnosed_by_a_mediator(client, person)[1])
     assert "Vous l'avez fait devant un médiateur : niveau 2 au moins." in result
     assert f"(Tâche observée : {WORDS}," in result
 

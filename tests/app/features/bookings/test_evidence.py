@@ -12,7 +12,7 @@ from app.features.bookings import Mark, book, evidence_of, record_attendance
 from referentiel import load_referential
 from tests.app.features.bookings.offer import begin, new_session
 from tests.app.features.bookings.test_api import structure_id
-from tests.app.resident import answer_all, token
+from tests.app.resident import diagnosed_by_a_mediator
 from tests.app.test_mediator_pages import create_person, mediator, text_of
 
 RAISES_E1 = [{"competence": "E1", "entry": 0, "exit": 2}]
@@ -43,16 +43,9 @@ def test_a_passed_exit_check_raises_the_persons_next_result(backend, client):
     assert [(e.competence, e.level, e.kind) for e in kept] == [("E1", 2, "exit_check")]
     assert kept[0].observed == "Points vérifiés : allume la tablette ; se connecte au wifi"
 
-    started = client.post(
-        f"/pro/personnes/{person}/diagnostic", data={"_csrf_token": token(client)}
-    )
-    diagnostic = str(started.url).split("/")[-2]
-    answer_all(client, diagnostic, lambda _item: "0")
-    client.post(f"/diagnostic/{diagnostic}/contexte", data={"_csrf_token": token(client)})
-    client.post(f"/diagnostic/{diagnostic}/besoins", data={"_csrf_token": token(client)})
-    done = client.post(f"/diagnostic/{diagnostic}/terminer", data={"_csrf_token": token(client)})
-    assert str(done.url).endswith(f"/pro/personnes/{person}")  # the mediator's way back
-    page = text_of(client.get(f"/diagnostic/{diagnostic}/resultat").text)
+    landed, result = diagnosed_by_a_mediator(client, person)
+    assert landed.endswith(f"/pro/personnes/{person}")  # the mediator's way back
+    page = text_of(result)
     assert "Vous l'avez fait devant un médiateur : niveau 2 au moins." in page
     assert "(Envoyer un courriel avec une pièce jointe," in page
     assert "Ce que vous avez montré compte plus que vos réponses." in page
